@@ -1,0 +1,9 @@
+package io.pgmux.pool;
+
+/** Identifies one pool: clients of the same logical database and user share its backends. */
+public record PoolKey(String database, String user) {
+    @Override
+    public String toString() {
+        return database + "/" + user;
+    }
+}

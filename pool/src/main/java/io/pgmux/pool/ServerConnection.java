@@ -1,0 +1,171 @@
+package io.pgmux.pool;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.Future;
+import io.pgmux.protocol.BackendKeyData;
+import io.pgmux.protocol.BackendType;
+import io.pgmux.protocol.Frames;
+import io.pgmux.protocol.ParameterStatus;
+import io.pgmux.protocol.ReadyForQuery;
+import io.pgmux.protocol.TransactionStatus;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One authenticated connection to PostgreSQL, lent by a {@link Pool} to one holder at a time.
+ *
+ * <p>Threading: the channel lives on its own event loop, but whoever holds the connection (a client session on
+ * its loop, or the pool while it resets it) is the only party that reads or changes the parameter maps and the
+ * transaction status. Hand-offs go through the pool's lock or a promise, which publishes those fields safely;
+ * only {@code listener} and {@code listenerExecutor} are read by the channel's loop and are volatile.
+ */
+public final class ServerConnection {
+    private static final AtomicLong IDS = new AtomicLong();
+
+    private final long id = IDS.incrementAndGet();
+    private final Pool pool;
+    private final Channel channel;
+    private final BackendKeyData backendKey;
+    /** Values PostgreSQL reported with ParameterStatus (GUC_REPORT parameters). */
+    private final Map<String, String> reportedParameters;
+    /** Parameters pgmux SET on this backend that PostgreSQL does not report (e.g. extra_float_digits). */
+    private final Map<String, String> unreportedSettings = new HashMap<>();
+    private final long createdAtNanos = System.nanoTime();
+    private TransactionStatus transactionStatus = TransactionStatus.IDLE;
+    /** Guarded by the pool's lock. */
+    ServerState state = ServerState.ACTIVE;
+    private volatile Route route;
+
+    ServerConnection(Pool pool, Channel channel, BackendKeyData backendKey, Map<String, String> reportedParameters) {
+        this.pool = pool;
+        this.channel = channel;
+        this.backendKey = backendKey;
+        this.reportedParameters = new HashMap<>(reportedParameters);
+    }
+
+    public long id() {
+        return id;
+    }
+
+    public Pool pool() {
+        return pool;
+    }
+
+    public Channel channel() {
+        return channel;
+    }
+
+    public EventLoop eventLoop() {
+        return channel.eventLoop();
+    }
+
+    /** The backend's real cancel key; never shown to clients. */
+    public BackendKeyData backendKey() {
+        return backendKey;
+    }
+
+    public Map<String, String> reportedParameters() {
+        return Collections.unmodifiableMap(reportedParameters);
+    }
+
+    public Map<String, String> unreportedSettings() {
+        return Collections.unmodifiableMap(unreportedSettings);
+    }
+
+    /** Records a SET of a parameter PostgreSQL does not report back, so the next holder can undo it. */
+    public void recordUnreportedSetting(String name, String value) {
+        if (value == null) {
+            unreportedSettings.remove(name);
+        } else {
+            unreportedSettings.put(name, value);
+        }
+    }
+
+    /** Forgets every tracked SET: after DISCARD ALL / RESET ALL the backend is back at its login defaults. */
+    void clearUnreportedSettings() {
+        unreportedSettings.clear();
+    }
+
+    public TransactionStatus transactionStatus() {
+        return transactionStatus;
+    }
+
+    public long ageNanos() {
+        return System.nanoTime() - createdAtNanos;
+    }
+
+    public boolean isOpen() {
+        return channel.isActive();
+    }
+
+    /**
+     * Looks at a frame the holder received and updates the tracked state (transaction status, reported
+     * parameters). Cheap: one type-byte comparison for the frequent messages.
+     */
+    public void observe(ByteBuf frame) {
+        byte type = Frames.type(frame);
+        if (type == BackendType.READY_FOR_QUERY) {
+            transactionStatus = ReadyForQuery.status(frame);
+        } else if (type == BackendType.PARAMETER_STATUS) {
+            ParameterStatus status = ParameterStatus.decode(frame);
+            reportedParameters.put(status.name(), status.value());
+        }
+    }
+
+    /** Sends every further frame to the route's listener, on the route's executor. */
+    public void attach(Route newRoute) {
+        this.route = newRoute;
+        if (!channel.config().isAutoRead()) {
+            channel.config().setAutoRead(true);
+        }
+    }
+
+    /** Stops routing frames; anything the backend sends while detached is dropped by the relay handler. */
+    public void detach() {
+        this.route = null;
+    }
+
+    /** The current holder's route, or null while the backend sits in the pool. */
+    Route route() {
+        return route;
+    }
+
+    /** Writes a frame towards PostgreSQL without flushing; ownership of the frame passes to Netty. */
+    public void write(ByteBuf frame) {
+        channel.write(frame, channel.voidPromise());
+    }
+
+    public void flush() {
+        channel.flush();
+    }
+
+    /**
+     * Runs simple-protocol statements on this backend, one Query message each, and discards their results.
+     * Must be called by the current holder; the holder's listener is replaced for the duration.
+     *
+     * @return completes when the last ReadyForQuery arrived; fails with the first ErrorResponse or a disconnect
+     */
+    public Future<Void> execute(List<String> statements) {
+        return new QuietQuery(this, statements).start();
+    }
+
+    /** Closes the socket after a polite Terminate. Idempotent. */
+    public void close() {
+        if (channel.isActive()) {
+            channel.writeAndFlush(io.pgmux.protocol.FrontendMessages.terminate())
+                    .addListener(f -> channel.close());
+        } else {
+            channel.close();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "S-" + id + "(" + pool.key() + ", pid " + (backendKey == null ? "?" : backendKey.processId()) + ")";
+    }
+}

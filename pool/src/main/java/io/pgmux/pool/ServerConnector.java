@@ -1,0 +1,67 @@
+package io.pgmux.pool;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.pgmux.protocol.MessageFrameDecoder;
+import io.pgmux.protocol.PgException;
+import io.pgmux.protocol.Severity;
+import io.pgmux.protocol.SqlState;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/** Opens and logs in new backend connections, bounded by the server connect timeout. */
+public final class ServerConnector {
+    private final Transport transport;
+    private final Duration connectTimeout;
+    private final int maxMessageLength;
+
+    public ServerConnector(Transport transport, Duration connectTimeout, int maxMessageLength) {
+        this.transport = transport;
+        this.connectTimeout = connectTimeout;
+        this.maxMessageLength = maxMessageLength;
+    }
+
+    /**
+     * Connects to {@code target} on {@code loop} (the loop of the client that needs it, so that the pair shares
+     * one thread) and completes when the backend sent its first ReadyForQuery.
+     */
+    Future<ServerConnection> connect(Pool pool, BackendTarget target, EventLoop loop) {
+        Promise<ServerConnection> promise = loop.newPromise();
+        ChannelFuture connected = new Bootstrap()
+                .group(loop)
+                .channel(transport.socketChannelClass())
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.SO_KEEPALIVE, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis()))
+                .handler(new ChannelInitializer<>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        ch.pipeline().addLast("frames", MessageFrameDecoder.backend(maxMessageLength));
+                        ch.pipeline().addLast("login", new ServerLoginHandler(pool, target, promise));
+                    }
+                })
+                .connect(target.host(), target.port());
+        connected.addListener(f -> {
+            if (!f.isSuccess()) {
+                promise.tryFailure(new PgException(Severity.FATAL, SqlState.CONNECTION_FAILURE,
+                        "could not connect to server " + target.host() + ":" + target.port() + ": "
+                                + f.cause().getMessage()));
+            }
+        });
+        ScheduledFuture<?> timeout = loop.schedule(() -> {
+            if (promise.tryFailure(new PgException(Severity.FATAL, SqlState.CONNECTION_FAILURE,
+                    "server login to " + target + " timed out after " + connectTimeout.toMillis() + " ms"))) {
+                connected.channel().close();
+            }
+        }, connectTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        promise.addListener(f -> timeout.cancel(false));
+        return promise;
+    }
+}

@@ -1,0 +1,92 @@
+package io.pgmux.pool;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.pgmux.protocol.BackendType;
+import io.pgmux.protocol.Frames;
+import io.pgmux.protocol.PgException;
+import io.pgmux.protocol.ProtocolException;
+import io.pgmux.protocol.Severity;
+import io.pgmux.protocol.SqlState;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sits on a logged-in backend channel and passes each frame to whoever holds the connection, on the holder's
+ * executor. When nobody holds it (idle in the pool), anything PostgreSQL says is dropped, and a FATAL error
+ * (e.g. the backend was terminated) takes the connection out of the pool.
+ */
+final class ServerRelayHandler extends ChannelInboundHandlerAdapter {
+    private static final Logger log = LoggerFactory.getLogger(ServerRelayHandler.class);
+    private final ServerConnection server;
+
+    ServerRelayHandler(ServerConnection server) {
+        this.server = server;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        ByteBuf frame = (ByteBuf) msg;
+        Route route = server.route();
+        if (route == null) {
+            dropWhileIdle(ctx, frame);
+        } else if (route.executor().inEventLoop()) {
+            route.listener().onServerFrame(server, frame);
+        } else {
+            // The holder lives on another event loop: hand the frame over, in order, to keep its state confined.
+            route.executor().execute(() -> route.listener().onServerFrame(server, frame));
+        }
+    }
+
+    private void dropWhileIdle(ChannelHandlerContext ctx, ByteBuf frame) {
+        try {
+            if (Frames.type(frame) == BackendType.ERROR_RESPONSE) {
+                log.info("{} sent an error while idle; closing it", server);
+                ctx.close();
+            }
+        } finally {
+            frame.release();
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        Route route = server.route();
+        if (route == null) {
+            return;
+        }
+        if (route.executor().inEventLoop()) {
+            route.listener().onServerReadComplete(server);
+        } else {
+            route.executor().execute(() -> route.listener().onServerReadComplete(server));
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        Route route = server.route();
+        if (route != null) {
+            boolean writable = ctx.channel().isWritable();
+            route.executor().execute(() -> route.listener().onServerWritabilityChanged(server, writable));
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        server.pool().onServerClosed(server);
+        Route route = server.route();
+        if (route != null) {
+            PgException cause = new PgException(Severity.FATAL, SqlState.CONNECTION_FAILURE,
+                    "server connection closed unexpectedly");
+            route.executor().execute(() -> route.listener().onServerClosed(server, cause));
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        PgException pg = ProtocolException.unwrap(cause);
+        log.warn("{}: {}; closing", server, pg != null ? pg.getMessage() : cause.toString());
+        ctx.close();
+    }
+}

@@ -1,0 +1,39 @@
+package io.pgmux.server;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoop;
+import io.pgmux.pool.BackendTarget;
+import io.pgmux.pool.Transport;
+import io.pgmux.protocol.BackendKeyData;
+import io.pgmux.protocol.FrontendMessages;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+
+/** Delivers a CancelRequest to PostgreSQL on a new connection, with the backend's real key, as libpq does. */
+final class CancelForwarder {
+    private final Transport transport;
+
+    CancelForwarder(Transport transport) {
+        this.transport = transport;
+    }
+
+    void cancel(EventLoop loop, BackendTarget target, BackendKeyData key) {
+        new Bootstrap().group(loop).channel(transport.socketChannelClass())
+                .handler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        ch.pipeline().addLast(new ChannelInboundHandlerAdapter());
+                    }
+                })
+                .connect(target.host(), target.port())
+                .addListener((ChannelFutureListener) f -> {
+                    if (f.isSuccess()) {
+                        // PostgreSQL answers nothing; it closes the connection after reading the request.
+                        f.channel().writeAndFlush(FrontendMessages.cancelRequest(f.channel().alloc(),
+                                key.processId(), key.secretKey()));
+                    }
+                });
+    }
+}

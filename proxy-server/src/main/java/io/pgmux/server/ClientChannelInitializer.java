@@ -1,0 +1,21 @@
+package io.pgmux.server;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.pgmux.protocol.StartupDecoder;
+
+/** Builds a new client connection's pipeline for the startup phase; later handlers replace themselves. */
+final class ClientChannelInitializer extends ChannelInitializer<Channel> {
+    private final ProxyContext context;
+
+    ClientChannelInitializer(ProxyContext context) {
+        this.context = context;
+    }
+
+    @Override
+    protected void initChannel(Channel ch) {
+        ch.pipeline().addLast("admission", new ClientAdmission(context.clients()));
+        ch.pipeline().addLast("startup", new StartupDecoder());
+        ch.pipeline().addLast("client", new ClientStartupHandler(context));
+    }
+}

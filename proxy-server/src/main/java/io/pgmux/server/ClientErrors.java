@@ -1,0 +1,37 @@
+package io.pgmux.server;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.pgmux.protocol.BackendMessages;
+import io.pgmux.protocol.PgException;
+import io.pgmux.protocol.Severity;
+import io.pgmux.protocol.SqlState;
+
+/** The one way a proxy failure reaches a client: an ErrorResponse with a real SQLSTATE, then a close. */
+final class ClientErrors {
+    private ClientErrors() {
+    }
+
+    /** Sends {@code error} as an ErrorResponse and closes the connection once it is written. */
+    static void sendAndClose(ChannelHandlerContext ctx, PgException error) {
+        sendAndClose(ctx.channel(), error);
+    }
+
+    static void sendAndClose(Channel channel, PgException error) {
+        if (!channel.isActive()) {
+            channel.close();
+            return;
+        }
+        channel.writeAndFlush(BackendMessages.errorResponse(channel.alloc(), error))
+                .addListener(ChannelFutureListener.CLOSE);
+    }
+
+    static PgException fatal(String sqlState, String message) {
+        return new PgException(Severity.FATAL, sqlState, message);
+    }
+
+    static PgException protocolViolation(String message) {
+        return fatal(SqlState.PROTOCOL_VIOLATION, message);
+    }
+}

@@ -1,0 +1,107 @@
+package io.pgmux.server;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.pgmux.protocol.BackendMessages;
+import io.pgmux.protocol.CancelRequest;
+import io.pgmux.protocol.GssEncRequest;
+import io.pgmux.protocol.MessageFrameDecoder;
+import io.pgmux.protocol.PgException;
+import io.pgmux.protocol.ProtocolException;
+import io.pgmux.protocol.SqlState;
+import io.pgmux.protocol.SslRequest;
+import io.pgmux.protocol.StartupMessage;
+import io.pgmux.protocol.StartupPacket;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * First handler of a client connection: answers SSLRequest and GSSENCRequest with 'N', forwards CancelRequests,
+ * and checks the StartupMessage (protocol version, user, database) before handing over to authentication.
+ */
+final class ClientStartupHandler extends ChannelInboundHandlerAdapter {
+    private static final Logger log = LoggerFactory.getLogger(ClientStartupHandler.class);
+
+    private final ProxyContext context;
+    private final LoginTimer loginTimer = new LoginTimer();
+
+    ClientStartupHandler(ProxyContext context) {
+        this.context = context;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        loginTimer.start(ctx, context.config().timeouts().clientLoginTimeout());
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        StartupPacket packet = (StartupPacket) msg;
+        if (packet instanceof SslRequest || packet instanceof GssEncRequest) {
+            // TLS and GSS encryption are not offered yet; clients then continue in plain text.
+            ctx.writeAndFlush(BackendMessages.sslRefused());
+        } else if (packet instanceof CancelRequest cancel) {
+            forwardCancel(ctx, cancel);
+        } else if (packet instanceof StartupMessage startup) {
+            try {
+                start(ctx, startup);
+            } catch (PgException e) {
+                ClientErrors.sendAndClose(ctx, e);
+            }
+        }
+    }
+
+    private void forwardCancel(ChannelHandlerContext ctx, CancelRequest cancel) {
+        ClientSession session = context.clients().find(cancel.processId(), cancel.secretKey());
+        if (session != null) {
+            session.cancelRunningQuery();
+        }
+        // Like PostgreSQL: no answer either way, so a wrong key reveals nothing.
+        ctx.close();
+    }
+
+    private void start(ChannelHandlerContext ctx, StartupMessage startup) {
+        if (!ctx.pipeline().get(ClientAdmission.class).admitted()) {
+            throw ClientErrors.fatal(SqlState.TOO_MANY_CONNECTIONS,
+                    "no more connections allowed (max_client_conn)");
+        }
+        if (startup.minorVersion() > 0 || !startup.protocolOptions().isEmpty()) {
+            ctx.write(BackendMessages.negotiateProtocolVersion(ctx.alloc(), 0, startup.protocolOptions()));
+        }
+        String user = startup.user();
+        if (user == null || user.isEmpty()) {
+            throw ClientErrors.fatal(SqlState.INVALID_AUTHORIZATION_SPECIFICATION,
+                    "no PostgreSQL user name specified in startup packet");
+        }
+        if (startup.parameters().containsKey("replication")) {
+            throw ClientErrors.fatal(SqlState.FEATURE_NOT_SUPPORTED, "replication connections are not supported");
+        }
+        String database = startup.database();
+        if (context.config().database(database) == null) {
+            throw ClientErrors.fatal(SqlState.INVALID_CATALOG_NAME, "database \"" + database + "\" does not exist");
+        }
+        SessionParameters parameters = SessionParameters.fromStartup(startup);
+        log.debug("{} startup: user={} database={}", ctx.channel(), user, database);
+        // Replace this handler before the decoder: replacing the decoder hands its leftover bytes to the next handler.
+        ctx.pipeline().replace(this, "auth", new ClientAuthHandler(context, user, database, parameters, loginTimer));
+        ctx.pipeline().replace("startup", "frames",
+                MessageFrameDecoder.frontend(context.config().maxMessageLength()));
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        loginTimer.stop();
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        PgException error = ProtocolException.unwrap(cause);
+        if (error == null) {
+            log.warn("{}: unexpected error during startup", ctx.channel(), cause);
+            error = ClientErrors.fatal(SqlState.INTERNAL_ERROR, "internal error");
+        }
+        ClientErrors.sendAndClose(ctx, error);
+    }
+}

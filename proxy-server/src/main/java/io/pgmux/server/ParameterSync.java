@@ -1,0 +1,80 @@
+package io.pgmux.server;
+
+import io.pgmux.pool.ServerConnection;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Works out the SET and RESET statements that bring a backend in line with a client's parameters, so that no
+ * client ever runs with another client's settings. Parameters the client never set go back to the backend's
+ * login defaults with RESET.
+ */
+final class ParameterSync {
+    private ParameterSync() {
+    }
+
+    /**
+     * @param wanted        the client's parameters
+     * @param server        the backend about to serve it
+     * @param loginDefaults what a fresh backend of the pool reports
+     * @return one statement per parameter to change; empty when the backend already matches
+     */
+    static List<String> statements(Map<String, String> wanted, ServerConnection server,
+                                   Map<String, String> loginDefaults) {
+        List<String> statements = new ArrayList<>();
+        Map<String, String> reported = server.reportedParameters();
+        Map<String, String> unreported = server.unreportedSettings();
+        wanted.forEach((name, value) -> {
+            String current = reported.containsKey(name) ? reported.get(name) : unreported.get(name);
+            if (!value.equals(current)) {
+                statements.add("SET " + quoteIdentifier(name) + " TO " + quoteLiteral(value));
+            }
+        });
+        unreported.keySet().forEach(name -> {
+            if (!wanted.containsKey(name)) {
+                statements.add("RESET " + quoteIdentifier(name));
+            }
+        });
+        reported.forEach((name, value) -> {
+            String fresh = loginDefaults.get(name);
+            if (!wanted.containsKey(name) && fresh != null && !fresh.equals(value)) {
+                statements.add("RESET " + quoteIdentifier(name));
+            }
+        });
+        return statements;
+    }
+
+    /** Remembers what the statements set, for parameters PostgreSQL will not report back. */
+    static void recordApplied(Map<String, String> wanted, ServerConnection server) {
+        for (String name : List.copyOf(server.unreportedSettings().keySet())) {
+            if (!wanted.containsKey(name)) {
+                server.recordUnreportedSetting(name, null);
+            }
+        }
+        wanted.forEach((name, value) -> {
+            if (!server.reportedParameters().containsKey(name)) {
+                server.recordUnreportedSetting(name, value);
+            }
+        });
+    }
+
+    /**
+     * PostgreSQL reports some values in a canonical spelling (DateStyle "ISO" comes back as "ISO, MDY"); adopting
+     * it avoids a needless SET on every later backend switch.
+     */
+    static void adoptCanonicalValues(Map<String, String> wanted, ServerConnection server) {
+        wanted.replaceAll((name, value) -> server.reportedParameters().getOrDefault(name, value));
+    }
+
+    /** Parameter names are case-insensitive in PostgreSQL: quoting keeps them intact without changing meaning. */
+    static String quoteIdentifier(String name) {
+        return '"' + name.toLowerCase(Locale.ROOT).replace("\"", "\"\"") + '"';
+    }
+
+    /** An escape-string literal means the same whatever standard_conforming_strings is. */
+    static String quoteLiteral(String value) {
+        return "E'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'";
+    }
+}

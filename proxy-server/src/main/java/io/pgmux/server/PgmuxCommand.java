@@ -1,0 +1,79 @@
+package io.pgmux.server;
+
+import io.pgmux.config.ConfigException;
+import io.pgmux.config.ConfigLoader;
+import io.pgmux.config.PgmuxConfig;
+import io.pgmux.config.PoolMode;
+import io.pgmux.config.QuickStartSettings;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** The pgmux command line: run from a config file, from quick-start flags, or as a self-contained demo. */
+@Command(name = "pgmux", mixinStandardHelpOptions = true, versionProvider = PgmuxVersion.class,
+        sortOptions = false, usageHelpAutoWidth = true,
+        description = "Connection-multiplexing PostgreSQL proxy.%n"
+                + "Settings come from --config FILE, then PGMUX_* environment variables, then flags (flags win).")
+public final class PgmuxCommand implements Callable<Integer> {
+    @Option(names = "--config", paramLabel = "FILE", description = "YAML configuration file.")
+    Path config;
+
+    @Option(names = "--backend", paramLabel = "URL",
+            description = "postgresql://USER:PASSWORD@HOST:PORT/DB: serve database DB; clients log in as USER.")
+    String backend;
+
+    @Option(names = "--listen", paramLabel = "HOST:PORT", description = "Client listen address (default 127.0.0.1:6432).")
+    String listen;
+
+    @Option(names = "--pool-mode", paramLabel = "MODE", description = "session, transaction or statement.")
+    String poolMode;
+
+    @Option(names = "--pool-size", paramLabel = "N", description = "Backend connections per database and user.")
+    Integer poolSize;
+
+    @Option(names = "--max-client-conn", paramLabel = "N", description = "Most client connections at once.")
+    Integer maxClientConn;
+
+    @Option(names = "--admin-listen", paramLabel = "HOST:PORT", description = "Admin/metrics HTTP address.")
+    String adminListen;
+
+    @Option(names = "--demo", description = "Start an embedded PostgreSQL and pgmux in front of it, and print "
+            + "the psql command to connect.")
+    boolean demo;
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new PgmuxCommand()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        try {
+            if (demo) {
+                return DemoMode.run(this);
+            }
+            PgmuxConfig effective = ConfigLoader.load(config, System.getenv(), quickStart(backend));
+            return serveUntilStopped(effective);
+        } catch (ConfigException e) {
+            System.err.println("pgmux: " + e.getMessage());
+            return 2;
+        }
+    }
+
+    QuickStartSettings quickStart(String backendUrl) {
+        return new QuickStartSettings(backendUrl, listen, poolMode == null ? null : PoolMode.parse(poolMode),
+                poolSize, maxClientConn, adminListen);
+    }
+
+    PgmuxConfig load(String backendUrl) {
+        return ConfigLoader.load(config, System.getenv(), quickStart(backendUrl));
+    }
+
+    static int serveUntilStopped(PgmuxConfig config) throws InterruptedException {
+        PgmuxServer server = new PgmuxServer(config).start();
+        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "pgmux-shutdown"));
+        Thread.currentThread().join(); // runs until the process is stopped
+        return 0;
+    }
+}

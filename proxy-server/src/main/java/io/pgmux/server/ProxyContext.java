@@ -1,0 +1,9 @@
+package io.pgmux.server;
+
+import io.pgmux.config.PgmuxConfig;
+import io.pgmux.pool.PoolRegistry;
+
+/** What every client connection of one running server shares. */
+record ProxyContext(PgmuxConfig config, PoolRegistry pools, ClientRegistry clients, CancelForwarder cancels,
+                    Credentials credentials) {
+}
