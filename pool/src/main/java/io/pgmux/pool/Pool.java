@@ -129,7 +129,7 @@ public final class Pool {
         server.execute(cleanup).addListener(f -> {
             if (f.isSuccess()) {
                 if (reset) {
-                    server.clearUnreportedSettings();
+                    server.forgetUnreportedSettings();
                 }
                 offer(server);
             } else {

@@ -87,7 +87,7 @@ public final class ServerConnection {
     }
 
     /** Forgets every tracked SET: after DISCARD ALL / RESET ALL the backend is back at its login defaults. */
-    void clearUnreportedSettings() {
+    public void forgetUnreportedSettings() {
         unreportedSettings.clear();
     }
 

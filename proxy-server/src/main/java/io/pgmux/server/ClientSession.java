@@ -14,13 +14,18 @@ import io.pgmux.protocol.BackendType;
 import io.pgmux.protocol.Frames;
 import io.pgmux.protocol.FrontendType;
 import io.pgmux.protocol.ParameterStatus;
+import io.pgmux.protocol.Parse;
+import io.pgmux.protocol.Query;
 import io.pgmux.protocol.PgException;
 import io.pgmux.protocol.ProtocolException;
 import io.pgmux.protocol.SqlState;
 import io.pgmux.protocol.TransactionStatus;
 import java.util.ArrayDeque;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,9 +57,15 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
 
     private ServerConnection server;
     private Future<ServerConnection> acquiring;
+    /** From the acquire until the backend is attached, including the parameter sync in between. */
+    private boolean waitingForServer;
     private final ArrayDeque<ByteBuf> pending = new ArrayDeque<>();
     /** Query, Sync and FunctionCall messages sent to the held backend and not yet answered by ReadyForQuery. */
     private int outstanding;
+    /** Set once the client created session state its backend must keep; the backend stays until it leaves. */
+    private PinReason pinReason;
+    /** Lower-case names of the parameters the pool's backends report; SETs of these need no pin. */
+    private Set<String> reportedNames;
     private boolean welcomed;
     private boolean serverNeedsFlush;
     private boolean closed;
@@ -116,11 +127,51 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
         if (type == FrontendType.QUERY || type == FrontendType.SYNC || type == FrontendType.FUNCTION_CALL) {
             outstanding++;
         }
+        if (mode != PoolMode.SESSION && pinReason == null && (type == FrontendType.QUERY || type == FrontendType.PARSE)) {
+            inspectForSessionState(frame, type);
+        }
         server.write(frame);
         serverNeedsFlush = true;
         if (!server.channel().isWritable()) {
             ctx.channel().config().setAutoRead(false);
         }
+    }
+
+    /** Transaction and statement pooling only: pins the backend when the statement leaves session state. */
+    private void inspectForSessionState(ByteBuf frame, byte type) {
+        String sql;
+        if (type == FrontendType.PARSE) {
+            Parse parse = Parse.decode(frame);
+            if (!parse.statementName().isEmpty()) {
+                pin(PinReason.NAMED_PREPARED_STATEMENT, parse.query());
+                return;
+            }
+            sql = parse.query();
+        } else {
+            sql = Query.sql(frame);
+        }
+        if (SessionStateDetector.discardsSession(sql)) {
+            server.forgetUnreportedSettings();
+        }
+        PinReason reason = SessionStateDetector.scan(sql, reportedNames());
+        if (reason != null) {
+            pin(reason, sql);
+        }
+    }
+
+    private Set<String> reportedNames() {
+        if (reportedNames == null) {
+            Map<String, String> reported = pool.loginParameters() != null ? pool.loginParameters()
+                    : server.reportedParameters();
+            reportedNames = reported.keySet().stream().map(n -> n.toLowerCase(Locale.ROOT)).collect(Collectors.toSet());
+        }
+        return reportedNames;
+    }
+
+    private void pin(PinReason reason, String sql) {
+        pinReason = reason;
+        log.info("{} pinned to {}: {} in \"{}\"", ctx.channel(), server, reason.tag(),
+                sql.length() > 80 ? sql.substring(0, 80) : sql);
     }
 
     private void flushServer() {
@@ -131,9 +182,10 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
     }
 
     private void acquireServer() {
-        if (acquiring != null || server != null || closed) {
+        if (waitingForServer || server != null || closed) {
             return;
         }
+        waitingForServer = true;
         ctx.channel().config().setAutoRead(false);
         Future<ServerConnection> future = pool.acquire(ctx.channel().eventLoop());
         acquiring = future;
@@ -142,6 +194,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
 
     private void onAcquired(Future<ServerConnection> future) {
         acquiring = null;
+        log.trace("{} acquired {}", ctx.channel(), future.isSuccess() ? future.getNow() : future.cause());
         if (future.isCancelled()) {
             return;
         }
@@ -184,6 +237,8 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
     }
 
     private void attach(ServerConnection s) {
+        log.trace("{} attached {} with {} pending", ctx.channel(), s, pending.size());
+        waitingForServer = false;
         server = s;
         outstanding = 0;
         s.attach(route);
@@ -234,7 +289,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
 
     /** At a ReadyForQuery with nothing outstanding: give the backend back if the pool mode allows. */
     private void releaseIfDone() {
-        if (server == null || outstanding > 0 || mode == PoolMode.SESSION) {
+        if (server == null || outstanding > 0 || mode == PoolMode.SESSION || pinReason != null) {
             return;
         }
         if (server.transactionStatus() != TransactionStatus.IDLE) {
@@ -248,6 +303,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
         ServerConnection s = server;
         server = null;
         ctx.flush();
+        log.trace("{} released {}", ctx.channel(), s);
         pool.release(s, false);
     }
 
@@ -324,7 +380,8 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
                 // A query is still running: its end cannot be awaited safely, so the backend is not reused.
                 pool.discard(s);
             } else {
-                pool.release(s, mode == PoolMode.SESSION);
+                // A pinned backend carries the client's session state: reset it like a session-mode backend.
+                pool.release(s, mode == PoolMode.SESSION || pinReason != null);
             }
         }
         log.info("{} closed: user={} database={}", ctx.channel(), user, database);

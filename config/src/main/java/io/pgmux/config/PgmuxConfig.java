@@ -1,0 +1,93 @@
+// The complete, validated and immutable pgmux configuration.
+package io.pgmux.config;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The effective configuration, normally built by {@link ConfigLoader}, which validates every value. The maps are
+ * unmodifiable and keep the order in which databases and users were defined.
+ *
+ * @param listen           {@code listen}: address clients connect to (default {@code 127.0.0.1:6432})
+ * @param adminListen      {@code admin_listen}: HTTP metrics/health address, or {@code null} when disabled
+ * @param transport        {@code transport}: network transport (default {@code auto})
+ * @param workerThreads    {@code worker_threads}: event-loop threads; a {@code 0} given to the constructor is resolved
+ *                         to the number of available processors, so this is always at least 1
+ * @param maxMessageLength {@code max_message_length}: largest protocol message accepted, in bytes
+ * @param authType         {@code auth_type}: how clients authenticate to pgmux
+ * @param pool             {@code pool}: pool sizes and mode
+ * @param timeouts         {@code timeouts}: time limits
+ * @param databases        {@code databases}: by name
+ * @param users            {@code users}: by name; empty only with {@code auth_type: trust}
+ */
+public record PgmuxConfig(HostPort listen, HostPort adminListen, TransportType transport, int workerThreads,
+        int maxMessageLength, AuthType authType, PoolSettings pool, Timeouts timeouts,
+        Map<String, DatabaseConfig> databases, Map<String, UserConfig> users) {
+
+    /** Default client listen address. */
+    public static final HostPort DEFAULT_LISTEN = new HostPort(HostPort.DEFAULT_HOST, 6432);
+    /** Default and largest {@code max_message_length}: 1 GiB, PostgreSQL's own limit. */
+    public static final int MAX_MESSAGE_LENGTH_LIMIT = 1 << 30;
+    /** Smallest {@code max_message_length}: anything lower would reject ordinary start-up packets. */
+    public static final int MIN_MESSAGE_LENGTH = 1024;
+
+    /**
+     * Copies the maps into unmodifiable insertion-ordered maps and resolves {@code workerThreads == 0}.
+     *
+     * @throws NullPointerException     for a null component other than {@code adminListen}
+     * @throws IllegalArgumentException for negative worker threads
+     */
+    public PgmuxConfig {
+        Objects.requireNonNull(listen, "listen");
+        Objects.requireNonNull(transport, "transport");
+        Objects.requireNonNull(authType, "authType");
+        Objects.requireNonNull(pool, "pool");
+        Objects.requireNonNull(timeouts, "timeouts");
+        if (workerThreads < 0) {
+            throw new IllegalArgumentException("workerThreads must be >= 0, got " + workerThreads);
+        }
+        workerThreads = workerThreads == 0 ? Runtime.getRuntime().availableProcessors() : workerThreads;
+        databases = Collections.unmodifiableMap(new LinkedHashMap<>(Objects.requireNonNull(databases, "databases")));
+        users = Collections.unmodifiableMap(new LinkedHashMap<>(Objects.requireNonNull(users, "users")));
+    }
+
+    /** The database clients know as {@code name}, or {@code null} if there is none. */
+    public DatabaseConfig database(String name) {
+        return databases.get(name);
+    }
+
+    /** The configured client user {@code name}, or {@code null} if there is none. */
+    public UserConfig user(String name) {
+        return users.get(name);
+    }
+
+    /**
+     * Effective pool mode for a (database, user) pair: the user's override, else the database's override, else
+     * {@code pool.mode}. Unknown names simply contribute no override.
+     */
+    public PoolMode poolMode(String database, String user) {
+        UserConfig userConfig = users.get(user);
+        if (userConfig != null && userConfig.poolMode() != null) {
+            return userConfig.poolMode();
+        }
+        DatabaseConfig databaseConfig = databases.get(database);
+        if (databaseConfig != null && databaseConfig.poolMode() != null) {
+            return databaseConfig.poolMode();
+        }
+        return pool.mode();
+    }
+
+    /**
+     * Effective pool size for a (database, user) pair: the database's {@code pool_size} override, else
+     * {@code pool.default_pool_size}. The user is accepted for symmetry with {@link #poolMode} and future per-user sizes.
+     */
+    public int poolSize(String database, String user) {
+        DatabaseConfig databaseConfig = databases.get(database);
+        if (databaseConfig != null && databaseConfig.poolSize() != null) {
+            return databaseConfig.poolSize();
+        }
+        return pool.defaultPoolSize();
+    }
+}

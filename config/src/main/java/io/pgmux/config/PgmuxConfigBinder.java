@@ -1,0 +1,37 @@
+// Binds the whole raw configuration tree to a validated PgmuxConfig.
+package io.pgmux.config;
+
+import java.util.Map;
+
+/** Reads the top-level keys, delegates each section to its binder, then runs the cross-section checks. */
+final class PgmuxConfigBinder {
+
+    static final String NO_DATABASES =
+            "no databases configured: give --config FILE or --backend postgresql://USER:PASSWORD@HOST:PORT/DB";
+
+    private PgmuxConfigBinder() {
+    }
+
+    static PgmuxConfig bind(ConfigNode root) {
+        SectionReader r = new SectionReader(root);
+        HostPort listen = r.hostPort("listen", PgmuxConfig.DEFAULT_LISTEN);
+        HostPort adminListen = r.hostPort("admin_listen", null);
+        TransportType transport = r.choice("transport", TransportType.AUTO, TransportType::parse);
+        int workerThreads = r.integer("worker_threads", 0, 0, 4096);
+        int maxMessageLength = r.integer("max_message_length", PgmuxConfig.MAX_MESSAGE_LENGTH_LIMIT,
+                PgmuxConfig.MIN_MESSAGE_LENGTH, PgmuxConfig.MAX_MESSAGE_LENGTH_LIMIT);
+        AuthType authType = r.choice("auth_type", AuthType.MD5, AuthType::parse);
+        PoolSettings pool = PoolSettingsBinder.bind(root.section("pool"));
+        Timeouts timeouts = TimeoutsBinder.bind(root.section("timeouts"));
+        Map<String, DatabaseConfig> databases = DatabasesBinder.bind(root.section("databases"));
+        Map<String, UserConfig> users = UsersBinder.bind(root.section("users"));
+        // Unknown keys first: a misspelt "databases" should be reported as a typo, not as "no databases".
+        r.finish();
+        if (databases.isEmpty()) {
+            throw new ConfigException(NO_DATABASES);
+        }
+        CredentialRules.check(authType, users);
+        return new PgmuxConfig(listen, adminListen, transport, workerThreads, maxMessageLength, authType, pool,
+                timeouts, databases, users);
+    }
+}

@@ -1,0 +1,32 @@
+// Binds the `pool` section to PoolSettings.
+package io.pgmux.config;
+
+/** Reads and validates the {@code pool} section. */
+final class PoolSettingsBinder {
+
+    private static final int MAX = Integer.MAX_VALUE;
+
+    private PoolSettingsBinder() {
+    }
+
+    static PoolSettings bind(ConfigNode section) {
+        PoolSettings d = PoolSettings.defaults();
+        SectionReader r = new SectionReader(section);
+        PoolSettings settings = new PoolSettings(
+                r.choice("mode", d.mode(), PoolMode::parse),
+                r.integer("default_pool_size", d.defaultPoolSize(), 1, MAX),
+                r.integer("min_pool_size", d.minPoolSize(), 0, MAX),
+                r.integer("reserve_pool_size", d.reservePoolSize(), 0, MAX),
+                r.duration("reserve_pool_timeout", d.reservePoolTimeout(), false),
+                r.integer("max_db_connections", d.maxDbConnections(), 0, MAX),
+                r.integer("max_user_connections", d.maxUserConnections(), 0, MAX),
+                r.integer("max_client_conn", d.maxClientConn(), 1, MAX),
+                r.string("server_reset_query", d.serverResetQuery()));
+        if (settings.minPoolSize() > settings.defaultPoolSize()) {
+            throw ConfigException.at(r.originOf("min_pool_size"), "must not exceed pool.default_pool_size ("
+                    + settings.defaultPoolSize() + "), got " + settings.minPoolSize());
+        }
+        r.finish();
+        return settings;
+    }
+}

@@ -1,0 +1,47 @@
+// Time limits applied to clients and server connections (the `timeouts` section).
+package io.pgmux.config;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * The {@code timeouts} section. {@link Duration#ZERO} means "disabled" for {@code clientIdleTimeout},
+ * {@code idleTransactionTimeout} and {@code queryTimeout}; every other value is always positive when loaded from
+ * configuration.
+ *
+ * @param clientLoginTimeout     {@code timeouts.client_login_timeout}: a client must finish logging in within this
+ * @param queryWaitTimeout       {@code timeouts.query_wait_timeout}: longest wait for a free server connection
+ * @param serverConnectTimeout   {@code timeouts.server_connect_timeout}: connecting and logging in to a server
+ * @param serverIdleTimeout      {@code timeouts.server_idle_timeout}: close server connections idle longer than this
+ * @param serverLifetime         {@code timeouts.server_lifetime}: close server connections older than this when idle
+ * @param serverLoginRetry       {@code timeouts.server_login_retry}: pause after a failed server login before retrying
+ * @param clientIdleTimeout      {@code timeouts.client_idle_timeout}: disconnect idle clients, 0 = off
+ * @param idleTransactionTimeout {@code timeouts.idle_transaction_timeout}: disconnect clients idle inside a transaction, 0 = off
+ * @param queryTimeout           {@code timeouts.query_timeout}: cancel queries running longer than this, 0 = off
+ * @param shutdownTimeout        {@code timeouts.shutdown_timeout}: how long a graceful shutdown waits for clients
+ */
+public record Timeouts(Duration clientLoginTimeout, Duration queryWaitTimeout, Duration serverConnectTimeout,
+        Duration serverIdleTimeout, Duration serverLifetime, Duration serverLoginRetry, Duration clientIdleTimeout,
+        Duration idleTransactionTimeout, Duration queryTimeout, Duration shutdownTimeout) {
+
+    /** @throws NullPointerException if any duration is null */
+    public Timeouts {
+        Objects.requireNonNull(clientLoginTimeout, "clientLoginTimeout");
+        Objects.requireNonNull(queryWaitTimeout, "queryWaitTimeout");
+        Objects.requireNonNull(serverConnectTimeout, "serverConnectTimeout");
+        Objects.requireNonNull(serverIdleTimeout, "serverIdleTimeout");
+        Objects.requireNonNull(serverLifetime, "serverLifetime");
+        Objects.requireNonNull(serverLoginRetry, "serverLoginRetry");
+        Objects.requireNonNull(clientIdleTimeout, "clientIdleTimeout");
+        Objects.requireNonNull(idleTransactionTimeout, "idleTransactionTimeout");
+        Objects.requireNonNull(queryTimeout, "queryTimeout");
+        Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
+    }
+
+    /** The documented defaults (60s, 120s, 15s, 600s, 3600s, 15s, off, off, off, 30s). */
+    public static Timeouts defaults() {
+        return new Timeouts(Duration.ofSeconds(60), Duration.ofSeconds(120), Duration.ofSeconds(15),
+                Duration.ofSeconds(600), Duration.ofSeconds(3600), Duration.ofSeconds(15), Duration.ZERO,
+                Duration.ZERO, Duration.ZERO, Duration.ofSeconds(30));
+    }
+}

@@ -1,0 +1,115 @@
+package io.pgmux.server;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+
+/** A bare-socket PostgreSQL client for tests that must send what no driver would. */
+final class RawClient implements AutoCloseable {
+    final Socket socket;
+    final DataInputStream in;
+    final DataOutputStream out;
+
+    RawClient(int port) throws IOException {
+        socket = new Socket("127.0.0.1", port);
+        socket.setSoTimeout(10_000);
+        in = new DataInputStream(socket.getInputStream());
+        out = new DataOutputStream(socket.getOutputStream());
+    }
+
+    void send(byte[] bytes) throws IOException {
+        out.write(bytes);
+        out.flush();
+    }
+
+    void sendStartup(String user, String database) throws IOException {
+        byte[] body = ("user\0" + user + "\0database\0" + database + "\0\0").getBytes(StandardCharsets.UTF_8);
+        out.writeInt(8 + body.length);
+        out.writeInt(196608);
+        out.write(body);
+        out.flush();
+    }
+
+    void sendTyped(char type, byte[] body) throws IOException {
+        out.writeByte(type);
+        out.writeInt(4 + body.length);
+        out.write(body);
+        out.flush();
+    }
+
+    void sendQuery(String sql) throws IOException {
+        sendTyped('Q', (sql + "\0").getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** One typed message: type and body, or null at end of stream. */
+    Message read() throws IOException {
+        int type;
+        try {
+            type = in.read();
+        } catch (SocketTimeoutException e) {
+            throw new AssertionError("no message within the socket timeout", e);
+        }
+        if (type < 0) {
+            return null;
+        }
+        int length = in.readInt();
+        byte[] body = new byte[length - 4];
+        in.readFully(body);
+        return new Message((char) type, body);
+    }
+
+    /** Reads until a message of {@code type} arrives. */
+    Message readUntil(char type) throws IOException {
+        Message m;
+        while ((m = read()) != null) {
+            if (m.type == type) {
+                return m;
+            }
+        }
+        throw new EOFException("connection closed before message '" + type + "'");
+    }
+
+    /** True when the server closed the connection (end of stream or reset) within the socket timeout. */
+    boolean closedByServer() throws IOException {
+        try {
+            while (true) {
+                if (in.read() < 0) {
+                    return true;
+                }
+            }
+        } catch (SocketTimeoutException e) {
+            return false;
+        } catch (IOException reset) {
+            return true;
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        socket.close();
+    }
+
+    record Message(char type, byte[] body) {
+        /** ErrorResponse/NoticeResponse fields by code. */
+        Map<Character, String> fields() {
+            Map<Character, String> fields = new HashMap<>();
+            int i = 0;
+            while (i < body.length && body[i] != 0) {
+                char code = (char) body[i++];
+                int start = i;
+                while (body[i] != 0) {
+                    i++;
+                }
+                fields.put(code, new String(body, start, i - start, StandardCharsets.UTF_8));
+                i++;
+            }
+            return fields;
+        }
+    }
+}

@@ -1,0 +1,81 @@
+package io.pgmux.server;
+
+import io.pgmux.config.ConfigLoader;
+import io.pgmux.config.PgmuxConfig;
+import io.pgmux.testing.PostgresFixture;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.Properties;
+
+/** A pgmux server in front of the shared test PostgreSQL, on a free 127.0.0.1 port. */
+final class TestProxy implements AutoCloseable {
+    final PostgresFixture pg = PostgresFixture.shared();
+    final PgmuxServer server;
+
+    private TestProxy(PgmuxConfig config) throws InterruptedException {
+        this.server = new PgmuxServer(config).start();
+    }
+
+    /** Starts pgmux with the given pool mode and size; {@code extraYaml} is appended to the generated config. */
+    static TestProxy start(String mode, int poolSize, String authType, String poolExtras, String timeouts)
+            throws InterruptedException {
+        PostgresFixture pg = PostgresFixture.shared();
+        String yaml = """
+                listen: 127.0.0.1:0
+                auth_type: %s
+                pool:
+                  mode: %s
+                  default_pool_size: %d
+                %s
+                timeouts:
+                  query_wait_timeout: 60s
+                  server_connect_timeout: 10s
+                %s
+                databases:
+                  %s:
+                    host: %s
+                    port: %d
+                users:
+                  %s:
+                    password: %s
+                  %s:
+                    password: %s
+                """.formatted(authType, mode, poolSize, indent(poolExtras), indent(timeouts), pg.database(), pg.host(),
+                pg.port(), pg.user(), pg.password(), pg.md5User(), pg.md5Password());
+        return new TestProxy(ConfigLoader.fromYaml(yaml));
+    }
+
+    static TestProxy start(String mode, int poolSize) throws InterruptedException {
+        return start(mode, poolSize, "md5", "", "");
+    }
+
+    private static String indent(String lines) {
+        return lines == null || lines.isBlank() ? "" : lines.strip().indent(2).stripTrailing();
+    }
+
+    int port() {
+        return server.port();
+    }
+
+    String jdbcUrl() {
+        return "jdbc:postgresql://127.0.0.1:" + port() + "/" + pg.database();
+    }
+
+    Connection connect() throws SQLException {
+        return connect(new Properties());
+    }
+
+    Connection connect(Properties extra) throws SQLException {
+        Properties p = new Properties();
+        p.setProperty("user", pg.user());
+        p.setProperty("password", pg.password());
+        p.putAll(extra);
+        return DriverManager.getConnection(jdbcUrl(), p);
+    }
+
+    @Override
+    public void close() {
+        server.close();
+    }
+}

@@ -1,0 +1,217 @@
+package io.pgmux.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pgmux.testing.DetectLeaks;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Many clients share a few backends between transactions, without seeing each other's settings. */
+@DetectLeaks
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class TransactionPoolingIntegrationTest {
+    private static TestProxy proxy;
+
+    @BeforeAll
+    static void start() throws Exception {
+        proxy = TestProxy.start("transaction", 3);
+    }
+
+    @AfterAll
+    static void stop() {
+        proxy.close();
+    }
+
+    @Test
+    void threeHundredClientsOnThreeBackendsCommitEverything() throws Exception {
+        try (Connection c = proxy.connect(); Statement s = c.createStatement()) {
+            s.execute("DROP TABLE IF EXISTS tx_counter");
+            s.execute("CREATE TABLE tx_counter (client int, n int)");
+        }
+        AtomicInteger maxBackends = new AtomicInteger();
+        AtomicBoolean running = new AtomicBoolean(true);
+        Thread sampler = new Thread(() -> countBackends(maxBackends, running));
+        sampler.start();
+        ExecutorService pool = Executors.newFixedThreadPool(100);
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (int i = 0; i < 300; i++) {
+                int client = i;
+                done.add(pool.submit(() -> {
+                    // Only unnamed statements: pure multiplexing, no client ever pins its backend.
+                    try (Connection c = proxy.connect(unnamedStatementsOnly()); Statement s = c.createStatement()) {
+                        for (int n = 0; n < 3; n++) {
+                            c.setAutoCommit(false);
+                            s.execute("INSERT INTO tx_counter VALUES (" + client + ", " + n + ")");
+                            s.execute("INSERT INTO tx_counter VALUES (" + client + ", " + (n + 100) + ")");
+                            c.commit();
+                            c.setAutoCommit(true);
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : done) {
+                f.get(90, TimeUnit.SECONDS);
+            }
+        } finally {
+            running.set(false);
+            sampler.join();
+            pool.shutdownNow();
+        }
+        try (Connection c = proxy.connect(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT count(*), count(DISTINCT client) FROM tx_counter")) {
+            rs.next();
+            assertThat(rs.getInt(1)).isEqualTo(300 * 6);
+            assertThat(rs.getInt(2)).isEqualTo(300);
+        }
+        assertThat(maxBackends.get()).isBetween(1, 3);
+    }
+
+    @Test
+    void eachClientKeepsItsOwnApplicationNameAcrossBackendSwitches() throws Exception {
+        int clients = 12;
+        List<Connection> connections = new ArrayList<>();
+        try {
+            for (int i = 0; i < clients; i++) {
+                Properties p = new Properties();
+                p.setProperty("ApplicationName", "client-" + i);
+                connections.add(proxy.connect(p));
+            }
+            for (int round = 0; round < 5; round++) {
+                for (int i = 0; i < clients; i++) {
+                    try (Statement s = connections.get(i).createStatement()) {
+                        if (round == 2 && i % 2 == 0) {
+                            s.execute("SET application_name = 'renamed-" + i + "'");
+                        }
+                        String expected = round >= 2 && i % 2 == 0 ? "renamed-" + i : "client-" + i;
+                        try (ResultSet rs = s.executeQuery("SELECT current_setting('application_name')")) {
+                            rs.next();
+                            assertThat(rs.getString(1)).as("client %d round %d", i, round).isEqualTo(expected);
+                        }
+                    }
+                }
+            }
+        } finally {
+            for (Connection c : connections) {
+                c.close();
+            }
+        }
+    }
+
+    @Test
+    void openTransactionKeepsItsBackendAndItsData() throws SQLException {
+        try (Connection a = proxy.connect(); Connection b = proxy.connect();
+             Statement sa = a.createStatement(); Statement sb = b.createStatement()) {
+            sa.execute("CREATE TABLE IF NOT EXISTS tx_visibility (v text)");
+            a.setAutoCommit(false);
+            sa.execute("INSERT INTO tx_visibility VALUES ('uncommitted')");
+            int pidInTx = pid(sa);
+            try (ResultSet rs = sb.executeQuery("SELECT count(*) FROM tx_visibility WHERE v = 'uncommitted'")) {
+                rs.next();
+                assertThat(rs.getInt(1)).isZero(); // b never lands inside a's transaction
+            }
+            assertThat(pid(sa)).isEqualTo(pidInTx);
+            a.rollback();
+        }
+    }
+
+    @Test
+    void namedPreparedStatementsPinAndNeverCollideAcrossClients() throws SQLException {
+        Properties eager = new Properties();
+        eager.setProperty("prepareThreshold", "1"); // pgjdbc names its statements S_1, S_2... from the first use
+        try (Connection a = proxy.connect(eager); Connection b = proxy.connect(eager)) {
+            for (int i = 0; i < 5; i++) {
+                assertThat(preparedText(a, "SELECT 'from a', ?::int")).isEqualTo("from a");
+                assertThat(preparedText(b, "SELECT 'from b', ?::int")).isEqualTo("from b");
+            }
+        }
+        // The pinned backends went back reset: a new client's S_1 does not collide with the old ones.
+        try (Connection c = proxy.connect(eager); Connection d = proxy.connect(eager)) {
+            for (int i = 0; i < 5; i++) {
+                assertThat(preparedText(c, "SELECT 'from c', ?::int")).isEqualTo("from c");
+                assertThat(preparedText(d, "SELECT 'from d', ?::int")).isEqualTo("from d");
+            }
+        }
+    }
+
+    @Test
+    void untrackedSetAndTempTablesStayWithTheirClient() throws SQLException {
+        try (Connection a = proxy.connect(unnamedStatementsOnly()); Connection b = proxy.connect(unnamedStatementsOnly());
+             Statement sa = a.createStatement(); Statement sb = b.createStatement()) {
+            sa.execute("SET statement_timeout = '12345ms'");
+            sa.execute("CREATE TEMP TABLE only_a (x int)");
+            for (int i = 0; i < 5; i++) {
+                assertThat(text(sa, "SHOW statement_timeout")).isEqualTo("12345ms");
+                assertThat(text(sa, "SELECT count(*) FROM only_a")).isEqualTo("0");
+                assertThat(text(sb, "SHOW statement_timeout")).isEqualTo("0");
+                assertThat(text(sb, "SELECT to_regclass('only_a') IS NULL")).isEqualTo("t"); // not in b's temp schema
+            }
+        }
+        try (Connection c = proxy.connect(unnamedStatementsOnly()); Statement sc = c.createStatement()) {
+            for (int i = 0; i < 3; i++) {
+                assertThat(text(sc, "SHOW statement_timeout")).isEqualTo("0");
+            }
+        }
+    }
+
+    private static Properties unnamedStatementsOnly() {
+        Properties p = new Properties();
+        p.setProperty("prepareThreshold", "0");
+        return p;
+    }
+
+    private static String preparedText(Connection c, String sql) throws SQLException {
+        try (var ps = c.prepareStatement(sql)) {
+            ps.setInt(1, 1);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getString(1);
+            }
+        }
+    }
+
+    private static String text(Statement s, String sql) throws SQLException {
+        try (ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    private static int pid(Statement s) throws SQLException {
+        try (ResultSet rs = s.executeQuery("SELECT pg_backend_pid()")) {
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
+
+    private static void countBackends(AtomicInteger max, AtomicBoolean running) {
+        try (Connection direct = proxy.pg.connect(); Statement s = direct.createStatement()) {
+            while (running.get()) {
+                try (ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE usename = '"
+                        + proxy.pg.user() + "' AND pid <> pg_backend_pid() AND backend_type = 'client backend'")) {
+                    rs.next();
+                    max.accumulateAndGet(rs.getInt(1), Math::max);
+                }
+                Thread.sleep(5);
+            }
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+}
