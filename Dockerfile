@@ -1,0 +1,11 @@
+# Builds the pgmux jar in a Maven stage and runs it on a JRE.
+FROM maven:3.9-eclipse-temurin-17 AS build
+WORKDIR /src
+COPY . .
+RUN mvn -B -q package -DskipTests
+
+FROM eclipse-temurin:17-jre
+COPY --from=build /src/proxy-server/target/pgmux.jar /opt/pgmux/pgmux.jar
+EXPOSE 6432
+USER 65534
+ENTRYPOINT ["java", "-jar", "/opt/pgmux/pgmux.jar"]
