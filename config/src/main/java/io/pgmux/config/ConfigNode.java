@@ -9,8 +9,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * One mapping of the raw tree built from YAML, environment variables and flags. Entries are either
- * {@link ConfigScalar}s or nested {@code ConfigNode}s. Binders read entries by key; every key they ask for, present
+ * One mapping of the raw tree built from YAML, environment variables and flags. Entries are
+ * {@link ConfigScalar}s, {@link ConfigList}s or nested {@code ConfigNode}s. Binders read entries by key; every key they ask for, present
  * or not, is remembered as known, so {@link #rejectUnknownKeys()} can report typos without a separate key list.
  * Only used while loading, on one thread.
  */
@@ -53,6 +53,11 @@ final class ConfigNode {
         entries.put(key, new ConfigScalar(text, origin));
     }
 
+    /** Sets (or replaces) a list of single values. */
+    void putList(String key, ConfigList list) {
+        entries.put(key, list);
+    }
+
     /** Sets (or replaces) a nested mapping; replacing keeps the original position of the key. */
     void putNode(String key, ConfigNode child) {
         entries.put(key, child);
@@ -77,7 +82,7 @@ final class ConfigNode {
     /**
      * Reads a single value; {@code null} when the key is absent. Marks the key as known.
      *
-     * @throws ConfigException if the key holds a mapping
+     * @throws ConfigException if the key holds a mapping or a list
      */
     ConfigScalar scalar(String key) {
         knownKeys.add(key);
@@ -85,7 +90,30 @@ final class ConfigNode {
         if (entry instanceof ConfigNode) {
             throw ConfigException.at(pathOf(key), "must be a single value, got a mapping");
         }
+        if (entry instanceof ConfigList list) {
+            throw notHere(list);
+        }
         return (ConfigScalar) entry;
+    }
+
+    /**
+     * Reads a key that documents a list: a list as given, a single value as a one-source list of comma-separated
+     * items (so an environment variable or flag can set it too), {@code null} when absent or null. Marks the key as
+     * known.
+     *
+     * @throws ConfigException if the key holds a mapping
+     */
+    ConfigList list(String key) {
+        knownKeys.add(key);
+        Object entry = entries.get(key);
+        if (entry instanceof ConfigNode) {
+            throw ConfigException.at(pathOf(key), "must be a list, got a mapping");
+        }
+        if (entry instanceof ConfigScalar scalar) {
+            return scalar.text() == null ? null : new ConfigList(splitCommas(scalar.text()), scalar.origin(),
+                    scalar.origin());
+        }
+        return (ConfigList) entry;
     }
 
     /**
@@ -120,5 +148,22 @@ final class ConfigNode {
         if (entry instanceof ConfigScalar scalar && scalar.text() != null) {
             throw ConfigException.at(scalar.origin(), "must be a mapping of keys, got '" + scalar.text() + "'");
         }
+        if (entry instanceof ConfigList list) {
+            throw notHere(list);
+        }
+    }
+
+    private static ConfigException notHere(ConfigList list) {
+        return ConfigException.at(list.origin(), "lists are not supported here (" + list.sourceLine() + ")");
+    }
+
+    private static List<String> splitCommas(String text) {
+        List<String> items = new ArrayList<>();
+        for (String item : text.split(",", -1)) {
+            if (!item.isBlank()) {
+                items.add(item.trim());
+            }
+        }
+        return items;
     }
 }

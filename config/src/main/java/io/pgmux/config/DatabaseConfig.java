@@ -17,9 +17,10 @@ import java.util.Objects;
  * @param password backend password, or {@code null}
  * @param poolMode pool mode override, or {@code null} to inherit {@code pool.mode}
  * @param poolSize pool size override, or {@code null} to inherit {@code pool.default_pool_size}
+ * @param pinning  pinning policy override, or {@code null} to inherit {@code pool.pinning}
  */
 public record DatabaseConfig(String name, String host, int port, String dbname, String user, String password,
-        PoolMode poolMode, Integer poolSize) {
+        PoolMode poolMode, Integer poolSize, PinningPolicy pinning) {
 
     /** @throws IllegalArgumentException if the port is outside 1..65535 or the pool size is below 1 */
     public DatabaseConfig {
@@ -39,6 +40,6 @@ public record DatabaseConfig(String name, String host, int port, String dbname, 
     public String toString() {
         return "DatabaseConfig[name=" + name + ", host=" + host + ", port=" + port + ", dbname=" + dbname
                 + ", user=" + user + ", password=" + (password == null ? "null" : "***")
-                + ", poolMode=" + poolMode + ", poolSize=" + poolSize + "]";
+                + ", poolMode=" + poolMode + ", poolSize=" + poolSize + ", pinning=" + pinning + "]";
     }
 }

@@ -33,7 +33,8 @@ final class DatabasesBinder {
                 nonBlank(r, "user", null),
                 r.string("password", null),
                 r.choice("pool_mode", null, PoolMode::parse),
-                r.optionalInteger("pool_size", 1, Integer.MAX_VALUE));
+                r.optionalInteger("pool_size", 1, Integer.MAX_VALUE),
+                r.choice("pinning", null, PinningPolicy::parse));
         r.finish();
         return database;
     }

@@ -80,6 +80,22 @@ public record PgmuxConfig(HostPort listen, HostPort adminListen, TransportType t
     }
 
     /**
+     * Effective pinning policy for a (database, user) pair: the user's override, else the database's override, else
+     * {@code pool.pinning}. Unknown names simply contribute no override.
+     */
+    public PinningPolicy pinningPolicy(String database, String user) {
+        UserConfig userConfig = users.get(user);
+        if (userConfig != null && userConfig.pinning() != null) {
+            return userConfig.pinning();
+        }
+        DatabaseConfig databaseConfig = databases.get(database);
+        if (databaseConfig != null && databaseConfig.pinning() != null) {
+            return databaseConfig.pinning();
+        }
+        return pool.pinning();
+    }
+
+    /**
      * Effective pool size for a (database, user) pair: the database's {@code pool_size} override, else
      * {@code pool.default_pool_size}. The user is accepted for symmetry with {@link #poolMode} and future per-user sizes.
      */

@@ -2,35 +2,63 @@
 package io.pgmux.config;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 
 /**
  * The {@code pool} section. Sizes are per (database, user) pool unless stated otherwise.
  *
- * @param mode               {@code pool.mode}: default pooling mode (per-database and per-user overrides win)
- * @param defaultPoolSize    {@code pool.default_pool_size}: server connections per pool, at least 1
- * @param minPoolSize        {@code pool.min_pool_size}: idle server connections kept open per pool, at most the pool size
- * @param reservePoolSize    {@code pool.reserve_pool_size}: extra connections allowed when clients wait too long
- * @param reservePoolTimeout {@code pool.reserve_pool_timeout}: how long a client waits before the reserve is used
- * @param maxDbConnections   {@code pool.max_db_connections}: server connections per database over all users, 0 = unlimited
- * @param maxUserConnections {@code pool.max_user_connections}: server connections per user over all databases, 0 = unlimited
- * @param maxClientConn      {@code pool.max_client_conn}: client connections accepted in total, at least 1
- * @param serverResetQuery   {@code pool.server_reset_query}: run when a session-mode client releases its server
- *                           connection; empty string = none. Never {@code null}.
+ * @param mode                 {@code pool.mode}: default pooling mode (per-database and per-user overrides win)
+ * @param defaultPoolSize      {@code pool.default_pool_size}: server connections per pool, at least 1
+ * @param minPoolSize          {@code pool.min_pool_size}: server connections kept open per pool, at most the pool size
+ * @param reservePoolSize      {@code pool.reserve_pool_size}: extra connections allowed when clients wait too long
+ * @param reservePoolTimeout   {@code pool.reserve_pool_timeout}: how long a client waits before the reserve is used
+ * @param maxDbConnections     {@code pool.max_db_connections}: server connections per database over all users,
+ *                             0 = unlimited
+ * @param maxUserConnections   {@code pool.max_user_connections}: server connections per server login user over all
+ *                             databases, 0 = unlimited
+ * @param maxClientConn        {@code pool.max_client_conn}: client connections accepted in total, at least 1
+ * @param serverResetQuery     {@code pool.server_reset_query}: run when a session-mode client releases its server
+ *                             connection; empty string = none. Never {@code null}.
+ * @param serverCheckQuery     {@code pool.server_check_query}: run on a server connection idle longer than
+ *                             {@code timeouts.server_check_delay} before lending it; empty string = no check. Never
+ *                             {@code null}.
+ * @param pinning              {@code pool.pinning}: default pinning policy (per-database and per-user overrides win)
+ * @param trackExtraParameters {@code pool.track_extra_parameters}: parameters PostgreSQL does not report whose SETs
+ *                             pgmux replays on each server connection a client gets, instead of pinning; lower-cased,
+ *                             without duplicates, unmodifiable, never {@code null}
  */
 public record PoolSettings(PoolMode mode, int defaultPoolSize, int minPoolSize, int reservePoolSize,
         Duration reservePoolTimeout, int maxDbConnections, int maxUserConnections, int maxClientConn,
-        String serverResetQuery) {
+        String serverResetQuery, String serverCheckQuery, PinningPolicy pinning, List<String> trackExtraParameters) {
 
-    /** @throws NullPointerException for a null mode or timeout; a null reset query becomes the empty string */
+    /**
+     * Null queries become the empty string and a null parameter list the empty list; the list is copied lower-cased,
+     * without duplicates, in its original order.
+     *
+     * @throws NullPointerException for a null mode, timeout or pinning policy, or a null list element
+     */
     public PoolSettings {
         Objects.requireNonNull(mode, "mode");
         Objects.requireNonNull(reservePoolTimeout, "reservePoolTimeout");
+        Objects.requireNonNull(pinning, "pinning");
         serverResetQuery = serverResetQuery == null ? "" : serverResetQuery;
+        serverCheckQuery = serverCheckQuery == null ? "" : serverCheckQuery;
+        trackExtraParameters = lowerCased(trackExtraParameters);
     }
 
-    /** The documented defaults: transaction mode, 20 connections per pool, 10000 clients, {@code DISCARD ALL}. */
+    /**
+     * The documented defaults: transaction mode, 20 connections per pool, 10000 clients, {@code DISCARD ALL},
+     * check query {@code SELECT 1}, pinning {@code pin}, no extra tracked parameters.
+     */
     public static PoolSettings defaults() {
-        return new PoolSettings(PoolMode.TRANSACTION, 20, 0, 0, Duration.ofSeconds(5), 0, 0, 10_000, "DISCARD ALL");
+        return new PoolSettings(PoolMode.TRANSACTION, 20, 0, 0, Duration.ofSeconds(5), 0, 0, 10_000, "DISCARD ALL",
+                "SELECT 1", PinningPolicy.PIN, List.of());
+    }
+
+    // PostgreSQL folds unquoted parameter names to lower case, so SET Search_Path and search_path are the same.
+    private static List<String> lowerCased(List<String> names) {
+        return names == null ? List.of() : names.stream().map(name -> name.toLowerCase(Locale.ROOT)).distinct().toList();
     }
 }

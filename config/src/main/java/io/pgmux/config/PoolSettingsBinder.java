@@ -1,10 +1,14 @@
 // Binds the `pool` section to PoolSettings.
 package io.pgmux.config;
 
+import java.util.regex.Pattern;
+
 /** Reads and validates the {@code pool} section. */
 final class PoolSettingsBinder {
 
     private static final int MAX = Integer.MAX_VALUE;
+    /** A GUC name as SET accepts it unquoted; dots for extension settings such as {@code pg_stat_statements.track}. */
+    private static final Pattern PARAMETER_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_.]*");
 
     private PoolSettingsBinder() {
     }
@@ -21,7 +25,11 @@ final class PoolSettingsBinder {
                 r.integer("max_db_connections", d.maxDbConnections(), 0, MAX),
                 r.integer("max_user_connections", d.maxUserConnections(), 0, MAX),
                 r.integer("max_client_conn", d.maxClientConn(), 1, MAX),
-                r.string("server_reset_query", d.serverResetQuery()));
+                r.string("server_reset_query", d.serverResetQuery()),
+                r.string("server_check_query", d.serverCheckQuery()),
+                r.choice("pinning", d.pinning(), PinningPolicy::parse),
+                r.names("track_extra_parameters", d.trackExtraParameters(), PARAMETER_NAME,
+                        "a list of parameter names like [search_path, statement_timeout]"));
         if (settings.minPoolSize() > settings.defaultPoolSize()) {
             throw ConfigException.at(r.originOf("min_pool_size"), "must not exceed pool.default_pool_size ("
                     + settings.defaultPoolSize() + "), got " + settings.minPoolSize());

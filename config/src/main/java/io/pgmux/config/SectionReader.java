@@ -2,7 +2,11 @@
 package io.pgmux.config;
 
 import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.function.BiFunction;
+import java.util.regex.Pattern;
 
 /**
  * Reads typed values out of a {@link ConfigNode}. An absent or null key yields the given fallback; a present value
@@ -66,6 +70,26 @@ final class SectionReader {
     <T> T choice(String key, T fallback, BiFunction<String, String, T> parser) {
         ConfigScalar scalar = node.scalar(key);
         return isSet(scalar) ? parser.apply(scalar.text(), scalar.origin()) : fallback;
+    }
+
+    /**
+     * A list of names each matching {@code pattern}, or {@code fallback} when not set; duplicates are dropped and
+     * the first spelling kept. {@code what} describes one valid name in the error, e.g. "a parameter name".
+     */
+    List<String> names(String key, List<String> fallback, Pattern pattern, String what) {
+        ConfigList list = node.list(key);
+        if (list == null) {
+            return fallback;
+        }
+        Set<String> names = new LinkedHashSet<>();
+        for (String item : list.items()) {
+            String name = item.trim();
+            if (!pattern.matcher(name).matches()) {
+                throw ConfigException.at(list.origin(), "must be " + what + ", got '" + item + "'");
+            }
+            names.add(name);
+        }
+        return List.copyOf(names);
     }
 
     /** Where the value of {@code key} came from, for cross-field errors; the key path when not set. */

@@ -6,8 +6,8 @@ import java.util.Objects;
 
 /**
  * The {@code timeouts} section. {@link Duration#ZERO} means "disabled" for {@code clientIdleTimeout},
- * {@code idleTransactionTimeout} and {@code queryTimeout}; every other value is always positive when loaded from
- * configuration.
+ * {@code idleTransactionTimeout}, {@code queryTimeout} and {@code queryWaitNotify}, and "check every time" for
+ * {@code serverCheckDelay}; every other value is always positive when loaded from configuration.
  *
  * @param clientLoginTimeout     {@code timeouts.client_login_timeout}: a client must finish logging in within this
  * @param queryWaitTimeout       {@code timeouts.query_wait_timeout}: longest wait for a free server connection
@@ -19,10 +19,15 @@ import java.util.Objects;
  * @param idleTransactionTimeout {@code timeouts.idle_transaction_timeout}: disconnect clients idle inside a transaction, 0 = off
  * @param queryTimeout           {@code timeouts.query_timeout}: cancel queries running longer than this, 0 = off
  * @param shutdownTimeout        {@code timeouts.shutdown_timeout}: how long a graceful shutdown waits for clients
+ * @param queryWaitNotify        {@code timeouts.query_wait_notify}: a client waiting this long for a server connection
+ *                               is sent a NoticeResponse saying so, 0 = off
+ * @param serverCheckDelay       {@code timeouts.server_check_delay}: a server connection idle longer than this runs
+ *                               {@code pool.server_check_query} before it is lent again, 0 = before every lending
  */
 public record Timeouts(Duration clientLoginTimeout, Duration queryWaitTimeout, Duration serverConnectTimeout,
         Duration serverIdleTimeout, Duration serverLifetime, Duration serverLoginRetry, Duration clientIdleTimeout,
-        Duration idleTransactionTimeout, Duration queryTimeout, Duration shutdownTimeout) {
+        Duration idleTransactionTimeout, Duration queryTimeout, Duration shutdownTimeout, Duration queryWaitNotify,
+        Duration serverCheckDelay) {
 
     /** @throws NullPointerException if any duration is null */
     public Timeouts {
@@ -36,12 +41,14 @@ public record Timeouts(Duration clientLoginTimeout, Duration queryWaitTimeout, D
         Objects.requireNonNull(idleTransactionTimeout, "idleTransactionTimeout");
         Objects.requireNonNull(queryTimeout, "queryTimeout");
         Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
+        Objects.requireNonNull(queryWaitNotify, "queryWaitNotify");
+        Objects.requireNonNull(serverCheckDelay, "serverCheckDelay");
     }
 
-    /** The documented defaults (60s, 120s, 15s, 600s, 3600s, 15s, off, off, off, 30s). */
+    /** The documented defaults (60s, 120s, 15s, 600s, 3600s, 15s, off, off, off, 30s, 5s, 30s). */
     public static Timeouts defaults() {
         return new Timeouts(Duration.ofSeconds(60), Duration.ofSeconds(120), Duration.ofSeconds(15),
                 Duration.ofSeconds(600), Duration.ofSeconds(3600), Duration.ofSeconds(15), Duration.ZERO,
-                Duration.ZERO, Duration.ZERO, Duration.ofSeconds(30));
+                Duration.ZERO, Duration.ZERO, Duration.ofSeconds(30), Duration.ofSeconds(5), Duration.ofSeconds(30));
     }
 }

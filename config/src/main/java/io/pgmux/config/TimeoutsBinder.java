@@ -1,10 +1,12 @@
 // Binds the `timeouts` section to Timeouts.
 package io.pgmux.config;
 
-/** Reads and validates the {@code timeouts} section; only documented "0 = off" settings accept zero. */
+/** Reads and validates the {@code timeouts} section; only settings that document a meaning for 0 accept it. */
 final class TimeoutsBinder {
 
     private static final boolean ZERO_MEANS_OFF = true;
+    /** For server_check_delay, 0 means "check before every lending". */
+    private static final boolean ZERO_MEANS_ALWAYS = true;
     private static final boolean POSITIVE = false;
 
     private TimeoutsBinder() {
@@ -23,7 +25,9 @@ final class TimeoutsBinder {
                 r.duration("client_idle_timeout", d.clientIdleTimeout(), ZERO_MEANS_OFF),
                 r.duration("idle_transaction_timeout", d.idleTransactionTimeout(), ZERO_MEANS_OFF),
                 r.duration("query_timeout", d.queryTimeout(), ZERO_MEANS_OFF),
-                r.duration("shutdown_timeout", d.shutdownTimeout(), POSITIVE));
+                r.duration("shutdown_timeout", d.shutdownTimeout(), POSITIVE),
+                r.duration("query_wait_notify", d.queryWaitNotify(), ZERO_MEANS_OFF),
+                r.duration("server_check_delay", d.serverCheckDelay(), ZERO_MEANS_ALWAYS));
         r.finish();
         return timeouts;
     }

@@ -12,8 +12,9 @@ import java.util.Objects;
  * @param password plain text, {@code md5<32 hex>} or {@code SCRAM-SHA-256$<iter>:<salt>$<StoredKey>:<ServerKey>};
  *                 {@code null} when not configured (only valid with {@code auth_type: trust})
  * @param poolMode pool mode override for this user, or {@code null} to inherit
+ * @param pinning  pinning policy override for this user, or {@code null} to inherit
  */
-public record UserConfig(String name, String password, PoolMode poolMode) {
+public record UserConfig(String name, String password, PoolMode poolMode, PinningPolicy pinning) {
 
     /** @throws NullPointerException if the name is null */
     public UserConfig {
@@ -29,6 +30,6 @@ public record UserConfig(String name, String password, PoolMode poolMode) {
     @Override
     public String toString() {
         return "UserConfig[name=" + name + ", password=" + (password == null ? "null" : "***")
-                + ", poolMode=" + poolMode + "]";
+                + ", poolMode=" + poolMode + ", pinning=" + pinning + "]";
     }
 }

@@ -28,7 +28,8 @@ final class UsersBinder {
             throw ConfigException.at(r.originOf("password"), "malformed SCRAM-SHA-256 secret for user '" + name
                     + "', expected SCRAM-SHA-256$<iterations>:<salt>$<StoredKey>:<ServerKey>");
         }
-        UserConfig user = new UserConfig(name, password, r.choice("pool_mode", null, PoolMode::parse));
+        UserConfig user = new UserConfig(name, password, r.choice("pool_mode", null, PoolMode::parse),
+                r.choice("pinning", null, PinningPolicy::parse));
         r.finish();
         return user;
     }

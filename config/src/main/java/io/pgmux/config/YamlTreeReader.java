@@ -2,6 +2,8 @@
 package io.pgmux.config;
 
 import java.io.StringReader;
+import java.util.ArrayList;
+import java.util.List;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
@@ -12,6 +14,7 @@ import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
 import org.yaml.snakeyaml.nodes.Tag;
 
 /**
@@ -31,7 +34,7 @@ final class YamlTreeReader {
      * Parses {@code yaml}; an empty document gives an empty tree.
      *
      * @param sourceName the file name (or a label) shown in syntax errors together with the line
-     * @throws ConfigException for invalid YAML, a non-mapping document, duplicate keys or lists
+     * @throws ConfigException for invalid YAML, a non-mapping document, duplicate keys or lists of non-scalars
      */
     static ConfigNode read(String yaml, String sourceName) {
         Node document = compose(yaml, sourceName);
@@ -82,11 +85,25 @@ final class YamlTreeReader {
                 target.putNode(key, child);
             } else if (value instanceof ScalarNode scalar) {
                 target.putScalar(key, isNull(scalar) ? null : scalar.getValue(), path);
+            } else if (value instanceof SequenceNode sequence) {
+                target.putList(key, toList(sequence, path, sourceName));
             } else {
-                throw ConfigException.at(path, "lists are not supported here (" + sourceName + " line "
-                        + line(value) + ")");
+                throw ConfigException.at(path, "unsupported YAML value (" + sourceName + " line " + line(value) + ")");
             }
         }
+    }
+
+    /** Only flat lists of single values are meaningful in the configuration; anything nested is a mistake. */
+    private static ConfigList toList(SequenceNode sequence, String path, String sourceName) {
+        List<String> items = new ArrayList<>();
+        for (Node item : sequence.getValue()) {
+            if (!(item instanceof ScalarNode scalar) || isNull(scalar)) {
+                throw ConfigException.at(path, "list items must be single values (" + sourceName + " line "
+                        + line(item) + ")");
+            }
+            items.add(scalar.getValue());
+        }
+        return new ConfigList(items, path, sourceName + " line " + line(sequence));
     }
 
     private static String keyText(Node keyNode, ConfigNode target, String sourceName) {

@@ -72,7 +72,7 @@ class BackendUrlTest {
         PgmuxConfig config = ConfigLoader.load(null, Map.of(), flags);
         assertThat(config.databases()).containsOnlyKeys("sales");
         assertThat(config.database("sales")).isEqualTo(
-                new DatabaseConfig("sales", "10.1.2.3", 5432, "sales", "app", "s+cret", null, null));
+                new DatabaseConfig("sales", "10.1.2.3", 5432, "sales", "app", "s+cret", null, null, null));
         assertThat(config.users()).containsOnlyKeys("app");
         assertThat(config.user("app").password()).isEqualTo("s+cret");
     }

@@ -13,8 +13,8 @@ class ConfigRecordsTest {
     @Test
     void configCopiesMapsAndResolvesWorkerThreads() {
         Map<String, DatabaseConfig> databases = new LinkedHashMap<>();
-        databases.put("b", new DatabaseConfig("b", "h", 5432, null, null, null, null, null));
-        databases.put("a", new DatabaseConfig("a", "h", 5432, null, null, null, null, null));
+        databases.put("b", new DatabaseConfig("b", "h", 5432, null, null, null, null, null, null));
+        databases.put("a", new DatabaseConfig("a", "h", 5432, null, null, null, null, null, null));
         PgmuxConfig config = new PgmuxConfig(PgmuxConfig.DEFAULT_LISTEN, null, TransportType.AUTO, 0,
                 PgmuxConfig.MAX_MESSAGE_LENGTH_LIMIT, AuthType.TRUST, PoolSettings.defaults(), Timeouts.defaults(),
                 databases, Map.of());
@@ -26,8 +26,8 @@ class ConfigRecordsTest {
 
     @Test
     void toStringNeverShowsSecrets() {
-        DatabaseConfig database = new DatabaseConfig("app", "h", 5432, null, "u", "hunter2", null, null);
-        UserConfig user = new UserConfig("u", "hunter2", null);
+        DatabaseConfig database = new DatabaseConfig("app", "h", 5432, null, "u", "hunter2", null, null, null);
+        UserConfig user = new UserConfig("u", "hunter2", null, null);
         QuickStartSettings flags = new QuickStartSettings("postgresql://u:hunter2@h/db", null, null, null, null, null);
         assertThat(database.toString()).contains("password=***").doesNotContain("hunter2");
         assertThat(user.toString()).contains("password=***").doesNotContain("hunter2");
@@ -38,11 +38,16 @@ class ConfigRecordsTest {
     void invalidDirectConstructionFails() {
         assertThatThrownBy(() -> new HostPort(" ", 1)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new HostPort("h", 65536)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new DatabaseConfig("a", "h", 0, null, null, null, null, null))
+        assertThatThrownBy(() -> new DatabaseConfig("a", "h", 0, null, null, null, null, null, null))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new DatabaseConfig("a", "h", 1, null, null, null, null, 0))
+        assertThatThrownBy(() -> new DatabaseConfig("a", "h", 1, null, null, null, null, 0, null))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThat(new PoolSettings(PoolMode.SESSION, 1, 0, 0, java.time.Duration.ZERO, 0, 0, 1, null)
-                .serverResetQuery()).isEmpty();
+        PoolSettings nulls = new PoolSettings(PoolMode.SESSION, 1, 0, 0, java.time.Duration.ZERO, 0, 0, 1, null, null,
+                PinningPolicy.PIN, null);
+        assertThat(nulls.serverResetQuery()).isEmpty();
+        assertThat(nulls.serverCheckQuery()).isEmpty();
+        assertThat(nulls.trackExtraParameters()).isEmpty();
+        assertThatThrownBy(() -> new PoolSettings(PoolMode.SESSION, 1, 0, 0, java.time.Duration.ZERO, 0, 0, 1, null,
+                null, null, null)).isInstanceOf(NullPointerException.class);
     }
 }

@@ -29,6 +29,9 @@ class ExampleConfigTest {
         assertThat(config.databases()).containsKeys("app", "reporting");
         assertThat(config.poolMode("reporting", "analyst")).isEqualTo(PoolMode.SESSION);
         assertThat(config.user("app").passwordKind()).isEqualTo(PasswordKind.MD5_HASH);
+        assertThat(config.pool().trackExtraParameters()).containsExactly("search_path", "statement_timeout");
+        assertThat(config.pinningPolicy("app", "batch")).isEqualTo(PinningPolicy.REFUSE);
+        assertThat(config.pinningPolicy("app", "app")).isEqualTo(PinningPolicy.PIN);
     }
 
     @Test

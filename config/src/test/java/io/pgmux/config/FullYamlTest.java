@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class FullYamlTest {
@@ -29,6 +30,9 @@ class FullYamlTest {
               max_user_connections: 50
               max_client_conn: 500
               server_reset_query: ""
+              server_check_query: SELECT 2
+              pinning: refuse
+              track_extra_parameters: [Search_Path, statement_timeout, pg_stat_statements.track]
             timeouts:
               client_login_timeout: 10s
               query_wait_timeout: 2m
@@ -40,6 +44,8 @@ class FullYamlTest {
               idle_transaction_timeout: 0
               query_timeout: 45s
               shutdown_timeout: 5s
+              query_wait_notify: 0
+              server_check_delay: 0
             databases:
               app:
                 host: 10.0.0.5
@@ -49,6 +55,7 @@ class FullYamlTest {
                 password: "0777"
                 pool_mode: statement
                 pool_size: 7
+                pinning: pin
               reporting:
                 host: replica.internal
             users:
@@ -57,6 +64,7 @@ class FullYamlTest {
                 pool_mode: session
               bob:
                 password: yes
+                pinning: PIN
             """.formatted(SCRAM_SECRET);
 
     private final PgmuxConfig config = ConfigLoader.fromYaml(FULL);
@@ -74,14 +82,16 @@ class FullYamlTest {
     @Test
     void poolSection() {
         assertThat(config.pool()).isEqualTo(new PoolSettings(PoolMode.SESSION, 30, 2, 5, Duration.ofMillis(250),
-                100, 50, 500, ""));
+                100, 50, 500, "", "SELECT 2", PinningPolicy.REFUSE,
+                List.of("search_path", "statement_timeout", "pg_stat_statements.track")));
     }
 
     @Test
     void timeoutsSection() {
         assertThat(config.timeouts()).isEqualTo(new Timeouts(Duration.ofSeconds(10), Duration.ofMinutes(2),
                 Duration.ofSeconds(3), Duration.ofHours(1), Duration.ofMinutes(90), Duration.ofMillis(500),
-                Duration.ofMinutes(30), Duration.ZERO, Duration.ofSeconds(45), Duration.ofSeconds(5)));
+                Duration.ofMinutes(30), Duration.ZERO, Duration.ofSeconds(45), Duration.ofSeconds(5), Duration.ZERO,
+                Duration.ZERO));
     }
 
     @Test
@@ -90,7 +100,7 @@ class FullYamlTest {
         assertThat(config.databases().keySet()).containsExactly("app", "reporting");
         // "0777" must stay text: no YAML 1.1 octal conversion of secrets.
         assertThat(config.database("app")).isEqualTo(new DatabaseConfig("app", "10.0.0.5", 6543, "app_production",
-                "app_owner", "0777", PoolMode.STATEMENT, 7));
+                "app_owner", "0777", PoolMode.STATEMENT, 7, PinningPolicy.PIN));
         assertThat(config.database("reporting").dbname()).isEqualTo("reporting");
     }
 
@@ -112,6 +122,20 @@ class FullYamlTest {
         assertThat(config.poolSize("reporting", "bob")).isEqualTo(30);
         assertThat(config.database("missing")).isNull();
         assertThat(config.user("missing")).isNull();
+    }
+
+    @Test
+    void effectivePinningPolicyUserThenDatabaseThenPool() {
+        assertThat(config.pinningPolicy("app", "alice")).isEqualTo(PinningPolicy.PIN); // database override
+        assertThat(config.pinningPolicy("reporting", "bob")).isEqualTo(PinningPolicy.PIN); // user override
+        assertThat(config.pinningPolicy("reporting", "alice")).isEqualTo(PinningPolicy.REFUSE); // pool default
+        assertThat(config.pinningPolicy("missing", "nobody")).isEqualTo(PinningPolicy.REFUSE);
+    }
+
+    @Test
+    void trackedParameterListIsUnmodifiable() {
+        assertThatThrownBy(() -> config.pool().trackExtraParameters().add("x"))
+                .isInstanceOf(UnsupportedOperationException.class);
     }
 
     @Test

@@ -1,3 +1,4 @@
+// Where and as whom a pool logs in to PostgreSQL.
 package io.pgmux.pool;
 
 import java.util.Map;

@@ -1,21 +1,16 @@
+// The backends of one (database, user) pair and the queue of clients waiting for one of them.
 package io.pgmux.pool;
 
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
-import io.netty.util.concurrent.ScheduledFuture;
 import io.pgmux.protocol.PgException;
 import io.pgmux.protocol.Severity;
 import io.pgmux.protocol.SqlState;
-import io.pgmux.protocol.TransactionStatus;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,12 +18,26 @@ import org.slf4j.LoggerFactory;
  * The backends of one (database, user) pair, lent to one client at a time.
  *
  * <p>Contract: every backend obtained from {@link #acquire} goes back exactly once, through {@link #release} or
- * {@link #discard}; one that is never returned is lost to the pool until its socket closes. At most
- * {@code maxSize} backends exist at once, counting those still logging in, so a storm of clients never causes
- * more than that many connection attempts. Waiting clients are served first come, first served.
+ * {@link #discard}; one that is never returned is lost to the pool until its socket closes. Waiting clients are
+ * served first come, first served, and each acquisition completes exactly once (backend, timeout or error).
  *
- * <p>Threading: clients call in from every event loop. The lists are guarded by this object's monitor and each
- * critical section is a few field updates; promises are completed outside it, on the waiter's own event loop.
+ * <p>Limits: at most {@code maxSize} backends exist at once, counting those still logging in, plus up to
+ * {@code reserveSize} more once a client has waited {@code reserveTimeout}; every backend also takes a slot of the
+ * database's and the login user's {@link ConnectionBudget}; clients refused by a full budget make another pool of
+ * that budget give up an idle backend, and are woken when any backend of the budget closes. At least {@code minSize}
+ * are kept open. After a failed login nothing is opened for {@code loginRetry}; clients already waiting keep waiting
+ * (up to the query wait timeout), while a client arriving at a pool with no backend at all gets the last login error
+ * at once; if no backend ever logged in, the failure is also passed to every waiter, since all of them are clients
+ * still logging in. A backend past {@code serverLifetime} is closed when it comes back; idle backends past
+ * {@code serverLifetime} or {@code serverIdleTimeout} are closed by the registry's {@link Janitor}; one idle longer
+ * than {@code checkDelay} runs {@code checkQuery} before it is lent, and is closed if that fails.
+ *
+ * <p>Hazard: the time-driven parts (idle expiry, reserve, retry after the back-off, re-opening the minimum after a
+ * failure) run from {@link #maintain}, which a {@link PoolRegistry}'s janitor calls; a pool constructed directly and
+ * never maintained only enforces what happens on acquire, release and close.
+ *
+ * <p>Threading: clients call in from every event loop. The bookkeeping lives in a {@link PoolLedger} whose critical
+ * sections are a few field updates; promises are completed, sockets closed and budgets given back outside its lock.
  * One pool shared by all loops keeps the size limit exact (a pool per loop would split it).
  */
 public final class Pool {
@@ -38,23 +47,44 @@ public final class Pool {
     private final BackendTarget target;
     private final PoolLimits limits;
     private final ServerConnector connector;
-
-    // Guarded by this.
-    private final Map<EventLoop, ArrayDeque<ServerConnection>> idleByLoop = new HashMap<>();
-    private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
-    private final Set<ServerConnection> servers = new LinkedHashSet<>();
-    private int size;
-    private int loggingIn;
-    private boolean closed;
+    private final ConnectionBudget databaseBudget;
+    private final ConnectionBudget userBudget;
+    private final Supplier<EventLoop> loops;
+    private final PoolCounters counters = new PoolCounters();
+    private final PoolLedger ledger;
 
     /** What a fresh backend reported at login; a client's session parameters start from these. */
     private volatile Map<String, String> loginParameters;
+    /** The loop of the first client, where backends no client asked for are opened when {@code loops} has none. */
+    private volatile EventLoop firstClientLoop;
 
+    /** A pool that shares no limit with other pools and opens its minimum on the loop of its first client. */
     public Pool(PoolKey key, BackendTarget target, PoolLimits limits, ServerConnector connector) {
+        this(key, target, limits, connector, ConnectionBudget.unlimited("database " + key.database()),
+                ConnectionBudget.unlimited("user " + target.user()), () -> null);
+    }
+
+    /**
+     * @param databaseBudget shared by every pool of the database (max_db_connections)
+     * @param userBudget     shared by every pool of the login user (max_user_connections); not the same object
+     * @param loops          where to open backends no client is waiting for (min_pool_size); may return null, then
+     *                       the loop of the first client is used
+     */
+    public Pool(PoolKey key, BackendTarget target, PoolLimits limits, ServerConnector connector,
+                ConnectionBudget databaseBudget, ConnectionBudget userBudget, Supplier<EventLoop> loops) {
+        if (databaseBudget == userBudget) {
+            throw new IllegalArgumentException("the database and user budgets must be distinct objects");
+        }
         this.key = key;
         this.target = target;
         this.limits = limits;
         this.connector = connector;
+        this.databaseBudget = databaseBudget;
+        this.userBudget = userBudget;
+        this.loops = loops;
+        this.ledger = new PoolLedger(limits, databaseBudget, userBudget, this);
+        databaseBudget.join(this);
+        userBudget.join(this);
     }
 
     public PoolKey key() {
@@ -69,6 +99,11 @@ public final class Pool {
         return limits;
     }
 
+    /** Counters of waits, exhaustion and backend churn since the pool was created. */
+    public PoolCounters counters() {
+        return counters;
+    }
+
     /** The parameters a fresh backend reports, or null before the first backend logged in. */
     public Map<String, String> loginParameters() {
         return loginParameters;
@@ -76,33 +111,15 @@ public final class Pool {
 
     /**
      * Lends a backend, preferring an idle one on {@code loop}; otherwise queues the caller and opens a backend if
-     * the pool is below its size. The future fails after the query wait timeout, and if cancelled the caller
-     * leaves the queue.
+     * the limits allow. The future fails after the query wait timeout, at once when the pool is closed or when
+     * logins have been failing and the pool has no backend; if cancelled, the caller leaves the queue.
      */
     public Future<ServerConnection> acquire(EventLoop loop) {
+        if (firstClientLoop == null) {
+            firstClientLoop = loop;
+        }
         Promise<ServerConnection> promise = loop.newPromise();
-        ServerConnection idle;
-        Waiter waiter = null;
-        boolean open = false;
-        synchronized (this) {
-            if (closed) {
-                return promise.setFailure(new PgException(Severity.FATAL, SqlState.CANNOT_CONNECT_NOW,
-                        "pool " + key + " is closed"));
-            }
-            idle = takeIdle(loop);
-            if (idle == null) {
-                waiter = new Waiter(loop, promise);
-                waiters.add(waiter);
-                open = reserveSlot();
-            }
-        }
-        if (idle != null) {
-            return promise.setSuccess(idle);
-        }
-        if (open) {
-            openServer(loop);
-        }
-        armTimeout(waiter);
+        lend(loop, promise, System.nanoTime(), true);
         return promise;
     }
 
@@ -112,20 +129,12 @@ public final class Pool {
      */
     public void release(ServerConnection server, boolean reset) {
         server.detach();
-        List<String> cleanup = new ArrayList<>(2);
-        if (server.transactionStatus() != TransactionStatus.IDLE) {
-            cleanup.add("ROLLBACK");
-        }
-        if (reset && !limits.resetQuery().isBlank()) {
-            cleanup.add(limits.resetQuery());
-        }
+        List<String> cleanup = ServerCleanup.statements(server, reset, limits.resetQuery());
         if (cleanup.isEmpty()) {
             offer(server);
             return;
         }
-        synchronized (this) {
-            server.state = ServerState.USED;
-        }
+        ledger.markUsed(server);
         server.execute(cleanup).addListener(f -> {
             if (f.isSuccess()) {
                 if (reset) {
@@ -151,130 +160,187 @@ public final class Pool {
         forget(server);
     }
 
-    public synchronized PoolStats stats() {
-        int idle = 0;
-        int active = 0;
-        int used = 0;
-        for (ServerConnection s : servers) {
-            switch (s.state) {
-                case IDLE -> idle++;
-                case ACTIVE -> active++;
-                case USED -> used++;
-                default -> {
-                }
-            }
-        }
-        return new PoolStats(idle, active, used, loggingIn, waiters.size());
+    /** A consistent snapshot of the pool's lists. */
+    public PoolStats stats() {
+        return ledger.stats();
     }
 
-    /** Fails every waiter and closes every backend. */
+    /**
+     * 1-based position in the wait queue of the acquisition {@code acquiring} (a future returned by
+     * {@link #acquire}), or 0 when it is not waiting (served, failed, or never queued). Scans the queue: O(n) in the
+     * number of waiters, meant for occasional notices, not for every message.
+     */
+    public int queuePosition(Future<ServerConnection> acquiring) {
+        return ledger.queuePosition(acquiring);
+    }
+
+    /** Fails every waiter and closes every backend; the pool refuses further acquisitions. */
     public void close() {
-        List<Waiter> failed;
-        List<ServerConnection> toClose;
-        synchronized (this) {
-            closed = true;
-            failed = new ArrayList<>(waiters);
-            waiters.clear();
-            toClose = new ArrayList<>(servers);
-        }
+        List<Waiter> failed = ledger.close();
         PgException shutdown = new PgException(Severity.FATAL, SqlState.ADMIN_SHUTDOWN, "pgmux is shutting down");
-        failed.forEach(w -> w.promise.tryFailure(shutdown));
-        toClose.forEach(this::discard);
+        for (Waiter waiter : failed) {
+            waiter.cancelTimeout();
+            waiter.promise.tryFailure(shutdown);
+        }
+        ledger.servers().forEach(this::discard);
     }
 
-    private ServerConnection takeIdle(EventLoop loop) {
-        ServerConnection s = pollOpen(idleByLoop.get(loop));
-        if (s == null) {
-            for (ArrayDeque<ServerConnection> other : idleByLoop.values()) {
-                s = pollOpen(other);
-                if (s != null) {
-                    break;
+    /**
+     * One janitor tick: closes idle backends past server_lifetime, and past server_idle_timeout while more than
+     * min_pool_size exist, then opens what the pool is missing (see {@link #replenish}).
+     */
+    void maintain(long now) {
+        for (ServerConnection server : ledger.expire(now)) {
+            log.debug("{} expired (age {} ms); closing it", server, TimeUnit.NANOSECONDS.toMillis(server.ageNanos()));
+            discard(server);
+        }
+        replenish(now);
+    }
+
+    /** A shared budget this pool was refused by has a free slot again. */
+    void budgetFreed() {
+        replenish(System.nanoTime());
+    }
+
+    /**
+     * Serves {@code promise} from the idle list or queues it. Called again for the same promise when the backend it
+     * was given failed its check; {@code firstTry} keeps such a retry from being counted as a second wait.
+     */
+    private void lend(EventLoop loop, Promise<ServerConnection> promise, long since, boolean firstTry) {
+        PoolLedger.Lending lending = ledger.lend(loop, promise, since, System.nanoTime());
+        if (lending.refusal() != null) {
+            promise.tryFailure(lending.refusal());
+        } else if (lending.server() != null) {
+            if (lending.check()) {
+                checkThenLend(lending.server(), loop, promise, since);
+            } else if (!promise.trySuccess(lending.server())) {
+                offer(lending.server());
+            }
+        } else {
+            if (firstTry) {
+                counters.waitStarted(lending.slot().exhausted());
+                promise.addListener(f -> counters.waitEnded(System.nanoTime() - since));
+            }
+            if (lending.slot() == PoolLedger.Slot.OPENED) {
+                openServer(loop);
+            }
+            armTimeout(lending.waiter());
+            if (lending.slot() == PoolLedger.Slot.BUDGET_FULL) {
+                evictElsewhere();
+            }
+        }
+    }
+
+    private void checkThenLend(ServerConnection server, EventLoop loop, Promise<ServerConnection> promise, long since) {
+        ServerCheck.run(server, limits.checkQuery(), limits.checkTimeout()).addListener(f -> {
+            if (f.isSuccess()) {
+                if (!promise.trySuccess(server)) {
+                    offer(server); // the client gave up during the check
                 }
+                return;
             }
-        }
-        if (s != null) {
-            s.state = ServerState.ACTIVE;
-        }
-        return s;
+            log.info("{} failed server_check_query ({}); closing it", server, f.cause().getMessage());
+            discard(server);
+            if (!promise.isDone()) {
+                lend(loop, promise, since, false);
+            }
+        });
     }
 
-    private static ServerConnection pollOpen(ArrayDeque<ServerConnection> idle) {
-        if (idle == null) {
-            return null;
+    /**
+     * Opens backends for waiters that have none logging in for them, then up to min_pool_size. Waiters refused by a
+     * full shared budget make another pool give up an idle backend, each time this runs (at least every janitor
+     * tick), so idle backends elsewhere never starve them.
+     */
+    private void replenish(long now) {
+        PoolLedger.Openings openings = ledger.slotsToOpen(now, this::homeLoop);
+        openings.loops().forEach(this::openServer);
+        if (openings.budgetFull()) {
+            evictElsewhere();
         }
-        ServerConnection s;
-        // LIFO: the most recently used backend is the warmest, and the oldest ones can time out.
-        while ((s = idle.pollLast()) != null) {
-            if (s.isOpen()) {
-                return s;
-            }
-        }
-        return null;
     }
 
-    private boolean reserveSlot() {
-        if (size >= limits.maxSize()) {
+    /** Frees a slot of each full shared budget by closing an idle backend of another pool, when there is one. */
+    private void evictElsewhere() {
+        if (databaseBudget.isFull()) {
+            databaseBudget.evictIdle(this);
+        }
+        if (userBudget.isFull()) {
+            userBudget.evictIdle(this);
+        }
+    }
+
+    /** Closes this pool's longest-idle backend so that another pool sharing a budget can open one. */
+    boolean closeIdleBackend() {
+        ServerConnection server = ledger.takeIdleForEviction();
+        if (server == null) {
             return false;
         }
-        size++;
-        loggingIn++;
+        log.debug("{} evicted: another pool of the same database or user needs its slot", server);
+        discard(server);
         return true;
     }
 
+    private EventLoop homeLoop() {
+        EventLoop loop = loops.get();
+        return loop != null ? loop : firstClientLoop;
+    }
+
     private void openServer(EventLoop loop) {
-        connector.connect(this, target, loop).addListener((Future<ServerConnection> f) -> {
+        counters.connectAttempted();
+        Future<ServerConnection> connecting;
+        try {
+            connecting = connector.connect(this, target, loop);
+        } catch (RuntimeException e) { // e.g. the loop is shutting down
+            onOpenFailed(e);
+            return;
+        }
+        connecting.addListener((Future<ServerConnection> f) -> {
             if (f.isSuccess()) {
-                ServerConnection server = f.getNow();
-                if (loginParameters == null) {
-                    loginParameters = Map.copyOf(server.reportedParameters());
-                }
-                synchronized (this) {
-                    loggingIn--;
-                    servers.add(server);
-                }
-                log.debug("{} logged in to {}", server, target);
-                offer(server);
+                onOpened(f.getNow());
             } else {
                 onOpenFailed(f.cause());
             }
         });
     }
 
+    private void onOpened(ServerConnection server) {
+        if (loginParameters == null) {
+            loginParameters = Map.copyOf(server.reportedParameters());
+        }
+        ledger.opened(server);
+        log.debug("{} logged in to {}", server, target);
+        offer(server);
+    }
+
     private void onOpenFailed(Throwable cause) {
         log.warn("pool {}: could not open a backend to {}: {}", key, target, cause.getMessage());
-        Waiter waiter;
-        synchronized (this) {
-            size--;
-            loggingIn--;
-            waiter = waiters.poll();
-        }
-        // One failed attempt fails the client it was opened for; the others keep waiting for the open backends.
-        if (waiter != null) {
+        List<Waiter> failed = ledger.openFailed(cause, loginParameters != null, System.nanoTime());
+        counters.connectFailed();
+        giveBudgets();
+        PgException error = ledger.lastLoginError();
+        for (Waiter waiter : failed) {
             waiter.cancelTimeout();
-            waiter.promise.tryFailure(cause);
+            waiter.promise.tryFailure(error != null ? error : cause);
         }
     }
 
-    /** Gives a clean backend to the longest-waiting client, or puts it on the idle list. */
+    /** Gives a clean backend to the longest-waiting client, or puts it on the idle list; retires it when too old. */
     private void offer(ServerConnection server) {
         if (!server.isOpen()) {
             forget(server);
             return;
         }
-        while (true) {
-            Waiter waiter;
-            synchronized (this) {
-                if (closed || !servers.contains(server)) {
-                    server.close();
-                    return;
-                }
-                waiter = waiters.poll();
-                if (waiter == null) {
-                    server.state = ServerState.IDLE;
-                    idleByLoop.computeIfAbsent(server.eventLoop(), l -> new ArrayDeque<>()).addLast(server);
-                    return;
-                }
-                server.state = ServerState.ACTIVE;
+        if (server.ageNanos() >= limits.serverLifetime().toNanos()) {
+            log.debug("{} reached server_lifetime; closing it", server);
+            discard(server);
+            return;
+        }
+        Waiter waiter;
+        while ((waiter = ledger.handOff(server, System.nanoTime())) != null) {
+            if (waiter == PoolLedger.REJECT) {
+                server.close();
+                return;
             }
             waiter.cancelTimeout();
             if (waiter.promise.trySuccess(server)) {
@@ -283,66 +349,44 @@ public final class Pool {
         }
     }
 
+    /** Takes a backend out of the pool's accounting, once; frees its slots and opens a replacement if needed. */
     private void forget(ServerConnection server) {
-        EventLoop reopenOn = null;
-        synchronized (this) {
-            if (!servers.remove(server)) {
-                return;
-            }
-            server.state = ServerState.CLOSED;
-            ArrayDeque<ServerConnection> idle = idleByLoop.get(server.eventLoop());
-            if (idle != null) {
-                idle.remove(server);
-            }
-            size--;
-            // A waiter that counted on this backend would otherwise wait for nothing.
-            if (!closed && !waiters.isEmpty() && reserveSlot()) {
-                reopenOn = waiters.peek().loop;
-            }
+        if (!ledger.forget(server)) {
+            return;
         }
-        if (reopenOn != null) {
-            openServer(reopenOn);
-        }
+        counters.serverClosed();
+        giveBudgets();
+        // A waiter that counted on this backend, or the minimum, would otherwise wait for the next janitor tick.
+        replenish(System.nanoTime());
+    }
+
+    /** Outside any lock: the budgets wake the pools they refused, which may include this one. */
+    private void giveBudgets() {
+        databaseBudget.give();
+        userBudget.give();
     }
 
     private void armTimeout(Waiter waiter) {
-        long millis = limits.queryWaitTimeout().toMillis();
         waiter.promise.addListener(f -> {
             if (f.isCancelled()) {
-                removeWaiter(waiter);
+                ledger.removeWaiter(waiter);
             }
         });
-        if (millis > 0 && !waiter.promise.isDone()) {
-            waiter.timeout = waiter.loop.schedule(() -> {
-                if (waiter.promise.tryFailure(new PgException(Severity.FATAL, SqlState.CANNOT_CONNECT_NOW,
-                        "query_wait_timeout: no server connection in pool " + key + " became free within "
-                                + millis + " ms"))) {
-                    removeWaiter(waiter);
-                }
-            }, millis, TimeUnit.MILLISECONDS);
+        long timeoutNanos = limits.queryWaitTimeout().toNanos();
+        if (timeoutNanos > 0 && !waiter.promise.isDone()) {
+            long remaining = Math.max(0, timeoutNanos - (System.nanoTime() - waiter.sinceNanos));
+            waiter.timeout(waiter.loop.schedule(() -> expire(waiter), remaining, TimeUnit.NANOSECONDS));
         }
     }
 
-    private synchronized void removeWaiter(Waiter waiter) {
-        waiters.remove(waiter);
-    }
-
-    /** A client queued for a backend. */
-    private static final class Waiter {
-        final EventLoop loop;
-        final Promise<ServerConnection> promise;
-        volatile ScheduledFuture<?> timeout;
-
-        Waiter(EventLoop loop, Promise<ServerConnection> promise) {
-            this.loop = loop;
-            this.promise = promise;
-        }
-
-        void cancelTimeout() {
-            ScheduledFuture<?> t = timeout;
-            if (t != null) {
-                t.cancel(false);
-            }
+    private void expire(Waiter waiter) {
+        PgException lastLoginError = ledger.lastLoginError();
+        String message = "query_wait_timeout: no server connection in pool " + key + " became free within "
+                + limits.queryWaitTimeout().toMillis() + " ms"
+                + (lastLoginError == null ? "" : "; the last server login failed: " + lastLoginError.getMessage());
+        if (waiter.promise.tryFailure(new PgException(Severity.FATAL, SqlState.CANNOT_CONNECT_NOW, message))) {
+            counters.waitTimedOut();
+            ledger.removeWaiter(waiter);
         }
     }
 }

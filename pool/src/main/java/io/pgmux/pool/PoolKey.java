@@ -1,3 +1,4 @@
+// The identity of a pool: the logical database and the client user.
 package io.pgmux.pool;
 
 /** Identifies one pool: clients of the same logical database and user share its backends. */

@@ -1,5 +1,9 @@
+// Creates and keeps the pool of each (database, user) pair, the limits they share, and their janitor.
 package io.pgmux.pool;
 
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import io.pgmux.config.DatabaseConfig;
 import io.pgmux.config.PgmuxConfig;
 import io.pgmux.config.UserConfig;
@@ -9,34 +13,96 @@ import io.pgmux.protocol.SqlState;
 import java.util.Collection;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Supplier;
 
-/** Creates the pool of each (database, user) pair on first use and keeps it for the life of the server. */
+/**
+ * Creates the pool of each (database, user) pair on first use and keeps it for the life of the server. Pools of one
+ * database share a {@link ConnectionBudget} of {@code max_db_connections}; pools logging in as one server user share
+ * one of {@code max_user_connections}. One {@link Janitor} task maintains every pool.
+ *
+ * <p>Threading: {@link #pool} may be called from any thread. With an event loop group, the janitor runs on one of
+ * its loops and a new pool opens its {@code min_pool_size} backends at once; without one, the janitor runs on a
+ * single daemon thread of its own and a pool opens its minimum on the loop of its first client.
+ *
+ * <p>Hazard: {@link #closeAll()} must be called before the event loops shut down, or the janitor's thread (when the
+ * registry made its own) outlives the server until the JVM exits.
+ */
 public final class PoolRegistry {
     private final PgmuxConfig config;
     private final ServerConnector connector;
+    private final Supplier<EventLoop> loops;
     private final Map<PoolKey, Pool> pools = new ConcurrentHashMap<>();
+    private final Map<String, ConnectionBudget> databaseBudgets = new ConcurrentHashMap<>();
+    private final Map<String, ConnectionBudget> userBudgets = new ConcurrentHashMap<>();
+    private final Janitor janitor;
+    private final ScheduledExecutorService ownScheduler;
 
+    /** A registry without event loops of its own to use; see the class comment for what that changes. */
     public PoolRegistry(PgmuxConfig config, ServerConnector connector) {
-        this.config = config;
-        this.connector = connector;
+        this(config, connector, null);
     }
 
     /**
-     * The pool for a client of {@code database} logged in as {@code user}.
+     * @param loops the server's worker loops, where backends no client waits for are opened and the janitor runs;
+     *              null to use the clients' loops and a janitor thread of the registry's own
+     */
+    public PoolRegistry(PgmuxConfig config, ServerConnector connector, EventLoopGroup loops) {
+        this.config = config;
+        this.connector = connector;
+        this.loops = loops == null ? () -> null : loops::next;
+        this.janitor = new Janitor(pools.values(), Janitor.periodFor(PoolLimits.from(config, "", "")));
+        this.ownScheduler = loops == null
+                ? Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("pgmux-pool-janitor", true))
+                : null;
+        janitor.start(loops == null ? ownScheduler : loops.next());
+    }
+
+    /**
+     * The pool for a client of {@code database} logged in as {@code user}; a new pool starts opening its
+     * {@code min_pool_size} backends.
      *
      * @throws PgException 3D000 if the database is not configured
      */
     public Pool pool(String database, String user) {
         PoolKey key = new PoolKey(database, user);
         Pool pool = pools.get(key);
-        return pool != null ? pool : pools.computeIfAbsent(key, this::create);
+        if (pool != null) {
+            return pool;
+        }
+        boolean[] created = new boolean[1];
+        pool = pools.computeIfAbsent(key, k -> {
+            created[0] = true;
+            return create(k);
+        });
+        if (created[0]) {
+            // Outside computeIfAbsent: opening must not run while the map holds its bin lock.
+            pool.maintain(System.nanoTime());
+        }
+        return pool;
     }
 
     public Collection<Pool> pools() {
         return pools.values();
     }
 
+    /** The shared budget of a database's backends, or null when no pool of it was created yet. */
+    public ConnectionBudget databaseBudget(String database) {
+        return databaseBudgets.get(database);
+    }
+
+    /** The shared budget of a server login user's backends, or null when no pool logs in as that user yet. */
+    public ConnectionBudget userBudget(String serverUser) {
+        return userBudgets.get(serverUser);
+    }
+
+    /** Stops the janitor, then fails every waiter and closes every backend of every pool. */
     public void closeAll() {
+        janitor.stop();
+        if (ownScheduler != null) {
+            ownScheduler.shutdownNow();
+        }
         pools.values().forEach(Pool::close);
     }
 
@@ -46,8 +112,14 @@ public final class PoolRegistry {
             throw new PgException(Severity.FATAL, SqlState.INVALID_CATALOG_NAME,
                     "database \"" + key.database() + "\" does not exist");
         }
-        return new Pool(key, backendTarget(db, key.user()), new PoolLimits(config.poolSize(key.database(), key.user()),
-                config.timeouts().queryWaitTimeout(), config.pool().serverResetQuery()), connector);
+        BackendTarget target = backendTarget(db, key.user());
+        ConnectionBudget databaseBudget = databaseBudgets.computeIfAbsent(db.name(),
+                name -> new ConnectionBudget("database " + name, config.pool().maxDbConnections()));
+        // PostgreSQL counts connections per role, so the limit follows the login user, not the client's name.
+        ConnectionBudget userBudget = userBudgets.computeIfAbsent(target.user(),
+                name -> new ConnectionBudget("user " + name, config.pool().maxUserConnections()));
+        return new Pool(key, target, PoolLimits.from(config, key.database(), key.user()), connector, databaseBudget,
+                userBudget, loops);
     }
 
     /** The database's own login overrides the client's; otherwise pgmux logs in as the client with its password. */

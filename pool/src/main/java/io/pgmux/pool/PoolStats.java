@@ -1,3 +1,4 @@
+// A snapshot of one pool's backend and waiter counts, in PgBouncer's SHOW POOLS terms.
 package io.pgmux.pool;
 
 /**

@@ -1,3 +1,4 @@
+// Runs pgmux's own statements on a backend and discards their results.
 package io.pgmux.pool;
 
 import io.netty.buffer.ByteBuf;

@@ -1,3 +1,4 @@
+// Where a backend's frames go while someone holds it: a listener and its executor.
 package io.pgmux.pool;
 
 import io.netty.util.concurrent.EventExecutor;

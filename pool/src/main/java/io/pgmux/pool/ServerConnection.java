@@ -1,3 +1,4 @@
+// One logged-in backend connection to PostgreSQL and the session state pgmux tracks on it.
 package io.pgmux.pool;
 
 import io.netty.buffer.ByteBuf;
@@ -37,8 +38,10 @@ public final class ServerConnection {
     private final Map<String, String> unreportedSettings = new HashMap<>();
     private final long createdAtNanos = System.nanoTime();
     private TransactionStatus transactionStatus = TransactionStatus.IDLE;
-    /** Guarded by the pool's lock. */
+    /** Guarded by the pool's ledger lock. */
     ServerState state = ServerState.ACTIVE;
+    /** When the backend last went onto the idle list ({@link System#nanoTime()}); guarded by the pool's ledger lock. */
+    long idleSinceNanos = createdAtNanos;
     private volatile Route route;
 
     ServerConnection(Pool pool, Channel channel, BackendKeyData backendKey, Map<String, String> reportedParameters) {

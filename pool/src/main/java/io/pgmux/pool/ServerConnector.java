@@ -1,3 +1,4 @@
+// Opens and logs in new backend connections within the server connect timeout.
 package io.pgmux.pool;
 
 import io.netty.bootstrap.Bootstrap;

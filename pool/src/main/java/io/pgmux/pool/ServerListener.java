@@ -1,3 +1,4 @@
+// The callbacks through which the holder of a backend receives what PostgreSQL sends.
 package io.pgmux.pool;
 
 import io.netty.buffer.ByteBuf;

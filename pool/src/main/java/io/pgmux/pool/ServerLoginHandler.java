@@ -1,3 +1,4 @@
+// Logs a fresh backend channel in to PostgreSQL and hands it over as a ServerConnection.
 package io.pgmux.pool;
 
 import io.netty.buffer.ByteBuf;

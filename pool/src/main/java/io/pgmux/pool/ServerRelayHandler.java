@@ -1,3 +1,4 @@
+// Passes a logged-in backend's frames to its current holder, and notices when the backend goes away.
 package io.pgmux.pool;
 
 import io.netty.buffer.ByteBuf;

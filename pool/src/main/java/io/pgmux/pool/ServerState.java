@@ -1,3 +1,4 @@
+// The lifecycle states of a backend connection, named after PgBouncer's SHOW SERVERS states.
 package io.pgmux.pool;
 
 /** Lifecycle of a backend connection; the names are PgBouncer's SHOW SERVERS states. */

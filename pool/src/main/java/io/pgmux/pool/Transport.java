@@ -1,3 +1,4 @@
+// Chooses the socket transport (io_uring, epoll or NIO) for client and backend channels.
 package io.pgmux.pool;
 
 import io.netty.channel.EventLoopGroup;

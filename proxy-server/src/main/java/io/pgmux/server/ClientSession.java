@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.concurrent.Future;
+import io.pgmux.config.PinningPolicy;
 import io.pgmux.config.PoolMode;
 import io.pgmux.pool.Pool;
 import io.pgmux.pool.Route;
@@ -14,27 +15,24 @@ import io.pgmux.protocol.BackendType;
 import io.pgmux.protocol.Frames;
 import io.pgmux.protocol.FrontendType;
 import io.pgmux.protocol.ParameterStatus;
-import io.pgmux.protocol.Parse;
-import io.pgmux.protocol.Query;
 import io.pgmux.protocol.PgException;
 import io.pgmux.protocol.ProtocolException;
+import io.pgmux.protocol.Severity;
 import io.pgmux.protocol.SqlState;
 import io.pgmux.protocol.TransactionStatus;
 import java.util.ArrayDeque;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * A logged-in client: relays its messages to the backend it holds and the backend's answers back, and decides
- * when the backend goes back to the pool (session mode: when the client leaves; transaction mode: at each
- * ReadyForQuery that reports idle with nothing outstanding; statement mode: likewise, refusing transactions).
+ * when the backend goes back to the pool (session mode: when the client leaves; transaction and statement mode:
+ * at each ReadyForQuery that reports idle with nothing outstanding, unless session state pins it).
  *
- * <p>States: waiting for a backend ({@code acquiring != null}), holding one ({@code server != null}), or idle
+ * <p>States: waiting for a backend ({@code handover != null}), holding one ({@code server != null}), or idle
  * between transactions (neither). Messages that arrive while no backend is held are queued in order and the
  * client is not read further until a backend is attached, which bounds the queue to one read batch.
  *
@@ -51,24 +49,30 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
     private final LoginTimer loginTimer;
     private final ClientKey key;
     private PoolMode mode;
+    private PinningPolicy pinning;
+    /** Session-state bookkeeping; created at login, used only outside session pooling. */
+    private PinGuard guard;
     private Pool pool;
     private ChannelHandlerContext ctx;
     private Route route;
+    /** How logs name this client: its pgmux process id, role, database and address. */
+    private String label;
 
     private ServerConnection server;
-    private Future<ServerConnection> acquiring;
-    /** From the acquire until the backend is attached, including the parameter sync in between. */
-    private boolean waitingForServer;
+    /** Non-null from the acquire until the backend is attached, including the parameter sync in between. */
+    private ServerHandover handover;
     private final ArrayDeque<ByteBuf> pending = new ArrayDeque<>();
     /** Query, Sync and FunctionCall messages sent to the held backend and not yet answered by ReadyForQuery. */
     private int outstanding;
-    /** Set once the client created session state its backend must keep; the backend stays until it leaves. */
-    private PinReason pinReason;
-    /** Lower-case names of the parameters the pool's backends report; SETs of these need no pin. */
-    private Set<String> reportedNames;
+    /** Extended-protocol messages were sent since the last Sync: no clean point to answer the client ourselves. */
+    private boolean extendedSinceSync;
+    /** A refused message was part of an extended-protocol batch: drop the rest of it, answer its Sync. */
+    private boolean skipUntilSync;
     private boolean welcomed;
     private boolean serverNeedsFlush;
     private boolean closed;
+
+    private final SessionClock clock;
 
     ClientSession(ProxyContext context, String user, String database, SessionParameters parameters,
                   LoginTimer loginTimer) {
@@ -78,6 +82,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
         this.parameters = parameters;
         this.loginTimer = loginTimer;
         this.key = context.clients().newKey();
+        this.clock = new SessionClock(context.config().timeouts());
     }
 
     ClientKey key() {
@@ -88,14 +93,18 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
         this.route = new Route(this, ctx.executor());
+        this.label = "client " + key.processId() + " (" + user + "@" + database + " from "
+                + ctx.channel().remoteAddress() + ")";
         try {
             this.mode = context.config().poolMode(database, user);
+            this.pinning = context.config().pinningPolicy(database, user);
             this.pool = context.pools().pool(database, user);
         } catch (PgException e) {
             ClientErrors.sendAndClose(ctx, e);
             return;
         }
         context.clients().register(this);
+        context.sweeper().register(this, ctx.executor());
         // Log in through a real backend: the client's parameters are applied and the values it is told are true.
         acquireServer();
     }
@@ -103,11 +112,18 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         ByteBuf frame = (ByteBuf) msg;
+        byte type = Frames.type(frame);
         if (closed) {
             frame.release();
-        } else if (Frames.type(frame) == FrontendType.TERMINATE) {
+        } else if (type == FrontendType.TERMINATE) {
             frame.release();
             ctx.close();
+        } else if (skipUntilSync) {
+            frame.release();
+            if (type == FrontendType.SYNC) {
+                skipUntilSync = false;
+                answerForBackend(null);
+            }
         } else if (server == null) {
             pending.add(frame);
             acquireServer();
@@ -118,17 +134,23 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
+        clock.activity();
         flushServer();
         ctx.fireChannelReadComplete();
     }
 
     private void forward(ByteBuf frame) {
         byte type = Frames.type(frame);
-        if (type == FrontendType.QUERY || type == FrontendType.SYNC || type == FrontendType.FUNCTION_CALL) {
-            outstanding++;
+        if (mode != PoolMode.SESSION && !admitStateChanges(frame)) {
+            return;
         }
-        if (mode != PoolMode.SESSION && pinReason == null && (type == FrontendType.QUERY || type == FrontendType.PARSE)) {
-            inspectForSessionState(frame, type);
+        if (type == FrontendType.QUERY || type == FrontendType.SYNC || type == FrontendType.FUNCTION_CALL) {
+            if (outstanding++ == 0) {
+                clock.queryStarted();
+            }
+            extendedSinceSync = false;
+        } else if (type != FrontendType.COPY_DATA) {
+            extendedSinceSync = true;
         }
         server.write(frame);
         serverNeedsFlush = true;
@@ -137,41 +159,40 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
         }
     }
 
-    /** Transaction and statement pooling only: pins the backend when the statement leaves session state. */
-    private void inspectForSessionState(ByteBuf frame, byte type) {
-        String sql;
-        if (type == FrontendType.PARSE) {
-            Parse parse = Parse.decode(frame);
-            if (!parse.statementName().isEmpty()) {
-                pin(PinReason.NAMED_PREPARED_STATEMENT, parse.query());
-                return;
-            }
-            sql = parse.query();
+    /**
+     * Records what the message does to session state; under {@code pinning: refuse}, answers a message that would
+     * pin with an error instead of forwarding it.
+     *
+     * @return false when the message was refused (and released)
+     */
+    private boolean admitStateChanges(ByteBuf frame) {
+        PgException refusal = guard.admit(frame, server, label);
+        if (refusal == null) {
+            return true;
+        }
+        byte type = Frames.type(frame);
+        frame.release();
+        if (outstanding > 0 || extendedSinceSync) {
+            // Earlier messages of this batch are already with the backend: no clean point to answer in between.
+            ClientErrors.sendAndClose(ctx, new PgException(Severity.FATAL, refusal.sqlState(), refusal.getMessage(),
+                    refusal.detail(), refusal.hint()));
+        } else if (type == FrontendType.QUERY) {
+            answerForBackend(refusal);
         } else {
-            sql = Query.sql(frame);
+            ctx.write(BackendMessages.errorResponse(ctx.alloc(), refusal));
+            skipUntilSync = true; // like PostgreSQL after an error: ignore the batch until its Sync
         }
-        if (SessionStateDetector.discardsSession(sql)) {
-            server.forgetUnreportedSettings();
-        }
-        PinReason reason = SessionStateDetector.scan(sql, reportedNames());
-        if (reason != null) {
-            pin(reason, sql);
-        }
+        return false;
     }
 
-    private Set<String> reportedNames() {
-        if (reportedNames == null) {
-            Map<String, String> reported = pool.loginParameters() != null ? pool.loginParameters()
-                    : server.reportedParameters();
-            reportedNames = reported.keySet().stream().map(n -> n.toLowerCase(Locale.ROOT)).collect(Collectors.toSet());
+    /** Answers the client as the backend would at the end of a refused request: optional error, then ReadyForQuery. */
+    private void answerForBackend(PgException error) {
+        if (error != null) {
+            ctx.write(BackendMessages.errorResponse(ctx.alloc(), error));
         }
-        return reportedNames;
-    }
-
-    private void pin(PinReason reason, String sql) {
-        pinReason = reason;
-        log.info("{} pinned to {}: {} in \"{}\"", ctx.channel(), server, reason.tag(),
-                sql.length() > 80 ? sql.substring(0, 80) : sql);
+        TransactionStatus status = server != null ? server.transactionStatus() : TransactionStatus.IDLE;
+        ctx.writeAndFlush(BackendMessages.readyForQuery(status));
+        releaseIfDone();
     }
 
     private void flushServer() {
@@ -182,63 +203,31 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
     }
 
     private void acquireServer() {
-        if (waitingForServer || server != null || closed) {
+        if (handover != null || server != null || closed) {
             return;
         }
-        waitingForServer = true;
+        clock.waitStarted();
         ctx.channel().config().setAutoRead(false);
-        Future<ServerConnection> future = pool.acquire(ctx.channel().eventLoop());
-        acquiring = future;
-        future.addListener(f -> onAcquired(future));
+        ServerHandover request = new ServerHandover(pool, ctx.channel().eventLoop());
+        handover = request;
+        request.start(parameters.values(), guard == null ? Map.of() : guard.pins().trackedValues())
+                .addListener((Future<ServerConnection> f) -> onServerReady(request, f));
     }
 
-    private void onAcquired(Future<ServerConnection> future) {
-        acquiring = null;
-        log.trace("{} acquired {}", ctx.channel(), future.isSuccess() ? future.getNow() : future.cause());
-        if (future.isCancelled()) {
+    private void onServerReady(ServerHandover request, Future<ServerConnection> ready) {
+        if (request != handover || ready.isCancelled()) {
             return;
         }
-        if (!future.isSuccess()) {
-            if (!closed) {
-                fail(future.cause());
-            }
-            return;
+        handover = null;
+        if (ready.isSuccess()) {
+            attach(ready.getNow());
+        } else if (!closed) {
+            fail(ready.cause());
         }
-        ServerConnection s = future.getNow();
-        if (closed) {
-            pool.release(s, false);
-            return;
-        }
-        Map<String, String> defaults = pool.loginParameters() != null ? pool.loginParameters() : Map.of();
-        List<String> statements = ParameterSync.statements(parameters.values(), s, defaults);
-        if (statements.isEmpty()) {
-            attach(s);
-        } else {
-            s.execute(statements).addListener(f -> ctx.executor().execute(() -> afterParameterSync(s, f)));
-        }
-    }
-
-    private void afterParameterSync(ServerConnection s, Future<?> sync) {
-        if (!sync.isSuccess()) {
-            // Some SETs may have applied before the failure: the backend's state is not known any more.
-            pool.discard(s);
-            if (!closed) {
-                fail(sync.cause());
-            }
-            return;
-        }
-        ParameterSync.recordApplied(parameters.values(), s);
-        ParameterSync.adoptCanonicalValues(parameters.values(), s);
-        if (closed) {
-            pool.release(s, false);
-            return;
-        }
-        attach(s);
     }
 
     private void attach(ServerConnection s) {
-        log.trace("{} attached {} with {} pending", ctx.channel(), s, pending.size());
-        waitingForServer = false;
+        log.trace("{} attached {} with {} pending", label, s, pending.size());
         server = s;
         outstanding = 0;
         s.attach(route);
@@ -246,12 +235,24 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
             welcome(s);
         }
         ByteBuf frame;
-        while ((frame = pending.poll()) != null) {
+        while (server != null && !skipUntilSync && (frame = pending.poll()) != null) {
             forward(frame);
         }
         flushServer();
         ctx.channel().config().setAutoRead(s.channel().isWritable());
+        if (!pending.isEmpty()) {
+            replayAfterRefusal();
+        }
         releaseIfDone();
+    }
+
+    /** A refused message stopped the queue: the rest goes through the normal read path, in order. */
+    private void replayAfterRefusal() {
+        ArrayDeque<ByteBuf> rest = new ArrayDeque<>(pending);
+        pending.clear();
+        for (ByteBuf frame : rest) {
+            channelRead(ctx, frame);
+        }
     }
 
     /** The end of the login: AuthenticationOk, the backend's parameters, pgmux's own cancel key, ReadyForQuery. */
@@ -263,7 +264,11 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
         ctx.writeAndFlush(BackendMessages.readyForQuery(TransactionStatus.IDLE));
         welcomed = true;
         loginTimer.stop();
-        log.info("{} login: user={} database={} mode={}", ctx.channel(), user, database, mode);
+        Map<String, String> reported = pool.loginParameters() != null ? pool.loginParameters() : s.reportedParameters();
+        List<String> tracked = context.config().pool().trackExtraParameters();
+        guard = new PinGuard(new StatementInspector(reported, Set.copyOf(tracked)), pinning, tracked,
+                context.pinCounters());
+        log.info("{} logged in, {} pooling", label, mode.configName());
     }
 
     @Override
@@ -277,10 +282,16 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
         if (type == BackendType.PARAMETER_STATUS) {
             ParameterStatus status = ParameterStatus.decode(frame);
             parameters.values().put(status.name(), status.value());
+        } else if (guard != null) {
+            guard.observe(frame, type);
         }
         ctx.write(frame, ctx.voidPromise());
         if (type == BackendType.READY_FOR_QUERY && --outstanding <= 0) {
             outstanding = 0;
+            clock.activity();
+            if (guard != null && s.transactionStatus() == TransactionStatus.IDLE) {
+                guard.idle(s, label);
+            }
             releaseIfDone();
         } else if (!ctx.channel().isWritable()) {
             s.channel().config().setAutoRead(false);
@@ -289,7 +300,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
 
     /** At a ReadyForQuery with nothing outstanding: give the backend back if the pool mode allows. */
     private void releaseIfDone() {
-        if (server == null || outstanding > 0 || mode == PoolMode.SESSION || pinReason != null) {
+        if (server == null || outstanding > 0 || mode == PoolMode.SESSION || guard != null && guard.pinned()) {
             return;
         }
         if (server.transactionStatus() != TransactionStatus.IDLE) {
@@ -303,7 +314,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
         ServerConnection s = server;
         server = null;
         ctx.flush();
-        log.trace("{} released {}", ctx.channel(), s);
+        log.trace("{} released {}", label, s);
         pool.release(s, false);
     }
 
@@ -341,11 +352,36 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
 
     /** Called from any thread when a CancelRequest with this client's key arrived. */
     void cancelRunningQuery() {
-        ctx.executor().execute(() -> {
-            if (server != null) {
-                context.cancels().cancel(ctx.channel().eventLoop(), server.pool().target(), server.backendKey());
+        ctx.executor().execute(this::cancelOnBackend);
+    }
+
+    private void cancelOnBackend() {
+        if (server != null) {
+            context.cancels().cancel(ctx.channel().eventLoop(), server.pool().target(), server.backendKey());
+        }
+    }
+
+    /** Called by the {@link TimeoutSweeper} on this session's loop. */
+    void checkTimeouts(long now) {
+        if (closed) {
+            return;
+        }
+        boolean inTransaction = server != null && server.transactionStatus() != TransactionStatus.IDLE;
+        switch (clock.check(now, handover != null, outstanding > 0, inTransaction, welcomed)) {
+            case NOTIFY_WAIT -> ctx.writeAndFlush(BackendMessages.noticeResponse(ctx.alloc(), Severity.NOTICE, "01000",
+                    "pgmux: waiting for a server connection in pool " + pool.key() + " (queue position "
+                            + handover.queuePosition() + ", waited " + clock.waitedMillis(now) + " ms)"));
+            case CANCEL_QUERY -> {
+                log.info("{} query_timeout: cancelling the running query on {}", label, server);
+                cancelOnBackend();
             }
-        });
+            case IDLE_TRANSACTION -> fail(ClientErrors.fatal(SqlState.IDLE_IN_TRANSACTION_SESSION_TIMEOUT,
+                    "terminating connection due to idle_transaction_timeout"));
+            case IDLE_CLIENT -> fail(ClientErrors.fatal(SqlState.IDLE_SESSION_TIMEOUT,
+                    "terminating connection due to client_idle_timeout"));
+            case NOTHING -> {
+            }
+        }
     }
 
     private void fail(Throwable cause) {
@@ -366,12 +402,17 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
             return;
         }
         context.clients().unregister(this);
+        context.sweeper().unregister(this, ctx.executor());
+        if (guard != null) {
+            guard.clientLeft();
+        }
         ByteBuf frame;
         while ((frame = pending.poll()) != null) {
             frame.release();
         }
-        if (acquiring != null) {
-            acquiring.cancel(false);
+        if (handover != null) {
+            handover.cancel();
+            handover = null;
         }
         if (server != null) {
             ServerConnection s = server;
@@ -381,10 +422,10 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
                 pool.discard(s);
             } else {
                 // A pinned backend carries the client's session state: reset it like a session-mode backend.
-                pool.release(s, mode == PoolMode.SESSION || pinReason != null);
+                pool.release(s, mode == PoolMode.SESSION || guard != null && guard.pinned());
             }
         }
-        log.info("{} closed: user={} database={}", ctx.channel(), user, database);
+        log.info("{} disconnected", label);
         ctx.fireChannelInactive();
     }
 

@@ -2,6 +2,7 @@ package io.pgmux.server;
 
 import io.pgmux.pool.ServerConnection;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -16,24 +17,30 @@ final class ParameterSync {
     }
 
     /**
-     * @param wanted        the client's parameters
+     * @param wanted        the client's parameter values (startup parameters, reported changes)
+     * @param trackedSql    the client's track_extra_parameters settings, as SQL text of the value
      * @param server        the backend about to serve it
      * @param loginDefaults what a fresh backend of the pool reports
      * @return one statement per parameter to change; empty when the backend already matches
      */
-    static List<String> statements(Map<String, String> wanted, ServerConnection server,
-                                   Map<String, String> loginDefaults) {
+    static List<String> statements(Map<String, String> wanted, Map<String, String> trackedSql,
+                                   ServerConnection server, Map<String, String> loginDefaults) {
         List<String> statements = new ArrayList<>();
         Map<String, String> reported = server.reportedParameters();
         Map<String, String> unreported = server.unreportedSettings();
+        Map<String, String> wantedSql = unreportedSql(wanted, trackedSql, reported);
         wanted.forEach((name, value) -> {
-            String current = reported.containsKey(name) ? reported.get(name) : unreported.get(name);
-            if (!value.equals(current)) {
+            if (reported.containsKey(name) && !value.equals(reported.get(name))) {
                 statements.add("SET " + quoteIdentifier(name) + " TO " + quoteLiteral(value));
             }
         });
+        wantedSql.forEach((name, sql) -> {
+            if (!sql.equals(unreported.get(name))) {
+                statements.add("SET " + quoteIdentifier(name) + " TO " + sql);
+            }
+        });
         unreported.keySet().forEach(name -> {
-            if (!wanted.containsKey(name)) {
+            if (!wantedSql.containsKey(name)) {
                 statements.add("RESET " + quoteIdentifier(name));
             }
         });
@@ -46,18 +53,31 @@ final class ParameterSync {
         return statements;
     }
 
+    /**
+     * The settings PostgreSQL will not report back, as the SQL text of their values: startup parameters such as
+     * extra_float_digits (quoted literals) and track_extra_parameters (the client's own text).
+     */
+    private static Map<String, String> unreportedSql(Map<String, String> wanted, Map<String, String> trackedSql,
+                                                     Map<String, String> reported) {
+        Map<String, String> sql = new LinkedHashMap<>();
+        wanted.forEach((name, value) -> {
+            if (!reported.containsKey(name)) {
+                sql.put(name, quoteLiteral(value));
+            }
+        });
+        sql.putAll(trackedSql);
+        return sql;
+    }
+
     /** Remembers what the statements set, for parameters PostgreSQL will not report back. */
-    static void recordApplied(Map<String, String> wanted, ServerConnection server) {
+    static void recordApplied(Map<String, String> wanted, Map<String, String> trackedSql, ServerConnection server) {
+        Map<String, String> applied = unreportedSql(wanted, trackedSql, server.reportedParameters());
         for (String name : List.copyOf(server.unreportedSettings().keySet())) {
-            if (!wanted.containsKey(name)) {
+            if (!applied.containsKey(name)) {
                 server.recordUnreportedSetting(name, null);
             }
         }
-        wanted.forEach((name, value) -> {
-            if (!server.reportedParameters().containsKey(name)) {
-                server.recordUnreportedSetting(name, value);
-            }
-        });
+        applied.forEach(server::recordUnreportedSetting);
     }
 
     /**

@@ -38,9 +38,9 @@ public final class PgmuxServer implements AutoCloseable {
                 new DefaultThreadFactory("pgmux-io", true));
         ServerConnector connector = new ServerConnector(transport, config.timeouts().serverConnectTimeout(),
                 config.maxMessageLength());
-        this.pools = new PoolRegistry(config, connector);
+        this.pools = new PoolRegistry(config, connector, workerGroup);
         this.context = new ProxyContext(config, pools, new ClientRegistry(config.pool().maxClientConn()),
-                new CancelForwarder(transport), new Credentials(config));
+                new CancelForwarder(transport), new Credentials(config), new TimeoutSweeper(config.timeouts()), new PinCounters());
     }
 
     /** Binds the listen address; port 0 picks a free port (see {@link #port()}). */
@@ -71,6 +71,11 @@ public final class PgmuxServer implements AutoCloseable {
 
     public PoolRegistry pools() {
         return pools;
+    }
+
+    /** Pinning figures; package-private until the metrics endpoint publishes them. */
+    PinCounters pinCounters() {
+        return context.pinCounters();
     }
 
     int connectedClients() {

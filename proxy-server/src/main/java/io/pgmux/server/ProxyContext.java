@@ -5,5 +5,5 @@ import io.pgmux.pool.PoolRegistry;
 
 /** What every client connection of one running server shares. */
 record ProxyContext(PgmuxConfig config, PoolRegistry pools, ClientRegistry clients, CancelForwarder cancels,
-                    Credentials credentials) {
+                    Credentials credentials, TimeoutSweeper sweeper, PinCounters pinCounters) {
 }

@@ -29,7 +29,6 @@ final class TestProxy implements AutoCloseable {
                   default_pool_size: %d
                 %s
                 timeouts:
-                  query_wait_timeout: 60s
                   server_connect_timeout: 10s
                 %s
                 databases:
@@ -41,13 +40,20 @@ final class TestProxy implements AutoCloseable {
                     password: %s
                   %s:
                     password: %s
-                """.formatted(authType, mode, poolSize, indent(poolExtras), indent(timeouts), pg.database(), pg.host(),
+                """.formatted(authType, mode, poolSize, indent(poolExtras), indent(withDefaultWait(timeouts)),
+                pg.database(), pg.host(),
                 pg.port(), pg.user(), pg.password(), pg.md5User(), pg.md5Password());
         return new TestProxy(ConfigLoader.fromYaml(yaml));
     }
 
     static TestProxy start(String mode, int poolSize) throws InterruptedException {
         return start(mode, poolSize, "md5", "", "");
+    }
+
+    /** Tests wait up to 60 s for a backend unless they set their own query_wait_timeout. */
+    private static String withDefaultWait(String timeouts) {
+        String given = timeouts == null ? "" : timeouts;
+        return given.contains("query_wait_timeout") ? given : given + "\nquery_wait_timeout: 60s";
     }
 
     private static String indent(String lines) {
@@ -66,10 +72,16 @@ final class TestProxy implements AutoCloseable {
         return connect(new Properties());
     }
 
+    /**
+     * A pgjdbc connection through pgmux. pgjdbc names its statements (even its own BEGIN and COMMIT) after a few
+     * uses, and a named statement pins its backend under transaction pooling; tests that want sharing therefore
+     * connect with prepareThreshold=0 unless they ask otherwise.
+     */
     Connection connect(Properties extra) throws SQLException {
         Properties p = new Properties();
         p.setProperty("user", pg.user());
         p.setProperty("password", pg.password());
+        p.setProperty("prepareThreshold", "0");
         p.putAll(extra);
         return DriverManager.getConnection(jdbcUrl(), p);
     }

@@ -1,0 +1,102 @@
+// Monotonic counters of one pool's waits, exhaustion and backend churn, cheap enough for the hot path.
+package io.pgmux.pool;
+
+import java.util.concurrent.atomic.LongAccumulator;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Counters of one {@link Pool} since it was created. Every counter only grows; readers (metrics, tests) compute rates
+ * and averages from differences. Updates are {@link LongAdder}s, so the event loops never contend on a lock or a
+ * single cache line for them.
+ *
+ * <p>Hazard: the getters are read one by one, not as a snapshot; while the pool is busy two of them may disagree by
+ * an event in flight (e.g. {@link #waits()} already counted a wait that {@link #completedWaits()} has not yet).
+ */
+public final class PoolCounters {
+    private final LongAdder exhaustionEvents = new LongAdder();
+    private final LongAdder waits = new LongAdder();
+    private final LongAdder completedWaits = new LongAdder();
+    private final LongAdder waitNanosTotal = new LongAdder();
+    private final LongAccumulator waitNanosMax = new LongAccumulator(Math::max, 0);
+    private final LongAdder waitTimeouts = new LongAdder();
+    private final LongAdder connectAttempts = new LongAdder();
+    private final LongAdder connectFailures = new LongAdder();
+    private final LongAdder serversClosed = new LongAdder();
+
+    PoolCounters() {
+    }
+
+    /** Clients that had to wait because the pool could not open another backend (size or shared limit reached). */
+    public long exhaustionEvents() {
+        return exhaustionEvents.sum();
+    }
+
+    /** Acquisitions that had to queue, whatever the reason (pool exhausted, or a backend still logging in). */
+    public long waits() {
+        return waits.sum();
+    }
+
+    /** Queued acquisitions that have ended: served, timed out, cancelled or failed. */
+    public long completedWaits() {
+        return completedWaits.sum();
+    }
+
+    /** Total time the {@link #completedWaits()} spent queued, in nanoseconds. */
+    public long waitNanosTotal() {
+        return waitNanosTotal.sum();
+    }
+
+    /** The longest single completed wait, in nanoseconds; 0 before the first. */
+    public long waitNanosMax() {
+        return waitNanosMax.get();
+    }
+
+    /** Waits that ended with query_wait_timeout. */
+    public long waitTimeouts() {
+        return waitTimeouts.sum();
+    }
+
+    /** Backend connections the pool started to open. */
+    public long connectAttempts() {
+        return connectAttempts.sum();
+    }
+
+    /** Of {@link #connectAttempts()}, those that failed to connect or log in. */
+    public long connectFailures() {
+        return connectFailures.sum();
+    }
+
+    /** Logged-in backends that left the pool: closed by the pool, by PostgreSQL, or discarded. */
+    public long serversClosed() {
+        return serversClosed.sum();
+    }
+
+    void waitStarted(boolean exhausted) {
+        waits.increment();
+        if (exhausted) {
+            exhaustionEvents.increment();
+        }
+    }
+
+    void waitEnded(long nanos) {
+        completedWaits.increment();
+        waitNanosTotal.add(nanos);
+        waitNanosMax.accumulate(nanos);
+    }
+
+    void waitTimedOut() {
+        waitTimeouts.increment();
+    }
+
+    void connectAttempted() {
+        connectAttempts.increment();
+    }
+
+    void connectFailed() {
+        connectFailures.increment();
+    }
+
+    void serverClosed() {
+        serversClosed.increment();
+    }
+}

@@ -1,0 +1,256 @@
+// The bookkeeping of one pool under one lock: its backends, idle lists, wait queue, size, logins and back-off.
+package io.pgmux.pool;
+
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
+import io.pgmux.protocol.PgException;
+import io.pgmux.protocol.Severity;
+import io.pgmux.protocol.SqlState;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/**
+ * Every decision of a {@link Pool} that needs a consistent view, each made in one short critical section on this
+ * object's monitor: who gets which backend, whether another may be opened, which backends expire. Nothing here
+ * performs I/O or completes a promise; the pool does that after the lock is released, with what these methods
+ * return, so no callback ever runs under the lock (a callback could reach another pool's lock or a budget's).
+ */
+final class PoolLedger {
+
+    /** Whether an attempt to open a backend started, and if not, which limit (if any) was the reason. */
+    enum Slot {
+        OPENED,
+        /** The pool's own size (with the reserve, when due) is reached. */
+        AT_LIMIT,
+        /** A shared budget (max_db_connections, max_user_connections) is full. */
+        BUDGET_FULL,
+        /** Closed, or backing off after a failed login. */
+        NOT_NOW;
+
+        boolean exhausted() {
+            return this == AT_LIMIT || this == BUDGET_FULL;
+        }
+    }
+
+    /** Loops to open new backends on, and whether client demand was refused by a full shared budget. */
+    record Openings(List<EventLoop> loops, boolean budgetFull) {
+    }
+
+    /**
+     * The outcome of one lending attempt: a backend ({@code check} when it must pass server_check_query first), a
+     * queued waiter (with {@code slot} saying whether a backend is being opened for it), or a refusal.
+     */
+    record Lending(ServerConnection server, boolean check, Waiter waiter, Slot slot, PgException refusal) {
+    }
+
+    /** What {@link #handOff} returns when the backend must be closed instead (pool closed, backend forgotten). */
+    static final Waiter REJECT = new Waiter(null, null, 0);
+
+    private final PoolLimits limits;
+    private final ConnectionBudget databaseBudget;
+    private final ConnectionBudget userBudget;
+    private final Pool owner;
+    private final IdleServers idle = new IdleServers();
+    private final WaitQueue queue = new WaitQueue();
+    private final Set<ServerConnection> servers = new HashSet<>();
+    private final LoginBackoff backoff;
+    private int size;
+    private int loggingIn;
+    private boolean closed;
+
+    PoolLedger(PoolLimits limits, ConnectionBudget databaseBudget, ConnectionBudget userBudget, Pool owner) {
+        this.limits = limits;
+        this.databaseBudget = databaseBudget;
+        this.userBudget = userBudget;
+        this.owner = owner;
+        this.backoff = new LoginBackoff(limits.loginRetry().toNanos());
+    }
+
+    /**
+     * An idle backend (preferring {@code loop}'s), else a refusal when closed or when logins are failing and there is
+     * no backend at all, else a new waiter at the end of the queue, with a backend opened for it when no login in
+     * progress is already promised to it and the limits allow.
+     */
+    synchronized Lending lend(EventLoop loop, Promise<ServerConnection> promise, long since, long now) {
+        if (closed) {
+            return new Lending(null, false, null, Slot.NOT_NOW, new PgException(Severity.FATAL,
+                    SqlState.CANNOT_CONNECT_NOW, "pool " + owner.key() + " is closed"));
+        }
+        ServerConnection server = idle.take(loop);
+        if (server != null) {
+            server.state = ServerState.ACTIVE;
+            boolean check = !limits.checkQuery().isBlank()
+                    && now - server.idleSinceNanos >= limits.checkDelay().toNanos();
+            return new Lending(server, check, null, Slot.NOT_NOW, null);
+        }
+        if (size == 0 && backoff.active(now)) {
+            return new Lending(null, false, null, Slot.NOT_NOW, backoff.failingError());
+        }
+        Waiter waiter = new Waiter(loop, promise, since);
+        queue.add(waiter);
+        // Each login in progress is promised to one waiter; open another only for the waiters beyond those.
+        Slot slot = loggingIn < queue.size() ? takeSlot(now, true) : Slot.NOT_NOW;
+        return new Lending(null, false, waiter, slot, null);
+    }
+
+    /**
+     * The waiter a clean backend goes to, or null when none waits and the backend was put on the idle list, or
+     * {@link #REJECT} when it must be closed. The backend is marked active for the waiter; if that waiter's promise
+     * turns out to be done already, the caller simply asks again.
+     */
+    synchronized Waiter handOff(ServerConnection server, long now) {
+        if (closed || !servers.contains(server)) {
+            return REJECT;
+        }
+        Waiter waiter = queue.poll();
+        if (waiter == null) {
+            server.state = ServerState.IDLE;
+            server.idleSinceNanos = now;
+            idle.add(server);
+            return null;
+        }
+        server.state = ServerState.ACTIVE;
+        return waiter;
+    }
+
+    /** Backends to open: one per waiter without a login promised to it, then up to min_pool_size. */
+    synchronized Openings slotsToOpen(long now, Supplier<EventLoop> home) {
+        List<EventLoop> opens = new ArrayList<>(1);
+        Slot slot = Slot.NOT_NOW;
+        while (loggingIn < queue.size() && (slot = takeSlot(now, true)) == Slot.OPENED) {
+            opens.add(queue.peek().loop);
+        }
+        boolean budgetFull = slot == Slot.BUDGET_FULL;
+        EventLoop loop;
+        // The minimum does not register for wake-ups: it must not take slots that clients of other pools wait for
+        // before the janitor's next look.
+        while (size < limits.minSize() && (loop = home.get()) != null && takeSlot(now, false) == Slot.OPENED) {
+            opens.add(loop);
+        }
+        return new Openings(opens, budgetFull);
+    }
+
+    /** The longest-idle backend, taken off the idle list for the caller to close; null when none is idle. */
+    synchronized ServerConnection takeIdleForEviction() {
+        ServerConnection server = closed ? null : idle.takeLeastRecentlyUsed();
+        if (server != null) {
+            server.state = ServerState.USED;
+        }
+        return server;
+    }
+
+    /** A backend finished logging in; it counts as open from now on, and the back-off (if any) is over. */
+    synchronized void opened(ServerConnection server) {
+        loggingIn--;
+        servers.add(server);
+        backoff.succeeded();
+    }
+
+    /**
+     * A backend failed to connect or log in: its slot is free (the caller gives the budgets back) and the back-off
+     * starts. Returns the waiters to fail with {@link #lastLoginError()}: all of them when no backend ever logged in
+     * and none exists, because each is then a client still logging in that nothing can serve before the back-off
+     * ends (as PgBouncer does); otherwise none, and they keep waiting.
+     */
+    synchronized List<Waiter> openFailed(Throwable cause, boolean everLoggedIn, long now) {
+        size--;
+        loggingIn--;
+        backoff.failed(now, cause);
+        return !everLoggedIn && size == 0 ? queue.drain() : List.of();
+    }
+
+    synchronized PgException lastLoginError() {
+        return backoff.lastError();
+    }
+
+    /** Takes a backend out of the accounting; true only the first time, when the caller must give its slots back. */
+    synchronized boolean forget(ServerConnection server) {
+        if (!servers.remove(server)) {
+            return false;
+        }
+        server.state = ServerState.CLOSED;
+        idle.remove(server);
+        size--;
+        return true;
+    }
+
+    synchronized void markUsed(ServerConnection server) {
+        server.state = ServerState.USED;
+    }
+
+    /**
+     * Removes from the idle lists every backend past server_lifetime, and those past server_idle_timeout while more
+     * than min_pool_size would remain; the caller closes them.
+     */
+    synchronized List<ServerConnection> expire(long now) {
+        if (closed) {
+            return List.of();
+        }
+        List<ServerConnection> expired = idle.expire(now, limits.serverLifetime().toNanos(),
+                limits.serverIdleTimeout().toNanos(), size - limits.minSize());
+        expired.forEach(s -> s.state = ServerState.USED);
+        return expired;
+    }
+
+    synchronized void removeWaiter(Waiter waiter) {
+        queue.remove(waiter);
+    }
+
+    synchronized int queuePosition(Future<ServerConnection> acquiring) {
+        return queue.position(acquiring);
+    }
+
+    /** Marks the pool closed and returns the waiters to fail; {@link #servers()} then lists what to close. */
+    synchronized List<Waiter> close() {
+        closed = true;
+        return queue.drain();
+    }
+
+    synchronized List<ServerConnection> servers() {
+        return new ArrayList<>(servers);
+    }
+
+    synchronized PoolStats stats() {
+        int idleCount = 0;
+        int active = 0;
+        int used = 0;
+        for (ServerConnection s : servers) {
+            switch (s.state) {
+                case IDLE -> idleCount++;
+                case ACTIVE -> active++;
+                case USED -> used++;
+                default -> {
+                }
+            }
+        }
+        return new PoolStats(idleCount, active, used, loggingIn, queue.size());
+    }
+
+    /**
+     * Starts one more backend if the size limit (plus the reserve once the oldest waiter waited reserve_pool_timeout),
+     * the login back-off and the shared budgets allow. With {@code forClients}, a budget that refuses remembers this
+     * pool and wakes it when a slot frees.
+     */
+    private Slot takeSlot(long now, boolean forClients) {
+        if (closed || backoff.active(now)) {
+            return Slot.NOT_NOW;
+        }
+        int limit = limits.maxSize();
+        if (limits.reserveSize() > 0 && now - queue.oldestSince(now) >= limits.reserveTimeout().toNanos()) {
+            limit += limits.reserveSize();
+        }
+        if (size >= limit) {
+            return Slot.AT_LIMIT;
+        }
+        if (ConnectionBudget.tryTakeBoth(databaseBudget, userBudget, owner, forClients) != null) {
+            return Slot.BUDGET_FULL;
+        }
+        size++;
+        loggingIn++;
+        return Slot.OPENED;
+    }
+}

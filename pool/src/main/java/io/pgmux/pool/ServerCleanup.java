@@ -1,0 +1,28 @@
+// The statements that bring a backend back to a clean state when its client gives it back.
+package io.pgmux.pool;
+
+import io.pgmux.protocol.TransactionStatus;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What {@link Pool#release} runs before a backend is lent again: ROLLBACK when the client left a transaction open,
+ * then the reset query when the whole session state must go (session pooling, or a pinned client leaving).
+ */
+final class ServerCleanup {
+
+    private ServerCleanup() {
+    }
+
+    /** The statements to run, in order; empty when the backend is clean already. */
+    static List<String> statements(ServerConnection server, boolean reset, String resetQuery) {
+        List<String> cleanup = new ArrayList<>(2);
+        if (server.transactionStatus() != TransactionStatus.IDLE) {
+            cleanup.add("ROLLBACK");
+        }
+        if (reset && !resetQuery.isBlank()) {
+            cleanup.add(resetQuery);
+        }
+        return cleanup;
+    }
+}

@@ -1,0 +1,135 @@
+package io.pgmux.server;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.pgmux.config.PinningPolicy;
+import io.pgmux.pool.ServerConnection;
+import io.pgmux.protocol.BackendType;
+import io.pgmux.protocol.Frames;
+import io.pgmux.protocol.PgException;
+import io.pgmux.protocol.Severity;
+import io.pgmux.protocol.SqlState;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One client's session-state bookkeeping under transaction and statement pooling: reads what each message does
+ * ({@link StatementInspector}), keeps the {@link PinState}, refuses pins under {@code pool.pinning: refuse}, and
+ * keeps the backend's record of tracked parameters true. Confined to the client's event loop.
+ */
+final class PinGuard {
+    private static final Logger log = LoggerFactory.getLogger(PinGuard.class);
+    /** CommandComplete's tag for a ROLLBACK (also what COMMIT of a failed transaction reports). */
+    private static final ByteBuf ROLLBACK_TAG = Unpooled.unreleasableBuffer(
+            Unpooled.copiedBuffer("ROLLBACK", StandardCharsets.US_ASCII)).asReadOnly();
+
+    private final StatementInspector inspector;
+    private final PinningPolicy policy;
+    private final List<String> trackedParameters;
+    private final PinCounters counters;
+    private final PinState pins = new PinState();
+    private long pinnedSince;
+
+    PinGuard(StatementInspector inspector, PinningPolicy policy, List<String> trackedParameters, PinCounters counters) {
+        this.inspector = inspector;
+        this.policy = policy;
+        this.trackedParameters = trackedParameters;
+        this.counters = counters;
+    }
+
+    PinState pins() {
+        return pins;
+    }
+
+    boolean pinned() {
+        return pins.pinned();
+    }
+
+    /**
+     * Records what a client message about to be sent to {@code server} does to session state.
+     *
+     * @return null to send it; the error to answer instead when the message would pin and pinning is refused
+     */
+    PgException admit(ByteBuf frame, ServerConnection server, Object client) {
+        List<StateChange> changes = inspector.inspect(frame);
+        if (changes.isEmpty()) {
+            return null;
+        }
+        PinReason refused = policy == PinningPolicy.REFUSE ? firstPin(changes) : null;
+        if (refused != null) {
+            String statement = StatementInspector.statementText(frame);
+            log.info("{} refused {}: {}", client, refused.tag(), statement);
+            return new PgException(Severity.ERROR, SqlState.FEATURE_NOT_SUPPORTED,
+                    "pgmux: statement would pin the server connection (" + refused.tag()
+                            + ") and pool.pinning is refuse",
+                    "statement: " + statement,
+                    "use session pooling for it, or avoid session state under transaction pooling");
+        }
+        boolean wasPinned = pins.pinned();
+        pins.sent(changes);
+        if (!wasPinned && pins.pinned()) {
+            pinnedSince = System.nanoTime();
+            counters.pinned(pins.reasons().iterator().next());
+            log.info("{} pinned to {}: {} in \"{}\"", client, server, pins.reasons(),
+                    StatementInspector.statementText(frame));
+        }
+        if (changes.stream().anyMatch(PinGuard::resetsEveryParameter)) {
+            server.forgetUnreportedSettings(); // everything pgmux applied is back at its default
+        }
+        return null;
+    }
+
+    /** Looks at a backend frame: errors and rollbacks cancel the undo statements sent since the last check. */
+    void observe(ByteBuf frame, byte type) {
+        if (type == BackendType.ERROR_RESPONSE || type == BackendType.COMMAND_COMPLETE && isRollback(frame)) {
+            pins.failed();
+        }
+    }
+
+    /** ReadyForQuery outside a transaction: confirmed undo statements take effect, tracked values are recorded. */
+    void idle(ServerConnection server, Object client) {
+        boolean wasPinned = pins.pinned();
+        pins.confirm();
+        if (wasPinned && !pins.pinned()) {
+            counters.unpinned(System.nanoTime() - pinnedSince, true);
+            log.info("{} unpinned from {}", client, server);
+        }
+        for (String name : trackedParameters) {
+            String sql = pins.trackedValues().get(name);
+            if (sql != null || server.unreportedSettings().containsKey(name)) {
+                server.recordUnreportedSetting(name, sql);
+            }
+        }
+    }
+
+    /** DISCARD ALL and RESET ALL (a tracked SET without a name) put every parameter back at its default. */
+    private static boolean resetsEveryParameter(StateChange change) {
+        return change.kind() == StateChange.Kind.DISCARD_ALL
+                || change.kind() == StateChange.Kind.TRACKED_SET && change.name() == null;
+    }
+
+    /** The client left: a pin it still held ends with it. */
+    void clientLeft() {
+        if (pins.pinned()) {
+            counters.unpinned(System.nanoTime() - pinnedSince, false);
+        }
+    }
+
+    private static PinReason firstPin(List<StateChange> changes) {
+        for (StateChange c : changes) {
+            if (c.kind() == StateChange.Kind.PIN) {
+                return c.reason();
+            }
+        }
+        return null;
+    }
+
+    private static boolean isRollback(ByteBuf frame) {
+        int length = ROLLBACK_TAG.readableBytes();
+        return Frames.bodyLength(frame) > length
+                && ByteBufUtil.equals(frame, Frames.bodyStart(frame), ROLLBACK_TAG, 0, length);
+    }
+}

@@ -1,0 +1,115 @@
+package io.pgmux.server;
+
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The session state a client holds on its backend, by reason, and so whether the backend is pinned to it.
+ *
+ * <p>Pinning is reversible: state is added as soon as a statement that creates it is sent (pinning too early is
+ * safe), but removals (DEALLOCATE, CLOSE, DROP, RESET, UNLISTEN, DISCARD ALL) and values of tracked parameters
+ * only take effect once PostgreSQL confirmed them: at the next ReadyForQuery outside a transaction, with no
+ * error and no ROLLBACK since they were sent. State whose creation cannot be undone (LOAD, a temp object we
+ * could not name) keeps the pin until the client leaves. Confined to the client's event loop.
+ */
+final class PinState {
+    /** A reason held without a name: it cannot be undone piece by piece. */
+    private static final String UNNAMED = "";
+
+    private final Map<PinReason, Set<String>> held = new EnumMap<>(PinReason.class);
+    private final List<StateChange> unconfirmed = new ArrayList<>();
+    /** Values of track_extra_parameters the client set, as SQL text; confirmed like removals. */
+    private final Map<String, String> trackedValues = new LinkedHashMap<>();
+    private boolean failedSinceSent;
+
+    boolean pinned() {
+        return !held.isEmpty();
+    }
+
+    /** The reasons held now, for logs and metrics. */
+    Set<PinReason> reasons() {
+        return held.keySet();
+    }
+
+    Map<String, String> trackedValues() {
+        return trackedValues;
+    }
+
+    /** Records the effects of one statement that was just sent to the backend. */
+    void sent(List<StateChange> changes) {
+        for (StateChange change : changes) {
+            if (change.kind() == StateChange.Kind.PIN) {
+                held.computeIfAbsent(change.reason(), r -> new HashSet<>())
+                        .add(change.name() == null ? UNNAMED : change.name());
+            } else {
+                unconfirmed.add(change);
+            }
+        }
+    }
+
+    /** An ErrorResponse or a ROLLBACK: the statements sent since the last confirmation may not have taken effect. */
+    void failed() {
+        if (!unconfirmed.isEmpty()) {
+            failedSinceSent = true;
+        }
+    }
+
+    /**
+     * ReadyForQuery with the backend idle (no transaction): applies the removals sent since the last one, unless
+     * something failed in between.
+     */
+    void confirm() {
+        if (!failedSinceSent) {
+            unconfirmed.forEach(this::apply);
+        }
+        unconfirmed.clear();
+        failedSinceSent = false;
+    }
+
+    private void apply(StateChange change) {
+        switch (change.kind()) {
+            case UNPIN -> {
+                Set<String> names = held.get(change.reason());
+                if (names != null && names.remove(change.name()) && names.isEmpty()) {
+                    held.remove(change.reason());
+                }
+            }
+            case UNPIN_ALL -> {
+                Set<String> names = held.get(change.reason());
+                if (names != null) {
+                    names.remove(UNNAMED); // e.g. pg_advisory_unlock_all releases every lock
+                    names.clear();
+                    held.remove(change.reason());
+                }
+            }
+            case DISCARD_ALL -> {
+                boolean loaded = held.containsKey(PinReason.LOAD);
+                held.clear();
+                trackedValues.clear();
+                if (loaded) {
+                    held.put(PinReason.LOAD, new HashSet<>(Set.of(UNNAMED))); // libraries are never unloaded
+                }
+            }
+            case TRACKED_SET -> {
+                if (change.name() == null) {
+                    trackedValues.clear(); // RESET ALL
+                } else if ("DEFAULT".equalsIgnoreCase(change.value())) {
+                    trackedValues.remove(change.name());
+                } else {
+                    trackedValues.put(change.name(), change.value());
+                }
+            }
+            case PIN -> throw new IllegalStateException("pins are applied when sent");
+        }
+    }
+
+    @Override
+    public String toString() {
+        return held.toString();
+    }
+}

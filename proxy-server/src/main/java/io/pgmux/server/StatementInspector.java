@@ -1,0 +1,63 @@
+package io.pgmux.server;
+
+import io.netty.buffer.ByteBuf;
+import io.pgmux.protocol.Close;
+import io.pgmux.protocol.Frames;
+import io.pgmux.protocol.FrontendType;
+import io.pgmux.protocol.Parse;
+import io.pgmux.protocol.Query;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Looks at the client messages that can change session state (Query, Parse, Close) and says how, for transaction
+ * and statement pooling. Every other message type costs one comparison.
+ */
+final class StatementInspector {
+    private final Set<String> reported;
+    private final Set<String> tracked;
+
+    /**
+     * @param reportedParameters what the pool's backends report at login (their names are matched lower-cased)
+     * @param trackedParameters  track_extra_parameters, lower case
+     */
+    StatementInspector(Map<String, String> reportedParameters, Set<String> trackedParameters) {
+        this.reported = reportedParameters.keySet().stream().map(n -> n.toLowerCase(Locale.ROOT))
+                .collect(Collectors.toUnmodifiableSet());
+        this.tracked = trackedParameters;
+    }
+
+    /** What the message does to session state; empty for messages that do nothing to it. */
+    List<StateChange> inspect(ByteBuf frame) {
+        byte type = Frames.type(frame);
+        if (type == FrontendType.QUERY) {
+            return SessionStateDetector.changes(Query.sql(frame), reported, tracked);
+        }
+        if (type == FrontendType.PARSE) {
+            Parse parse = Parse.decode(frame);
+            List<StateChange> changes = SessionStateDetector.changes(parse.query(), reported, tracked);
+            if (!parse.statementName().isEmpty()) {
+                changes.add(0, StateChange.pin(PinReason.NAMED_PREPARED_STATEMENT, parse.statementName()));
+            }
+            return changes;
+        }
+        if (type == FrontendType.CLOSE) {
+            Close close = Close.decode(frame);
+            if (close.kind() == 'S' && !close.name().isEmpty()) {
+                return List.of(StateChange.unpin(PinReason.NAMED_PREPARED_STATEMENT, close.name()));
+            }
+        }
+        return List.of();
+    }
+
+    /** The text that caused a pin, for the log line. */
+    static String statementText(ByteBuf frame) {
+        byte type = Frames.type(frame);
+        String sql = type == FrontendType.QUERY ? Query.sql(frame)
+                : type == FrontendType.PARSE ? Parse.decode(frame).query() : FrontendType.name(type);
+        return sql.length() > 80 ? sql.substring(0, 80) : sql;
+    }
+}
