@@ -384,7 +384,8 @@ public final class Pool {
         String message = "query_wait_timeout: no server connection in pool " + key + " became free within "
                 + limits.queryWaitTimeout().toMillis() + " ms"
                 + (lastLoginError == null ? "" : "; the last server login failed: " + lastLoginError.getMessage());
-        if (waiter.promise.tryFailure(new PgException(Severity.FATAL, SqlState.CANNOT_CONNECT_NOW, message))) {
+        // 08P01, as PgBouncer reports query_wait_timeout, so clients and dashboards that know it recognise it.
+        if (waiter.promise.tryFailure(new PgException(Severity.FATAL, SqlState.PROTOCOL_VIOLATION, message))) {
             counters.waitTimedOut();
             ledger.removeWaiter(waiter);
         }

@@ -113,6 +113,7 @@ class PinningIntegrationTest {
             return rs.next();
         } catch (SQLException e) {
             assertThat(e.getMessage()).contains("query_wait_timeout");
+            assertThat(e.getSQLState()).isEqualTo("08P01");
             return false;
         }
     }
