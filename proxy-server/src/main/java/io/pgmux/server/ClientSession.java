@@ -263,6 +263,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
         ctx.write(BackendMessages.backendKeyData(ctx.alloc(), key.processId(), key.secret()));
         ctx.writeAndFlush(BackendMessages.readyForQuery(TransactionStatus.IDLE));
         welcomed = true;
+        clock.activity(); // idle time counts from the end of the login
         loginTimer.stop();
         Map<String, String> reported = pool.loginParameters() != null ? pool.loginParameters() : s.reportedParameters();
         List<String> tracked = context.config().pool().trackExtraParameters();

@@ -56,8 +56,11 @@ final class SessionClock {
      * @param welcomed      the client finished logging in (notices may be sent)
      */
     Expired check(long now, boolean waiting, boolean running, boolean inTransaction, boolean welcomed) {
+        if (!welcomed) {
+            return Expired.NOTHING; // logging in: client_login_timeout governs
+        }
         if (waiting) {
-            if (welcomed && !waitNoticeSent && expired(timeouts.queryWaitNotify().toNanos(), now - waitStarted)) {
+            if (!waitNoticeSent && expired(timeouts.queryWaitNotify().toNanos(), now - waitStarted)) {
                 waitNoticeSent = true;
                 return Expired.NOTIFY_WAIT;
             }

@@ -95,6 +95,20 @@ class ClientTimeoutsIntegrationTest {
         }
     }
 
+    @Test
+    void clientThatNeverLogsInIsDropped() throws Exception {
+        try (TestProxy proxy = TestProxy.start("transaction", 2, "md5", "", "client_login_timeout: 500ms");
+             RawClient silent = new RawClient(proxy.port()); RawClient halfway = new RawClient(proxy.port())) {
+            halfway.sendStartup(proxy.pg.user(), proxy.pg.database()); // gets the md5 challenge, never answers
+            assertThat(halfway.read().type()).isEqualTo('R');
+            long start = System.nanoTime();
+            assertThat(silent.closedByServer()).isTrue();
+            assertThat(halfway.readUntil('E').fields()).containsEntry('C', "08P01");
+            assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(5000);
+            assertServes(proxy);
+        }
+    }
+
     private static void assertServes(TestProxy proxy) throws SQLException {
         try (Connection c = proxy.connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT 1")) {
             assertThat(rs.next()).isTrue();

@@ -97,6 +97,29 @@ class ProxyFeaturesIntegrationTest {
     }
 
     @Test
+    void statementPoolingRefusesTransactionBlocks() throws Exception {
+        try (TestProxy proxy = TestProxy.start("statement", 2); Connection c = proxy.connect();
+             Statement s = c.createStatement()) {
+            try (ResultSet rs = s.executeQuery("SELECT 'single statements are fine'")) {
+                assertThat(rs.next()).isTrue();
+            }
+            assertThatThrownBy(() -> {
+                try (Connection d = proxy.connect(); Statement ds = d.createStatement()) {
+                    ds.execute("BEGIN"); // answered, then the session is ended with the error below
+                    ds.execute("SELECT 1");
+                }
+            }).isInstanceOfSatisfying(SQLException.class, e -> {
+                assertThat(e.getSQLState()).isEqualTo("0A000");
+                assertThat(e.getMessage()).contains("transaction blocks not allowed in statement pooling mode");
+            });
+            try (Connection d = proxy.connect(); Statement ds = d.createStatement();
+                 ResultSet rs = ds.executeQuery("SELECT 'pool still healthy'")) {
+                assertThat(rs.next()).isTrue();
+            }
+        }
+    }
+
+    @Test
     void forgedCancelKeyCancelsNothing() throws Exception {
         try (TestProxy proxy = TestProxy.start("session", 2); Connection c = proxy.connect();
              Statement s = c.createStatement()) {
