@@ -149,8 +149,8 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
                 clock.queryStarted();
             }
             extendedSinceSync = false;
-        } else if (type != FrontendType.COPY_DATA) {
-            extendedSinceSync = true;
+        } else if (type != FrontendType.COPY_DATA && type != FrontendType.COPY_DONE && type != FrontendType.COPY_FAIL) {
+            extendedSinceSync = true; // Parse, Bind, Describe, Execute, Close, Flush: the batch ends with a Sync
         }
         server.write(frame);
         serverNeedsFlush = true;
@@ -230,6 +230,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
         log.trace("{} attached {} with {} pending", label, s, pending.size());
         server = s;
         outstanding = 0;
+        extendedSinceSync = false;
         s.attach(route);
         if (!welcomed) {
             welcome(s);
@@ -301,7 +302,10 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
 
     /** At a ReadyForQuery with nothing outstanding: give the backend back if the pool mode allows. */
     private void releaseIfDone() {
-        if (server == null || outstanding > 0 || mode == PoolMode.SESSION || guard != null && guard.pinned()) {
+        // extendedSinceSync: an extended-protocol batch is half sent (Parse arrived, Bind/Execute/Sync not yet):
+        // the rest of it must reach the same backend.
+        if (server == null || outstanding > 0 || extendedSinceSync || mode == PoolMode.SESSION
+                || guard != null && guard.pinned()) {
             return;
         }
         if (server.transactionStatus() != TransactionStatus.IDLE) {

@@ -83,6 +83,78 @@ class TransactionPoolingIntegrationTest {
         assertThat(maxBackends.get()).isBetween(1, 3);
     }
 
+    /** Many clients on both event loops racing for three backends with extended-protocol batches. */
+    @Test
+    void extendedProtocolBatchesStayOnOneBackend() throws Exception {
+        ExecutorService threads = Executors.newFixedThreadPool(40);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(4);
+        try {
+            List<Future<Integer>> done = new ArrayList<>();
+            for (int t = 0; t < 40; t++) {
+                done.add(threads.submit(() -> {
+                    int queries = 0;
+                    try (Connection c = proxy.connect();
+                         var ps = c.prepareStatement("SELECT ?::int + 1, pg_backend_pid()")) {
+                        while (System.nanoTime() < deadline) {
+                            ps.setInt(1, queries);
+                            try (ResultSet rs = ps.executeQuery()) {
+                                rs.next();
+                                assertThat(rs.getInt(1)).isEqualTo(queries + 1);
+                            }
+                            queries++;
+                        }
+                    }
+                    return queries;
+                }));
+            }
+            for (Future<Integer> f : done) {
+                assertThat(f.get(60, TimeUnit.SECONDS)).isPositive();
+            }
+        } finally {
+            threads.shutdownNow();
+        }
+    }
+
+    /**
+     * Regression: a backend lent at once (an idle one) was given back after the Parse of an extended-protocol batch,
+     * before its Bind/Execute/Sync, which then ran on another backend ("portal does not exist" under
+     * {@code pgbench -M extended -c 50}). A raw client sends Parse, pauses, then Bind/Execute/Sync; another client
+     * that ran in the pause would overwrite the unnamed statement on the shared backend, so it must wait instead.
+     */
+    @Test
+    void pauseInsideAnExtendedBatchKeepsTheBackend() throws Exception {
+        try (TestProxy single = TestProxy.start("transaction", 1); RawClient raw = new RawClient(single.port())) {
+            raw.sendStartup(single.pg.user(), single.pg.database());
+            byte[] salt = java.util.Arrays.copyOfRange(raw.read().body(), 4, 8);
+            raw.sendTyped('p', (io.pgmux.protocol.auth.Md5Password.clientResponse(single.pg.user(),
+                    single.pg.password(), salt) + "\0").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            raw.readUntil('Z');
+            raw.sendTyped('P', "\0SELECT 'from raw'\0\0\0".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            Thread.sleep(300);
+            ExecutorService other = Executors.newSingleThreadExecutor();
+            try {
+                Future<String> otherResult = other.submit(() -> {
+                    try (Connection c = single.connect(); Statement s = c.createStatement();
+                         ResultSet rs = s.executeQuery("SELECT 'from jdbc'")) {
+                        rs.next();
+                        return rs.getString(1);
+                    }
+                });
+                Thread.sleep(700); // the other client would run here if the backend had been given back
+                raw.sendTyped('B', new byte[] {0, 0, 0, 0, 0, 0, 0, 0});
+                raw.sendTyped('E', new byte[] {0, 0, 0, 0, 0});
+                raw.sendTyped('S', new byte[0]);
+                RawClient.Message row = raw.readUntil('D');
+                String value = new String(row.body(), 6, row.body().length - 6, java.nio.charset.StandardCharsets.UTF_8);
+                assertThat(value).isEqualTo("from raw");
+                raw.readUntil('Z');
+                assertThat(otherResult.get(30, TimeUnit.SECONDS)).isEqualTo("from jdbc");
+            } finally {
+                other.shutdownNow();
+            }
+        }
+    }
+
     @Test
     void eachClientKeepsItsOwnApplicationNameAcrossBackendSwitches() throws Exception {
         int clients = 12;
