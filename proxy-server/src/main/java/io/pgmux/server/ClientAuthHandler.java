@@ -136,11 +136,6 @@ final class ClientAuthHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        PgException error = ProtocolException.unwrap(cause);
-        if (error == null) {
-            log.warn("{}: unexpected error during authentication", ctx.channel(), cause);
-            error = ClientErrors.fatal(SqlState.INTERNAL_ERROR, "internal error");
-        }
-        ClientErrors.sendAndClose(ctx, error);
+        ClientErrors.failAndClose(ctx, cause, "during authentication");
     }
 }

@@ -5,11 +5,15 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.pgmux.protocol.BackendMessages;
 import io.pgmux.protocol.PgException;
+import io.pgmux.protocol.ProtocolException;
 import io.pgmux.protocol.Severity;
 import io.pgmux.protocol.SqlState;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The one way a proxy failure reaches a client: an ErrorResponse with a real SQLSTATE, then a close. */
 final class ClientErrors {
+    private static final Logger LOG = LoggerFactory.getLogger(ClientErrors.class);
     private ClientErrors() {
     }
 
@@ -25,6 +29,19 @@ final class ClientErrors {
         }
         channel.writeAndFlush(BackendMessages.errorResponse(channel.alloc(), error))
                 .addListener(ChannelFutureListener.CLOSE);
+    }
+
+    /**
+     * Reports any failure to the client and closes: a {@link PgException} (possibly wrapped by Netty) as itself,
+     * anything else logged with its stack trace and reported as an internal error without details.
+     */
+    static void failAndClose(ChannelHandlerContext ctx, Throwable cause, String phase) {
+        PgException error = ProtocolException.unwrap(cause);
+        if (error == null) {
+            LOG.warn("{}: unexpected error {}", ctx.channel(), phase, cause);
+            error = fatal(SqlState.INTERNAL_ERROR, "internal error");
+        }
+        sendAndClose(ctx, error);
     }
 
     static PgException fatal(String sqlState, String message) {

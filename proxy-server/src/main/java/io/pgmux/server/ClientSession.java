@@ -16,7 +16,6 @@ import io.pgmux.protocol.Frames;
 import io.pgmux.protocol.FrontendType;
 import io.pgmux.protocol.ParameterStatus;
 import io.pgmux.protocol.PgException;
-import io.pgmux.protocol.ProtocolException;
 import io.pgmux.protocol.Severity;
 import io.pgmux.protocol.SqlState;
 import io.pgmux.protocol.TransactionStatus;
@@ -390,12 +389,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
     }
 
     private void fail(Throwable cause) {
-        PgException error = ProtocolException.unwrap(cause);
-        if (error == null) {
-            log.warn("{}: unexpected error", ctx.channel(), cause);
-            error = ClientErrors.fatal(SqlState.INTERNAL_ERROR, "internal error: " + cause);
-        }
-        ClientErrors.sendAndClose(ctx, error);
+        ClientErrors.failAndClose(ctx, cause, "in session");
     }
 
     @Override

@@ -7,7 +7,6 @@ import io.pgmux.protocol.CancelRequest;
 import io.pgmux.protocol.GssEncRequest;
 import io.pgmux.protocol.MessageFrameDecoder;
 import io.pgmux.protocol.PgException;
-import io.pgmux.protocol.ProtocolException;
 import io.pgmux.protocol.SqlState;
 import io.pgmux.protocol.SslRequest;
 import io.pgmux.protocol.StartupMessage;
@@ -97,11 +96,6 @@ final class ClientStartupHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        PgException error = ProtocolException.unwrap(cause);
-        if (error == null) {
-            log.warn("{}: unexpected error during startup", ctx.channel(), cause);
-            error = ClientErrors.fatal(SqlState.INTERNAL_ERROR, "internal error");
-        }
-        ClientErrors.sendAndClose(ctx, error);
+        ClientErrors.failAndClose(ctx, cause, "during startup");
     }
 }
