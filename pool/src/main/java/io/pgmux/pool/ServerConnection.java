@@ -109,15 +109,19 @@ public final class ServerConnection {
     /**
      * Looks at a frame the holder received and updates the tracked state (transaction status, reported
      * parameters). Cheap: one type-byte comparison for the frequent messages.
+     *
+     * @return the decoded ParameterStatus when the frame is one (so the holder need not decode it again), else null
      */
-    public void observe(ByteBuf frame) {
+    public ParameterStatus observe(ByteBuf frame) {
         byte type = Frames.type(frame);
         if (type == BackendType.READY_FOR_QUERY) {
             transactionStatus = ReadyForQuery.status(frame);
         } else if (type == BackendType.PARAMETER_STATUS) {
             ParameterStatus status = ParameterStatus.decode(frame);
             reportedParameters.put(status.name(), status.value());
+            return status;
         }
+        return null;
     }
 
     /** Sends every further frame to the route's listener, on the route's executor. */

@@ -279,9 +279,8 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
             return;
         }
         byte type = Frames.type(frame);
-        s.observe(frame);
-        if (type == BackendType.PARAMETER_STATUS) {
-            ParameterStatus status = ParameterStatus.decode(frame);
+        ParameterStatus status = s.observe(frame);
+        if (status != null) {
             parameters.values().put(status.name(), status.value());
         } else if (guard != null) {
             guard.observe(frame, type);

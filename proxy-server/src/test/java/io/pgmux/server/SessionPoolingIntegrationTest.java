@@ -18,8 +18,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -167,10 +165,7 @@ class SessionPoolingIntegrationTest {
 
     @Test
     void twoHundredClientsShareTenBackends() throws Exception {
-        AtomicInteger maxBackends = new AtomicInteger();
-        AtomicBoolean running = new AtomicBoolean(true);
-        Thread sampler = new Thread(() -> sampleBackends(maxBackends, running));
-        sampler.start();
+        BackendSampler backends = BackendSampler.start(proxy);
         ExecutorService clients = Executors.newFixedThreadPool(200);
         try {
             List<Future<Integer>> results = new ArrayList<>();
@@ -191,27 +186,9 @@ class SessionPoolingIntegrationTest {
                 assertThat(results.get(i).get(60, TimeUnit.SECONDS)).isEqualTo(i * 2);
             }
         } finally {
-            running.set(false);
-            sampler.join();
+            backends.close();
             clients.shutdownNow();
         }
-        assertThat(maxBackends.get()).isBetween(1, 10);
-    }
-
-    /** Counts pgmux's backends as PostgreSQL sees them: connections of the test role, minus the sampler itself. */
-    static void sampleBackends(AtomicInteger max, AtomicBoolean running) {
-        try (Connection direct = proxy.pg.connect(); Statement s = direct.createStatement()) {
-            while (running.get()) {
-                try (ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE usename = '"
-                        + proxy.pg.user() + "' AND pid <> pg_backend_pid() AND backend_type = 'client backend'"
-                        + " AND application_name <> 'pgmux-test-direct'")) {
-                    rs.next();
-                    max.accumulateAndGet(rs.getInt(1), Math::max);
-                }
-                Thread.sleep(5);
-            }
-        } catch (Exception e) {
-            throw new AssertionError(e);
-        }
+        assertThat(backends.max()).isBetween(1, 10);
     }
 }

@@ -13,8 +13,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -32,10 +30,7 @@ class StormIntegrationTest {
                 s.execute("DROP TABLE IF EXISTS storm");
                 s.execute("CREATE TABLE storm (client int PRIMARY KEY, doubled int)");
             }
-            AtomicInteger maxBackends = new AtomicInteger();
-            AtomicBoolean sampling = new AtomicBoolean(true);
-            Thread sampler = new Thread(() -> countBackends(proxy, maxBackends, sampling));
-            sampler.start();
+            BackendSampler backends = BackendSampler.start(proxy);
             CountDownLatch allConnected = new CountDownLatch(CLIENTS);
             ExecutorService threads = Executors.newFixedThreadPool(CLIENTS);
             List<Future<Integer>> results = new ArrayList<>();
@@ -60,8 +55,7 @@ class StormIntegrationTest {
                     assertThat(results.get(i).get(150, TimeUnit.SECONDS)).isEqualTo(i * 2);
                 }
             } finally {
-                sampling.set(false);
-                sampler.join();
+                backends.close();
                 threads.shutdownNow();
             }
             try (Connection c = proxy.connect(); Statement s = c.createStatement();
@@ -70,22 +64,7 @@ class StormIntegrationTest {
                 assertThat(rs.getInt(1)).isEqualTo(CLIENTS);
                 assertThat(rs.getLong(2)).isEqualTo((long) CLIENTS * (CLIENTS - 1));
             }
-            assertThat(maxBackends.get()).isBetween(1, POOL_SIZE);
-        }
-    }
-
-    private static void countBackends(TestProxy proxy, AtomicInteger max, AtomicBoolean running) {
-        try (Connection direct = proxy.pg.connect(); Statement s = direct.createStatement()) {
-            while (running.get()) {
-                try (ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE usename = '"
-                        + proxy.pg.user() + "' AND pid <> pg_backend_pid() AND backend_type = 'client backend'")) {
-                    rs.next();
-                    max.accumulateAndGet(rs.getInt(1), Math::max);
-                }
-                Thread.sleep(10);
-            }
-        } catch (Exception e) {
-            throw new AssertionError(e);
+            assertThat(backends.max()).isBetween(1, POOL_SIZE);
         }
     }
 }

@@ -1,11 +1,15 @@
 package io.pgmux.server;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.pgmux.config.ConfigLoader;
 import io.pgmux.config.PgmuxConfig;
 import io.pgmux.testing.PostgresFixture;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.Properties;
 
 /** A pgmux server in front of the shared test PostgreSQL, on a free 127.0.0.1 port. */
@@ -84,6 +88,20 @@ final class TestProxy implements AutoCloseable {
         p.setProperty("prepareThreshold", "0");
         p.putAll(extra);
         return DriverManager.getConnection(jdbcUrl(), p);
+    }
+
+    /**
+     * True when a new client can log in and query within the proxy's query_wait_timeout: with a pool of one
+     * backend, that means the backend is not pinned. A failure must be that timeout, nothing else.
+     */
+    boolean anotherClientGetsIn() {
+        try (Connection c = connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT 1")) {
+            return rs.next();
+        } catch (SQLException e) {
+            assertThat(e.getMessage()).contains("query_wait_timeout");
+            assertThat(e.getSQLState()).isEqualTo("08P01");
+            return false;
+        }
     }
 
     @Override

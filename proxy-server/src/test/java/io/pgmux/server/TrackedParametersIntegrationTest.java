@@ -44,7 +44,7 @@ class TrackedParametersIntegrationTest {
                 assertThat(show(sb, "statement_timeout")).isEqualTo("0");
             }
             // Not pinned: with a single backend, a third client still gets in while a and b are idle.
-            assertThat(StrictPinningIntegrationTest.PinningIntegrationTestAccess.anotherClientGetsIn(proxy)).isTrue();
+            assertThat(proxy.anotherClientGetsIn()).isTrue();
             sa.execute("RESET statement_timeout");
             assertThat(show(sa, "statement_timeout")).isEqualTo("0");
             assertThat(show(sa, "search_path")).isEqualTo("pg_catalog, \"Mixed Case\"");

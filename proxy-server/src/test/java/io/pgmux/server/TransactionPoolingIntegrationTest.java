@@ -14,8 +14,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -43,10 +41,7 @@ class TransactionPoolingIntegrationTest {
             s.execute("DROP TABLE IF EXISTS tx_counter");
             s.execute("CREATE TABLE tx_counter (client int, n int)");
         }
-        AtomicInteger maxBackends = new AtomicInteger();
-        AtomicBoolean running = new AtomicBoolean(true);
-        Thread sampler = new Thread(() -> countBackends(maxBackends, running));
-        sampler.start();
+        BackendSampler backends = BackendSampler.start(proxy);
         ExecutorService pool = Executors.newFixedThreadPool(100);
         try {
             List<Future<?>> done = new ArrayList<>();
@@ -70,8 +65,7 @@ class TransactionPoolingIntegrationTest {
                 f.get(90, TimeUnit.SECONDS);
             }
         } finally {
-            running.set(false);
-            sampler.join();
+            backends.close();
             pool.shutdownNow();
         }
         try (Connection c = proxy.connect(); Statement s = c.createStatement();
@@ -80,7 +74,7 @@ class TransactionPoolingIntegrationTest {
             assertThat(rs.getInt(1)).isEqualTo(300 * 6);
             assertThat(rs.getInt(2)).isEqualTo(300);
         }
-        assertThat(maxBackends.get()).isBetween(1, 3);
+        assertThat(backends.max()).isBetween(1, 3);
     }
 
     /** Many clients on both event loops racing for three backends with extended-protocol batches. */
@@ -269,21 +263,6 @@ class TransactionPoolingIntegrationTest {
         try (ResultSet rs = s.executeQuery("SELECT pg_backend_pid()")) {
             rs.next();
             return rs.getInt(1);
-        }
-    }
-
-    private static void countBackends(AtomicInteger max, AtomicBoolean running) {
-        try (Connection direct = proxy.pg.connect(); Statement s = direct.createStatement()) {
-            while (running.get()) {
-                try (ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE usename = '"
-                        + proxy.pg.user() + "' AND pid <> pg_backend_pid() AND backend_type = 'client backend'")) {
-                    rs.next();
-                    max.accumulateAndGet(rs.getInt(1), Math::max);
-                }
-                Thread.sleep(5);
-            }
-        } catch (Exception e) {
-            throw new AssertionError(e);
         }
     }
 }
