@@ -28,10 +28,14 @@ import java.util.Objects;
  * @param trackExtraParameters {@code pool.track_extra_parameters}: parameters PostgreSQL does not report whose SETs
  *                             pgmux replays on each server connection a client gets, instead of pinning; lower-cased,
  *                             without duplicates, unmodifiable, never {@code null}
+ * @param maxPreparedStatements {@code pool.max_prepared_statements}: protocol-level named prepared statements kept
+ *                             per server connection (least recently used are closed beyond it); 0 turns tracking off,
+ *                             and a named Parse then pins the client to its server connection
  */
 public record PoolSettings(PoolMode mode, int defaultPoolSize, int minPoolSize, int reservePoolSize,
         Duration reservePoolTimeout, int maxDbConnections, int maxUserConnections, int maxClientConn,
-        String serverResetQuery, String serverCheckQuery, PinningPolicy pinning, List<String> trackExtraParameters) {
+        String serverResetQuery, String serverCheckQuery, PinningPolicy pinning, List<String> trackExtraParameters,
+        int maxPreparedStatements) {
 
     /**
      * Null queries become the empty string and a null parameter list the empty list; the list is copied lower-cased,
@@ -50,11 +54,12 @@ public record PoolSettings(PoolMode mode, int defaultPoolSize, int minPoolSize, 
 
     /**
      * The documented defaults: transaction mode, 20 connections per pool, 10000 clients, {@code DISCARD ALL},
-     * check query {@code SELECT 1}, pinning {@code pin}, no extra tracked parameters.
+     * check query {@code SELECT 1}, pinning {@code pin}, no extra tracked parameters, 200 prepared statements per
+     * server connection (PgBouncer's default).
      */
     public static PoolSettings defaults() {
         return new PoolSettings(PoolMode.TRANSACTION, 20, 0, 0, Duration.ofSeconds(5), 0, 0, 10_000, "DISCARD ALL",
-                "SELECT 1", PinningPolicy.PIN, List.of());
+                "SELECT 1", PinningPolicy.PIN, List.of(), 200);
     }
 
     // PostgreSQL folds unquoted parameter names to lower case, so SET Search_Path and search_path are the same.

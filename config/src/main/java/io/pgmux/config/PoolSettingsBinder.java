@@ -29,7 +29,8 @@ final class PoolSettingsBinder {
                 r.string("server_check_query", d.serverCheckQuery()),
                 r.choice("pinning", d.pinning(), PinningPolicy::parse),
                 r.names("track_extra_parameters", d.trackExtraParameters(), PARAMETER_NAME,
-                        "a list of parameter names like [search_path, statement_timeout]"));
+                        "a list of parameter names like [search_path, statement_timeout]"),
+                r.integer("max_prepared_statements", d.maxPreparedStatements(), 0, MAX));
         if (settings.minPoolSize() > settings.defaultPoolSize()) {
             throw ConfigException.at(r.originOf("min_pool_size"), "must not exceed pool.default_pool_size ("
                     + settings.defaultPoolSize() + "), got " + settings.minPoolSize());

@@ -43,11 +43,11 @@ class ConfigRecordsTest {
         assertThatThrownBy(() -> new DatabaseConfig("a", "h", 1, null, null, null, null, 0, null))
                 .isInstanceOf(IllegalArgumentException.class);
         PoolSettings nulls = new PoolSettings(PoolMode.SESSION, 1, 0, 0, java.time.Duration.ZERO, 0, 0, 1, null, null,
-                PinningPolicy.PIN, null);
+                PinningPolicy.PIN, null, 200);
         assertThat(nulls.serverResetQuery()).isEmpty();
         assertThat(nulls.serverCheckQuery()).isEmpty();
         assertThat(nulls.trackExtraParameters()).isEmpty();
         assertThatThrownBy(() -> new PoolSettings(PoolMode.SESSION, 1, 0, 0, java.time.Duration.ZERO, 0, 0, 1, null,
-                null, null, null)).isInstanceOf(NullPointerException.class);
+                null, null, null, 200)).isInstanceOf(NullPointerException.class);
     }
 }

@@ -33,6 +33,7 @@ class FullYamlTest {
               server_check_query: SELECT 2
               pinning: refuse
               track_extra_parameters: [Search_Path, statement_timeout, pg_stat_statements.track]
+              max_prepared_statements: 0
             timeouts:
               client_login_timeout: 10s
               query_wait_timeout: 2m
@@ -83,7 +84,7 @@ class FullYamlTest {
     void poolSection() {
         assertThat(config.pool()).isEqualTo(new PoolSettings(PoolMode.SESSION, 30, 2, 5, Duration.ofMillis(250),
                 100, 50, 500, "", "SELECT 2", PinningPolicy.REFUSE,
-                List.of("search_path", "statement_timeout", "pg_stat_statements.track")));
+                List.of("search_path", "statement_timeout", "pg_stat_statements.track"), 0));
     }
 
     @Test

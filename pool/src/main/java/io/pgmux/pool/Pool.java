@@ -51,6 +51,7 @@ public final class Pool {
     private final ConnectionBudget userBudget;
     private final Supplier<EventLoop> loops;
     private final PoolCounters counters = new PoolCounters();
+    private final StatementCounters statementCounters = new StatementCounters();
     private final PoolLedger ledger;
 
     /** What a fresh backend reported at login; a client's session parameters start from these. */
@@ -104,6 +105,11 @@ public final class Pool {
         return counters;
     }
 
+    /** How this pool's backends served clients' named prepared statements. */
+    public StatementCounters statementCounters() {
+        return statementCounters;
+    }
+
     /** The parameters a fresh backend reports, or null before the first backend logged in. */
     public Map<String, String> loginParameters() {
         return loginParameters;
@@ -139,6 +145,7 @@ public final class Pool {
             if (f.isSuccess()) {
                 if (reset) {
                     server.forgetUnreportedSettings();
+                    server.statements().clear();
                 }
                 offer(server);
             } else {

@@ -23,6 +23,17 @@ final class ServerCleanup {
         if (reset && !resetQuery.isBlank()) {
             cleanup.add(resetQuery);
         }
+        if (reset && !server.statements().isEmpty() && !dropsPreparedStatements(resetQuery)) {
+            // The statement cache is forgotten after a reset: the server must forget the statements too, or a later
+            // Parse of the same name would fail with "already exists".
+            cleanup.add("DEALLOCATE ALL");
+        }
         return cleanup;
+    }
+
+    private static boolean dropsPreparedStatements(String resetQuery) {
+        String q = resetQuery.strip().toUpperCase(java.util.Locale.ROOT);
+        return q.equals("DISCARD ALL") || q.equals("DEALLOCATE ALL") || q.equals("DISCARD ALL;")
+                || q.equals("DEALLOCATE ALL;");
     }
 }

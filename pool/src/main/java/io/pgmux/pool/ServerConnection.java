@@ -36,6 +36,8 @@ public final class ServerConnection {
     private final Map<String, String> reportedParameters;
     /** Parameters pgmux SET on this backend that PostgreSQL does not report (e.g. extra_float_digits). */
     private final Map<String, String> unreportedSettings = new HashMap<>();
+    /** Prepared statements pgmux created here for clients, shared by every client this connection is lent to. */
+    private final BackendStatements statements = new BackendStatements();
     private final long createdAtNanos = System.nanoTime();
     private TransactionStatus transactionStatus = TransactionStatus.IDLE;
     /** Guarded by the pool's ledger lock. */
@@ -92,6 +94,10 @@ public final class ServerConnection {
     /** Forgets every tracked SET: after DISCARD ALL / RESET ALL the backend is back at its login defaults. */
     public void forgetUnreportedSettings() {
         unreportedSettings.clear();
+    }
+
+    public BackendStatements statements() {
+        return statements;
     }
 
     public TransactionStatus transactionStatus() {

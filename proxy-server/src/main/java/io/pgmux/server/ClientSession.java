@@ -19,10 +19,9 @@ import io.pgmux.protocol.PgException;
 import io.pgmux.protocol.Severity;
 import io.pgmux.protocol.SqlState;
 import io.pgmux.protocol.TransactionStatus;
+import io.pgmux.server.statements.StatementRouter;
 import java.util.ArrayDeque;
-import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,6 +50,8 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
     private PinningPolicy pinning;
     /** Session-state bookkeeping; created at login, used only outside session pooling. */
     private PinGuard guard;
+    /** Makes named prepared statements follow the client; null in session mode or with max_prepared_statements 0. */
+    private StatementRouter statements;
     private Pool pool;
     private ChannelHandlerContext ctx;
     private Route route;
@@ -69,6 +70,8 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
     private boolean skipUntilSync;
     private boolean welcomed;
     private boolean serverNeedsFlush;
+    /** pgmux answered a client message itself while reading from the client: flush at the end of the read. */
+    private boolean clientNeedsFlush;
     private boolean closed;
 
     private final SessionClock clock;
@@ -135,6 +138,10 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
     public void channelReadComplete(ChannelHandlerContext ctx) {
         clock.activity();
         flushServer();
+        if (clientNeedsFlush) {
+            clientNeedsFlush = false;
+            ctx.flush();
+        }
         ctx.fireChannelReadComplete();
     }
 
@@ -151,7 +158,11 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
         } else if (type != FrontendType.COPY_DATA && type != FrontendType.COPY_DONE && type != FrontendType.COPY_FAIL) {
             extendedSinceSync = true; // Parse, Bind, Describe, Execute, Close, Flush: the batch ends with a Sync
         }
-        server.write(frame);
+        if (statements != null) {
+            statements.send(frame, server);
+        } else {
+            server.write(frame);
+        }
         serverNeedsFlush = true;
         if (!server.channel().isWritable()) {
             ctx.channel().config().setAutoRead(false);
@@ -257,18 +268,16 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
 
     /** The end of the login: AuthenticationOk, the backend's parameters, pgmux's own cancel key, ReadyForQuery. */
     private void welcome(ServerConnection s) {
-        ctx.write(BackendMessages.authenticationOk());
-        s.reportedParameters().forEach((name, value) ->
-                ctx.write(BackendMessages.parameterStatus(ctx.alloc(), name, value)));
-        ctx.write(BackendMessages.backendKeyData(ctx.alloc(), key.processId(), key.secret()));
-        ctx.writeAndFlush(BackendMessages.readyForQuery(TransactionStatus.IDLE));
+        LoginCompletion.send(ctx, s.reportedParameters(), key);
         welcomed = true;
         clock.activity(); // idle time counts from the end of the login
         loginTimer.stop();
+        int maxStatements = context.config().pool().maxPreparedStatements();
+        if (mode != PoolMode.SESSION && maxStatements > 0) {
+            statements = new StatementRouter(maxStatements, pool.statementCounters(), ctx.alloc(), this::toClient);
+        }
         Map<String, String> reported = pool.loginParameters() != null ? pool.loginParameters() : s.reportedParameters();
-        List<String> tracked = context.config().pool().trackExtraParameters();
-        guard = new PinGuard(new StatementInspector(reported, Set.copyOf(tracked)), pinning, tracked,
-                context.pinCounters());
+        guard = PinGuard.create(context, reported, pinning, statements != null);
         log.info("{} logged in, {} pooling", label, mode.configName());
     }
 
@@ -285,7 +294,11 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
         } else if (guard != null) {
             guard.observe(frame, type);
         }
-        ctx.write(frame, ctx.voidPromise());
+        if (statements != null) {
+            statements.onServerFrame(frame, type, s);
+        } else {
+            ctx.write(frame, ctx.voidPromise());
+        }
         if (type == BackendType.READY_FOR_QUERY && --outstanding <= 0) {
             outstanding = 0;
             clock.activity();
@@ -298,12 +311,18 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
         }
     }
 
+    /** Where the statement router's answers go; they are flushed with the backend's or at the end of the read. */
+    private void toClient(ByteBuf message) {
+        ctx.write(message, ctx.voidPromise());
+        clientNeedsFlush = true;
+    }
+
     /** At a ReadyForQuery with nothing outstanding: give the backend back if the pool mode allows. */
     private void releaseIfDone() {
         // extendedSinceSync: an extended-protocol batch is half sent (Parse arrived, Bind/Execute/Sync not yet):
         // the rest of it must reach the same backend.
         if (server == null || outstanding > 0 || extendedSinceSync || mode == PoolMode.SESSION
-                || guard != null && guard.pinned()) {
+                || guard != null && guard.pinned() || statements != null && !statements.idle()) {
             return;
         }
         if (server.transactionStatus() != TransactionStatus.IDLE) {
@@ -350,6 +369,9 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
         }
         server = null;
         outstanding = 0;
+        if (statements != null) {
+            statements.serverLost();
+        }
         fail(cause);
     }
 
@@ -403,6 +425,9 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
         context.sweeper().unregister(this, ctx.executor());
         if (guard != null) {
             guard.clientLeft();
+        }
+        if (statements != null) {
+            statements.serverLost(); // releases answers still owed
         }
         ByteBuf frame;
         while ((frame = pending.poll()) != null) {

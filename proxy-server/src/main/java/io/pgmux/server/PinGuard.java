@@ -12,6 +12,8 @@ import io.pgmux.protocol.Severity;
 import io.pgmux.protocol.SqlState;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,6 +40,19 @@ final class PinGuard {
         this.policy = policy;
         this.trackedParameters = trackedParameters;
         this.counters = counters;
+    }
+
+    /**
+     * The guard of one client, from the configuration.
+     *
+     * @param reported               the parameters the pool's backends report at login
+     * @param statementsFollowClient named prepared statements are re-created on each backend, so they do not pin
+     */
+    static PinGuard create(ProxyContext context, Map<String, String> reported, PinningPolicy policy,
+                           boolean statementsFollowClient) {
+        List<String> tracked = context.config().pool().trackExtraParameters();
+        return new PinGuard(new StatementInspector(reported, Set.copyOf(tracked), statementsFollowClient), policy,
+                tracked, context.pinCounters());
     }
 
     PinState pins() {

@@ -5,7 +5,7 @@ package io.pgmux.server;
  * leak to the next client of that backend. The names are used in logs and, later, as metric tags.
  */
 enum PinReason {
-    /** A protocol-level named prepared statement (Parse with a name). */
+    /** A protocol-level named prepared statement (Parse with a name), when max_prepared_statements is 0. */
     NAMED_PREPARED_STATEMENT("named_prepared_statement"),
     /** SQL PREPARE. */
     SQL_PREPARE("sql_prepare"),

@@ -19,15 +19,20 @@ import java.util.stream.Collectors;
 final class StatementInspector {
     private final Set<String> reported;
     private final Set<String> tracked;
+    private final boolean statementsFollowClient;
 
     /**
-     * @param reportedParameters what the pool's backends report at login (their names are matched lower-cased)
-     * @param trackedParameters  track_extra_parameters, lower case
+     * @param reportedParameters     what the pool's backends report at login (their names are matched lower-cased)
+     * @param trackedParameters      track_extra_parameters, lower case
+     * @param statementsFollowClient named prepared statements are re-created on each backend the client is given
+     *                               (max_prepared_statements > 0), so they need no pin
      */
-    StatementInspector(Map<String, String> reportedParameters, Set<String> trackedParameters) {
+    StatementInspector(Map<String, String> reportedParameters, Set<String> trackedParameters,
+                       boolean statementsFollowClient) {
         this.reported = reportedParameters.keySet().stream().map(n -> n.toLowerCase(Locale.ROOT))
                 .collect(Collectors.toUnmodifiableSet());
         this.tracked = trackedParameters;
+        this.statementsFollowClient = statementsFollowClient;
     }
 
     /** What the message does to session state; empty for messages that do nothing to it. */
@@ -39,12 +44,12 @@ final class StatementInspector {
         if (type == FrontendType.PARSE) {
             Parse parse = Parse.decode(frame);
             List<StateChange> changes = SessionStateDetector.changes(parse.query(), reported, tracked);
-            if (!parse.statementName().isEmpty()) {
+            if (!parse.statementName().isEmpty() && !statementsFollowClient) {
                 changes.add(0, StateChange.pin(PinReason.NAMED_PREPARED_STATEMENT, parse.statementName()));
             }
             return changes;
         }
-        if (type == FrontendType.CLOSE) {
+        if (type == FrontendType.CLOSE && !statementsFollowClient) {
             Close close = Close.decode(frame);
             if (close.kind() == 'S' && !close.name().isEmpty()) {
                 return List.of(StateChange.unpin(PinReason.NAMED_PREPARED_STATEMENT, close.name()));

@@ -36,15 +36,47 @@ final class RawClient implements AutoCloseable {
         out.flush();
     }
 
+    /** One write for the whole message, so a server that rejects it at its header cannot break the write. */
     void sendTyped(char type, byte[] body) throws IOException {
-        out.writeByte(type);
-        out.writeInt(4 + body.length);
-        out.write(body);
+        byte[] message = java.nio.ByteBuffer.allocate(5 + body.length).put((byte) type).putInt(4 + body.length)
+                .put(body).array();
+        out.write(message);
         out.flush();
     }
 
     void sendQuery(String sql) throws IOException {
         sendTyped('Q', (sql + "\0").getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Logs in with trust, cleartext or md5 authentication and reads up to the first ReadyForQuery.
+     *
+     * @throws AssertionError when the server answers with an error or asks for another method
+     */
+    void login(String user, String password, String database) throws IOException {
+        sendStartup(user, database);
+        Message m;
+        while ((m = read()) != null && m.type != 'Z') {
+            if (m.type == 'E') {
+                throw new AssertionError("login failed: " + m.fields());
+            }
+            if (m.type != 'R') {
+                continue;
+            }
+            int code = java.nio.ByteBuffer.wrap(m.body).getInt();
+            if (code == 3) {
+                sendTyped('p', (password + "\0").getBytes(StandardCharsets.UTF_8));
+            } else if (code == 5) {
+                byte[] salt = java.util.Arrays.copyOfRange(m.body, 4, 8);
+                String response = io.pgmux.protocol.auth.Md5Password.clientResponse(user, password, salt);
+                sendTyped('p', (response + "\0").getBytes(StandardCharsets.UTF_8));
+            } else if (code != 0) {
+                throw new AssertionError("unexpected authentication request " + code);
+            }
+        }
+        if (m == null) {
+            throw new EOFException("connection closed during login");
+        }
     }
 
     /** One typed message: type and body, or null at end of stream. */

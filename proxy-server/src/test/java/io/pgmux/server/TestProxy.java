@@ -77,9 +77,9 @@ final class TestProxy implements AutoCloseable {
     }
 
     /**
-     * A pgjdbc connection through pgmux. pgjdbc names its statements (even its own BEGIN and COMMIT) after a few
-     * uses, and a named statement pins its backend under transaction pooling; tests that want sharing therefore
-     * connect with prepareThreshold=0 unless they ask otherwise.
+     * A pgjdbc connection through pgmux, with unnamed statements only (prepareThreshold=0) unless the test asks
+     * otherwise: pgjdbc names its statements (even its own BEGIN and COMMIT) after a few uses, and tests of pinning
+     * and pool limits should not depend on how named statements are tracked.
      */
     Connection connect(Properties extra) throws SQLException {
         Properties p = new Properties();

@@ -198,7 +198,7 @@ class TransactionPoolingIntegrationTest {
     }
 
     @Test
-    void namedPreparedStatementsPinAndNeverCollideAcrossClients() throws SQLException {
+    void namedPreparedStatementsNeverCollideAcrossClients() throws SQLException {
         Properties eager = new Properties();
         eager.setProperty("prepareThreshold", "1"); // pgjdbc names its statements S_1, S_2... from the first use
         try (Connection a = proxy.connect(eager); Connection b = proxy.connect(eager)) {
@@ -207,7 +207,7 @@ class TransactionPoolingIntegrationTest {
                 assertThat(preparedText(b, "SELECT 'from b', ?::int")).isEqualTo("from b");
             }
         }
-        // The pinned backends went back reset: a new client's S_1 does not collide with the old ones.
+        // New clients name their statements S_1, S_2... again, for other SQL: still no collision.
         try (Connection c = proxy.connect(eager); Connection d = proxy.connect(eager)) {
             for (int i = 0; i < 5; i++) {
                 assertThat(preparedText(c, "SELECT 'from c', ?::int")).isEqualTo("from c");

@@ -25,6 +25,8 @@ public final class BackendMessages {
     private static final ByteBuf READY_FAILED = readyConstant(TransactionStatus.FAILED);
     private static final ByteBuf EMPTY_QUERY_RESPONSE =
             MessageWriter.constant(MessageWriter.fixed(BackendType.EMPTY_QUERY_RESPONSE));
+    private static final ByteBuf PARSE_COMPLETE = MessageWriter.constant(MessageWriter.fixed(BackendType.PARSE_COMPLETE));
+    private static final ByteBuf CLOSE_COMPLETE = MessageWriter.constant(MessageWriter.fixed(BackendType.CLOSE_COMPLETE));
     private static final ByteBuf SSL_REFUSED = MessageWriter.constant((byte) 'N');
 
     private BackendMessages() {
@@ -42,6 +44,16 @@ public final class BackendMessages {
 
     public static ByteBuf noticeResponse(ByteBufAllocator alloc, Severity severity, String sqlState, String message) {
         return ErrorMessageWriter.write(alloc, BackendType.NOTICE_RESPONSE, severity, sqlState, message, null, null);
+    }
+
+    /** Shared constant. */
+    public static ByteBuf parseComplete() {
+        return PARSE_COMPLETE.duplicate();
+    }
+
+    /** Shared constant. */
+    public static ByteBuf closeComplete() {
+        return CLOSE_COMPLETE.duplicate();
     }
 
     /** Shared constant. */

@@ -1,0 +1,273 @@
+// Makes a client's named prepared statements work on whichever server connection it is lent.
+package io.pgmux.server.statements;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.pgmux.pool.ServerConnection;
+import io.pgmux.pool.StatementCounters;
+import io.pgmux.protocol.BackendMessages;
+import io.pgmux.protocol.BackendType;
+import io.pgmux.protocol.Close;
+import io.pgmux.protocol.Describe;
+import io.pgmux.protocol.Frames;
+import io.pgmux.protocol.FrontendMessages;
+import io.pgmux.protocol.FrontendType;
+import io.pgmux.protocol.Parse;
+import io.pgmux.protocol.PgException;
+import io.pgmux.protocol.Severity;
+import io.pgmux.protocol.StatementReference;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * Relays one client's messages to the server connections it is lent under transaction or statement pooling, so
+ * that its protocol-level named prepared statements work on every one of them without pinning.
+ *
+ * <ul>
+ * <li>A named Parse is remembered (client name to {@link TrackedStatement}) and sent under the statement's
+ * server-side name; if the server has that statement already (another client prepared the same SQL), pgmux
+ * answers ParseComplete itself.</li>
+ * <li>A Bind or Describe of a named statement is renamed; if the server lacks the statement, a Parse is sent
+ * first and its ParseComplete swallowed.</li>
+ * <li>A Close of a named statement forgets it for this client only (other clients may share it on the server);
+ * pgmux answers CloseComplete.</li>
+ * <li>Each server keeps at most {@code capacity} such statements; the least recently used is closed.</li>
+ * </ul>
+ * The {@link ResponsePlan} keeps every answer in the order PostgreSQL itself would give it.
+ *
+ * <p>Confined to the client's event loop. Each method takes ownership of the frame it is given.
+ */
+public final class StatementRouter {
+    /** A statement name no server has: a Bind of it fails, which makes the server skip to the Sync like PostgreSQL. */
+    private static final String MISSING = TrackedStatement.PREFIX + "missing";
+    /** CommandComplete tags of the statements that drop every prepared statement. */
+    private static final ByteBuf DISCARD_ALL = tag("DISCARD ALL");
+    private static final ByteBuf DEALLOCATE_ALL = tag("DEALLOCATE ALL");
+
+    private final int capacity;
+    private final StatementCounters counters;
+    private final ByteBufAllocator alloc;
+    private final ResponsePlan plan;
+    private final Map<String, TrackedStatement> statements = new HashMap<>();
+    /** The name of the last statement bound, so the usual Bind (the same statement again) decodes no string. */
+    private String lastName;
+    private byte[] lastNameBytes;
+
+    /**
+     * @param capacity prepared statements per server connection (max_prepared_statements), at least 1
+     * @param client   where answers for the client go, in order; takes ownership of each buffer
+     */
+    public StatementRouter(int capacity, StatementCounters counters, ByteBufAllocator alloc, Consumer<ByteBuf> client) {
+        this.capacity = capacity;
+        this.counters = counters;
+        this.alloc = alloc;
+        this.plan = new ResponsePlan(client);
+    }
+
+    /** Sends a client message to {@code server}, renamed or answered as needed. Malformed: ProtocolException. */
+    public void send(ByteBuf frame, ServerConnection server) {
+        try {
+            switch (Frames.type(frame)) {
+                case FrontendType.PARSE -> parse(frame, server);
+                case FrontendType.BIND -> bind(frame, server);
+                case FrontendType.DESCRIBE -> describe(frame, server);
+                case FrontendType.CLOSE -> close(frame, server);
+                case FrontendType.EXECUTE -> relay(frame, server, ResponsePlan.EXECUTE);
+                case FrontendType.SYNC -> relay(frame, server, ResponsePlan.SYNC);
+                case FrontendType.QUERY, FrontendType.FUNCTION_CALL -> relay(frame, server, ResponsePlan.QUERY);
+                default -> server.write(frame); // Flush and the COPY messages get no answer of their own
+            }
+        } catch (RuntimeException e) {
+            // Only decoding throws, and it comes before the frame is written or released.
+            frame.release();
+            throw e;
+        }
+    }
+
+    /** Routes a server frame of the connection this client holds to the client, in the order it is owed. */
+    public void onServerFrame(ByteBuf frame, byte type, ServerConnection server) {
+        if (type == BackendType.COMMAND_COMPLETE && dropsEveryStatement(frame)) {
+            // DISCARD ALL or DEALLOCATE ALL ran: the server has no prepared statement left, nor has the client.
+            statements.clear();
+            server.statements().clear();
+        }
+        plan.onServerFrame(frame, type);
+    }
+
+    /** Nothing owed: the server connection can go back to the pool. */
+    public boolean idle() {
+        return plan.isEmpty();
+    }
+
+    /** The server connection was lost: whatever it owed will never come. */
+    public void serverLost() {
+        plan.clear();
+    }
+
+    /** Named statements this client has prepared and not closed. */
+    public int statementCount() {
+        return statements.size();
+    }
+
+    private void parse(ByteBuf frame, ServerConnection server) {
+        int nameLength = StatementReference.cStringLength(frame, Frames.bodyStart(frame), "Parse");
+        if (nameLength == 0) {
+            relay(frame, server, ResponsePlan.PARSE);
+            return;
+        }
+        Parse parse = Parse.decode(frame);
+        frame.release();
+        String name = parse.statementName();
+        if (statements.containsKey(name) || name.startsWith(TrackedStatement.PREFIX)) {
+            // PostgreSQL's answer to a second Parse of one name; pgmux's own names are reserved the same way.
+            fail(server, new PgException(Severity.ERROR, "42P05", "prepared statement \"" + name
+                    + "\" already exists"));
+            return;
+        }
+        TrackedStatement statement = TrackedStatement.of(parse);
+        statements.put(name, statement);
+        ResponsePlan.Undo forget = () -> statements.remove(name, statement);
+        if (server.statements().contains(statement.serverName())) {
+            counters.hit();
+            plan.answer(BackendMessages.parseComplete(), forget);
+        } else {
+            counters.miss();
+            prepare(statement, server, ResponsePlan.RELAY, forget);
+        }
+    }
+
+    private void bind(ByteBuf frame, ServerConnection server) {
+        int nameIndex = StatementReference.bindNameIndex(frame);
+        rename(frame, server, nameIndex, ResponsePlan.BIND);
+    }
+
+    private void describe(ByteBuf frame, ServerConnection server) {
+        int nameIndex = StatementReference.describeNameIndex(frame);
+        if (frame.getByte(Frames.bodyStart(frame)) != Describe.STATEMENT) {
+            relay(frame, server, ResponsePlan.DESCRIBE); // a portal: portals live and die with the transaction
+            return;
+        }
+        rename(frame, server, nameIndex, ResponsePlan.DESCRIBE);
+    }
+
+    /** Bind or Describe of a statement: the client's name becomes the server's, prepared there first if needed. */
+    private void rename(ByteBuf frame, ServerConnection server, int nameIndex, byte kind) {
+        int nameLength = StatementReference.cStringLength(frame, nameIndex, "Bind or Describe");
+        if (nameLength == 0) {
+            relay(frame, server, kind); // the unnamed statement is the client's own and lives on this server
+            return;
+        }
+        TrackedStatement statement = lookup(frame, nameIndex, nameLength);
+        if (statement == null) {
+            unknown(frame, server, kind, StatementReference.text(frame, nameIndex, nameLength));
+            return;
+        }
+        if (server.statements().contains(statement.serverName())) {
+            counters.hit();
+        } else {
+            counters.miss();
+            prepare(statement, server, ResponsePlan.SWALLOW, null);
+        }
+        ByteBuf renamed = StatementReference.rename(alloc, frame, nameIndex, nameLength, statement.serverNameBytes());
+        frame.release();
+        server.write(renamed);
+        plan.expect(kind);
+    }
+
+    /** The client's statement named by the {@code length} bytes at {@code index}, or null. */
+    private TrackedStatement lookup(ByteBuf frame, int index, int length) {
+        if (lastNameBytes != null && lastNameBytes.length == length && sameBytes(frame, index, lastNameBytes)) {
+            return statements.get(lastName); // the map stays the truth: the name may have been closed since
+        }
+        String name = StatementReference.text(frame, index, length);
+        TrackedStatement statement = statements.get(name);
+        if (statement != null) {
+            lastName = name;
+            lastNameBytes = name.getBytes(StandardCharsets.UTF_8);
+        }
+        return statement;
+    }
+
+    private static boolean sameBytes(ByteBuf frame, int index, byte[] bytes) {
+        for (int i = 0; i < bytes.length; i++) {
+            if (frame.getByte(index + i) != bytes[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** A name this client never prepared: the server says so itself, unless the name is one of pgmux's own. */
+    private void unknown(ByteBuf frame, ServerConnection server, byte kind, String name) {
+        if (!name.startsWith(TrackedStatement.PREFIX)) {
+            relay(frame, server, kind); // "prepared statement ... does not exist", worded by PostgreSQL
+            return;
+        }
+        frame.release();
+        fail(server, new PgException(Severity.ERROR, "26000", "prepared statement \"" + name + "\" does not exist"));
+    }
+
+    private void close(ByteBuf frame, ServerConnection server) {
+        Close close = Close.decode(frame);
+        if (close.kind() != Close.STATEMENT || close.name().isEmpty()) {
+            relay(frame, server, ResponsePlan.CLOSE);
+            return;
+        }
+        frame.release();
+        String name = close.name();
+        TrackedStatement closed = statements.remove(name);
+        // The server-side statement stays for other clients; PostgreSQL answers CloseComplete even for no statement.
+        plan.answer(BackendMessages.closeComplete(), closed == null ? null : () -> statements.putIfAbsent(name, closed));
+    }
+
+    /** Creates {@code statement} on {@code server}, closing the least recently used one if the server is full. */
+    private void prepare(TrackedStatement statement, ServerConnection server, byte action, ResponsePlan.Undo undo) {
+        String evicted = server.statements().add(statement.serverName(), capacity);
+        if (evicted != null) {
+            counters.evicted();
+            server.write(FrontendMessages.close(alloc, Close.STATEMENT, evicted));
+            plan.expect(ResponsePlan.CLOSE, ResponsePlan.SWALLOW, null,
+                    () -> server.statements().add(evicted, Integer.MAX_VALUE));
+        }
+        server.write(statement.parseMessage(alloc));
+        plan.expect(ResponsePlan.PARSE, action, null, () -> {
+            server.statements().remove(statement.serverName());
+            if (undo != null) {
+                undo.undo();
+            }
+        });
+    }
+
+    /**
+     * Answers the client's message with {@code error} in its turn, and makes the server fail there too (a Bind of a
+     * statement it cannot have), so it skips the rest of the batch and aborts an open transaction like PostgreSQL.
+     */
+    private void fail(ServerConnection server, PgException error) {
+        server.write(FrontendMessages.bind(alloc, "", MISSING));
+        plan.expect(ResponsePlan.BIND, ResponsePlan.SUBSTITUTE_ERROR, BackendMessages.errorResponse(alloc, error), null);
+    }
+
+    private void relay(ByteBuf frame, ServerConnection server, byte kind) {
+        server.write(frame);
+        plan.expect(kind);
+    }
+
+    private static boolean dropsEveryStatement(ByteBuf frame) {
+        int start = Frames.bodyStart(frame);
+        int length = Frames.bodyLength(frame);
+        return length > 0 && frame.getByte(start) == 'D' && (isTag(frame, start, length, DISCARD_ALL)
+                || isTag(frame, start, length, DEALLOCATE_ALL));
+    }
+
+    private static boolean isTag(ByteBuf frame, int start, int length, ByteBuf tag) {
+        return length == tag.readableBytes() && ByteBufUtil.equals(frame, start, tag, 0, length);
+    }
+
+    private static ByteBuf tag(String text) {
+        return Unpooled.unreleasableBuffer(Unpooled.copiedBuffer(text + "\0", StandardCharsets.US_ASCII)).asReadOnly();
+    }
+}
