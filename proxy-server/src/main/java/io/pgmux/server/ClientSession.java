@@ -107,8 +107,15 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
         }
         context.clients().register(this);
         context.sweeper().register(this, ctx.executor());
-        // Log in through a real backend: the client's parameters are applied and the values it is told are true.
-        acquireServer();
+        Map<String, String> defaults = pool.loginParameters();
+        if (defaults != null) {
+            // The pool knows what its backends report: finish the login at once, as PgBouncer does, and apply the
+            // client's parameters when it is given a backend. Under a storm, logins then never queue behind
+            // transactions for a backend.
+            welcome(LoginCompletion.reportedValues(defaults, parameters.values()), defaults);
+        } else {
+            acquireServer(); // the pool's first client: log in through a real backend to learn its parameters
+        }
     }
 
     @Override
@@ -243,7 +250,8 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
         extendedSinceSync = false;
         s.attach(route);
         if (!welcomed) {
-            welcome(s);
+            welcome(s.reportedParameters(), pool.loginParameters() != null ? pool.loginParameters()
+                    : s.reportedParameters());
         }
         ByteBuf frame;
         while (server != null && !skipUntilSync && (frame = pending.poll()) != null) {
@@ -267,8 +275,12 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
     }
 
     /** The end of the login: AuthenticationOk, the backend's parameters, pgmux's own cancel key, ReadyForQuery. */
-    private void welcome(ServerConnection s) {
-        LoginCompletion.send(ctx, s.reportedParameters(), key);
+    /**
+     * @param reported what the client is told the session's parameters are
+     * @param defaults what a fresh backend of the pool reports
+     */
+    private void welcome(Map<String, String> reported, Map<String, String> defaults) {
+        LoginCompletion.send(ctx, reported, key);
         welcomed = true;
         clock.activity(); // idle time counts from the end of the login
         loginTimer.stop();
@@ -276,8 +288,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
         if (mode != PoolMode.SESSION && maxStatements > 0) {
             statements = new StatementRouter(maxStatements, pool.statementCounters(), ctx.alloc(), this::toClient);
         }
-        Map<String, String> reported = pool.loginParameters() != null ? pool.loginParameters() : s.reportedParameters();
-        guard = PinGuard.create(context, reported, pinning, statements != null);
+        guard = PinGuard.create(context, defaults, pinning, statements != null);
         log.info("{} logged in, {} pooling", label, mode.configName());
     }
 
