@@ -72,6 +72,8 @@ auth_file = $WORK/userlist.txt
 pool_mode = transaction
 default_pool_size = $POOL_SIZE
 max_client_conn = 12000
+; idle server connections close before the next target runs, so its backend count is its own
+server_idle_timeout = 2
 logfile = $WORK/pgbouncer.log
 INI
   echo '"postgres" "postgres"' >"$WORK/userlist.txt"
@@ -89,7 +91,7 @@ mkdir -p "$OUT"
 # shellcheck disable=SC2086
 java -jar "$REPO/load-tests/target/pgmux-loadtest.jar" -s "$SCENARIO" \
   --start-postgres --no-docker --postgres-port "$PG_PORT" --max-connections 100 \
-  -U postgres --password postgres -d postgres "${TARGETS[@]}" --out "$OUT" ${STORM_ARGS:-} | tee "$OUT/console.txt"
+  -U postgres --password postgres -d postgres "${TARGETS[@]}" --pause 8s --out "$OUT" ${STORM_ARGS:-} | tee "$OUT/console.txt"
 
 if command -v rsvg-convert >/dev/null; then
   html=$(ls -t "$OUT"/*.html | head -1)

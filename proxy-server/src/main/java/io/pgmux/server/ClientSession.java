@@ -11,7 +11,6 @@ import io.pgmux.pool.Route;
 import io.pgmux.pool.ServerConnection;
 import io.pgmux.pool.ServerListener;
 import io.pgmux.protocol.BackendMessages;
-import io.pgmux.protocol.BackendType;
 import io.pgmux.protocol.Frames;
 import io.pgmux.protocol.FrontendType;
 import io.pgmux.protocol.ParameterStatus;
@@ -19,7 +18,6 @@ import io.pgmux.protocol.PgException;
 import io.pgmux.protocol.Severity;
 import io.pgmux.protocol.SqlState;
 import io.pgmux.protocol.TransactionStatus;
-import io.pgmux.server.statements.StatementRouter;
 import java.util.ArrayDeque;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -50,28 +48,20 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
     private PinningPolicy pinning;
     /** Session-state bookkeeping; created at login, used only outside session pooling. */
     private PinGuard guard;
-    /** Makes named prepared statements follow the client; null in session mode or with max_prepared_statements 0. */
-    private StatementRouter statements;
     private Pool pool;
     private ChannelHandlerContext ctx;
     private Route route;
     /** How logs name this client: its pgmux process id, role, database and address. */
     private String label;
 
-    private ServerConnection server;
+    /** The backend held, if any, and what it owes the client; created at login. */
+    private ServerLink link;
     /** Non-null from the acquire until the backend is attached, including the parameter sync in between. */
     private ServerHandover handover;
     private final ArrayDeque<ByteBuf> pending = new ArrayDeque<>();
-    /** Query, Sync and FunctionCall messages sent to the held backend and not yet answered by ReadyForQuery. */
-    private int outstanding;
-    /** Extended-protocol messages were sent since the last Sync: no clean point to answer the client ourselves. */
-    private boolean extendedSinceSync;
     /** A refused message was part of an extended-protocol batch: drop the rest of it, answer its Sync. */
     private boolean skipUntilSync;
     private boolean welcomed;
-    private boolean serverNeedsFlush;
-    /** pgmux answered a client message itself while reading from the client: flush at the end of the read. */
-    private boolean clientNeedsFlush;
     private boolean closed;
 
     private final SessionClock clock;
@@ -105,6 +95,8 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
             ClientErrors.sendAndClose(ctx, e);
             return;
         }
+        this.link = new ServerLink(ctx, mode == PoolMode.SESSION ? 0 : context.config().pool().maxPreparedStatements(),
+                pool.statementCounters());
         context.clients().register(this);
         context.sweeper().register(this, ctx.executor());
         Map<String, String> defaults = pool.loginParameters();
@@ -133,7 +125,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
                 skipUntilSync = false;
                 answerForBackend(null);
             }
-        } else if (server == null) {
+        } else if (link.server() == null) {
             pending.add(frame);
             acquireServer();
         } else {
@@ -144,34 +136,18 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
         clock.activity();
-        flushServer();
-        if (clientNeedsFlush) {
-            clientNeedsFlush = false;
-            ctx.flush();
-        }
+        link.flush();
         ctx.fireChannelReadComplete();
     }
 
     private void forward(ByteBuf frame) {
-        byte type = Frames.type(frame);
         if (mode != PoolMode.SESSION && !admitStateChanges(frame)) {
             return;
         }
-        if (type == FrontendType.QUERY || type == FrontendType.SYNC || type == FrontendType.FUNCTION_CALL) {
-            if (outstanding++ == 0) {
-                clock.queryStarted();
-            }
-            extendedSinceSync = false;
-        } else if (type != FrontendType.COPY_DATA && type != FrontendType.COPY_DONE && type != FrontendType.COPY_FAIL) {
-            extendedSinceSync = true; // Parse, Bind, Describe, Execute, Close, Flush: the batch ends with a Sync
+        if (link.send(frame)) {
+            clock.queryStarted();
         }
-        if (statements != null) {
-            statements.send(frame, server);
-        } else {
-            server.write(frame);
-        }
-        serverNeedsFlush = true;
-        if (!server.channel().isWritable()) {
+        if (!link.server().channel().isWritable()) {
             ctx.channel().config().setAutoRead(false);
         }
     }
@@ -183,13 +159,13 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
      * @return false when the message was refused (and released)
      */
     private boolean admitStateChanges(ByteBuf frame) {
-        PgException refusal = guard.admit(frame, server, label);
+        PgException refusal = guard.admit(frame, link.server(), label);
         if (refusal == null) {
             return true;
         }
         byte type = Frames.type(frame);
         frame.release();
-        if (outstanding > 0 || extendedSinceSync) {
+        if (link.midRequest()) {
             // Earlier messages of this batch are already with the backend: no clean point to answer in between.
             ClientErrors.sendAndClose(ctx, new PgException(Severity.FATAL, refusal.sqlState(), refusal.getMessage(),
                     refusal.detail(), refusal.hint()));
@@ -207,20 +183,14 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
         if (error != null) {
             ctx.write(BackendMessages.errorResponse(ctx.alloc(), error));
         }
+        ServerConnection server = link.server();
         TransactionStatus status = server != null ? server.transactionStatus() : TransactionStatus.IDLE;
         ctx.writeAndFlush(BackendMessages.readyForQuery(status));
         releaseIfDone();
     }
 
-    private void flushServer() {
-        if (serverNeedsFlush && server != null) {
-            serverNeedsFlush = false;
-            server.flush();
-        }
-    }
-
     private void acquireServer() {
-        if (handover != null || server != null || closed) {
+        if (handover != null || link.server() != null || closed) {
             return;
         }
         clock.waitStarted();
@@ -245,19 +215,17 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
 
     private void attach(ServerConnection s) {
         log.trace("{} attached {} with {} pending", label, s, pending.size());
-        server = s;
-        outstanding = 0;
-        extendedSinceSync = false;
+        link.attach(s);
         s.attach(route);
         if (!welcomed) {
             welcome(s.reportedParameters(), pool.loginParameters() != null ? pool.loginParameters()
                     : s.reportedParameters());
         }
         ByteBuf frame;
-        while (server != null && !skipUntilSync && (frame = pending.poll()) != null) {
+        while (link.server() != null && !skipUntilSync && (frame = pending.poll()) != null) {
             forward(frame);
         }
-        flushServer();
+        link.flush();
         ctx.channel().config().setAutoRead(s.channel().isWritable());
         if (!pending.isEmpty()) {
             replayAfterRefusal();
@@ -274,8 +242,9 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
         }
     }
 
-    /** The end of the login: AuthenticationOk, the backend's parameters, pgmux's own cancel key, ReadyForQuery. */
     /**
+     * The end of the login: AuthenticationOk, parameters, pgmux's own cancel key, ReadyForQuery.
+     *
      * @param reported what the client is told the session's parameters are
      * @param defaults what a fresh backend of the pool reports
      */
@@ -284,17 +253,13 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
         welcomed = true;
         clock.activity(); // idle time counts from the end of the login
         loginTimer.stop();
-        int maxStatements = context.config().pool().maxPreparedStatements();
-        if (mode != PoolMode.SESSION && maxStatements > 0) {
-            statements = new StatementRouter(maxStatements, pool.statementCounters(), ctx.alloc(), this::toClient);
-        }
-        guard = PinGuard.create(context, defaults, pinning, statements != null);
+        guard = PinGuard.create(context, defaults, pinning, link.routesStatements());
         log.info("{} logged in, {} pooling", label, mode.configName());
     }
 
     @Override
     public void onServerFrame(ServerConnection s, ByteBuf frame) {
-        if (s != server || closed) {
+        if (s != link.server() || closed) {
             frame.release(); // a late frame from a backend this client no longer holds
             return;
         }
@@ -305,13 +270,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
         } else if (guard != null) {
             guard.observe(frame, type);
         }
-        if (statements != null) {
-            statements.onServerFrame(frame, type, s);
-        } else {
-            ctx.write(frame, ctx.voidPromise());
-        }
-        if (type == BackendType.READY_FOR_QUERY && --outstanding <= 0) {
-            outstanding = 0;
+        if (link.deliver(frame, type)) {
             clock.activity();
             if (guard != null && s.transactionStatus() == TransactionStatus.IDLE) {
                 guard.idle(s, label);
@@ -322,18 +281,12 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
         }
     }
 
-    /** Where the statement router's answers go; they are flushed with the backend's or at the end of the read. */
-    private void toClient(ByteBuf message) {
-        ctx.write(message, ctx.voidPromise());
-        clientNeedsFlush = true;
-    }
-
     /** At a ReadyForQuery with nothing outstanding: give the backend back if the pool mode allows. */
     private void releaseIfDone() {
-        // extendedSinceSync: an extended-protocol batch is half sent (Parse arrived, Bind/Execute/Sync not yet):
-        // the rest of it must reach the same backend.
-        if (server == null || outstanding > 0 || extendedSinceSync || mode == PoolMode.SESSION
-                || guard != null && guard.pinned() || statements != null && !statements.idle()) {
+        // Not idle: a request is running, or an extended-protocol batch is half sent (Parse arrived, Sync not yet)
+        // and the rest of it must reach the same backend.
+        ServerConnection server = link.server();
+        if (server == null || !link.idle() || mode == PoolMode.SESSION || guard != null && guard.pinned()) {
             return;
         }
         if (server.transactionStatus() != TransactionStatus.IDLE) {
@@ -344,29 +297,29 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
             }
             return;
         }
-        ServerConnection s = server;
-        server = null;
+        link.detach();
         ctx.flush();
-        log.trace("{} released {}", label, s);
-        pool.release(s, false);
+        log.trace("{} released {}", label, server);
+        pool.release(server, false);
     }
 
     @Override
     public void onServerReadComplete(ServerConnection s) {
-        if (s == server) {
+        if (s == link.server()) {
             ctx.flush();
         }
     }
 
     @Override
     public void onServerWritabilityChanged(ServerConnection s, boolean writable) {
-        if (s == server) {
+        if (s == link.server()) {
             ctx.channel().config().setAutoRead(writable);
         }
     }
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        ServerConnection server = link != null ? link.server() : null;
         if (server != null) {
             server.channel().config().setAutoRead(ctx.channel().isWritable());
         }
@@ -375,14 +328,10 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
 
     @Override
     public void onServerClosed(ServerConnection s, Throwable cause) {
-        if (s != server) {
+        if (s != link.server()) {
             return;
         }
-        server = null;
-        outstanding = 0;
-        if (statements != null) {
-            statements.serverLost();
-        }
+        link.lost();
         fail(cause);
     }
 
@@ -392,6 +341,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
     }
 
     private void cancelOnBackend() {
+        ServerConnection server = link.server();
         if (server != null) {
             context.cancels().cancel(ctx.channel().eventLoop(), server.pool().target(), server.backendKey());
         }
@@ -402,8 +352,9 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
         if (closed) {
             return;
         }
+        ServerConnection server = link.server();
         boolean inTransaction = server != null && server.transactionStatus() != TransactionStatus.IDLE;
-        switch (clock.check(now, handover != null, outstanding > 0, inTransaction, welcomed)) {
+        switch (clock.check(now, handover != null, link.busy(), inTransaction, welcomed)) {
             case NOTIFY_WAIT -> ctx.writeAndFlush(BackendMessages.noticeResponse(ctx.alloc(), Severity.NOTICE, "01000",
                     "pgmux: waiting for a server connection in pool " + pool.key() + " (queue position "
                             + handover.queuePosition() + ", waited " + clock.waitedMillis(now) + " ms)"));
@@ -437,9 +388,6 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
         if (guard != null) {
             guard.clientLeft();
         }
-        if (statements != null) {
-            statements.serverLost(); // releases answers still owed
-        }
         ByteBuf frame;
         while ((frame = pending.poll()) != null) {
             frame.release();
@@ -448,11 +396,13 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
             handover.cancel();
             handover = null;
         }
-        if (server != null) {
-            ServerConnection s = server;
-            server = null;
-            if (outstanding > 0) {
-                // A query is still running: its end cannot be awaited safely, so the backend is not reused.
+        boolean unanswered = !link.idle();
+        ServerConnection s = link.detach();
+        link.lost(); // releases answers still owed
+        if (s != null) {
+            if (unanswered) {
+                // A query is still running or a batch is half sent: its answers cannot be awaited safely, and must
+                // not reach the backend's next client, so the backend is not reused.
                 pool.discard(s);
             } else {
                 // A pinned backend carries the client's session state: reset it like a session-mode backend.
