@@ -39,7 +39,15 @@ final class StatementInspector {
     List<StateChange> inspect(ByteBuf frame) {
         byte type = Frames.type(frame);
         if (type == FrontendType.QUERY) {
+            int start = Frames.bodyStart(frame);
+            int end = start + Frames.bodyLength(frame) - 1; // the terminating NUL
+            if (end >= start && frame.getByte(end) == 0 && PlainStatementScan.isPlain(frame, start, end)) {
+                return List.of();
+            }
             return SessionStateDetector.changes(Query.sql(frame), reported, tracked);
+        }
+        if (type == FrontendType.PARSE && isPlainParse(frame)) {
+            return List.of();
         }
         if (type == FrontendType.PARSE) {
             Parse parse = Parse.decode(frame);
@@ -56,6 +64,18 @@ final class StatementInspector {
             }
         }
         return List.of();
+    }
+
+    /** A Parse whose text is plain and whose name, if any, needs no pin. Malformed ones go the long way. */
+    private boolean isPlainParse(ByteBuf frame) {
+        int start = Frames.bodyStart(frame);
+        int end = start + Frames.bodyLength(frame);
+        int nameEnd = frame.indexOf(start, end, (byte) 0);
+        if (nameEnd < 0 || nameEnd > start && !statementsFollowClient) {
+            return false;
+        }
+        int queryEnd = frame.indexOf(nameEnd + 1, end, (byte) 0);
+        return queryEnd >= 0 && PlainStatementScan.isPlain(frame, nameEnd + 1, queryEnd);
     }
 
     /** The text that caused a pin, for the log line. */

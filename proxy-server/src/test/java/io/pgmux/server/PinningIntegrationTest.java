@@ -28,7 +28,7 @@ class PinningIntegrationTest {
 
     @BeforeAll
     static void start() throws Exception {
-        proxy = TestProxy.start("transaction", 1, "md5", "", "query_wait_timeout: 700ms");
+        proxy = TestProxy.start("transaction", 1, "md5", "", "query_wait_timeout: 700ms").warmedUp();
     }
 
     @AfterAll

@@ -28,7 +28,7 @@ class StrictPinningIntegrationTest {
     static void start() throws Exception {
         // Without statement tracking, so that a named protocol statement is one more thing that would pin.
         proxy = TestProxy.start("transaction", 1, "md5", "pinning: refuse\nmax_prepared_statements: 0",
-                "query_wait_timeout: 700ms");
+                "query_wait_timeout: 700ms").warmedUp();
     }
 
     @AfterAll

@@ -64,6 +64,22 @@ final class TestProxy implements AutoCloseable {
         return lines == null || lines.isBlank() ? "" : lines.strip().indent(2).stripTrailing();
     }
 
+    /**
+     * Logs the pool's first backend in. That first login goes through a backend within query_wait_timeout, which
+     * some tests keep short; on a busy machine it may need another try. Later clients log in without a backend.
+     */
+    TestProxy warmedUp() throws SQLException {
+        for (int attempt = 1; ; attempt++) {
+            try (Connection c = connect()) {
+                return this;
+            } catch (SQLException e) {
+                if (attempt == 10) {
+                    throw e;
+                }
+            }
+        }
+    }
+
     int port() {
         return server.port();
     }

@@ -22,7 +22,7 @@ class TrackedParametersIntegrationTest {
     @BeforeAll
     static void start() throws Exception {
         proxy = TestProxy.start("transaction", 1, "md5", "track_extra_parameters: [search_path, statement_timeout]",
-                "query_wait_timeout: 700ms");
+                "query_wait_timeout: 700ms").warmedUp();
     }
 
     @AfterAll
