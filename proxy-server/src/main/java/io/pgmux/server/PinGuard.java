@@ -13,7 +13,6 @@ import io.pgmux.protocol.SqlState;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,8 +50,8 @@ final class PinGuard {
     static PinGuard create(ProxyContext context, Map<String, String> reported, PinningPolicy policy,
                            boolean statementsFollowClient) {
         List<String> tracked = context.config().pool().trackExtraParameters();
-        return new PinGuard(new StatementInspector(reported, Set.copyOf(tracked), statementsFollowClient), policy,
-                tracked, context.pinCounters());
+        return new PinGuard(StatementInspector.shared(reported, tracked, statementsFollowClient), policy, tracked,
+                context.pinCounters());
     }
 
     PinState pins() {

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
 /**
@@ -33,6 +34,30 @@ final class StatementInspector {
                 .collect(Collectors.toUnmodifiableSet());
         this.tracked = trackedParameters;
         this.statementsFollowClient = statementsFollowClient;
+    }
+
+    /** Inspectors hold no client state: one per configuration serves every client (thousands of them). */
+    private static final Map<List<Object>, StatementInspector> SHARED = new ConcurrentHashMap<>();
+
+    /**
+     * The inspector for these settings, shared by every client that has them.
+     *
+     * @param reportedParameters what the pool's backends report at login
+     * @param trackedParameters  track_extra_parameters, lower case
+     */
+    static StatementInspector shared(Map<String, String> reportedParameters, List<String> trackedParameters,
+                                     boolean statementsFollowClient) {
+        List<Object> key = List.of(reportedParameters.keySet(), trackedParameters, statementsFollowClient);
+        StatementInspector inspector = SHARED.get(key);
+        if (inspector == null) {
+            inspector = new StatementInspector(reportedParameters, Set.copyOf(trackedParameters),
+                    statementsFollowClient);
+            // Copied key: the map view must not keep changing under the cache. Few distinct keys ever exist
+            // (one per server version and configuration), so the cache needs no bound.
+            SHARED.putIfAbsent(List.of(Set.copyOf(reportedParameters.keySet()), List.copyOf(trackedParameters),
+                    statementsFollowClient), inspector);
+        }
+        return inspector;
     }
 
     /** What the message does to session state; empty for messages that do nothing to it. */

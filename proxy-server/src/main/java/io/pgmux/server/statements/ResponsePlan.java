@@ -45,10 +45,11 @@ final class ResponsePlan {
         void undo();
     }
 
-    private byte[] kinds = new byte[16];
-    private byte[] actions = new byte[16];
-    private ByteBuf[] messages = new ByteBuf[16];
-    private Undo[] undos = new Undo[16];
+    // Allocated at the first step: an idle client (most of them, in a storm) keeps none.
+    private byte[] kinds = new byte[0];
+    private byte[] actions = new byte[0];
+    private ByteBuf[] messages = new ByteBuf[0];
+    private Undo[] undos = new Undo[0];
     private int head;
     private int size;
     private final Consumer<ByteBuf> client;
@@ -191,10 +192,11 @@ final class ResponsePlan {
 
     private void grow() {
         int n = kinds.length;
-        byte[] k = new byte[n * 2];
-        byte[] a = new byte[n * 2];
-        ByteBuf[] m = new ByteBuf[n * 2];
-        Undo[] u = new Undo[n * 2];
+        int capacity = n == 0 ? 16 : n * 2; // a power of two, for the index masks
+        byte[] k = new byte[capacity];
+        byte[] a = new byte[capacity];
+        ByteBuf[] m = new ByteBuf[capacity];
+        Undo[] u = new Undo[capacity];
         for (int j = 0; j < size; j++) {
             int from = (head + j) & (n - 1);
             k[j] = kinds[from];
