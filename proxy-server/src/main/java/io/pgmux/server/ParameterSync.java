@@ -25,9 +25,15 @@ final class ParameterSync {
      */
     static List<String> statements(Map<String, String> wanted, Map<String, String> trackedSql,
                                    ServerConnection server, Map<String, String> loginDefaults) {
+        return statements(wanted, trackedSql, server.reportedParameters(), server.unreportedSettings(),
+                loginDefaults);
+    }
+
+    /** {@link #statements} for a backend that reports {@code reported} and had {@code unreported} SET by pgmux. */
+    static List<String> statements(Map<String, String> wanted, Map<String, String> trackedSql,
+                                   Map<String, String> reported, Map<String, String> unreported,
+                                   Map<String, String> loginDefaults) {
         List<String> statements = new ArrayList<>();
-        Map<String, String> reported = server.reportedParameters();
-        Map<String, String> unreported = server.unreportedSettings();
         Map<String, String> wantedSql = unreportedSql(wanted, trackedSql, reported);
         wanted.forEach((name, value) -> {
             if (reported.containsKey(name) && !value.equals(reported.get(name))) {
@@ -51,6 +57,71 @@ final class ParameterSync {
             }
         });
         return statements;
+    }
+
+    /**
+     * True when {@link #statements} would return nothing, worked out without building anything: the usual case at
+     * a hand-over (clients of one application share their parameters), taken on every transaction.
+     */
+    static boolean inLine(Map<String, String> wanted, Map<String, String> trackedSql, ServerConnection server,
+                          Map<String, String> loginDefaults) {
+        return inLine(wanted, trackedSql, server.reportedParameters(), server.unreportedSettings(), loginDefaults);
+    }
+
+    /** {@link #inLine} for a backend that reports {@code reported} and had {@code unreported} SET by pgmux. */
+    static boolean inLine(Map<String, String> wanted, Map<String, String> trackedSql, Map<String, String> reported,
+                          Map<String, String> unreported, Map<String, String> loginDefaults) {
+        int wantedUnreported = 0;
+        for (Map.Entry<String, String> e : wanted.entrySet()) {
+            String current = reported.get(e.getKey());
+            if (current != null) {
+                if (!current.equals(e.getValue())) {
+                    return false;
+                }
+            } else if (!trackedSql.containsKey(e.getKey())) {
+                String applied = unreported.get(e.getKey());
+                if (applied == null || !isLiteralOf(applied, e.getValue())) {
+                    return false;
+                }
+                wantedUnreported++;
+            }
+        }
+        for (Map.Entry<String, String> e : trackedSql.entrySet()) {
+            if (!e.getValue().equals(unreported.get(e.getKey()))) {
+                return false;
+            }
+        }
+        if (unreported.size() != wantedUnreported + trackedSql.size()) {
+            return false; // something the client does not want is still SET on the backend
+        }
+        for (Map.Entry<String, String> e : reported.entrySet()) {
+            String fresh = loginDefaults.get(e.getKey());
+            if (fresh != null && !fresh.equals(e.getValue()) && !wanted.containsKey(e.getKey())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Whether {@code sql} is {@link #quoteLiteral}({@code value}), without building it. */
+    private static boolean isLiteralOf(String sql, String value) {
+        if (!sql.startsWith("E'") || !sql.endsWith("'")) {
+            return false;
+        }
+        int j = 2;
+        int end = sql.length() - 1;
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c == '\\' || c == '\'') {
+                if (j >= end || sql.charAt(j++) != '\\') {
+                    return false;
+                }
+            }
+            if (j >= end || sql.charAt(j++) != c) {
+                return false;
+            }
+        }
+        return j == end;
     }
 
     /**

@@ -62,6 +62,10 @@ final class ServerHandover {
             return;
         }
         Map<String, String> defaults = pool.loginParameters() != null ? pool.loginParameters() : Map.of();
+        if (ParameterSync.inLine(wanted, tracked, server, defaults)) {
+            hand(server);
+            return;
+        }
         List<String> statements = ParameterSync.statements(wanted, tracked, server, defaults);
         if (statements.isEmpty()) {
             hand(server);
