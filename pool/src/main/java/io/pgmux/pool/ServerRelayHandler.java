@@ -10,6 +10,7 @@ import io.pgmux.protocol.PgException;
 import io.pgmux.protocol.ProtocolException;
 import io.pgmux.protocol.Severity;
 import io.pgmux.protocol.SqlState;
+import java.util.ArrayList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,6 +22,12 @@ import org.slf4j.LoggerFactory;
 final class ServerRelayHandler extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(ServerRelayHandler.class);
     private final ServerConnection server;
+    /**
+     * Frames of the current read batch for a holder on another event loop. They cross over together, in one task at
+     * the end of the batch: one wake-up of the holder's loop per batch instead of one per frame. Channel loop only.
+     */
+    private ArrayList<ByteBuf> crossing = new ArrayList<>(8);
+    private Route crossingRoute;
 
     ServerRelayHandler(ServerConnection server) {
         this.server = server;
@@ -33,11 +40,35 @@ final class ServerRelayHandler extends ChannelInboundHandlerAdapter {
         if (route == null) {
             dropWhileIdle(ctx, frame);
         } else if (route.executor().inEventLoop()) {
+            sendCrossing(false);
             route.listener().onServerFrame(server, frame);
         } else {
-            // The holder lives on another event loop: hand the frame over, in order, to keep its state confined.
-            route.executor().execute(() -> route.listener().onServerFrame(server, frame));
+            // The holder lives on another event loop: its state stays confined there, so the frame crosses over.
+            if (route != crossingRoute) {
+                sendCrossing(false);
+                crossingRoute = route;
+            }
+            crossing.add(frame);
         }
+    }
+
+    /** Hands the frames gathered for another loop over in one task, in order, then the end of the batch if asked. */
+    private void sendCrossing(boolean readComplete) {
+        Route route = crossingRoute;
+        if (route == null) {
+            return; // nothing gathered: crossingRoute is set with the first frame
+        }
+        ArrayList<ByteBuf> frames = crossing;
+        crossing = new ArrayList<>(8);
+        crossingRoute = null;
+        route.executor().execute(() -> {
+            for (ByteBuf frame : frames) {
+                route.listener().onServerFrame(server, frame);
+            }
+            if (readComplete) {
+                route.listener().onServerReadComplete(server);
+            }
+        });
     }
 
     private void dropWhileIdle(ChannelHandlerContext ctx, ByteBuf frame) {
@@ -54,7 +85,12 @@ final class ServerRelayHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
         Route route = server.route();
-        if (route == null) {
+        boolean endSent = false;
+        if (crossingRoute != null) {
+            endSent = crossingRoute == route; // the end of the batch crosses with its frames
+            sendCrossing(endSent);
+        }
+        if (route == null || endSent) {
             return;
         }
         if (route.executor().inEventLoop()) {
@@ -66,6 +102,7 @@ final class ServerRelayHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        sendCrossing(false);
         Route route = server.route();
         if (route != null) {
             boolean writable = ctx.channel().isWritable();
@@ -75,6 +112,7 @@ final class ServerRelayHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        sendCrossing(false); // what the backend said last reaches its holder before the news that it is gone
         server.pool().onServerClosed(server);
         Route route = server.route();
         if (route != null) {
