@@ -288,6 +288,7 @@ public final class Pool {
 
     private void openServer(EventLoop loop) {
         counters.connectAttempted();
+        long started = System.nanoTime();
         Future<ServerConnection> connecting;
         try {
             connecting = connector.connect(this, target, loop);
@@ -297,6 +298,7 @@ public final class Pool {
         }
         connecting.addListener((Future<ServerConnection> f) -> {
             if (f.isSuccess()) {
+                counters.connected(System.nanoTime() - started);
                 onOpened(f.getNow());
             } else {
                 onOpenFailed(f.cause());

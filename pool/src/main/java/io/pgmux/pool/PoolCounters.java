@@ -22,6 +22,8 @@ public final class PoolCounters {
     private final LongAdder connectAttempts = new LongAdder();
     private final LongAdder connectFailures = new LongAdder();
     private final LongAdder serversClosed = new LongAdder();
+    private final LatencyBuckets waitLatency = new LatencyBuckets();
+    private final LatencyBuckets connectLatency = new LatencyBuckets();
 
     PoolCounters() {
     }
@@ -71,6 +73,16 @@ public final class PoolCounters {
         return serversClosed.sum();
     }
 
+    /** How long completed waits lasted (borrow latency of the clients that had to queue). */
+    public LatencyBuckets waitLatency() {
+        return waitLatency;
+    }
+
+    /** How long successful backend connects took, from the start of the connect to the first ReadyForQuery. */
+    public LatencyBuckets connectLatency() {
+        return connectLatency;
+    }
+
     void waitStarted(boolean exhausted) {
         waits.increment();
         if (exhausted) {
@@ -82,6 +94,11 @@ public final class PoolCounters {
         completedWaits.increment();
         waitNanosTotal.add(nanos);
         waitNanosMax.accumulate(nanos);
+        waitLatency.record(nanos);
+    }
+
+    void connected(long nanos) {
+        connectLatency.record(nanos);
     }
 
     void waitTimedOut() {
