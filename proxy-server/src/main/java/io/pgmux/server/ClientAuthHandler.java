@@ -121,10 +121,12 @@ final class ClientAuthHandler extends ChannelInboundHandlerAdapter {
     }
 
     private PgException passwordFailed() {
+        context.metrics().authFailed(context.credentials().password(user) == null ? "unknown_user" : "password");
         return ClientErrors.fatal(SqlState.INVALID_PASSWORD, "password authentication failed for user \"" + user + "\"");
     }
 
     private void authenticated(ChannelHandlerContext ctx) {
+        context.directory().loggedIn(ctx.channel(), database, user, false);
         ctx.pipeline().replace(this, "session", new ClientSession(context, user, database, parameters, loginTimer));
     }
 

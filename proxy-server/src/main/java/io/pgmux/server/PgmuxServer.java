@@ -10,6 +10,9 @@ import io.pgmux.config.PgmuxConfig;
 import io.pgmux.pool.PoolRegistry;
 import io.pgmux.pool.ServerConnector;
 import io.pgmux.pool.Transport;
+import io.pgmux.server.http.AdminHttpServer;
+import io.pgmux.server.metrics.ClientDirectory;
+import io.pgmux.server.metrics.ProxyMetrics;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -28,7 +31,9 @@ public final class PgmuxServer implements AutoCloseable {
     private final EventLoopGroup workerGroup;
     private final PoolRegistry pools;
     private final ProxyContext context;
+    private final ProxyMetrics metrics;
     private Channel listener;
+    private AdminHttpServer admin;
 
     public PgmuxServer(PgmuxConfig config) {
         this.config = config;
@@ -39,8 +44,13 @@ public final class PgmuxServer implements AutoCloseable {
         ServerConnector connector = new ServerConnector(transport, config.timeouts().serverConnectTimeout(),
                 config.maxMessageLength());
         this.pools = new PoolRegistry(config, connector, workerGroup);
-        this.context = new ProxyContext(config, pools, new ClientRegistry(config.pool().maxClientConn()),
-                new CancelForwarder(transport), new Credentials(config), new TimeoutSweeper(config.timeouts()), new PinCounters());
+        ClientRegistry clients = new ClientRegistry(config.pool().maxClientConn());
+        PinCounters pins = new PinCounters();
+        ClientDirectory directory = new ClientDirectory();
+        this.metrics = new ProxyMetrics(pools, directory, clients::connectedCount, new PinFiguresView(pins),
+                () -> config.databases().keySet());
+        this.context = new ProxyContext(config, pools, clients, new CancelForwarder(transport),
+                new Credentials(config), new TimeoutSweeper(config.timeouts()), pins, directory, metrics);
     }
 
     /** Binds the listen address; port 0 picks a free port (see {@link #port()}). */
@@ -58,7 +68,24 @@ public final class PgmuxServer implements AutoCloseable {
                 .channel();
         log.info("pgmux listening on {}:{} (transport {}, {} event loops)", config.listen().host(), port(),
                 transport.name(), config.workerThreads());
+        if (config.adminListen() != null) {
+            admin = AdminHttpServer.start(config.adminListen(), transport, metrics, () -> config, this::accepting);
+        }
         return this;
+    }
+
+    /** True while the client listener is bound and accepting new connections. */
+    boolean accepting() {
+        return listener != null && listener.isActive();
+    }
+
+    /** The port of the admin HTTP endpoint; -1 when admin_listen is not set. */
+    public int adminPort() {
+        return admin == null ? -1 : admin.port();
+    }
+
+    public ProxyMetrics metrics() {
+        return metrics;
     }
 
     public int port() {
@@ -87,7 +114,11 @@ public final class PgmuxServer implements AutoCloseable {
         if (listener != null) {
             listener.close().syncUninterruptibly();
         }
+        if (admin != null) {
+            admin.close();
+        }
         pools.closeAll();
+        metrics.close();
         bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         log.info("pgmux stopped");
