@@ -44,14 +44,17 @@ public final class Pool {
     private static final Logger log = LoggerFactory.getLogger(Pool.class);
 
     private final PoolKey key;
-    private final BackendTarget target;
-    private final PoolLimits limits;
+    /** Swapped by a reload that changed the database's address or login ({@link PoolAdmin#retarget}). */
+    private volatile BackendTarget target;
+    /** Swapped by a reload that changed sizes or timeouts ({@link PoolAdmin#reconfigure}). */
+    private volatile PoolLimits limits;
     private final ServerConnector connector;
     private final ConnectionBudget databaseBudget;
     private final ConnectionBudget userBudget;
     private final Supplier<EventLoop> loops;
     private final PoolCounters counters = new PoolCounters();
     private final PoolLedger ledger;
+    private final PoolAdmin admin;
 
     /** What a fresh backend reported at login; a client's session parameters start from these. */
     private volatile Map<String, String> loginParameters;
@@ -83,6 +86,7 @@ public final class Pool {
         this.userBudget = userBudget;
         this.loops = loops;
         this.ledger = new PoolLedger(limits, databaseBudget, userBudget, this);
+        this.admin = new PoolAdmin(this, ledger);
         databaseBudget.join(this);
         userBudget.join(this);
     }
@@ -97,6 +101,19 @@ public final class Pool {
 
     public PoolLimits limits() {
         return limits;
+    }
+
+    /** Operator commands: pause, resume, reconnect, kill, reload of limits and target. */
+    public PoolAdmin admin() {
+        return admin;
+    }
+
+    void limits(PoolLimits newLimits) {
+        this.limits = newLimits;
+    }
+
+    void target(BackendTarget newTarget) {
+        this.target = newTarget;
     }
 
     /** Counters of waits, exhaustion and backend churn since the pool was created. */
@@ -252,7 +269,7 @@ public final class Pool {
      * full shared budget make another pool give up an idle backend, each time this runs (at least every janitor
      * tick), so idle backends elsewhere never starve them.
      */
-    private void replenish(long now) {
+    void replenish(long now) {
         PoolLedger.Openings openings = ledger.slotsToOpen(now, this::homeLoop);
         openings.loops().forEach(this::openServer);
         if (openings.budgetFull()) {
@@ -328,7 +345,7 @@ public final class Pool {
     }
 
     /** Gives a clean backend to the longest-waiting client, or puts it on the idle list; retires it when too old. */
-    private void offer(ServerConnection server) {
+    void offer(ServerConnection server) {
         if (!server.isOpen()) {
             forget(server);
             return;

@@ -10,7 +10,9 @@ import io.pgmux.config.UserConfig;
 import io.pgmux.protocol.PgException;
 import io.pgmux.protocol.Severity;
 import io.pgmux.protocol.SqlState;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -30,7 +32,8 @@ import java.util.function.Supplier;
  * registry made its own) outlives the server until the JVM exits.
  */
 public final class PoolRegistry {
-    private final PgmuxConfig config;
+    /** Swapped by {@link #reconfigure}; pools created afterwards use the new one. */
+    private volatile PgmuxConfig config;
     private final ServerConnector connector;
     private final Supplier<EventLoop> loops;
     private final Map<PoolKey, Pool> pools = new ConcurrentHashMap<>();
@@ -95,6 +98,40 @@ public final class PoolRegistry {
     /** The shared budget of a server login user's backends, or null when no pool logs in as that user yet. */
     public ConnectionBudget userBudget(String serverUser) {
         return userBudgets.get(serverUser);
+    }
+
+    /**
+     * Applies a reloaded configuration to the pools that exist: new sizes and timeouts at once, a changed address or
+     * login by draining (backends to the old target are closed as their clients give them back), a removed database
+     * by draining its backends (its connected clients keep their sessions; new ones are refused at startup). Shared
+     * limits (max_db_connections, max_user_connections) keep their start-up values.
+     *
+     * @return one line per pool that changed, for the log
+     */
+    public List<String> reconfigure(PgmuxConfig newConfig) {
+        this.config = newConfig;
+        List<String> changes = new ArrayList<>();
+        for (Pool pool : pools.values()) {
+            PoolKey key = pool.key();
+            DatabaseConfig db = newConfig.database(key.database());
+            if (db == null) {
+                pool.admin().reconnect();
+                changes.add("pool " + key + ": database removed, draining its backends");
+                continue;
+            }
+            PoolLimits limits = PoolLimits.from(newConfig, key.database(), key.user());
+            if (!limits.equals(pool.limits())) {
+                pool.admin().reconfigure(limits);
+                changes.add("pool " + key + ": limits now " + limits.maxSize() + " backends (min " + limits.minSize()
+                        + ", reserve " + limits.reserveSize() + ")");
+            }
+            BackendTarget target = backendTarget(db, key.user());
+            if (!target.equals(pool.target())) {
+                pool.admin().retarget(target);
+                changes.add("pool " + key + ": server changed to " + target + ", draining the old backends");
+            }
+        }
+        return changes;
     }
 
     /** Stops the janitor, then fails every waiter and closes every backend of every pool. */

@@ -12,6 +12,7 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Properties;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * pgmux with its admin HTTP endpoint and console enabled, in front of the shared test PostgreSQL (or of another
@@ -23,8 +24,13 @@ final class OpsProxy implements AutoCloseable {
     final PgmuxServer server;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
+    /** What RELOAD reads: tests replace it to change the configuration of the running server. */
+    final AtomicReference<String> yaml;
+
     private OpsProxy(String yaml) throws InterruptedException {
-        this.server = new PgmuxServer(ConfigLoader.fromYaml(yaml)).start();
+        this.yaml = new AtomicReference<>(yaml);
+        this.server = new PgmuxServer(ConfigLoader.fromYaml(yaml), () -> ConfigLoader.fromYaml(this.yaml.get()))
+                .start();
     }
 
     static OpsProxy start(String mode, int poolSize, String timeouts) throws InterruptedException {

@@ -64,6 +64,20 @@ public final class PoolMeters implements SessionMetrics {
         return queryResponse.snapshot();
     }
 
+    public LatencyBuckets.Snapshot queryDatabaseLatency() {
+        return queryDatabase.snapshot();
+    }
+
+    /** Parse messages looked up in the prepared statement cache (hits and misses). */
+    public long statementCacheLookups() {
+        return cacheHits.sum() + cacheMisses.sum();
+    }
+
+    /** Parse messages that had to be prepared on a backend. */
+    public long statementCacheMisses() {
+        return cacheMisses.sum();
+    }
+
     void clientJoined() {
         clients.incrementAndGet();
     }
