@@ -15,7 +15,9 @@ final class ClientChannelInitializer extends ChannelInitializer<Channel> {
 
     @Override
     protected void initChannel(Channel ch) {
-        ch.pipeline().addLast("traffic", new TrafficCounter());
+        if (context.recordsMetrics()) {
+            ch.pipeline().addLast("traffic", new TrafficCounter());
+        }
         ch.pipeline().addLast("admission", new ClientAdmission(context.clients()));
         ch.pipeline().addLast("startup", new StartupDecoder());
         ch.pipeline().addLast("client", new ClientStartupHandler(context));

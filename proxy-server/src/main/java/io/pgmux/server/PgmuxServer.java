@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,6 +48,7 @@ public final class PgmuxServer implements AutoCloseable {
     private Channel listener;
     private AdminHttpServer admin;
     private volatile boolean draining;
+    private final AtomicBoolean drainStarted = new AtomicBoolean();
 
     public PgmuxServer(PgmuxConfig config) {
         this(config, () -> config);
@@ -136,6 +138,9 @@ public final class PgmuxServer implements AutoCloseable {
      * the backends held by clients to come back (transactions in progress end normally), then closes everything.
      */
     public void drainAndClose() {
+        if (!drainStarted.compareAndSet(false, true)) {
+            return; // a second signal while draining changes nothing
+        }
         draining = true;
         if (listener != null) {
             listener.close().syncUninterruptibly();

@@ -28,8 +28,17 @@ record ProxyContext(PgmuxConfig config, PoolRegistry pools, ClientRegistry clien
         return live == null ? credentials : live.credentials();
     }
 
-    /** The figures a session of (database, user) records on its data path; never null. */
+    /**
+     * Whether client traffic is measured: only when the metrics endpoint is enabled ({@code admin_listen} set at
+     * start-up), so that a pgmux without it spends nothing per message on figures nobody reads (and the benchmark
+     * can compare both).
+     */
+    boolean recordsMetrics() {
+        return metrics != null && config.adminListen() != null;
+    }
+
+    /** The figures a session of (database, user) records on its data path; {@link SessionMetrics#NOOP} when off. */
     SessionMetrics sessionMetrics(String database, String user) {
-        return metrics == null ? SessionMetrics.NOOP : metrics.session(database, user);
+        return recordsMetrics() ? metrics.session(database, user) : SessionMetrics.NOOP;
     }
 }
