@@ -230,13 +230,15 @@ public final class Pool {
         } else if (lending.server() != null) {
             if (lending.check()) {
                 checkThenLend(lending.server(), loop, promise, since);
-            } else if (!promise.trySuccess(lending.server())) {
+            } else if (promise.trySuccess(lending.server())) {
+                counters.acquired(System.nanoTime() - since);
+            } else {
                 offer(lending.server());
             }
         } else {
             if (firstTry) {
                 counters.waitStarted(lending.slot().exhausted());
-                promise.addListener(f -> counters.waitEnded(System.nanoTime() - since));
+                promise.addListener(f -> counters.waitEnded(System.nanoTime() - since, f.isSuccess()));
             }
             if (lending.slot() == PoolLedger.Slot.OPENED) {
                 openServer(loop);
@@ -251,7 +253,9 @@ public final class Pool {
     private void checkThenLend(ServerConnection server, EventLoop loop, Promise<ServerConnection> promise, long since) {
         ServerCheck.run(server, limits.checkQuery(), limits.checkTimeout()).addListener(f -> {
             if (f.isSuccess()) {
-                if (!promise.trySuccess(server)) {
+                if (promise.trySuccess(server)) {
+                    counters.acquired(System.nanoTime() - since);
+                } else {
                     offer(server); // the client gave up during the check
                 }
                 return;

@@ -24,6 +24,7 @@ public final class PoolCounters {
     private final LongAdder serversClosed = new LongAdder();
     private final LatencyBuckets waitLatency = new LatencyBuckets();
     private final LatencyBuckets connectLatency = new LatencyBuckets();
+    private final LatencyBuckets acquireLatency = new LatencyBuckets();
 
     PoolCounters() {
     }
@@ -78,6 +79,14 @@ public final class PoolCounters {
         return waitLatency;
     }
 
+    /**
+     * Borrow latency of every successful acquisition, served at once or after queueing: the figure RDS Proxy calls
+     * DatabaseConnectionsBorrowLatency. Its count is the number of times a backend was lent to a client.
+     */
+    public LatencyBuckets acquireLatency() {
+        return acquireLatency;
+    }
+
     /** How long successful backend connects took, from the start of the connect to the first ReadyForQuery. */
     public LatencyBuckets connectLatency() {
         return connectLatency;
@@ -90,7 +99,14 @@ public final class PoolCounters {
         }
     }
 
-    void waitEnded(long nanos) {
+    void acquired(long nanos) {
+        acquireLatency.record(nanos);
+    }
+
+    void waitEnded(long nanos, boolean served) {
+        if (served) {
+            acquireLatency.record(nanos);
+        }
         completedWaits.increment();
         waitNanosTotal.add(nanos);
         waitNanosMax.accumulate(nanos);

@@ -101,6 +101,10 @@ class MetricsIntegrationTest {
         // 30 transactions of 100 ms on 2 backends: someone waited at least a few hundred ms.
         assertThat(after.value("pgmux_pool_wait_seconds_bucket", with("le", "0.1")))
                 .isLessThan(after.value("pgmux_pool_wait_seconds_count", pool));
+        // Every transaction borrowed a backend once (pgjdbc's login borrows one too), queued or not.
+        assertThat(after.value("pgmux_pool_acquire_seconds_count", pool)).isGreaterThanOrEqualTo(CLIENTS);
+        assertThat(after.value("pgmux_client_logins_total") - before.value("pgmux_client_logins_total"))
+                .isEqualTo(CLIENTS);
         assertThat(after.value("pgmux_pool_servers", with("state", "active"))).isZero();
         assertThat(after.value("pgmux_pool_servers", with("state", "idle"))).isBetween(1.0, (double) POOL_SIZE);
         assertThat(after.value("pgmux_pool_clients", with("state", "active"))).isZero();

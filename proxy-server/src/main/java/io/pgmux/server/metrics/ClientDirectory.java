@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The clients past authentication, by connection id, and the {@link PoolMeters} of every (database, user) pair
@@ -22,6 +23,8 @@ public final class ClientDirectory {
     private final AtomicLong ids = new AtomicLong();
     private final Map<Long, ClientEntry> clients = new ConcurrentHashMap<>();
     private final Map<PoolKey, PoolMeters> meters = new ConcurrentHashMap<>();
+    private final LongAdder logins = new LongAdder();
+    private final LongAdder logouts = new LongAdder();
 
     /** The figures of the pool (database, user), created on first use and kept for the life of the server. */
     public PoolMeters meters(String database, String user) {
@@ -41,6 +44,7 @@ public final class ClientDirectory {
         ClientEntry entry = new ClientEntry(ids.incrementAndGet(), database, user, channel,
                 System.currentTimeMillis(), pool);
         clients.put(entry.id(), entry);
+        logins.increment();
         if (pool != null) {
             pool.clientJoined();
             TrafficCounter traffic = channel.pipeline().get(TrafficCounter.class);
@@ -49,8 +53,11 @@ public final class ClientDirectory {
             }
         }
         channel.closeFuture().addListener(f -> {
-            if (clients.remove(entry.id()) != null && pool != null) {
-                pool.clientLeft();
+            if (clients.remove(entry.id()) != null) {
+                logouts.increment();
+                if (pool != null) {
+                    pool.clientLeft();
+                }
             }
         });
         return entry;
@@ -61,6 +68,16 @@ public final class ClientDirectory {
         List<ClientEntry> all = new ArrayList<>(clients.values());
         all.sort((a, b) -> Long.compare(a.id(), b.id()));
         return all;
+    }
+
+    /** Clients that completed a login since start (console clients included). */
+    public long logins() {
+        return logins.sum();
+    }
+
+    /** Logged-in clients that disconnected since start. */
+    public long logouts() {
+        return logouts.sum();
     }
 
     public int size() {

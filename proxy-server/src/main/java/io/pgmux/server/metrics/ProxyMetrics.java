@@ -91,6 +91,12 @@ public final class ProxyMetrics implements AutoCloseable {
     private void clients(IntSupplier connectedSockets) {
         Gauge.builder("pgmux.clients.connected", connectedSockets, s -> s.getAsInt())
                 .description("Client sockets open now, logged in or not").strongReference(true).register(registry);
+        FunctionCounter.builder("pgmux.client.logins", directory, ClientDirectory::logins)
+                .description("Client logins that succeeded (RDS Proxy: ClientConnectionsSetupSucceeded)")
+                .register(registry);
+        FunctionCounter.builder("pgmux.client.disconnects", directory, ClientDirectory::logouts)
+                .description("Logged-in clients that disconnected (RDS Proxy: ClientConnectionsClosed)")
+                .register(registry);
         Gauge.builder("pgmux.clients.login", this, m -> Math.max(0, connectedSockets.getAsInt() - m.directory.size()))
                 .description("Clients connected but not yet logged in (PgBouncer: login state)").strongReference(true).register(registry);
     }
