@@ -90,7 +90,8 @@ public final class ProxyMetrics implements AutoCloseable {
 
     private void clients(IntSupplier connectedSockets) {
         Gauge.builder("pgmux.clients.connected", connectedSockets, s -> s.getAsInt())
-                .description("Client sockets open now, logged in or not").strongReference(true).register(registry);
+                .description("Client sockets open now, logged in or not")
+                .strongReference(true).register(registry);
         FunctionCounter.builder("pgmux.client.logins", directory, ClientDirectory::logins)
                 .description("Client logins that succeeded (RDS Proxy: ClientConnectionsSetupSucceeded)")
                 .register(registry);
@@ -98,12 +99,14 @@ public final class ProxyMetrics implements AutoCloseable {
                 .description("Logged-in clients that disconnected (RDS Proxy: ClientConnectionsClosed)")
                 .register(registry);
         Gauge.builder("pgmux.clients.login", this, m -> Math.max(0, connectedSockets.getAsInt() - m.directory.size()))
-                .description("Clients connected but not yet logged in (PgBouncer: login state)").strongReference(true).register(registry);
+                .description("Clients connected but not yet logged in (PgBouncer: login state)")
+                .strongReference(true).register(registry);
     }
 
     private void pins(PinFigures pins) {
         Gauge.builder("pgmux.pinned.backends", pins, PinFigures::pinnedNow)
-                .description("Backends pinned to their client now").strongReference(true).register(registry);
+                .description("Backends pinned to their client now")
+                .strongReference(true).register(registry);
         for (String reason : pins.reasons()) {
             FunctionCounter.builder("pgmux.pins", pins, p -> p.pins(reason)).tag("reason", reason)
                     .description("Pins that started, by the first reason").register(registry);
