@@ -63,7 +63,11 @@ class HotPathAllocationTest {
     }
 
     private static void record(SessionMetrics metrics, ByteBuf error, int events) {
+        SessionTimer timer = new SessionTimer(SessionMetrics.NOOP);
         for (int i = 0; i < events; i++) {
+            timer.requestArrived();
+            timer.forwarded();
+            timer.answered((i & 1) == 0);
             metrics.queryCompleted(i * 1000L, i * 900L);
             metrics.transactionCompleted(i * 2000L);
             metrics.errorSent(error);
