@@ -75,6 +75,7 @@ public final class PgmuxServer implements AutoCloseable {
         PinFiguresView pinFigures = new PinFiguresView(pins);
         this.metrics = new ProxyMetrics(pools, directory, clients::connectedCount, pinFigures,
                 () -> live.config().databases().keySet());
+        metrics.bindConnectionCounts(clients::receivedTotal, clients::refusedTotal);
         ServerControl control = new ServerControl(live::config, pools, directory, pinFigures, clients::connectedCount,
                 this::reload, this::close);
         this.context = new ProxyContext(config, pools, clients, new CancelForwarder(transport),

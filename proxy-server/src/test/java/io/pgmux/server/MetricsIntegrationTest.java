@@ -105,6 +105,8 @@ class MetricsIntegrationTest {
         assertThat(after.value("pgmux_pool_acquire_seconds_count", pool)).isGreaterThanOrEqualTo(CLIENTS);
         assertThat(after.value("pgmux_client_logins_total") - before.value("pgmux_client_logins_total"))
                 .isEqualTo(CLIENTS);
+        assertThat(after.value("pgmux_client_connections_received_total")
+                - before.value("pgmux_client_connections_received_total")).isGreaterThanOrEqualTo(CLIENTS);
         assertThat(after.value("pgmux_pool_servers", with("state", "active"))).isZero();
         assertThat(after.value("pgmux_pool_servers", with("state", "idle"))).isBetween(1.0, (double) POOL_SIZE);
         assertThat(after.value("pgmux_pool_clients", with("state", "active"))).isZero();

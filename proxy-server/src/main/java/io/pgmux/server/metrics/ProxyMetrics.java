@@ -22,6 +22,7 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.function.IntSupplier;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -64,6 +65,21 @@ public final class ProxyMetrics implements AutoCloseable {
     /** The figures a client session of (database, user) records. */
     public SessionMetrics session(String database, String user) {
         return directory.meters(database, user);
+    }
+
+    /**
+     * Publishes the connection counts of the listener: sockets accepted, and those refused over max_client_conn.
+     * Called once at start-up. The suppliers are held by the counters; the counters' weakly referenced state is this
+     * object, which lives as long as the server.
+     */
+    public void bindConnectionCounts(LongSupplier received, LongSupplier refused) {
+        FunctionCounter.builder("pgmux.client.connections.received", this, m -> received.getAsLong())
+                .description("Client connections accepted by the listener (RDS Proxy: ClientConnectionsReceived)")
+                .register(registry);
+        FunctionCounter.builder("pgmux.client.connections.refused", this, m -> refused.getAsLong())
+                .tag("reason", "max_client_conn")
+                .description("Client connections refused because max_client_conn was reached")
+                .register(registry);
     }
 
     /**
