@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -40,6 +41,8 @@ public final class PoolRegistry {
     private final Map<String, ConnectionBudget> databaseBudgets = new ConcurrentHashMap<>();
     private final Map<String, ConnectionBudget> userBudgets = new ConcurrentHashMap<>();
     private final Janitor janitor;
+    /** Runs on every new pool before any client can see it; see {@link #onPoolCreated}. */
+    private volatile Consumer<Pool> onCreate = pool -> { };
     private final ScheduledExecutorService ownScheduler;
 
     /** A registry without event loops of its own to use; see the class comment for what that changes. */
@@ -84,6 +87,15 @@ public final class PoolRegistry {
             pool.maintain(System.nanoTime());
         }
         return pool;
+    }
+
+    /**
+     * Sets what to do with each pool created from now on (e.g. pause it while its database is paused). The hook
+     * runs inside the registry's map lock, before the pool is visible: it may only change the pool's own state,
+     * never do I/O or take other locks.
+     */
+    public void onPoolCreated(Consumer<Pool> hook) {
+        this.onCreate = hook;
     }
 
     public Collection<Pool> pools() {
@@ -155,8 +167,10 @@ public final class PoolRegistry {
         // PostgreSQL counts connections per role, so the limit follows the login user, not the client's name.
         ConnectionBudget userBudget = userBudgets.computeIfAbsent(target.user(),
                 name -> new ConnectionBudget("user " + name, config.pool().maxUserConnections()));
-        return new Pool(key, target, PoolLimits.from(config, key.database(), key.user()), connector, databaseBudget,
-                userBudget, loops);
+        Pool pool = new Pool(key, target, PoolLimits.from(config, key.database(), key.user()), connector,
+                databaseBudget, userBudget, loops);
+        onCreate.accept(pool);
+        return pool;
     }
 
     /** The database's own login overrides the client's; otherwise pgmux logs in as the client with its password. */

@@ -146,6 +146,28 @@ class AdminConsoleIntegrationTest {
     }
 
     @Test
+    void pauseAlsoHoldsAPoolCreatedAfterIt() throws Exception {
+        try (Connection console = console(); Statement c = console.createStatement()) {
+            c.execute("PAUSE " + proxy.pg.database());
+            // The first client of another user creates a new pool, which must start paused.
+            CompletableFuture<Integer> held = CompletableFuture.supplyAsync(() -> {
+                try (Connection other = proxy.connect(proxy.pg.database(), proxy.pg.md5User(),
+                        proxy.pg.md5Password()); Statement s = other.createStatement();
+                     ResultSet rs = s.executeQuery("SELECT 11")) {
+                    rs.next();
+                    return rs.getInt(1);
+                } catch (SQLException e) {
+                    throw new AssertionError(e);
+                }
+            });
+            Thread.sleep(500);
+            assertThat(held).as("the new pool is paused").isNotDone();
+            c.execute("RESUME " + proxy.pg.database());
+            assertThat(held.get(10, TimeUnit.SECONDS)).isEqualTo(11);
+        }
+    }
+
+    @Test
     void reloadAppliesANewPoolSize() throws Exception {
         try (Connection app = proxy.connect(); Statement s = app.createStatement();
              Connection console = console(); Statement c = console.createStatement()) {

@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Shared by the admin console, the signal handlers and the client startup path of one server. The commands act on
- * the pools that exist (a pool created later, e.g. by a new user, starts unpaused) and return at once; PAUSE and
+ * the pools that exist, and PAUSE, SUSPEND and KILL also on pools created before the RESUME (e.g. for the first
+ * client of another user); they return at once; PAUSE and
  * WAIT_CLOSE are complete when {@link #busyServers} or {@link #closePending} reach 0, which the console polls.
  *
  * <p>Threading: any thread. The disabled set is concurrent; pools synchronise themselves.
@@ -36,6 +37,9 @@ public final class ServerControl {
     private final Supplier<List<String>> reload;
     private final Runnable shutdown;
     private final Set<String> disabled = ConcurrentHashMap.newKeySet();
+    /** Databases under PAUSE or KILL (until RESUME): pools created for them meanwhile start paused too. */
+    private final Set<String> paused = ConcurrentHashMap.newKeySet();
+    private volatile boolean pausedAll;
     private final long startedAtMillis = System.currentTimeMillis();
     private volatile boolean suspended;
 
@@ -53,6 +57,11 @@ public final class ServerControl {
         this.connectedSockets = connectedSockets;
         this.reload = reload;
         this.shutdown = shutdown;
+        pools.onPoolCreated(pool -> {
+            if (pausedAll || paused.contains(pool.key().database())) {
+                pool.admin().pause();
+            }
+        });
     }
 
     /** The virtual databases of the console: PgBouncer's name, so existing tools find it, and pgmux's own. */
@@ -120,6 +129,7 @@ public final class ServerControl {
     }
 
     void pause(String database) {
+        markPaused(database);
         poolsOf(database).forEach(p -> p.admin().pause());
         log.info("PAUSE {}", database == null ? "(all databases)" : database);
     }
@@ -135,14 +145,29 @@ public final class ServerControl {
 
     void resume(String database) {
         suspended = false;
+        if (database == null) {
+            pausedAll = false;
+            paused.clear();
+        } else {
+            paused.remove(database);
+        }
         poolsOf(database).forEach(p -> p.admin().resume());
         log.info("RESUME {}", database == null ? "(all databases)" : database);
     }
 
     void suspend() {
         suspended = true;
+        pausedAll = true;
         poolsOf(null).forEach(p -> p.admin().pause());
         log.info("SUSPEND");
+    }
+
+    private void markPaused(String database) {
+        if (database == null) {
+            pausedAll = true;
+        } else {
+            paused.add(database);
+        }
     }
 
     void disable(String database) {
@@ -157,6 +182,7 @@ public final class ServerControl {
 
     /** Closes every client and backend of the database at once; its pools stay paused until RESUME. */
     void kill(String database) {
+        markPaused(database);
         for (ClientEntry client : directory.clients()) {
             if (client.database().equals(database)) {
                 client.channel().close();
