@@ -49,6 +49,7 @@ public final class PgmuxServer implements AutoCloseable {
     private AdminHttpServer admin;
     private volatile boolean draining;
     private final AtomicBoolean drainStarted = new AtomicBoolean();
+    private final Object reloadLock = new Object();
 
     public PgmuxServer(PgmuxConfig config) {
         this(config, () -> config);
@@ -119,6 +120,12 @@ public final class PgmuxServer implements AutoCloseable {
      * @throws ConfigException when the new configuration is invalid; nothing is applied and the old one stays
      */
     public List<String> reload() {
+        synchronized (reloadLock) { // SIGHUP and the console may reload at once: one swap-and-apply at a time
+            return reloadNow();
+        }
+    }
+
+    private List<String> reloadNow() {
         PgmuxConfig next;
         try {
             next = reloadSource.get();
