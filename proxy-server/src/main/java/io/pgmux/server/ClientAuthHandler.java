@@ -131,12 +131,14 @@ final class ClientAuthHandler extends ChannelInboundHandlerAdapter {
         if (ServerControl.isConsole(database)) {
             AdminConsole.checkAllowed(context.control(), user);
             loginTimer.stop();
-            context.directory().loggedIn(ctx.channel(), database, user, true);
+            context.directory().loggedIn(ctx.channel(), database, user, true,
+                    parameters.values().get("application_name"));
             ctx.pipeline().replace(this, "console", new AdminConsole(context.control(), PgmuxVersion.version(), user,
                     context.config().admin().isAdmin(user), context.clients().newKey().processId()));
             return;
         }
-        context.directory().loggedIn(ctx.channel(), database, user, false);
+        context.directory().loggedIn(ctx.channel(), database, user, false,
+                parameters.values().get("application_name"));
         ctx.pipeline().replace(this, "session", new ClientSession(context, user, database, parameters, loginTimer));
     }
 

@@ -43,6 +43,10 @@ class PsqlConsoleIntegrationTest {
         }
         Result pools = psql(proxy.pg.user(), proxy.pg.password(), "SHOW POOLS");
         assertThat(pools.out()).contains(proxy.pg.database() + "|" + proxy.pg.user() + "|");
+        // psql sends application_name in its startup packet; its own console session is listed with it.
+        Result clients = psql(proxy.pg.user(), proxy.pg.password(), "SHOW CLIENTS");
+        assertThat(clients.out().lines().filter(l -> l.startsWith("C|" + proxy.pg.user() + "|pgbouncer|")))
+                .anySatisfy(l -> assertThat(l).contains("|psql|"));
     }
 
     @Test

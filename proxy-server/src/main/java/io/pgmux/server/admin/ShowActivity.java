@@ -89,7 +89,7 @@ final class ShowActivity {
             String time = TIME.format(Instant.ofEpochMilli(c.connectedAt()));
             t.row("C", c.user(), c.database(), "none", "active", host(c.remoteAddress()), port(c.remoteAddress()),
                     host(c.localAddress()), port(c.localAddress()), time, time, 0, 0, 0, Long.toHexString(c.id()), "",
-                    0, "", "", 0, c.id());
+                    0, "", c.applicationName(), 0, c.id());
         }
         return t;
     }

@@ -40,9 +40,15 @@ public final class ClientDirectory {
      * points the channel's {@link TrafficCounter}, if it has one, at that pool.
      */
     public ClientEntry loggedIn(Channel channel, String database, String user, boolean console) {
+        return loggedIn(channel, database, user, console, "");
+    }
+
+    /** As {@link #loggedIn(Channel, String, String, boolean)}, with the application_name of the startup packet. */
+    public ClientEntry loggedIn(Channel channel, String database, String user, boolean console,
+                                String applicationName) {
         PoolMeters pool = console ? null : meters(database, user);
         ClientEntry entry = new ClientEntry(ids.incrementAndGet(), database, user, channel,
-                System.currentTimeMillis(), pool);
+                System.currentTimeMillis(), pool, applicationName == null ? "" : applicationName);
         clients.put(entry.id(), entry);
         logins.increment();
         if (pool != null) {

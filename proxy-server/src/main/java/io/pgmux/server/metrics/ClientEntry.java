@@ -14,9 +14,10 @@ import java.net.SocketAddress;
  * @param channel     its socket; closing it disconnects the client
  * @param connectedAt wall-clock time of the login, in epoch milliseconds
  * @param meters      the pool figures it counts towards; null for console clients
+ * @param applicationName the application_name of its startup packet, or empty
  */
 public record ClientEntry(long id, String database, String user, Channel channel, long connectedAt,
-                          PoolMeters meters) {
+                          PoolMeters meters, String applicationName) {
 
     public SocketAddress remoteAddress() {
         return channel.remoteAddress();
