@@ -89,6 +89,10 @@ class AdminConsoleIntegrationTest {
                 assertThat(rows(c, "SHOW CLIENTS")).anySatisfy(r -> assertThat(r).containsEntry("database",
                         proxy.pg.database()));
                 assertThat(firstRow(c, "SHOW VERSION").get("version")).startsWith("pgmux ");
+                Map<String, String> stats = firstRow(c, "SHOW STATS");
+                assertThat(stats).containsEntry("database", proxy.pg.database());
+                assertThat(Long.parseLong(stats.get("total_server_assignment_count"))).isPositive();
+                assertThat(Long.parseLong(stats.get("total_received"))).isPositive();
                 assertThat(rows(c, "SHOW CONFIG")).anySatisfy(r -> assertThat(r).containsEntry("key",
                         "default_pool_size").containsEntry("value", "2"));
             }

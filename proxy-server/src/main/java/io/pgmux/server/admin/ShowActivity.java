@@ -17,8 +17,8 @@ import java.util.Map;
 
 /**
  * The activity tables. Column names and meanings are PgBouncer's, so its exporters and dashboards read them
- * unchanged; pgmux-only columns come last. Figures pgmux does not track (cancel requests in flight, server
- * assignments, parse and bind counts of its own) are reported as 0 rather than left out, so the columns line up.
+ * unchanged; pgmux-only columns come last. Figures pgmux does not track (cancel requests in flight, bind counts)
+ * are reported as 0 rather than left out, so the columns line up.
  */
 final class ShowActivity {
     private static final DateTimeFormatter TIME =
@@ -159,6 +159,7 @@ final class ShowActivity {
         long queryMicros;
         long waitMicros;
         long waits;
+        long assignments;
         long clientParses;
         long serverParses;
 
@@ -178,16 +179,17 @@ final class ShowActivity {
         void add(PoolCounters c) {
             waitMicros += c.waitNanosTotal() / 1000;
             waits += c.completedWaits();
+            assignments += c.acquireLatency().snapshot().count();
         }
 
         Object[] totals() {
-            return new Object[] {xacts, queries, 0, received, sent, xactMicros, queryMicros, waitMicros, clientParses,
-                serverParses, 0};
+            return new Object[] {xacts, queries, assignments, received, sent, xactMicros, queryMicros, waitMicros,
+                clientParses, serverParses, 0};
         }
 
         Object[] averages(double seconds) {
-            return new Object[] {perSecond(xacts, seconds), perSecond(queries, seconds), 0, perSecond(received, seconds),
-                perSecond(sent, seconds), per(xactMicros, xacts), per(queryMicros, queries), per(waitMicros, waits),
+            return new Object[] {perSecond(xacts, seconds), perSecond(queries, seconds), perSecond(assignments, seconds),
+                perSecond(received, seconds), perSecond(sent, seconds), per(xactMicros, xacts), per(queryMicros, queries), per(waitMicros, waits),
                 perSecond(clientParses, seconds), perSecond(serverParses, seconds), 0};
         }
 
