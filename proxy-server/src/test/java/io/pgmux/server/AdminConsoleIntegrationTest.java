@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pgmux.testing.DetectLeaks;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
@@ -13,6 +14,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -123,6 +125,31 @@ class AdminConsoleIntegrationTest {
                     .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("42501"));
         }
         assertThat(proxy.connect().isValid(5)).isTrue(); // nothing was paused or shut down
+    }
+
+    @Test
+    void onlyConsoleUsersGetInAndAReloadChangesWhoThatIs() throws Exception {
+        assertThat(queryOne(proxy, "SELECT 1")).isEqualTo(1);
+        proxy.yaml.set(proxy.yaml.get().replace("stats_users: [" + proxy.pg.md5User() + "]", "stats_users: []"));
+        proxy.server.reload();
+        assertThatThrownBy(() -> proxy.connect("pgbouncer", proxy.pg.md5User(), proxy.pg.md5Password()))
+                .isInstanceOf(SQLException.class)
+                .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("28000"));
+    }
+
+    @Test
+    void extendedQueryProtocolIsRefusedWithFeatureNotSupported() throws Exception {
+        Properties p = new Properties();
+        p.setProperty("user", proxy.pg.user());
+        p.setProperty("password", proxy.pg.password());
+        // pgjdbc's default mode runs statements with Parse/Bind/Execute/Sync, which the console refuses.
+        try (Connection extended = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + proxy.port()
+                + "/pgbouncer", p); Statement s = extended.createStatement()) {
+            assertThatThrownBy(() -> s.executeQuery("SHOW POOLS")).isInstanceOf(SQLException.class)
+                    .hasMessageContaining("simple query protocol")
+                    .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("0A000"));
+            assertThat(extended.isValid(5)).as("the session goes on after the refused batch").isTrue();
+        }
     }
 
     @Test
