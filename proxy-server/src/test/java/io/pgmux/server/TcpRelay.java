@@ -9,7 +9,6 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A TCP relay between pgmux and the test PostgreSQL, on a fixed 127.0.0.1 port, that can be stopped (listener
@@ -20,7 +19,6 @@ final class TcpRelay implements AutoCloseable {
     private final String targetHost;
     private final int targetPort;
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
-    private final AtomicInteger accepted = new AtomicInteger();
     private volatile ServerSocket listener;
 
     TcpRelay(int port, String targetHost, int targetPort) {
@@ -31,11 +29,6 @@ final class TcpRelay implements AutoCloseable {
 
     int port() {
         return port;
-    }
-
-    /** Connections relayed since construction. */
-    int accepted() {
-        return accepted.get();
     }
 
     synchronized void start() throws IOException {
@@ -61,7 +54,6 @@ final class TcpRelay implements AutoCloseable {
         while (!server.isClosed()) {
             try {
                 Socket client = server.accept();
-                accepted.incrementAndGet();
                 Socket backend = new Socket(targetHost, targetPort);
                 sockets.add(client);
                 sockets.add(backend);
