@@ -7,6 +7,7 @@ import io.netty.util.concurrent.Promise;
 import io.pgmux.protocol.PgException;
 import io.pgmux.protocol.Severity;
 import io.pgmux.protocol.SqlState;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -42,6 +43,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Pool {
     private static final Logger log = LoggerFactory.getLogger(Pool.class);
+    /** How long a closing pool lets PostgreSQL end a backend after Terminate before closing the socket itself. */
+    private static final long TERMINATE_GRACE_MILLIS = 1000;
 
     private final PoolKey key;
     /** Swapped by a reload that changed the database's address or login ({@link PoolAdmin#retarget}). */
@@ -191,15 +194,25 @@ public final class Pool {
         return ledger.queuePosition(acquiring);
     }
 
-    /** Fails every waiter and closes every backend; the pool refuses further acquisitions. */
-    public void close() {
+    /**
+     * Fails every waiter and ends every backend with Terminate; the pool refuses further acquisitions. The futures
+     * complete when PostgreSQL closed each connection (its backend process has then left pg_stat_activity), or
+     * after a short grace when pgmux closed it itself.
+     */
+    public List<Future<Void>> close() {
         List<Waiter> failed = ledger.close();
         PgException shutdown = new PgException(Severity.FATAL, SqlState.ADMIN_SHUTDOWN, "pgmux is shutting down");
         for (Waiter waiter : failed) {
             waiter.cancelTimeout();
             waiter.promise.tryFailure(shutdown);
         }
-        ledger.servers().forEach(this::discard);
+        List<Future<Void>> closing = new ArrayList<>();
+        for (ServerConnection server : ledger.servers()) {
+            server.detach();
+            forget(server);
+            closing.add(server.terminate(TERMINATE_GRACE_MILLIS));
+        }
+        return closing;
     }
 
     /**

@@ -3,7 +3,9 @@ package io.pgmux.pool;
 
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
+import io.netty.util.concurrent.BlockingOperationException;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.Future;
 import io.pgmux.config.DatabaseConfig;
 import io.pgmux.config.PgmuxConfig;
 import io.pgmux.config.UserConfig;
@@ -16,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -41,6 +44,8 @@ public final class PoolRegistry {
     private final Map<String, ConnectionBudget> databaseBudgets = new ConcurrentHashMap<>();
     private final Map<String, ConnectionBudget> userBudgets = new ConcurrentHashMap<>();
     private final Janitor janitor;
+    /** The longest {@link #closeAll()} waits for PostgreSQL to end the backends' sessions. */
+    private static final long CLOSE_WAIT_MILLIS = 2000;
     /** Runs on every new pool before any client can see it; see {@link #onPoolCreated}. */
     private volatile Consumer<Pool> onCreate = pool -> { };
     private final ScheduledExecutorService ownScheduler;
@@ -152,8 +157,30 @@ public final class PoolRegistry {
         if (ownScheduler != null) {
             ownScheduler.shutdownNow();
         }
-        pools.values().forEach(Pool::close);
+        List<Future<Void>> closing = new ArrayList<>();
+        pools.values().forEach(pool -> closing.addAll(pool.close()));
+        awaitClosed(closing, CLOSE_WAIT_MILLIS);
     }
+
+    /**
+     * Waits (bounded) for the backends to be closed, so that when the registry is closed PostgreSQL has ended their
+     * sessions too. Skipped on an event loop, which must not block on its own channels.
+     */
+    private static void awaitClosed(List<Future<Void>> closing, long millis) {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        for (Future<Void> f : closing) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return;
+            }
+            try {
+                f.awaitUninterruptibly(left, TimeUnit.NANOSECONDS);
+            } catch (BlockingOperationException e) {
+                return;
+            }
+        }
+    }
+
 
     private Pool create(PoolKey key) {
         DatabaseConfig db = config.database(key.database());
