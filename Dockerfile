@@ -6,6 +6,6 @@ RUN mvn -B -q package -DskipTests
 
 FROM eclipse-temurin:17-jre
 COPY --from=build /src/proxy-server/target/pgmux.jar /opt/pgmux/pgmux.jar
-EXPOSE 6432
+EXPOSE 6432 9930
 USER 65534
 ENTRYPOINT ["java", "-jar", "/opt/pgmux/pgmux.jar"]

@@ -16,6 +16,8 @@ final class EnvironmentOverlay {
     static final Map<String, String> KEYS = Map.of(
             "PGMUX_LISTEN", "listen",
             "PGMUX_ADMIN_LISTEN", "admin_listen",
+            "PGMUX_ADMIN_USERS", "admin_users",
+            "PGMUX_STATS_USERS", "stats_users",
             "PGMUX_POOL_MODE", "pool.mode",
             "PGMUX_POOL_SIZE", "pool.default_pool_size",
             "PGMUX_MAX_CLIENT_CONN", "pool.max_client_conn",

@@ -10,6 +10,8 @@ final class FlagOverlay {
     static void apply(ConfigNode root, QuickStartSettings flags) {
         putIfGiven(root, "listen", flags.listen(), "--listen");
         putIfGiven(root, "admin_listen", flags.adminListen(), "--admin-listen");
+        putIfGiven(root, "admin_users", flags.adminUsers(), "--admin-users");
+        putIfGiven(root, "stats_users", flags.statsUsers(), "--stats-users");
         if (flags.poolMode() != null) {
             putIfGiven(root, "pool.mode", flags.poolMode().configName(), "--pool-mode");
         }

@@ -21,10 +21,11 @@ import java.util.Objects;
  * @param timeouts         {@code timeouts}: time limits
  * @param databases        {@code databases}: by name
  * @param users            {@code users}: by name; empty only with {@code auth_type: trust}
+ * @param admin            {@code admin_users}, {@code stats_users}: who may use the admin console
  */
 public record PgmuxConfig(HostPort listen, HostPort adminListen, TransportType transport, int workerThreads,
         int maxMessageLength, AuthType authType, PoolSettings pool, Timeouts timeouts,
-        Map<String, DatabaseConfig> databases, Map<String, UserConfig> users) {
+        Map<String, DatabaseConfig> databases, Map<String, UserConfig> users, AdminSettings admin) {
 
     /** Default client listen address. */
     public static final HostPort DEFAULT_LISTEN = new HostPort(HostPort.DEFAULT_HOST, 6432);
@@ -51,6 +52,15 @@ public record PgmuxConfig(HostPort listen, HostPort adminListen, TransportType t
         workerThreads = workerThreads == 0 ? Runtime.getRuntime().availableProcessors() : workerThreads;
         databases = Collections.unmodifiableMap(new LinkedHashMap<>(Objects.requireNonNull(databases, "databases")));
         users = Collections.unmodifiableMap(new LinkedHashMap<>(Objects.requireNonNull(users, "users")));
+        admin = admin == null ? AdminSettings.none() : admin;
+    }
+
+    /** A configuration without admin console users. */
+    public PgmuxConfig(HostPort listen, HostPort adminListen, TransportType transport, int workerThreads,
+            int maxMessageLength, AuthType authType, PoolSettings pool, Timeouts timeouts,
+            Map<String, DatabaseConfig> databases, Map<String, UserConfig> users) {
+        this(listen, adminListen, transport, workerThreads, maxMessageLength, authType, pool, timeouts, databases,
+                users, AdminSettings.none());
     }
 
     /** The database clients know as {@code name}, or {@code null} if there is none. */

@@ -1,13 +1,18 @@
 // Binds the whole raw configuration tree to a validated PgmuxConfig.
 package io.pgmux.config;
 
+import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /** Reads the top-level keys, delegates each section to its binder, then runs the cross-section checks. */
 final class PgmuxConfigBinder {
 
     static final String NO_DATABASES =
             "no databases configured: give --config FILE or --backend postgresql://USER:PASSWORD@HOST:PORT/DB";
+
+    /** A user name as PostgreSQL accepts it in a startup packet: anything without commas or surrounding blanks. */
+    private static final Pattern USER_NAME = Pattern.compile("[^,\\s](?:[^,]*[^,\\s])?");
 
     private PgmuxConfigBinder() {
     }
@@ -25,6 +30,9 @@ final class PgmuxConfigBinder {
         Timeouts timeouts = TimeoutsBinder.bind(root.section("timeouts"));
         Map<String, DatabaseConfig> databases = DatabasesBinder.bind(root.section("databases"));
         Map<String, UserConfig> users = UsersBinder.bind(root.section("users"));
+        AdminSettings admin = new AdminSettings(
+                r.names("admin_users", List.of(), USER_NAME, "a list of user names like [admin, ops]"),
+                r.names("stats_users", List.of(), USER_NAME, "a list of user names like [monitor]"));
         // Unknown keys first: a misspelt "databases" should be reported as a typo, not as "no databases".
         r.finish();
         if (databases.isEmpty()) {
@@ -32,6 +40,6 @@ final class PgmuxConfigBinder {
         }
         CredentialRules.check(authType, users);
         return new PgmuxConfig(listen, adminListen, transport, workerThreads, maxMessageLength, authType, pool,
-                timeouts, databases, users);
+                timeouts, databases, users, admin);
     }
 }

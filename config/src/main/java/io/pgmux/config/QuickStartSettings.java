@@ -14,13 +14,21 @@ package io.pgmux.config;
  * @param poolSize      {@code --pool-size}: sets {@code pool.default_pool_size}
  * @param maxClientConn {@code --max-client-conn}: sets {@code pool.max_client_conn}
  * @param adminListen   {@code --admin-listen HOST:PORT}: sets {@code admin_listen}
+ * @param adminUsers    {@code --admin-users a,b}: sets {@code admin_users}
+ * @param statsUsers    {@code --stats-users c}: sets {@code stats_users}
  */
 public record QuickStartSettings(String backendUrl, String listen, PoolMode poolMode, Integer poolSize,
-        Integer maxClientConn, String adminListen) {
+        Integer maxClientConn, String adminListen, String adminUsers, String statsUsers) {
+
+    /** The flags of the first releases, without the admin console users. */
+    public QuickStartSettings(String backendUrl, String listen, PoolMode poolMode, Integer poolSize,
+            Integer maxClientConn, String adminListen) {
+        this(backendUrl, listen, poolMode, poolSize, maxClientConn, adminListen, null, null);
+    }
 
     /** No flags given. */
     public static QuickStartSettings none() {
-        return new QuickStartSettings(null, null, null, null, null, null);
+        return new QuickStartSettings(null, null, null, null, null, null, null, null);
     }
 
     /** Like the record's own, but a given backend URL is shown as {@code ***} because it may hold a password. */
@@ -28,6 +36,6 @@ public record QuickStartSettings(String backendUrl, String listen, PoolMode pool
     public String toString() {
         return "QuickStartSettings[backendUrl=" + (backendUrl == null ? "null" : "***") + ", listen=" + listen
                 + ", poolMode=" + poolMode + ", poolSize=" + poolSize + ", maxClientConn=" + maxClientConn
-                + ", adminListen=" + adminListen + "]";
+                + ", adminListen=" + adminListen + ", adminUsers=" + adminUsers + ", statsUsers=" + statsUsers + "]";
     }
 }

@@ -7,6 +7,7 @@ import io.netty.util.concurrent.Promise;
 import io.pgmux.protocol.PgException;
 import io.pgmux.protocol.Severity;
 import io.pgmux.protocol.SqlState;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -42,10 +43,14 @@ import org.slf4j.LoggerFactory;
  */
 public final class Pool {
     private static final Logger log = LoggerFactory.getLogger(Pool.class);
+    /** How long a closing pool lets PostgreSQL end a backend after Terminate before closing the socket itself. */
+    private static final long TERMINATE_GRACE_MILLIS = 1000;
 
     private final PoolKey key;
-    private final BackendTarget target;
-    private final PoolLimits limits;
+    /** Swapped by a reload that changed the database's address or login ({@link PoolAdmin#retarget}). */
+    private volatile BackendTarget target;
+    /** Swapped by a reload that changed sizes or timeouts ({@link PoolAdmin#reconfigure}). */
+    private volatile PoolLimits limits;
     private final ServerConnector connector;
     private final ConnectionBudget databaseBudget;
     private final ConnectionBudget userBudget;
@@ -53,6 +58,7 @@ public final class Pool {
     private final PoolCounters counters = new PoolCounters();
     private final StatementCounters statementCounters = new StatementCounters();
     private final PoolLedger ledger;
+    private final PoolAdmin admin;
 
     /** What a fresh backend reported at login; a client's session parameters start from these. */
     private volatile Map<String, String> loginParameters;
@@ -84,6 +90,7 @@ public final class Pool {
         this.userBudget = userBudget;
         this.loops = loops;
         this.ledger = new PoolLedger(limits, databaseBudget, userBudget, this);
+        this.admin = new PoolAdmin(this, ledger);
         databaseBudget.join(this);
         userBudget.join(this);
     }
@@ -98,6 +105,19 @@ public final class Pool {
 
     public PoolLimits limits() {
         return limits;
+    }
+
+    /** Operator commands: pause, resume, reconnect, kill, reload of limits and target. */
+    public PoolAdmin admin() {
+        return admin;
+    }
+
+    void limits(PoolLimits newLimits) {
+        this.limits = newLimits;
+    }
+
+    void target(BackendTarget newTarget) {
+        this.target = newTarget;
     }
 
     /** Counters of waits, exhaustion and backend churn since the pool was created. */
@@ -181,15 +201,25 @@ public final class Pool {
         return ledger.queuePosition(acquiring);
     }
 
-    /** Fails every waiter and closes every backend; the pool refuses further acquisitions. */
-    public void close() {
+    /**
+     * Fails every waiter and ends every backend with Terminate; the pool refuses further acquisitions. The futures
+     * complete when PostgreSQL closed each connection (its backend process has then left pg_stat_activity), or
+     * after a short grace when pgmux closed it itself.
+     */
+    public List<Future<Void>> close() {
         List<Waiter> failed = ledger.close();
         PgException shutdown = new PgException(Severity.FATAL, SqlState.ADMIN_SHUTDOWN, "pgmux is shutting down");
         for (Waiter waiter : failed) {
             waiter.cancelTimeout();
             waiter.promise.tryFailure(shutdown);
         }
-        ledger.servers().forEach(this::discard);
+        List<Future<Void>> closing = new ArrayList<>();
+        for (ServerConnection server : ledger.servers()) {
+            server.detach();
+            forget(server);
+            closing.add(server.terminate(TERMINATE_GRACE_MILLIS));
+        }
+        return closing;
     }
 
     /**
@@ -220,13 +250,15 @@ public final class Pool {
         } else if (lending.server() != null) {
             if (lending.check()) {
                 checkThenLend(lending.server(), loop, promise, since);
-            } else if (!promise.trySuccess(lending.server())) {
+            } else if (promise.trySuccess(lending.server())) {
+                counters.acquired(System.nanoTime() - since);
+            } else {
                 offer(lending.server());
             }
         } else {
             if (firstTry) {
                 counters.waitStarted(lending.slot().exhausted());
-                promise.addListener(f -> counters.waitEnded(System.nanoTime() - since));
+                promise.addListener(f -> counters.waitEnded(System.nanoTime() - since, f.isSuccess()));
             }
             if (lending.slot() == PoolLedger.Slot.OPENED) {
                 openServer(loop);
@@ -241,7 +273,9 @@ public final class Pool {
     private void checkThenLend(ServerConnection server, EventLoop loop, Promise<ServerConnection> promise, long since) {
         ServerCheck.run(server, limits.checkQuery(), limits.checkTimeout()).addListener(f -> {
             if (f.isSuccess()) {
-                if (!promise.trySuccess(server)) {
+                if (promise.trySuccess(server)) {
+                    counters.acquired(System.nanoTime() - since);
+                } else {
                     offer(server); // the client gave up during the check
                 }
                 return;
@@ -259,7 +293,7 @@ public final class Pool {
      * full shared budget make another pool give up an idle backend, each time this runs (at least every janitor
      * tick), so idle backends elsewhere never starve them.
      */
-    private void replenish(long now) {
+    void replenish(long now) {
         PoolLedger.Openings openings = ledger.slotsToOpen(now, this::homeLoop);
         openings.loops().forEach(this::openServer);
         if (openings.budgetFull()) {
@@ -295,6 +329,7 @@ public final class Pool {
 
     private void openServer(EventLoop loop) {
         counters.connectAttempted();
+        long started = System.nanoTime();
         Future<ServerConnection> connecting;
         try {
             connecting = connector.connect(this, target, loop);
@@ -304,6 +339,7 @@ public final class Pool {
         }
         connecting.addListener((Future<ServerConnection> f) -> {
             if (f.isSuccess()) {
+                counters.connected(System.nanoTime() - started);
                 onOpened(f.getNow());
             } else {
                 onOpenFailed(f.cause());
@@ -333,7 +369,7 @@ public final class Pool {
     }
 
     /** Gives a clean backend to the longest-waiting client, or puts it on the idle list; retires it when too old. */
-    private void offer(ServerConnection server) {
+    void offer(ServerConnection server) {
         if (!server.isOpen()) {
             forget(server);
             return;

@@ -22,6 +22,9 @@ public final class PoolCounters {
     private final LongAdder connectAttempts = new LongAdder();
     private final LongAdder connectFailures = new LongAdder();
     private final LongAdder serversClosed = new LongAdder();
+    private final LatencyBuckets waitLatency = new LatencyBuckets();
+    private final LatencyBuckets connectLatency = new LatencyBuckets();
+    private final LatencyBuckets acquireLatency = new LatencyBuckets();
 
     PoolCounters() {
     }
@@ -71,6 +74,24 @@ public final class PoolCounters {
         return serversClosed.sum();
     }
 
+    /** How long completed waits lasted (borrow latency of the clients that had to queue). */
+    public LatencyBuckets waitLatency() {
+        return waitLatency;
+    }
+
+    /**
+     * Borrow latency of every successful acquisition, served at once or after queueing: the figure RDS Proxy calls
+     * DatabaseConnectionsBorrowLatency. Its count is the number of times a backend was lent to a client.
+     */
+    public LatencyBuckets acquireLatency() {
+        return acquireLatency;
+    }
+
+    /** How long successful backend connects took, from the start of the connect to the first ReadyForQuery. */
+    public LatencyBuckets connectLatency() {
+        return connectLatency;
+    }
+
     void waitStarted(boolean exhausted) {
         waits.increment();
         if (exhausted) {
@@ -78,10 +99,22 @@ public final class PoolCounters {
         }
     }
 
-    void waitEnded(long nanos) {
+    void acquired(long nanos) {
+        acquireLatency.record(nanos);
+    }
+
+    void waitEnded(long nanos, boolean served) {
+        if (served) {
+            acquireLatency.record(nanos);
+        }
         completedWaits.increment();
         waitNanosTotal.add(nanos);
         waitNanosMax.accumulate(nanos);
+        waitLatency.record(nanos);
+    }
+
+    void connected(long nanos) {
+        connectLatency.record(nanos);
     }
 
     void waitTimedOut() {

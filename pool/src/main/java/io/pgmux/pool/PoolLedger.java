@@ -50,7 +50,7 @@ final class PoolLedger {
     /** What {@link #handOff} returns when the backend must be closed instead (pool closed, backend forgotten). */
     static final Waiter REJECT = new Waiter(null, null, 0);
 
-    private final PoolLimits limits;
+    private PoolLimits limits;
     private final ConnectionBudget databaseBudget;
     private final ConnectionBudget userBudget;
     private final Pool owner;
@@ -61,6 +61,10 @@ final class PoolLedger {
     private int size;
     private int loggingIn;
     private boolean closed;
+    /** PAUSE: nothing is lent or opened; backends coming back stay idle. */
+    private boolean paused;
+    /** RECONNECT or a changed target: these backends are closed instead of reused when they come back. */
+    private final Set<ServerConnection> closeNeeded = new HashSet<>();
 
     PoolLedger(PoolLimits limits, ConnectionBudget databaseBudget, ConnectionBudget userBudget, Pool owner) {
         this.limits = limits;
@@ -80,7 +84,7 @@ final class PoolLedger {
             return new Lending(null, false, null, Slot.NOT_NOW, new PgException(Severity.FATAL,
                     SqlState.CANNOT_CONNECT_NOW, "pool " + owner.key() + " is closed"));
         }
-        ServerConnection server = idle.take(loop);
+        ServerConnection server = paused ? null : idle.take(loop);
         if (server != null) {
             server.state = ServerState.ACTIVE;
             boolean check = !limits.checkQuery().isBlank()
@@ -103,10 +107,11 @@ final class PoolLedger {
      * turns out to be done already, the caller simply asks again.
      */
     synchronized Waiter handOff(ServerConnection server, long now) {
-        if (closed || !servers.contains(server)) {
+        if (closed || !servers.contains(server) || closeNeeded.remove(server) || size > limits.maxSize()
+                + limits.reserveSize()) {
             return REJECT;
         }
-        Waiter waiter = queue.poll();
+        Waiter waiter = paused ? null : queue.poll();
         if (waiter == null) {
             server.state = ServerState.IDLE;
             server.idleSinceNanos = now;
@@ -172,6 +177,7 @@ final class PoolLedger {
         if (!servers.remove(server)) {
             return false;
         }
+        closeNeeded.remove(server);
         server.state = ServerState.CLOSED;
         idle.remove(server);
         size--;
@@ -214,6 +220,58 @@ final class PoolLedger {
         return new ArrayList<>(servers);
     }
 
+    synchronized void limits(PoolLimits newLimits) {
+        limits = newLimits;
+    }
+
+    synchronized void paused(boolean value) {
+        paused = value;
+    }
+
+    synchronized boolean paused() {
+        return paused;
+    }
+
+    /** Takes every idle backend off the idle list (marked used) for the caller to close or hand out again. */
+    synchronized List<ServerConnection> takeAllIdle() {
+        List<ServerConnection> taken = new ArrayList<>();
+        ServerConnection server;
+        while ((server = idle.takeLeastRecentlyUsed()) != null) {
+            server.state = ServerState.USED;
+            taken.add(server);
+        }
+        return taken;
+    }
+
+    /** Marks every backend in use to be closed when it comes back; returns how many were marked. */
+    synchronized int markAllCloseNeeded() {
+        for (ServerConnection s : servers) {
+            if (s.state != ServerState.IDLE) {
+                closeNeeded.add(s);
+            }
+        }
+        return closeNeeded.size();
+    }
+
+    synchronized int closeNeededCount() {
+        closeNeeded.retainAll(servers);
+        return closeNeeded.size();
+    }
+
+    /** How long the longest-waiting client has waited, in nanoseconds; 0 when nobody waits. */
+    synchronized long maxWaitNanos(long now) {
+        return queue.isEmpty() ? 0 : now - queue.oldestSince(now);
+    }
+
+    /** Every backend with its state, for SHOW SERVERS. */
+    synchronized List<PoolAdmin.ServerView> serverViews() {
+        List<PoolAdmin.ServerView> views = new ArrayList<>(servers.size());
+        for (ServerConnection s : servers) {
+            views.add(new PoolAdmin.ServerView(s, s.state, closeNeeded.contains(s)));
+        }
+        return views;
+    }
+
     synchronized PoolStats stats() {
         int idleCount = 0;
         int active = 0;
@@ -236,7 +294,7 @@ final class PoolLedger {
      * pool and wakes it when a slot frees.
      */
     private Slot takeSlot(long now, boolean forClients) {
-        if (closed || backoff.active(now)) {
+        if (closed || paused || backoff.active(now)) {
             return Slot.NOT_NOW;
         }
         int limit = limits.maxSize();

@@ -3,18 +3,24 @@ package io.pgmux.pool;
 
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
+import io.netty.util.concurrent.BlockingOperationException;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.Future;
 import io.pgmux.config.DatabaseConfig;
 import io.pgmux.config.PgmuxConfig;
 import io.pgmux.config.UserConfig;
 import io.pgmux.protocol.PgException;
 import io.pgmux.protocol.Severity;
 import io.pgmux.protocol.SqlState;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -30,13 +36,18 @@ import java.util.function.Supplier;
  * registry made its own) outlives the server until the JVM exits.
  */
 public final class PoolRegistry {
-    private final PgmuxConfig config;
+    /** Swapped by {@link #reconfigure}; pools created afterwards use the new one. */
+    private volatile PgmuxConfig config;
     private final ServerConnector connector;
     private final Supplier<EventLoop> loops;
     private final Map<PoolKey, Pool> pools = new ConcurrentHashMap<>();
     private final Map<String, ConnectionBudget> databaseBudgets = new ConcurrentHashMap<>();
     private final Map<String, ConnectionBudget> userBudgets = new ConcurrentHashMap<>();
     private final Janitor janitor;
+    /** The longest {@link #closeAll()} waits for PostgreSQL to end the backends' sessions. */
+    private static final long CLOSE_WAIT_MILLIS = 2000;
+    /** Runs on every new pool before any client can see it; see {@link #onPoolCreated}. */
+    private volatile Consumer<Pool> onCreate = pool -> { };
     private final ScheduledExecutorService ownScheduler;
 
     /** A registry without event loops of its own to use; see the class comment for what that changes. */
@@ -83,6 +94,15 @@ public final class PoolRegistry {
         return pool;
     }
 
+    /**
+     * Sets what to do with each pool created from now on (e.g. pause it while its database is paused). The hook
+     * runs inside the registry's map lock, before the pool is visible: it may only change the pool's own state,
+     * never do I/O or take other locks.
+     */
+    public void onPoolCreated(Consumer<Pool> hook) {
+        this.onCreate = hook;
+    }
+
     public Collection<Pool> pools() {
         return pools.values();
     }
@@ -97,14 +117,70 @@ public final class PoolRegistry {
         return userBudgets.get(serverUser);
     }
 
+    /**
+     * Applies a reloaded configuration to the pools that exist: new sizes and timeouts at once, a changed address or
+     * login by draining (backends to the old target are closed as their clients give them back), a removed database
+     * by draining its backends (its connected clients keep their sessions; new ones are refused at startup). Shared
+     * limits (max_db_connections, max_user_connections) keep their start-up values.
+     *
+     * @return one line per pool that changed, for the log
+     */
+    public List<String> reconfigure(PgmuxConfig newConfig) {
+        this.config = newConfig;
+        List<String> changes = new ArrayList<>();
+        for (Pool pool : pools.values()) {
+            PoolKey key = pool.key();
+            DatabaseConfig db = newConfig.database(key.database());
+            if (db == null) {
+                pool.admin().reconnect();
+                changes.add("pool " + key + ": database removed, draining its backends");
+                continue;
+            }
+            PoolLimits limits = PoolLimits.from(newConfig, key.database(), key.user());
+            if (!limits.equals(pool.limits())) {
+                pool.admin().reconfigure(limits);
+                changes.add("pool " + key + ": limits now " + limits.maxSize() + " backends (min " + limits.minSize()
+                        + ", reserve " + limits.reserveSize() + ")");
+            }
+            BackendTarget target = backendTarget(db, key.user());
+            if (!target.equals(pool.target())) {
+                pool.admin().retarget(target);
+                changes.add("pool " + key + ": server changed to " + target + ", draining the old backends");
+            }
+        }
+        return changes;
+    }
+
     /** Stops the janitor, then fails every waiter and closes every backend of every pool. */
     public void closeAll() {
         janitor.stop();
         if (ownScheduler != null) {
             ownScheduler.shutdownNow();
         }
-        pools.values().forEach(Pool::close);
+        List<Future<Void>> closing = new ArrayList<>();
+        pools.values().forEach(pool -> closing.addAll(pool.close()));
+        awaitClosed(closing, CLOSE_WAIT_MILLIS);
     }
+
+    /**
+     * Waits (bounded) for the backends to be closed, so that when the registry is closed PostgreSQL has ended their
+     * sessions too. Skipped on an event loop, which must not block on its own channels.
+     */
+    private static void awaitClosed(List<Future<Void>> closing, long millis) {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        for (Future<Void> f : closing) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return;
+            }
+            try {
+                f.awaitUninterruptibly(left, TimeUnit.NANOSECONDS);
+            } catch (BlockingOperationException e) {
+                return;
+            }
+        }
+    }
+
 
     private Pool create(PoolKey key) {
         DatabaseConfig db = config.database(key.database());
@@ -118,8 +194,10 @@ public final class PoolRegistry {
         // PostgreSQL counts connections per role, so the limit follows the login user, not the client's name.
         ConnectionBudget userBudget = userBudgets.computeIfAbsent(target.user(),
                 name -> new ConnectionBudget("user " + name, config.pool().maxUserConnections()));
-        return new Pool(key, target, PoolLimits.from(config, key.database(), key.user()), connector, databaseBudget,
-                userBudget, loops);
+        Pool pool = new Pool(key, target, PoolLimits.from(config, key.database(), key.user()), connector,
+                databaseBudget, userBudget, loops);
+        onCreate.accept(pool);
+        return pool;
     }
 
     /** The database's own login overrides the client's; otherwise pgmux logs in as the client with its password. */

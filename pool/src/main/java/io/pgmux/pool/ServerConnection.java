@@ -5,6 +5,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.ScheduledFuture;
 import io.pgmux.protocol.BackendKeyData;
 import io.pgmux.protocol.BackendType;
 import io.pgmux.protocol.Frames;
@@ -15,6 +16,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -168,6 +170,23 @@ public final class ServerConnection {
     }
 
     /** Closes the socket after a polite Terminate. Idempotent. */
+    /**
+     * Ends the session politely at shutdown: sends Terminate and lets PostgreSQL close the connection, which it does
+     * only after its backend left pg_stat_activity; closes the socket itself after {@code graceMillis} otherwise
+     * (e.g. the backend is busy with a query). The future completes when the socket is closed.
+     */
+    public Future<Void> terminate(long graceMillis) {
+        if (!channel.isActive()) {
+            return channel.close();
+        }
+        channel.writeAndFlush(io.pgmux.protocol.FrontendMessages.terminate());
+        ScheduledFuture<?> force = channel.eventLoop().schedule(() -> {
+            channel.close();
+        }, graceMillis, TimeUnit.MILLISECONDS);
+        channel.closeFuture().addListener(f -> force.cancel(false));
+        return channel.closeFuture();
+    }
+
     public void close() {
         if (channel.isActive()) {
             channel.writeAndFlush(io.pgmux.protocol.FrontendMessages.terminate())

@@ -15,6 +15,8 @@ import io.pgmux.protocol.SqlState;
 import io.pgmux.protocol.auth.Md5Password;
 import io.pgmux.protocol.auth.ScramException;
 import io.pgmux.protocol.auth.ScramServer;
+import io.pgmux.server.admin.AdminConsole;
+import io.pgmux.server.admin.ServerControl;
 import java.security.SecureRandom;
 import java.util.List;
 import org.slf4j.Logger;
@@ -121,10 +123,22 @@ final class ClientAuthHandler extends ChannelInboundHandlerAdapter {
     }
 
     private PgException passwordFailed() {
+        context.metrics().authFailed(context.credentials().password(user) == null ? "unknown_user" : "password");
         return ClientErrors.fatal(SqlState.INVALID_PASSWORD, "password authentication failed for user \"" + user + "\"");
     }
 
     private void authenticated(ChannelHandlerContext ctx) {
+        if (ServerControl.isConsole(database)) {
+            AdminConsole.checkAllowed(context.control(), user);
+            loginTimer.stop();
+            context.directory().loggedIn(ctx.channel(), database, user, true,
+                    parameters.values().get("application_name"));
+            ctx.pipeline().replace(this, "console", new AdminConsole(context.control(), PgmuxVersion.version(), user,
+                    context.config().admin().isAdmin(user), context.clients().newKey().processId()));
+            return;
+        }
+        context.directory().loggedIn(ctx.channel(), database, user, false,
+                parameters.values().get("application_name"));
         ctx.pipeline().replace(this, "session", new ClientSession(context, user, database, parameters, loginTimer));
     }
 

@@ -3,6 +3,7 @@ package io.pgmux.server;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.pgmux.protocol.StartupDecoder;
+import io.pgmux.server.metrics.TrafficCounter;
 
 /** Builds a new client connection's pipeline for the startup phase; later handlers replace themselves. */
 final class ClientChannelInitializer extends ChannelInitializer<Channel> {
@@ -14,6 +15,9 @@ final class ClientChannelInitializer extends ChannelInitializer<Channel> {
 
     @Override
     protected void initChannel(Channel ch) {
+        if (context.recordsMetrics()) {
+            ch.pipeline().addLast("traffic", new TrafficCounter());
+        }
         ch.pipeline().addLast("admission", new ClientAdmission(context.clients()));
         ch.pipeline().addLast("startup", new StartupDecoder());
         ch.pipeline().addLast("client", new ClientStartupHandler(context));

@@ -5,6 +5,7 @@ import java.util.Collection;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Every connected client: enforces max_client_conn and maps the BackendKeyData pgmux gave each client back to
@@ -13,6 +14,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class ClientRegistry {
     private final int maxClients;
     private final AtomicInteger connected = new AtomicInteger();
+    /** Connections accepted and refused over max_client_conn since start, for the metrics (once per connection). */
+    private final LongAdder received = new LongAdder();
+    private final LongAdder refused = new LongAdder();
     private final AtomicInteger nextProcessId = new AtomicInteger();
     private final Map<Integer, ClientSession> byProcessId = new ConcurrentHashMap<>();
     private final SecureRandom random = new SecureRandom();
@@ -23,8 +27,10 @@ final class ClientRegistry {
 
     /** Counts a new connection; false means it is over max_client_conn and must be turned away. */
     boolean admit() {
+        received.increment();
         if (connected.incrementAndGet() > maxClients) {
             connected.decrementAndGet();
+            refused.increment();
             return false;
         }
         return true;
@@ -36,6 +42,14 @@ final class ClientRegistry {
 
     int connectedCount() {
         return connected.get();
+    }
+
+    long receivedTotal() {
+        return received.sum();
+    }
+
+    long refusedTotal() {
+        return refused.sum();
     }
 
     /** A fresh cancel key for a client: a unique process id and a secret from a secure random source. */

@@ -11,6 +11,7 @@ import io.pgmux.protocol.SqlState;
 import io.pgmux.protocol.SslRequest;
 import io.pgmux.protocol.StartupMessage;
 import io.pgmux.protocol.StartupPacket;
+import io.pgmux.server.admin.ServerControl;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -77,9 +78,10 @@ final class ClientStartupHandler extends ChannelInboundHandlerAdapter {
             throw ClientErrors.fatal(SqlState.FEATURE_NOT_SUPPORTED, "replication connections are not supported");
         }
         String database = startup.database();
-        if (context.config().database(database) == null) {
+        if (!ServerControl.isConsole(database) && context.config().database(database) == null) {
             throw ClientErrors.fatal(SqlState.INVALID_CATALOG_NAME, "database \"" + database + "\" does not exist");
         }
+        context.control().checkAdmission(database);
         SessionParameters parameters = SessionParameters.fromStartup(startup);
         log.debug("{} startup: user={} database={}", ctx.channel(), user, database);
         // Replace this handler before the decoder: replacing the decoder hands its leftover bytes to the next handler.

@@ -7,6 +7,7 @@ import io.pgmux.config.PoolMode;
 import io.pgmux.config.QuickStartSettings;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -39,6 +40,14 @@ public final class PgmuxCommand implements Callable<Integer> {
     @Option(names = "--admin-listen", paramLabel = "HOST:PORT", description = "Admin/metrics HTTP address.")
     String adminListen;
 
+    @Option(names = "--admin-users", paramLabel = "USER[,USER...]",
+            description = "Users allowed every admin console command (database pgbouncer or pgmux).")
+    String adminUsers;
+
+    @Option(names = "--stats-users", paramLabel = "USER[,USER...]",
+            description = "Users allowed the read-only SHOW commands of the admin console.")
+    String statsUsers;
+
     @Option(names = "--demo", description = "Start an embedded PostgreSQL and pgmux in front of it, and print "
             + "the psql command to connect.")
     boolean demo;
@@ -53,8 +62,8 @@ public final class PgmuxCommand implements Callable<Integer> {
             if (demo) {
                 return DemoMode.run(this);
             }
-            PgmuxConfig effective = ConfigLoader.load(config, System.getenv(), quickStart(backend));
-            return serveUntilStopped(effective);
+            PgmuxConfig effective = load(backend);
+            return serveUntilStopped(effective, () -> load(backend));
         } catch (ConfigException e) {
             System.err.println("pgmux: " + e.getMessage());
             return 2;
@@ -63,17 +72,30 @@ public final class PgmuxCommand implements Callable<Integer> {
 
     QuickStartSettings quickStart(String backendUrl) {
         return new QuickStartSettings(backendUrl, listen, poolMode == null ? null : PoolMode.parse(poolMode),
-                poolSize, maxClientConn, adminListen);
+                poolSize, maxClientConn, adminListen, adminUsers, statsUsers);
     }
 
     PgmuxConfig load(String backendUrl) {
         return ConfigLoader.load(config, System.getenv(), quickStart(backendUrl));
     }
 
-    static int serveUntilStopped(PgmuxConfig config) throws InterruptedException {
-        PgmuxServer server = new PgmuxServer(config).start();
+    /**
+     * Serves until SIGTERM/SIGINT (drain, then exit 0), the console's SHUTDOWN, or the JVM stops otherwise. SIGHUP
+     * reloads the configuration from {@code reloadSource}; an invalid one is logged and ignored.
+     */
+    static int serveUntilStopped(PgmuxConfig config, Supplier<PgmuxConfig> reloadSource)
+            throws InterruptedException {
+        PgmuxServer server = new PgmuxServer(config, reloadSource).start();
+        Signals.onReload(() -> {
+            try {
+                server.reload();
+            } catch (ConfigException e) {
+                // Logged by the server; the running configuration stays.
+            }
+        });
+        Signals.onTerminate(server::drainAndClose);
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "pgmux-shutdown"));
-        Thread.currentThread().join(); // runs until the process is stopped
+        server.awaitClosed();
         return 0;
     }
 }

@@ -10,28 +10,59 @@ import io.pgmux.config.PgmuxConfig;
 import io.pgmux.pool.PoolRegistry;
 import io.pgmux.pool.ServerConnector;
 import io.pgmux.pool.Transport;
+import io.pgmux.config.ConfigException;
+import io.pgmux.server.admin.ServerControl;
+import io.pgmux.server.http.AdminHttpServer;
+import io.pgmux.server.metrics.ClientDirectory;
+import io.pgmux.server.metrics.ProxyMetrics;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * A running pgmux: the listening socket, the event loops shared by client and backend connections, and the
- * pools. {@link #start} binds and returns; {@link #close} stops accepting, closes every connection and the pools.
+ * pools. {@link #start} binds and returns; {@link #close} stops accepting, closes every connection and the pools;
+ * {@link #drainAndClose} first lets transactions in progress finish (SIGTERM). {@link #reload} applies a new
+ * configuration without dropping clients.
  */
 public final class PgmuxServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PgmuxServer.class);
 
     private final PgmuxConfig config;
+    private final LiveConfig live;
+    private final Supplier<PgmuxConfig> reloadSource;
+    private final CountDownLatch closed = new CountDownLatch(1);
     private final Transport transport;
     private final EventLoopGroup bossGroup;
     private final EventLoopGroup workerGroup;
     private final PoolRegistry pools;
     private final ProxyContext context;
+    private final ProxyMetrics metrics;
     private Channel listener;
+    private AdminHttpServer admin;
+    private volatile boolean draining;
+    private final AtomicBoolean drainStarted = new AtomicBoolean();
+    private final Object reloadLock = new Object();
 
     public PgmuxServer(PgmuxConfig config) {
+        this(config, () -> config);
+    }
+
+    /**
+     * @param reloadSource reads the configuration again for RELOAD and SIGHUP (file, environment, flags); throws
+     *                     {@link ConfigException} when the new one is invalid
+     */
+    public PgmuxServer(PgmuxConfig config, Supplier<PgmuxConfig> reloadSource) {
         this.config = config;
+        this.live = new LiveConfig(config);
+        this.reloadSource = Objects.requireNonNull(reloadSource, "reloadSource");
         this.transport = Transport.select(config.transport());
         this.bossGroup = transport.newEventLoopGroup(1, new DefaultThreadFactory("pgmux-accept", true));
         this.workerGroup = transport.newEventLoopGroup(config.workerThreads(),
@@ -39,8 +70,18 @@ public final class PgmuxServer implements AutoCloseable {
         ServerConnector connector = new ServerConnector(transport, config.timeouts().serverConnectTimeout(),
                 config.maxMessageLength());
         this.pools = new PoolRegistry(config, connector, workerGroup);
-        this.context = new ProxyContext(config, pools, new ClientRegistry(config.pool().maxClientConn()),
-                new CancelForwarder(transport), new Credentials(config), new TimeoutSweeper(config.timeouts()), new PinCounters());
+        ClientRegistry clients = new ClientRegistry(config.pool().maxClientConn());
+        PinCounters pins = new PinCounters();
+        ClientDirectory directory = new ClientDirectory();
+        PinFiguresView pinFigures = new PinFiguresView(pins);
+        this.metrics = new ProxyMetrics(pools, directory, clients::connectedCount, pinFigures,
+                () -> live.config().databases().keySet());
+        metrics.bindConnectionCounts(clients::receivedTotal, clients::refusedTotal);
+        ServerControl control = new ServerControl(live::config, pools, directory, pinFigures, clients::connectedCount,
+                this::reload, this::close);
+        this.context = new ProxyContext(config, pools, clients, new CancelForwarder(transport),
+                new Credentials(config), new TimeoutSweeper(config.timeouts()), pins, directory, metrics, control,
+                live);
     }
 
     /** Binds the listen address; port 0 picks a free port (see {@link #port()}). */
@@ -58,7 +99,95 @@ public final class PgmuxServer implements AutoCloseable {
                 .channel();
         log.info("pgmux listening on {}:{} (transport {}, {} event loops)", config.listen().host(), port(),
                 transport.name(), config.workerThreads());
+        if (config.adminListen() != null) {
+            admin = AdminHttpServer.start(config.adminListen(), transport, metrics, live::config, this::accepting);
+        }
         return this;
+    }
+
+    /** True while the client listener is bound and accepting new connections. */
+    boolean accepting() {
+        return listener != null && listener.isActive() && !draining;
+    }
+
+    /**
+     * Reads the configuration again and applies what can change while running: users and passwords, databases
+     * (added, removed, or changed: those drain), pool sizes, pool modes and timeouts for new sessions. Keys that need
+     * a restart (listen, admin_listen, transport, worker_threads, max_client_conn, shared limits) are logged and
+     * keep their values.
+     *
+     * @return what changed in the pools
+     * @throws ConfigException when the new configuration is invalid; nothing is applied and the old one stays
+     */
+    public List<String> reload() {
+        synchronized (reloadLock) { // SIGHUP and the console may reload at once: one swap-and-apply at a time
+            return reloadNow();
+        }
+    }
+
+    private List<String> reloadNow() {
+        PgmuxConfig next;
+        try {
+            next = reloadSource.get();
+        } catch (ConfigException e) {
+            log.error("configuration reload rejected, keeping the running configuration: {}", e.getMessage());
+            throw e;
+        }
+        PgmuxConfig previous = live.swap(next);
+        List<String> changes = new ArrayList<>(RestartOnlyKeys.changed(previous, next));
+        changes.addAll(pools.reconfigure(next));
+        log.info("configuration reloaded: {} databases, {} users{}", next.databases().size(), next.users().size(),
+                changes.isEmpty() ? "" : "; " + String.join("; ", changes));
+        return changes;
+    }
+
+    /**
+     * SIGTERM: stops accepting, stops lending backends (clients that ask wait), waits up to shutdown_timeout for
+     * the backends held by clients to come back (transactions in progress end normally), then closes everything.
+     */
+    public void drainAndClose() {
+        if (!drainStarted.compareAndSet(false, true)) {
+            return; // a second signal while draining changes nothing
+        }
+        draining = true;
+        if (listener != null) {
+            listener.close().syncUninterruptibly();
+        }
+        long timeoutNanos = live.config().timeouts().shutdownTimeout().toNanos();
+        long deadline = System.nanoTime() + timeoutNanos;
+        pools.pools().forEach(p -> p.admin().pause());
+        log.info("draining: waiting up to {} ms for transactions in progress", timeoutNanos / 1_000_000);
+        while (busyServers() > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        int left = busyServers();
+        if (left > 0) {
+            log.warn("shutdown_timeout reached with {} backends still held by clients; closing them", left);
+        }
+        close();
+    }
+
+    private int busyServers() {
+        return pools.pools().stream().mapToInt(p -> p.admin().busyServers()).sum();
+    }
+
+    /** Blocks until {@link #close()} ran (from SHUTDOWN, a signal or the caller). */
+    public void awaitClosed() throws InterruptedException {
+        closed.await();
+    }
+
+    /** The port of the admin HTTP endpoint; -1 when admin_listen is not set. */
+    public int adminPort() {
+        return admin == null ? -1 : admin.port();
+    }
+
+    public ProxyMetrics metrics() {
+        return metrics;
     }
 
     public int port() {
@@ -83,13 +212,22 @@ public final class PgmuxServer implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closed.getCount() == 0) {
+            return;
+        }
+        draining = true;
         if (listener != null) {
             listener.close().syncUninterruptibly();
         }
+        if (admin != null) {
+            admin.close();
+        }
         pools.closeAll();
+        metrics.close();
         bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         log.info("pgmux stopped");
+        closed.countDown();
     }
 }

@@ -2,8 +2,43 @@ package io.pgmux.server;
 
 import io.pgmux.config.PgmuxConfig;
 import io.pgmux.pool.PoolRegistry;
+import io.pgmux.server.admin.ServerControl;
+import io.pgmux.server.metrics.ClientDirectory;
+import io.pgmux.server.metrics.ProxyMetrics;
+import io.pgmux.server.metrics.SessionMetrics;
 
-/** What every client connection of one running server shares. */
+/**
+ * What every client connection of one running server shares.
+ *
+ * <p>{@link #config()} and {@link #credentials()} return the snapshot in force now (RELOAD swaps it), not the
+ * {@code config} and {@code credentials} the server started with, which remain only as a fallback when no
+ * {@code live} holder is given. Read the snapshot once per decision.
+ */
 record ProxyContext(PgmuxConfig config, PoolRegistry pools, ClientRegistry clients, CancelForwarder cancels,
-                    Credentials credentials, TimeoutSweeper sweeper, PinCounters pinCounters) {
+                    Credentials credentials, TimeoutSweeper sweeper, PinCounters pinCounters,
+                    ClientDirectory directory, ProxyMetrics metrics, ServerControl control, LiveConfig live) {
+
+    @Override
+    public PgmuxConfig config() {
+        return live == null ? config : live.config();
+    }
+
+    @Override
+    public Credentials credentials() {
+        return live == null ? credentials : live.credentials();
+    }
+
+    /**
+     * Whether client traffic is measured: only when the metrics endpoint is enabled ({@code admin_listen} set at
+     * start-up), so that a pgmux without it spends nothing per message on figures nobody reads (and the benchmark
+     * can compare both).
+     */
+    boolean recordsMetrics() {
+        return metrics != null && config.adminListen() != null;
+    }
+
+    /** The figures a session of (database, user) records on its data path; {@link SessionMetrics#NOOP} when off. */
+    SessionMetrics sessionMetrics(String database, String user) {
+        return recordsMetrics() ? metrics.session(database, user) : SessionMetrics.NOOP;
+    }
 }

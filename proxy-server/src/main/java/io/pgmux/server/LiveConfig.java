@@ -1,0 +1,32 @@
+package io.pgmux.server;
+
+import io.pgmux.config.PgmuxConfig;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The configuration in force and the credentials derived from it, swapped together by a reload so that a login
+ * never sees the passwords of one file and the users of another. Readers take one snapshot per decision.
+ */
+final class LiveConfig {
+    private record Generation(PgmuxConfig config, Credentials credentials) {
+    }
+
+    private final AtomicReference<Generation> current;
+
+    LiveConfig(PgmuxConfig config) {
+        current = new AtomicReference<>(new Generation(config, new Credentials(config)));
+    }
+
+    PgmuxConfig config() {
+        return current.get().config();
+    }
+
+    Credentials credentials() {
+        return current.get().credentials();
+    }
+
+    /** Puts {@code next} in force; returns the configuration it replaced. */
+    PgmuxConfig swap(PgmuxConfig next) {
+        return current.getAndSet(new Generation(next, new Credentials(next))).config();
+    }
+}

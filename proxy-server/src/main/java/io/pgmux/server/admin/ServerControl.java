@@ -1,0 +1,218 @@
+// The operator's levers on a running pgmux: pause, resume, disable, kill, reconnect, reload, shutdown.
+package io.pgmux.server.admin;
+
+import io.pgmux.config.PgmuxConfig;
+import io.pgmux.pool.Pool;
+import io.pgmux.pool.PoolRegistry;
+import io.pgmux.protocol.PgException;
+import io.pgmux.protocol.Severity;
+import io.pgmux.protocol.SqlState;
+import io.pgmux.server.metrics.ClientDirectory;
+import io.pgmux.server.metrics.ClientEntry;
+import io.pgmux.server.metrics.PinFigures;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.IntSupplier;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Shared by the admin console, the signal handlers and the client startup path of one server. The commands act on
+ * the pools that exist, and PAUSE, SUSPEND and KILL also on pools created before the RESUME (e.g. for the first
+ * client of another user); they return at once; PAUSE and
+ * WAIT_CLOSE are complete when {@link #busyServers} or {@link #closePending} reach 0, which the console polls.
+ *
+ * <p>Threading: any thread. The disabled set is concurrent; pools synchronise themselves.
+ */
+public final class ServerControl {
+    private static final Logger log = LoggerFactory.getLogger(ServerControl.class);
+
+    private final Supplier<PgmuxConfig> config;
+    private final PoolRegistry pools;
+    private final ClientDirectory directory;
+    private final PinFigures pins;
+    private final IntSupplier connectedSockets;
+    private final Supplier<List<String>> reload;
+    private final Runnable shutdown;
+    private final Set<String> disabled = ConcurrentHashMap.newKeySet();
+    /** Databases under PAUSE or KILL (until RESUME): pools created for them meanwhile start paused too. */
+    private final Set<String> paused = ConcurrentHashMap.newKeySet();
+    private volatile boolean pausedAll;
+    private final long startedAtMillis = System.currentTimeMillis();
+    private volatile boolean suspended;
+
+    /**
+     * @param reload   re-reads and applies the configuration, returning what changed; throws
+     *                 {@link io.pgmux.config.ConfigException} when the new file is invalid (nothing applied)
+     * @param shutdown stops the server gracefully; called on its own thread
+     */
+    public ServerControl(Supplier<PgmuxConfig> config, PoolRegistry pools, ClientDirectory directory, PinFigures pins,
+                         IntSupplier connectedSockets, Supplier<List<String>> reload, Runnable shutdown) {
+        this.config = config;
+        this.pools = pools;
+        this.directory = directory;
+        this.pins = pins;
+        this.connectedSockets = connectedSockets;
+        this.reload = reload;
+        this.shutdown = shutdown;
+        pools.onPoolCreated(pool -> {
+            if (pausedAll || paused.contains(pool.key().database())) {
+                pool.admin().pause();
+            }
+        });
+    }
+
+    /** The virtual databases of the console: PgBouncer's name, so existing tools find it, and pgmux's own. */
+    public static boolean isConsole(String database) {
+        return "pgbouncer".equals(database) || "pgmux".equals(database);
+    }
+
+    /**
+     * Refuses a client of a database DISABLEd by the operator.
+     *
+     * @throws PgException 55000 when the database is disabled
+     */
+    public void checkAdmission(String database) {
+        if (disabled.contains(database)) {
+            throw new PgException(Severity.FATAL, SqlState.OBJECT_NOT_IN_PREREQUISITE_STATE,
+                    "database \"" + database + "\" does not allow connections (DISABLE)");
+        }
+    }
+
+    PgmuxConfig config() {
+        return config.get();
+    }
+
+    PoolRegistry pools() {
+        return pools;
+    }
+
+    ClientDirectory directory() {
+        return directory;
+    }
+
+    PinFigures pins() {
+        return pins;
+    }
+
+    int connectedSockets() {
+        return connectedSockets.getAsInt();
+    }
+
+    long startedAtMillis() {
+        return startedAtMillis;
+    }
+
+    boolean isDisabled(String database) {
+        return disabled.contains(database);
+    }
+
+    boolean isSuspended() {
+        return suspended;
+    }
+
+    /** The pools of {@code database}, or of every database when null. */
+    List<Pool> poolsOf(String database) {
+        return pools.pools().stream().filter(p -> database == null || p.key().database().equals(database)).toList();
+    }
+
+    /**
+     * @throws PgException 3D000 when a database is named and not configured
+     */
+    void requireDatabase(String database) {
+        if (database != null && config.get().database(database) == null) {
+            throw new PgException(Severity.ERROR, SqlState.INVALID_CATALOG_NAME,
+                    "no such database: " + database);
+        }
+    }
+
+    void pause(String database) {
+        markPaused(database);
+        poolsOf(database).forEach(p -> p.admin().pause());
+        log.info("PAUSE {}", database == null ? "(all databases)" : database);
+    }
+
+    /** Backends of the paused pools still held by clients; PAUSE completes at 0, then closes the idle ones. */
+    int busyServers(String database) {
+        return poolsOf(database).stream().mapToInt(p -> p.admin().busyServers()).sum();
+    }
+
+    void closeIdle(String database) {
+        poolsOf(database).forEach(p -> p.admin().closeIdle());
+    }
+
+    void resume(String database) {
+        suspended = false;
+        if (database == null) {
+            pausedAll = false;
+            paused.clear();
+        } else {
+            paused.remove(database);
+        }
+        poolsOf(database).forEach(p -> p.admin().resume());
+        log.info("RESUME {}", database == null ? "(all databases)" : database);
+    }
+
+    void suspend() {
+        suspended = true;
+        pausedAll = true;
+        poolsOf(null).forEach(p -> p.admin().pause());
+        log.info("SUSPEND");
+    }
+
+    private void markPaused(String database) {
+        if (database == null) {
+            pausedAll = true;
+        } else {
+            paused.add(database);
+        }
+    }
+
+    void disable(String database) {
+        disabled.add(database);
+        log.info("DISABLE {}: new clients are refused", database);
+    }
+
+    void enable(String database) {
+        disabled.remove(database);
+        log.info("ENABLE {}", database);
+    }
+
+    /** Closes every client and backend of the database at once; its pools stay paused until RESUME. */
+    void kill(String database) {
+        markPaused(database);
+        for (ClientEntry client : directory.clients()) {
+            if (client.database().equals(database)) {
+                client.channel().close();
+            }
+        }
+        for (Pool pool : poolsOf(database)) {
+            pool.admin().pause();
+            pool.admin().kill();
+        }
+        log.info("KILL {}: clients and backends closed; paused until RESUME", database);
+    }
+
+    void reconnect(String database) {
+        poolsOf(database).forEach(p -> p.admin().reconnect());
+        log.info("RECONNECT {}", database == null ? "(all databases)" : database);
+    }
+
+    int closePending(String database) {
+        return poolsOf(database).stream().mapToInt(p -> p.admin().closePending()).sum();
+    }
+
+    /** Re-reads the configuration; see the constructor for what a failure throws. */
+    List<String> reload() {
+        return reload.get();
+    }
+
+    void shutdown() {
+        log.info("SHUTDOWN requested from the admin console");
+        Thread stopper = new Thread(shutdown, "pgmux-shutdown");
+        stopper.setDaemon(false);
+        stopper.start();
+    }
+}

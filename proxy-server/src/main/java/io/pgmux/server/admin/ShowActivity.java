@@ -1,0 +1,204 @@
+// SHOW POOLS, SHOW STATS (and its TOTALS and AVERAGES), SHOW CLIENTS and SHOW SERVERS, in PgBouncer's columns.
+package io.pgmux.server.admin;
+
+import io.pgmux.pool.Pool;
+import io.pgmux.pool.PoolAdmin;
+import io.pgmux.pool.PoolCounters;
+import io.pgmux.pool.PoolStats;
+import io.pgmux.server.metrics.ClientEntry;
+import io.pgmux.server.metrics.PoolMeters;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The activity tables. Column names and meanings are PgBouncer's, so its exporters and dashboards read them
+ * unchanged; pgmux-only columns come last. Figures pgmux does not track (cancel requests in flight, bind counts)
+ * are reported as 0 rather than left out, so the columns line up.
+ */
+final class ShowActivity {
+    private static final DateTimeFormatter TIME =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC);
+
+    private final ServerControl control;
+
+    ShowActivity(ServerControl control) {
+        this.control = control;
+    }
+
+    ResultTable pools() {
+        ResultTable t = new ResultTable().text("database", "user")
+                .number("cl_active", "cl_waiting", "cl_active_cancel_req", "cl_waiting_cancel_req", "sv_active",
+                        "sv_active_cancel", "sv_being_canceled", "sv_idle", "sv_used", "sv_tested", "sv_login",
+                        "maxwait", "maxwait_us")
+                .text("pool_mode", "load_balance_hosts")
+                .number("paused", "exhaustion_events", "wait_timeouts");
+        for (Pool pool : control.pools().pools()) {
+            PoolStats s = pool.stats();
+            PoolMeters m = control.directory().meters(pool.key().database(), pool.key().user());
+            long maxWaitMicros = pool.admin().maxWaitNanos() / 1000;
+            t.row(pool.key().database(), pool.key().user(), Math.max(0, m.clients() - s.waiting()), s.waiting(), 0, 0,
+                    s.active(), 0, 0, s.idle(), s.used(), 0, s.login(), maxWaitMicros / 1_000_000,
+                    maxWaitMicros % 1_000_000, control.config().poolMode(pool.key().database(), pool.key().user())
+                            .configName(), null, pool.admin().isPaused() ? 1 : 0,
+                    pool.counters().exhaustionEvents(), pool.counters().waitTimeouts());
+        }
+        return t;
+    }
+
+    /** SHOW STATS: totals since start and averages per second (or per event) over the time since start. */
+    ResultTable stats() {
+        ResultTable t = new ResultTable().text("database");
+        t.number("total_xact_count", "total_query_count", "total_server_assignment_count", "total_received",
+                "total_sent", "total_xact_time", "total_query_time", "total_wait_time", "total_client_parse_count",
+                "total_server_parse_count", "total_bind_count", "avg_xact_count", "avg_query_count",
+                "avg_server_assignment_count", "avg_recv", "avg_sent", "avg_xact_time", "avg_query_time",
+                "avg_wait_time", "avg_client_parse_count", "avg_server_parse_count", "avg_bind_count");
+        for (Map.Entry<String, DatabaseTotals> e : totals().entrySet()) {
+            DatabaseTotals d = e.getValue();
+            Object[] row = new Object[23];
+            row[0] = e.getKey();
+            System.arraycopy(d.totals(), 0, row, 1, 11);
+            System.arraycopy(d.averages(uptimeSeconds()), 0, row, 12, 11);
+            t.row(row);
+        }
+        return t;
+    }
+
+    /** SHOW STATS_TOTALS ({@code averages} false) or SHOW STATS_AVERAGES: the same figures without prefixes. */
+    ResultTable statsSubset(boolean averages) {
+        ResultTable t = new ResultTable().text("database").number("xact_count", "query_count",
+                "server_assignment_count", "bytes_received", "bytes_sent", "xact_time", "query_time", "wait_time",
+                "client_parse_count", "server_parse_count", "bind_count");
+        for (Map.Entry<String, DatabaseTotals> e : totals().entrySet()) {
+            Object[] row = new Object[12];
+            row[0] = e.getKey();
+            System.arraycopy(averages ? e.getValue().averages(uptimeSeconds()) : e.getValue().totals(), 0, row, 1, 11);
+            t.row(row);
+        }
+        return t;
+    }
+
+    ResultTable clients() {
+        ResultTable t = connectionColumns();
+        for (ClientEntry c : control.directory().clients()) {
+            String time = TIME.format(Instant.ofEpochMilli(c.connectedAt()));
+            t.row("C", c.user(), c.database(), "none", "active", host(c.remoteAddress()), port(c.remoteAddress()),
+                    host(c.localAddress()), port(c.localAddress()), time, time, 0, 0, 0, Long.toHexString(c.id()), "",
+                    0, "", c.applicationName(), 0, c.id());
+        }
+        return t;
+    }
+
+    ResultTable servers() {
+        ResultTable t = connectionColumns();
+        for (Pool pool : control.pools().pools()) {
+            for (PoolAdmin.ServerView v : pool.admin().servers()) {
+                SocketAddress remote = v.server().channel().remoteAddress();
+                SocketAddress local = v.server().channel().localAddress();
+                long connectedAt = System.currentTimeMillis() - v.server().ageNanos() / 1_000_000;
+                String time = TIME.format(Instant.ofEpochMilli(connectedAt));
+                String state = switch (v.state()) {
+                    case LOGIN -> "new";
+                    case IDLE -> "idle";
+                    case ACTIVE -> "active";
+                    case USED -> "used";
+                    case CLOSED -> "closed";
+                };
+                t.row("S", pool.target().user(), pool.key().database(), "none", state, host(remote), port(remote),
+                        host(local), port(local), time, time, 0, 0, v.closeNeeded() ? 1 : 0,
+                        Long.toHexString(v.server().id()), "", v.server().backendKey().processId(), "", "", 0,
+                        v.server().id());
+            }
+        }
+        return t;
+    }
+
+    private static ResultTable connectionColumns() {
+        return new ResultTable().text("type", "user", "database", "replication", "state", "addr").number("port")
+                .text("local_addr").number("local_port").text("connect_time", "request_time")
+                .number("wait", "wait_us", "close_needed").text("ptr", "link").number("remote_pid")
+                .text("tls", "application_name").number("prepared_statements", "id");
+    }
+
+    private Map<String, DatabaseTotals> totals() {
+        Map<String, DatabaseTotals> byDatabase = new LinkedHashMap<>();
+        control.config().databases().keySet().forEach(name -> byDatabase.put(name, new DatabaseTotals()));
+        for (PoolMeters m : control.directory().allMeters()) {
+            byDatabase.computeIfAbsent(m.key().database(), k -> new DatabaseTotals()).add(m);
+        }
+        for (Pool pool : control.pools().pools()) {
+            byDatabase.computeIfAbsent(pool.key().database(), k -> new DatabaseTotals()).add(pool.counters());
+        }
+        return byDatabase;
+    }
+
+    private double uptimeSeconds() {
+        return Math.max(1, (System.currentTimeMillis() - control.startedAtMillis()) / 1000.0);
+    }
+
+    private static String host(SocketAddress address) {
+        return address instanceof InetSocketAddress inet ? inet.getAddress().getHostAddress() : "unix";
+    }
+
+    private static int port(SocketAddress address) {
+        return address instanceof InetSocketAddress inet ? inet.getPort() : 0;
+    }
+
+    /** Sums over the pools of one database; times in microseconds, as PgBouncer reports them. */
+    private static final class DatabaseTotals {
+        long xacts;
+        long queries;
+        long received;
+        long sent;
+        long xactMicros;
+        long queryMicros;
+        long waitMicros;
+        long waits;
+        long assignments;
+        long clientParses;
+        long serverParses;
+
+        void add(PoolMeters m) {
+            var tx = m.transactionLatency();
+            var q = m.queryLatency();
+            xacts += tx.count();
+            xactMicros += tx.sumNanos() / 1000;
+            queries += q.count();
+            queryMicros += m.queryDatabaseLatency().sumNanos() / 1000;
+            received += m.bytesReceived();
+            sent += m.bytesSent();
+            clientParses += m.statementCacheLookups();
+            serverParses += m.statementCacheMisses();
+        }
+
+        void add(PoolCounters c) {
+            waitMicros += c.waitNanosTotal() / 1000;
+            waits += c.completedWaits();
+            assignments += c.acquireLatency().snapshot().count();
+        }
+
+        Object[] totals() {
+            return new Object[] {xacts, queries, assignments, received, sent, xactMicros, queryMicros, waitMicros,
+                clientParses, serverParses, 0};
+        }
+
+        Object[] averages(double seconds) {
+            return new Object[] {perSecond(xacts, seconds), perSecond(queries, seconds), perSecond(assignments, seconds),
+                perSecond(received, seconds), perSecond(sent, seconds), per(xactMicros, xacts), per(queryMicros, queries), per(waitMicros, waits),
+                perSecond(clientParses, seconds), perSecond(serverParses, seconds), 0};
+        }
+
+        private static long perSecond(long total, double seconds) {
+            return Math.round(total / seconds);
+        }
+
+        private static long per(long total, long count) {
+            return count == 0 ? 0 : total / count;
+        }
+    }
+}

@@ -1,0 +1,162 @@
+// SHOW DATABASES, USERS, CONFIG, LISTS, VERSION and STATE, in PgBouncer's columns.
+package io.pgmux.server.admin;
+
+import io.pgmux.config.DatabaseConfig;
+import io.pgmux.config.PgmuxConfig;
+import io.pgmux.config.PoolSettings;
+import io.pgmux.config.Timeouts;
+import io.pgmux.config.UserConfig;
+import io.pgmux.pool.ConnectionBudget;
+import io.pgmux.pool.Pool;
+import io.pgmux.pool.PoolStats;
+import io.pgmux.server.metrics.ClientEntry;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The configuration and inventory tables. Passwords are never shown: SHOW DATABASES has no password column and
+ * SHOW CONFIG lists no secret.
+ */
+final class ShowSettings {
+    private final ServerControl control;
+    private final String version;
+
+    ShowSettings(ServerControl control, String version) {
+        this.control = control;
+        this.version = version;
+    }
+
+    ResultTable databases() {
+        ResultTable t = new ResultTable().text("name", "host").number("port").text("database", "force_user")
+                .number("pool_size", "min_pool_size", "reserve_pool_size", "server_lifetime")
+                .text("pool_mode", "load_balance_hosts")
+                .number("max_connections", "current_connections", "max_client_connections",
+                        "current_client_connections", "paused", "disabled");
+        PgmuxConfig config = control.config();
+        PoolSettings pool = config.pool();
+        for (DatabaseConfig db : config.databases().values()) {
+            ConnectionBudget budget = control.pools().databaseBudget(db.name());
+            List<Pool> pools = control.poolsOf(db.name());
+            boolean paused = !pools.isEmpty() && pools.stream().allMatch(p -> p.admin().isPaused());
+            t.row(db.name(), db.host(), db.port(), db.dbname(), db.user(),
+                    db.poolSize() != null ? db.poolSize() : pool.defaultPoolSize(), pool.minPoolSize(),
+                    pool.reservePoolSize(), config.timeouts().serverLifetime().toSeconds(),
+                    db.poolMode() == null ? null : db.poolMode().configName(), null, pool.maxDbConnections(),
+                    budget == null ? 0 : budget.used(), pool.maxClientConn(), clientsOf(db.name(), null),
+                    paused ? 1 : 0, control.isDisabled(db.name()) ? 1 : 0);
+        }
+        t.row("pgbouncer", null, config.listen().port(), "pgbouncer", "pgbouncer", 2, 0, 0, 0, "statement", null, 0,
+                0, pool.maxClientConn(), clientsOf("pgbouncer", null) + clientsOf("pgmux", null), 0, 0);
+        return t;
+    }
+
+    ResultTable users() {
+        ResultTable t = new ResultTable().text("name").number("pool_size", "reserve_pool_size").text("pool_mode")
+                .number("max_user_connections", "current_connections", "max_user_client_connections",
+                        "current_client_connections");
+        PgmuxConfig config = control.config();
+        for (UserConfig user : config.users().values()) {
+            ConnectionBudget budget = control.pools().userBudget(user.name());
+            t.row(user.name(), null, null, user.poolMode() == null ? null : user.poolMode().configName(),
+                    config.pool().maxUserConnections(), budget == null ? 0 : budget.used(), 0,
+                    clientsOf(null, user.name()));
+        }
+        return t;
+    }
+
+    ResultTable config() {
+        ResultTable t = new ResultTable().text("key", "value", "default", "changeable");
+        PgmuxConfig c = control.config();
+        PoolSettings p = c.pool();
+        PoolSettings dp = PoolSettings.defaults();
+        Timeouts to = c.timeouts();
+        Timeouts dt = Timeouts.defaults();
+        t.row("listen", c.listen(), PgmuxConfig.DEFAULT_LISTEN, "no");
+        t.row("admin_listen", c.adminListen(), null, "no");
+        t.row("transport", c.transport().name().toLowerCase(java.util.Locale.ROOT), "auto", "no");
+        t.row("worker_threads", c.workerThreads(), 0, "no");
+        t.row("max_message_length", c.maxMessageLength(), PgmuxConfig.MAX_MESSAGE_LENGTH_LIMIT, "no");
+        t.row("auth_type", c.authType().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'), "md5", "yes");
+        t.row("admin_users", String.join(",", c.admin().adminUsers()), "", "yes");
+        t.row("stats_users", String.join(",", c.admin().statsUsers()), "", "yes");
+        t.row("pool_mode", p.mode().configName(), dp.mode().configName(), "yes");
+        t.row("default_pool_size", p.defaultPoolSize(), dp.defaultPoolSize(), "yes");
+        t.row("min_pool_size", p.minPoolSize(), dp.minPoolSize(), "yes");
+        t.row("reserve_pool_size", p.reservePoolSize(), dp.reservePoolSize(), "yes");
+        t.row("reserve_pool_timeout", seconds(p.reservePoolTimeout()), seconds(dp.reservePoolTimeout()), "yes");
+        t.row("max_db_connections", p.maxDbConnections(), dp.maxDbConnections(), "no");
+        t.row("max_user_connections", p.maxUserConnections(), dp.maxUserConnections(), "no");
+        t.row("max_client_conn", p.maxClientConn(), dp.maxClientConn(), "no");
+        t.row("server_reset_query", p.serverResetQuery(), dp.serverResetQuery(), "yes");
+        t.row("server_check_query", p.serverCheckQuery(), dp.serverCheckQuery(), "yes");
+        t.row("pinning", p.pinning().name().toLowerCase(java.util.Locale.ROOT), "pin", "yes");
+        t.row("track_extra_parameters", String.join(",", p.trackExtraParameters()), "", "yes");
+        t.row("client_login_timeout", seconds(to.clientLoginTimeout()), seconds(dt.clientLoginTimeout()), "yes");
+        t.row("query_wait_timeout", seconds(to.queryWaitTimeout()), seconds(dt.queryWaitTimeout()), "yes");
+        t.row("server_connect_timeout", seconds(to.serverConnectTimeout()), seconds(dt.serverConnectTimeout()), "no");
+        t.row("server_idle_timeout", seconds(to.serverIdleTimeout()), seconds(dt.serverIdleTimeout()), "yes");
+        t.row("server_lifetime", seconds(to.serverLifetime()), seconds(dt.serverLifetime()), "yes");
+        t.row("server_login_retry", seconds(to.serverLoginRetry()), seconds(dt.serverLoginRetry()), "no");
+        t.row("client_idle_timeout", seconds(to.clientIdleTimeout()), seconds(dt.clientIdleTimeout()), "no");
+        t.row("idle_transaction_timeout", seconds(to.idleTransactionTimeout()), seconds(dt.idleTransactionTimeout()),
+                "no");
+        t.row("query_timeout", seconds(to.queryTimeout()), seconds(dt.queryTimeout()), "no");
+        t.row("shutdown_timeout", seconds(to.shutdownTimeout()), seconds(dt.shutdownTimeout()), "yes");
+        t.row("server_check_delay", seconds(to.serverCheckDelay()), seconds(dt.serverCheckDelay()), "yes");
+        return t;
+    }
+
+    ResultTable lists() {
+        ResultTable t = new ResultTable().text("list").number("items");
+        int servers = 0;
+        for (Pool pool : control.pools().pools()) {
+            PoolStats s = pool.stats();
+            servers += s.total();
+        }
+        int loggedIn = control.directory().size();
+        t.row("databases", control.config().databases().size());
+        t.row("users", control.config().users().size());
+        t.row("pools", control.pools().pools().size());
+        t.row("free_clients", 0);
+        t.row("used_clients", loggedIn);
+        t.row("login_clients", Math.max(0, control.connectedSockets() - loggedIn));
+        t.row("free_servers", 0);
+        t.row("used_servers", servers);
+        t.row("dns_names", 0);
+        t.row("dns_zones", 0);
+        t.row("dns_queries", 0);
+        t.row("dns_pending", 0);
+        t.row("pinned_servers", control.pins().pinnedNow());
+        return t;
+    }
+
+    ResultTable version() {
+        ResultTable t = new ResultTable().text("version");
+        t.row("pgmux " + version);
+        return t;
+    }
+
+    ResultTable state() {
+        ResultTable t = new ResultTable().text("key", "value");
+        boolean paused = !control.poolsOf(null).isEmpty()
+                && control.poolsOf(null).stream().allMatch(p -> p.admin().isPaused());
+        t.row("active", paused || control.isSuspended() ? "no" : "yes");
+        t.row("paused", paused ? "yes" : "no");
+        t.row("suspended", control.isSuspended() ? "yes" : "no");
+        return t;
+    }
+
+    private int clientsOf(String database, String user) {
+        int n = 0;
+        for (ClientEntry c : control.directory().clients()) {
+            if ((database == null || c.database().equals(database)) && (user == null || c.user().equals(user))) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    private static long seconds(Duration d) {
+        return d.toSeconds();
+    }
+}

@@ -1,0 +1,163 @@
+// The metrics registry of one running pgmux and what it publishes: pools, sessions, pins, auth, JVM and process.
+package io.pgmux.server.metrics;
+
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmInfoMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufAllocatorMetricProvider;
+import io.netty.util.internal.PlatformDependent;
+import io.pgmux.pool.PoolRegistry;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.function.IntSupplier;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+
+/**
+ * Owns the Prometheus registry: Micrometer meters for the server-wide figures (clients logging in, pins,
+ * authentication failures, JVM, process, Netty memory) and a {@link PoolCollector} for the per-pool ones. Scrapes
+ * read adders and snapshots; nothing is computed on the data path.
+ *
+ * <p>Hazard: {@link #close()} must be called when the server stops, or the GC listener of {@link JvmGcMetrics}
+ * stays registered with the JVM.
+ */
+public final class ProxyMetrics implements AutoCloseable {
+    private final PrometheusMeterRegistry registry;
+    /** The OpenMetrics 1.0 text format, served to scrapers that ask for it. */
+    public static final String OPENMETRICS = "application/openmetrics-text; version=1.0.0; charset=utf-8";
+    /** The Prometheus text format 0.0.4, served to everyone else (curl, browsers, older scrapers). */
+    public static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
+
+    private final ClientDirectory directory;
+    private final JvmGcMetrics gc = new JvmGcMetrics();
+    /** Held here because Micrometer's function counters keep only a weak reference to what they read. */
+    private final PinFigures pinFigures;
+
+    /**
+     * @param connectedSockets client sockets open now (logged in or not), for the clients-logging-in gauge
+     * @param databases        the configured database names (read at each scrape, so a reload shows)
+     */
+    public ProxyMetrics(PoolRegistry pools, ClientDirectory directory, IntSupplier connectedSockets, PinFigures pins,
+                        Supplier<Iterable<String>> databases) {
+        this.directory = directory;
+        this.pinFigures = pins;
+        PrometheusRegistry prometheus = new PrometheusRegistry();
+        this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT, prometheus,
+                io.micrometer.core.instrument.Clock.SYSTEM);
+        prometheus.register(new PoolCollector(pools, directory, databases));
+        clients(connectedSockets);
+        pins(pins);
+        jvm();
+    }
+
+    /** The figures a client session of (database, user) records. */
+    public SessionMetrics session(String database, String user) {
+        return directory.meters(database, user);
+    }
+
+    /**
+     * Publishes the connection counts of the listener: sockets accepted, and those refused over max_client_conn.
+     * Called once at start-up. The suppliers are held by the counters; the counters' weakly referenced state is this
+     * object, which lives as long as the server.
+     */
+    public void bindConnectionCounts(LongSupplier received, LongSupplier refused) {
+        FunctionCounter.builder("pgmux.client.connections.received", this, m -> received.getAsLong())
+                .description("Client connections accepted by the listener (RDS Proxy: ClientConnectionsReceived)")
+                .register(registry);
+        FunctionCounter.builder("pgmux.client.connections.refused", this, m -> refused.getAsLong())
+                .tag("reason", "max_client_conn")
+                .description("Client connections refused because max_client_conn was reached")
+                .register(registry);
+    }
+
+    /**
+     * A client failed to log in. {@code reason} must come from a small fixed set ({@code password},
+     * {@code unknown_user}, {@code protocol}, ...): it becomes a label value. Never a user name or an address.
+     */
+    public void authFailed(String reason) {
+        registry.counter("pgmux.auth.failures", "reason", reason).increment();
+    }
+
+    public MeterRegistry registry() {
+        return registry;
+    }
+
+    /** The content type a scrape answers an {@code Accept} header with (OpenMetrics when asked for, else text 0.0.4). */
+    public static String contentType(String accept) {
+        return accept != null && accept.contains("application/openmetrics-text") ? OPENMETRICS : PROMETHEUS_TEXT;
+    }
+
+    /** Writes every metric in the format negotiated from {@code accept}. */
+    public void scrape(OutputStream out, String accept) throws IOException {
+        registry.scrape(out, contentType(accept));
+    }
+
+    private void clients(IntSupplier connectedSockets) {
+        Gauge.builder("pgmux.clients.connected", connectedSockets, s -> s.getAsInt())
+                .description("Client sockets open now, logged in or not")
+                .strongReference(true).register(registry);
+        FunctionCounter.builder("pgmux.client.logins", directory, ClientDirectory::logins)
+                .description("Client logins that succeeded (RDS Proxy: ClientConnectionsSetupSucceeded)")
+                .register(registry);
+        FunctionCounter.builder("pgmux.client.disconnects", directory, ClientDirectory::logouts)
+                .description("Logged-in clients that disconnected (RDS Proxy: ClientConnectionsClosed)")
+                .register(registry);
+        Gauge.builder("pgmux.clients.login", this, m -> Math.max(0, connectedSockets.getAsInt() - m.directory.size()))
+                .description("Clients connected but not yet logged in (PgBouncer: login state)")
+                .strongReference(true).register(registry);
+    }
+
+    private void pins(PinFigures pins) {
+        Gauge.builder("pgmux.pinned.backends", pins, PinFigures::pinnedNow)
+                .description("Backends pinned to their client now")
+                .strongReference(true).register(registry);
+        for (String reason : pins.reasons()) {
+            FunctionCounter.builder("pgmux.pins", pins, p -> p.pins(reason)).tag("reason", reason)
+                    .description("Pins that started, by the first reason").register(registry);
+        }
+        FunctionCounter.builder("pgmux.unpins", pins, PinFigures::unpins)
+                .description("Pins that ended because their session state was undone").register(registry);
+        FunctionCounter.builder("pgmux.pinned.time", pins, p -> p.pinnedNanosTotal() / 1e9).baseUnit("seconds")
+                .description("Total time backends stayed pinned, over the pins that ended").register(registry);
+    }
+
+    private void jvm() {
+        new ClassLoaderMetrics().bindTo(registry);
+        new JvmMemoryMetrics().bindTo(registry);
+        gc.bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new JvmInfoMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new FileDescriptorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+        Gauge.builder("pgmux.netty.direct.memory.used", PlatformDependent::usedDirectMemory)
+                .baseUnit("bytes").description("Direct memory Netty counts as reserved (-1 when it cannot count)")
+                .strongReference(true).register(registry);
+        if (ByteBufAllocator.DEFAULT instanceof ByteBufAllocatorMetricProvider provider) {
+            Gauge.builder("pgmux.netty.allocator.used", provider, p -> p.metric().usedDirectMemory())
+                    .tag("memory", "direct").baseUnit("bytes").description("Memory held by Netty's allocator")
+                    .strongReference(true).register(registry);
+            Gauge.builder("pgmux.netty.allocator.used", provider, p -> p.metric().usedHeapMemory())
+                    .tag("memory", "heap").baseUnit("bytes").description("Memory held by Netty's allocator")
+                    .strongReference(true).register(registry);
+        }
+    }
+
+    @Override
+    public void close() {
+        gc.close();
+        registry.close();
+    }
+}

@@ -1,0 +1,191 @@
+package io.pgmux.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.pgmux.testing.DetectLeaks;
+import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** /metrics during and after a storm on a small pool, pinning and failed logins; content negotiation. */
+@DetectLeaks
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class MetricsIntegrationTest {
+    private static final int POOL_SIZE = 2;
+    private static final int CLIENTS = 30;
+    private static OpsProxy proxy;
+    private static String[] pool;
+
+    @BeforeAll
+    static void start() throws Exception {
+        proxy = OpsProxy.start("transaction", POOL_SIZE, "");
+        pool = new String[] {"database", proxy.pg.database(), "user", proxy.pg.user()};
+    }
+
+    @AfterAll
+    static void stop() {
+        proxy.close();
+    }
+
+    @Test
+    void stormMovesExhaustionWaitsAndGaugesThenReturnsToIdle() throws Exception {
+        try (Connection c = proxy.connect(); Statement s = c.createStatement()) {
+            s.execute("SELECT 1"); // creates the pool
+        }
+        Scrape before = proxy.scrape();
+        double exhaustedBefore = before.value("pgmux_pool_exhaustion_events_total", pool);
+        double waitsBefore = before.value("pgmux_pool_wait_seconds_count", pool);
+
+        AtomicBoolean running = new AtomicBoolean(true);
+        AtomicInteger maxWaiting = new AtomicInteger();
+        AtomicInteger maxActiveServers = new AtomicInteger();
+        AtomicInteger maxClients = new AtomicInteger();
+        Thread sampler = new Thread(() -> {
+            try {
+                while (running.get()) {
+                    Scrape s = proxy.scrape();
+                    maxWaiting.accumulateAndGet((int) s.value("pgmux_pool_clients", with("state", "waiting")),
+                            Math::max);
+                    maxActiveServers.accumulateAndGet((int) s.value("pgmux_pool_servers", with("state", "active")),
+                            Math::max);
+                    maxClients.accumulateAndGet((int) s.value("pgmux_clients_connected"), Math::max);
+                    Thread.sleep(20);
+                }
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        }, "metrics-sampler");
+        sampler.start();
+        ExecutorService threads = Executors.newFixedThreadPool(CLIENTS);
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (int i = 0; i < CLIENTS; i++) {
+                done.add(threads.submit(() -> {
+                    try (Connection c = proxy.connect(); Statement s = c.createStatement()) {
+                        c.setAutoCommit(false);
+                        s.execute("SELECT pg_sleep(0.1)");
+                        c.commit();
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : done) {
+                f.get(60, TimeUnit.SECONDS);
+            }
+        } finally {
+            running.set(false);
+            sampler.join();
+            threads.shutdownNow();
+        }
+        assertThat(maxWaiting.get()).isPositive();
+        assertThat(maxActiveServers.get()).isBetween(1, POOL_SIZE);
+        assertThat(maxClients.get()).isGreaterThan(POOL_SIZE);
+
+        Scrape after = awaitIdle();
+        assertThat(after.value("pgmux_pool_exhaustion_events_total", pool)).isGreaterThan(exhaustedBefore);
+        assertThat(after.value("pgmux_pool_wait_seconds_count", pool)).isGreaterThan(waitsBefore);
+        // 30 transactions of 100 ms on 2 backends: someone waited at least a few hundred ms.
+        assertThat(after.value("pgmux_pool_wait_seconds_bucket", with("le", "0.1")))
+                .isLessThan(after.value("pgmux_pool_wait_seconds_count", pool));
+        // Every transaction borrowed a backend once (pgjdbc's login borrows one too), queued or not.
+        assertThat(after.value("pgmux_pool_acquire_seconds_count", pool)).isGreaterThanOrEqualTo(CLIENTS);
+        assertThat(after.value("pgmux_client_logins_total") - before.value("pgmux_client_logins_total"))
+                .isEqualTo(CLIENTS);
+        assertThat(after.value("pgmux_client_connections_received_total")
+                - before.value("pgmux_client_connections_received_total")).isGreaterThanOrEqualTo(CLIENTS);
+        assertThat(after.value("pgmux_pool_servers", with("state", "active"))).isZero();
+        assertThat(after.value("pgmux_pool_servers", with("state", "idle"))).isBetween(1.0, (double) POOL_SIZE);
+        assertThat(after.value("pgmux_pool_clients", with("state", "active"))).isZero();
+        assertThat(after.value("pgmux_pool_wait_queue_depth", pool)).isZero();
+        assertThat(after.value("pgmux_pool_size_max", pool)).isEqualTo(POOL_SIZE);
+        assertThat(after.value("pgmux_server_connect_attempts_total", pool)).isGreaterThanOrEqualTo(1);
+        assertThat(after.value("pgmux_server_connect_seconds_count", pool)).isGreaterThanOrEqualTo(1);
+        assertThat(after.value("pgmux_client_received_bytes_total", pool)).isPositive();
+        assertThat(after.value("pgmux_client_sent_bytes_total", pool)).isPositive();
+    }
+
+    @Test
+    void pinnedGaugeFollowsAPinningClient() throws Exception {
+        double listensBefore = proxy.scrape().value("pgmux_pins_total", "reason", "listen");
+        try (Connection c = proxy.connect(); Statement s = c.createStatement()) {
+            s.execute("LISTEN metrics_test");
+            Scrape pinned = proxy.scrape();
+            assertThat(pinned.value("pgmux_pinned_backends")).isEqualTo(1);
+            assertThat(pinned.value("pgmux_pins_total", "reason", "listen")).isEqualTo(listensBefore + 1);
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (proxy.scrape().value("pgmux_pinned_backends") != 0 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(proxy.scrape().value("pgmux_pinned_backends")).isZero();
+    }
+
+    @Test
+    void failedLoginsAreCountedByReason() throws Exception {
+        double before = proxy.scrape().samples().stream()
+                .filter(s -> s.name().equals("pgmux_auth_failures_total") && "password".equals(s.labels().get("reason")))
+                .mapToDouble(Scrape.Sample::value).sum();
+        assertThatThrownBy(() -> proxy.connect(proxy.pg.database(), proxy.pg.user(), "wrong").close())
+                .isInstanceOf(SQLException.class);
+        assertThat(proxy.scrape().value("pgmux_auth_failures_total", "reason", "password")).isEqualTo(before + 1);
+    }
+
+    @Test
+    void openMetricsByContentNegotiationAndJvmMetrics() throws Exception {
+        HttpResponse<String> open = proxy.get("/metrics", "application/openmetrics-text; version=1.0.0");
+        assertThat(open.statusCode()).isEqualTo(200);
+        assertThat(open.headers().firstValue("Content-Type")).hasValueSatisfying(
+                t -> assertThat(t).startsWith("application/openmetrics-text"));
+        assertThat(open.body().strip()).endsWith("# EOF");
+        HttpResponse<String> text = proxy.get("/metrics", "text/plain");
+        assertThat(text.headers().firstValue("Content-Type")).hasValueSatisfying(
+                t -> assertThat(t).startsWith("text/plain; version=0.0.4"));
+        Scrape scrape = Scrape.parse(text.body());
+        assertThat(scrape.has("jvm_memory_used_bytes")).isTrue();
+        assertThat(scrape.has("jvm_gc_pause_seconds_count") || scrape.has("jvm_gc_memory_allocated_bytes_total"))
+                .isTrue();
+        assertThat(scrape.has("jvm_threads_live_threads")).isTrue();
+        assertThat(scrape.has("process_files_open_files")).isTrue();
+        assertThat(scrape.has("pgmux_netty_direct_memory_used_bytes")).isTrue();
+        assertThat(proxy.get("/nothing", null).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void livenessAndReadiness() throws Exception {
+        assertThat(proxy.get("/health/live", null).statusCode()).isEqualTo(200);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (proxy.get("/health/ready", null).statusCode() != 200 && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertThat(proxy.get("/health/ready", null).statusCode()).isEqualTo(200);
+    }
+
+    private static Scrape awaitIdle() throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        Scrape s = proxy.scrape();
+        while ((s.value("pgmux_pool_servers", with("state", "active")) != 0
+                || s.value("pgmux_pool_clients", with("state", "waiting")) != 0) && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+            s = proxy.scrape();
+        }
+        return s;
+    }
+
+    private static String[] with(String label, String value) {
+        return new String[] {pool[0], pool[1], pool[2], pool[3], label, value};
+    }
+}
