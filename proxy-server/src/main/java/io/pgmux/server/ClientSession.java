@@ -11,13 +11,17 @@ import io.pgmux.pool.Route;
 import io.pgmux.pool.ServerConnection;
 import io.pgmux.pool.ServerListener;
 import io.pgmux.protocol.BackendMessages;
+import io.pgmux.protocol.BackendType;
 import io.pgmux.protocol.Frames;
 import io.pgmux.protocol.FrontendType;
 import io.pgmux.protocol.ParameterStatus;
 import io.pgmux.protocol.PgException;
 import io.pgmux.protocol.Severity;
 import io.pgmux.protocol.SqlState;
+import io.pgmux.protocol.ProtocolException;
 import io.pgmux.protocol.TransactionStatus;
+import io.pgmux.server.metrics.SessionMetrics;
+import io.pgmux.server.metrics.SessionTimer;
 import java.util.ArrayDeque;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -65,6 +69,9 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
     private boolean closed;
 
     private final SessionClock clock;
+    /** Figures for the metrics endpoint; {@link SessionMetrics#NOOP} when it is off. */
+    private SessionMetrics metrics = SessionMetrics.NOOP;
+    private SessionTimer timer = new SessionTimer(SessionMetrics.NOOP);
 
     ClientSession(ProxyContext context, String user, String database, SessionParameters parameters,
                   LoginTimer loginTimer) {
@@ -91,6 +98,8 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
             this.mode = context.config().poolMode(database, user);
             this.pinning = context.config().pinningPolicy(database, user);
             this.pool = context.pools().pool(database, user);
+            this.metrics = context.sessionMetrics(database, user);
+            this.timer = new SessionTimer(metrics);
         } catch (PgException e) {
             ClientErrors.sendAndClose(ctx, e);
             return;
@@ -114,6 +123,9 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         ByteBuf frame = (ByteBuf) msg;
         byte type = Frames.type(frame);
+        if (!closed && type != FrontendType.TERMINATE) {
+            timer.requestArrived();
+        }
         if (closed) {
             frame.release();
         } else if (type == FrontendType.TERMINATE) {
@@ -144,6 +156,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
         if (mode != PoolMode.SESSION && !admitStateChanges(frame)) {
             return;
         }
+        timer.forwarded();
         if (link.send(frame)) {
             clock.queryStarted();
         }
@@ -165,6 +178,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
         }
         byte type = Frames.type(frame);
         frame.release();
+        metrics.errorSent(refusal.sqlState());
         if (link.midRequest()) {
             // Earlier messages of this batch are already with the backend: no clean point to answer in between.
             ClientErrors.sendAndClose(ctx, new PgException(Severity.FATAL, refusal.sqlState(), refusal.getMessage(),
@@ -185,6 +199,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
         }
         ServerConnection server = link.server();
         TransactionStatus status = server != null ? server.transactionStatus() : TransactionStatus.IDLE;
+        timer.answered(status == TransactionStatus.IDLE);
         ctx.writeAndFlush(BackendMessages.readyForQuery(status));
         releaseIfDone();
     }
@@ -270,7 +285,11 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
         } else if (guard != null) {
             guard.observe(frame, type);
         }
+        if (type == BackendType.ERROR_RESPONSE) {
+            metrics.errorSent(frame); // before delivery, which hands the frame on
+        }
         if (link.deliver(frame, type)) {
+            timer.answered(s.transactionStatus() == TransactionStatus.IDLE);
             clock.activity();
             if (guard != null && s.transactionStatus() == TransactionStatus.IDLE) {
                 guard.idle(s, label);
@@ -372,6 +391,8 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
     }
 
     private void fail(Throwable cause) {
+        PgException error = ProtocolException.unwrap(cause);
+        metrics.errorSent(error != null ? error.sqlState() : SqlState.INTERNAL_ERROR);
         ClientErrors.failAndClose(ctx, cause, "in session");
     }
 

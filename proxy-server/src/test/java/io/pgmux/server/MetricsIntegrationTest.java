@@ -119,6 +119,48 @@ class MetricsIntegrationTest {
     }
 
     @Test
+    void queriesTransactionsErrorsAndTheStatementCacheAreCounted() throws Exception {
+        Scrape before = proxy.scrape();
+        java.util.Properties eager = new java.util.Properties();
+        eager.setProperty("user", proxy.pg.user());
+        eager.setProperty("password", proxy.pg.password());
+        eager.setProperty("prepareThreshold", "1"); // named statements from the first use
+        String url = "jdbc:postgresql://127.0.0.1:" + proxy.port() + "/" + proxy.pg.database();
+        for (int client = 0; client < 2; client++) {
+            try (Connection c = java.sql.DriverManager.getConnection(url, eager)) {
+                for (int i = 0; i < 3; i++) {
+                    try (java.sql.PreparedStatement ps = c.prepareStatement("SELECT ?::int + 1")) {
+                        ps.setInt(1, i);
+                        ps.executeQuery().close();
+                    }
+                }
+                c.setAutoCommit(false);
+                try (Statement s = c.createStatement()) {
+                    s.execute("SELECT 1");
+                }
+                c.commit();
+                c.setAutoCommit(true);
+                try (Statement s = c.createStatement()) {
+                    assertThatThrownBy(() -> s.execute("SELECT 1/0")).isInstanceOf(SQLException.class);
+                }
+            }
+        }
+        Scrape after = proxy.scrape();
+        assertThat(after.value("pgmux_query_duration_seconds_count", pool)
+                - orZero(before, "pgmux_query_duration_seconds_count", pool)).isGreaterThanOrEqualTo(10);
+        assertThat(after.value("pgmux_query_database_duration_seconds_count", pool)
+                - orZero(before, "pgmux_query_database_duration_seconds_count", pool)).isGreaterThanOrEqualTo(10);
+        assertThat(after.value("pgmux_transaction_duration_seconds_count", pool)
+                - orZero(before, "pgmux_transaction_duration_seconds_count", pool)).isGreaterThanOrEqualTo(2);
+        assertThat(after.value("pgmux_client_errors_total", with("sqlstate_class", "22"))
+                - orZero(before, "pgmux_client_errors_total", with("sqlstate_class", "22"))).isEqualTo(2);
+        // The second client's Parse of the same SQL finds it prepared on the backend.
+        assertThat(after.value("pgmux_prepared_statements_cache_total", with("result", "hit"))
+                - orZero(before, "pgmux_prepared_statements_cache_total", with("result", "hit"))).isPositive();
+        assertThat(after.value("pgmux_prepared_statements_cache_total", with("result", "miss"))).isPositive();
+    }
+
+    @Test
     void pinnedGaugeFollowsAPinningClient() throws Exception {
         double listensBefore = proxy.scrape().value("pgmux_pins_total", "reason", "listen");
         try (Connection c = proxy.connect(); Statement s = c.createStatement()) {
@@ -183,6 +225,15 @@ class MetricsIntegrationTest {
             s = proxy.scrape();
         }
         return s;
+    }
+
+    /** A series that may not exist yet (no error of that class so far, no pool yet) counts as 0. */
+    private static double orZero(Scrape scrape, String name, String... labels) {
+        try {
+            return scrape.value(name, labels);
+        } catch (AssertionError none) {
+            return 0;
+        }
     }
 
     private static String[] with(String label, String value) {

@@ -4,6 +4,7 @@ package io.pgmux.server.admin;
 import io.pgmux.pool.Pool;
 import io.pgmux.pool.PoolAdmin;
 import io.pgmux.pool.PoolCounters;
+import io.pgmux.pool.StatementCounters;
 import io.pgmux.pool.PoolStats;
 import io.pgmux.server.metrics.ClientEntry;
 import io.pgmux.server.metrics.PoolMeters;
@@ -132,7 +133,7 @@ final class ShowActivity {
             byDatabase.computeIfAbsent(m.key().database(), k -> new DatabaseTotals()).add(m);
         }
         for (Pool pool : control.pools().pools()) {
-            byDatabase.computeIfAbsent(pool.key().database(), k -> new DatabaseTotals()).add(pool.counters());
+            byDatabase.computeIfAbsent(pool.key().database(), k -> new DatabaseTotals()).add(pool.counters(), pool.statementCounters());
         }
         return byDatabase;
     }
@@ -172,11 +173,11 @@ final class ShowActivity {
             queryMicros += m.queryDatabaseLatency().sumNanos() / 1000;
             received += m.bytesReceived();
             sent += m.bytesSent();
-            clientParses += m.statementCacheLookups();
-            serverParses += m.statementCacheMisses();
         }
 
-        void add(PoolCounters c) {
+        void add(PoolCounters c, StatementCounters statements) {
+            clientParses += statements.hits() + statements.misses();
+            serverParses += statements.misses();
             waitMicros += c.waitNanosTotal() / 1000;
             waits += c.completedWaits();
             assignments += c.acquireLatency().snapshot().count();

@@ -8,6 +8,7 @@ import io.pgmux.pool.PoolKey;
 import io.pgmux.pool.PoolLimits;
 import io.pgmux.pool.PoolRegistry;
 import io.pgmux.pool.PoolStats;
+import io.pgmux.pool.StatementCounters;
 import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
@@ -45,6 +46,7 @@ final class PoolCollector implements MultiCollector {
             serverAndClientGauges(f, labels, stats, clients);
             limits(f, labels, pool.limits());
             counters(f, labels, pool.counters());
+            statementCache(f, labels, pool.statementCounters());
         }
         meters.values().forEach(m -> sessionFigures(f, m));
         budgets(f);
@@ -94,6 +96,14 @@ final class PoolCollector implements MultiCollector {
         f.counter("pgmux_server_closed", "Logged-in backends that left the pool", c.serversClosed(), labels);
     }
 
+    /** Named prepared statements served from a backend (hit), prepared on one (miss), closed for room. */
+    private static void statementCache(Families f, Labels labels, StatementCounters c) {
+        String help = "Named prepared statement lookups on backends and evictions";
+        f.counter("pgmux_prepared_statements_cache", help, c.hits(), labels.add("result", "hit"));
+        f.counter("pgmux_prepared_statements_cache", help, c.misses(), labels.add("result", "miss"));
+        f.counter("pgmux_prepared_statements_cache", help, c.evictions(), labels.add("result", "eviction"));
+    }
+
     private static void sessionFigures(Families f, PoolMeters m) {
         Labels labels = labels(m.key());
         f.histogram("pgmux_query_duration_seconds", "Request to ReadyForQuery, waiting for a backend included",
@@ -106,10 +116,6 @@ final class PoolCollector implements MultiCollector {
         f.counter("pgmux_client_sent_bytes", "Bytes sent to logged-in clients", m.bytesSent(), labels);
         m.errors.forEach((sqlClass, count) -> f.counter("pgmux_client_errors",
                 "ErrorResponses sent to clients by SQLSTATE class", count, labels.add("sqlstate_class", sqlClass)));
-        String cache = "Prepared statement cache lookups and evictions";
-        f.counter("pgmux_prepared_statements_cache", cache, m.cacheHits.sum(), labels.add("result", "hit"));
-        f.counter("pgmux_prepared_statements_cache", cache, m.cacheMisses.sum(), labels.add("result", "miss"));
-        f.counter("pgmux_prepared_statements_cache", cache, m.cacheEvictions.sum(), labels.add("result", "eviction"));
     }
 
     private void budgets(Families f) {

@@ -20,9 +20,6 @@ public final class PoolMeters implements SessionMetrics {
     final LongAdder bytesReceived = new LongAdder();
     final LongAdder bytesSent = new LongAdder();
     final ErrorClassCounts errors = new ErrorClassCounts();
-    final LongAdder cacheHits = new LongAdder();
-    final LongAdder cacheMisses = new LongAdder();
-    final LongAdder cacheEvictions = new LongAdder();
     private final AtomicInteger clients = new AtomicInteger();
 
     PoolMeters(PoolKey key) {
@@ -68,16 +65,6 @@ public final class PoolMeters implements SessionMetrics {
         return queryDatabase.snapshot();
     }
 
-    /** Parse messages looked up in the prepared statement cache (hits and misses). */
-    public long statementCacheLookups() {
-        return cacheHits.sum() + cacheMisses.sum();
-    }
-
-    /** Parse messages that had to be prepared on a backend. */
-    public long statementCacheMisses() {
-        return cacheMisses.sum();
-    }
-
     void clientJoined() {
         clients.incrementAndGet();
     }
@@ -107,18 +94,4 @@ public final class PoolMeters implements SessionMetrics {
         errors.record(sqlState);
     }
 
-    @Override
-    public void statementCacheHit() {
-        cacheHits.increment();
-    }
-
-    @Override
-    public void statementCacheMiss() {
-        cacheMisses.increment();
-    }
-
-    @Override
-    public void statementCacheEviction() {
-        cacheEvictions.increment();
-    }
 }

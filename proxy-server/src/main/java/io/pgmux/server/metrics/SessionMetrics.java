@@ -1,4 +1,4 @@
-// What a client session reports to the metrics: transactions, queries, errors and prepared-statement cache use.
+// What a client session reports to the metrics: transactions, queries and errors.
 package io.pgmux.server.metrics;
 
 import io.netty.buffer.ByteBuf;
@@ -46,17 +46,5 @@ public interface SessionMetrics {
 
     /** An ErrorResponse with this SQLSTATE is being sent to the client. */
     default void errorSent(String sqlState) {
-    }
-
-    /** A client's Parse found its statement already prepared on the backend (no new Parse was sent). */
-    default void statementCacheHit() {
-    }
-
-    /** A client's Parse had to be prepared on the backend. */
-    default void statementCacheMiss() {
-    }
-
-    /** A prepared statement was closed on a backend to make room in its cache. */
-    default void statementCacheEviction() {
     }
 }

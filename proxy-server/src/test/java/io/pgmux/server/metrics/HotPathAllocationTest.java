@@ -71,7 +71,6 @@ class HotPathAllocationTest {
             metrics.queryCompleted(i * 1000L, i * 900L);
             metrics.transactionCompleted(i * 2000L);
             metrics.errorSent(error);
-            metrics.statementCacheHit();
         }
     }
 
