@@ -21,10 +21,11 @@ import java.util.Objects;
  * @param timeouts         {@code timeouts}: time limits
  * @param databases        {@code databases}: by name
  * @param users            {@code users}: by name; empty only with {@code auth_type: trust}
+ * @param auth             client TLS and authentication rules ({@code client_tls_*}, ...)
  */
 public record PgmuxConfig(HostPort listen, HostPort adminListen, TransportType transport, int workerThreads,
         int maxMessageLength, AuthType authType, PoolSettings pool, Timeouts timeouts,
-        Map<String, DatabaseConfig> databases, Map<String, UserConfig> users) {
+        Map<String, DatabaseConfig> databases, Map<String, UserConfig> users, AuthSettings auth) {
 
     /** Default client listen address. */
     public static final HostPort DEFAULT_LISTEN = new HostPort(HostPort.DEFAULT_HOST, 6432);
@@ -45,12 +46,21 @@ public record PgmuxConfig(HostPort listen, HostPort adminListen, TransportType t
         Objects.requireNonNull(authType, "authType");
         Objects.requireNonNull(pool, "pool");
         Objects.requireNonNull(timeouts, "timeouts");
+        Objects.requireNonNull(auth, "auth");
         if (workerThreads < 0) {
             throw new IllegalArgumentException("workerThreads must be >= 0, got " + workerThreads);
         }
         workerThreads = workerThreads == 0 ? Runtime.getRuntime().availableProcessors() : workerThreads;
         databases = Collections.unmodifiableMap(new LinkedHashMap<>(Objects.requireNonNull(databases, "databases")));
         users = Collections.unmodifiableMap(new LinkedHashMap<>(Objects.requireNonNull(users, "users")));
+    }
+
+    /** The configuration without TLS or extra authentication rules ({@link AuthSettings#defaults()}). */
+    public PgmuxConfig(HostPort listen, HostPort adminListen, TransportType transport, int workerThreads,
+            int maxMessageLength, AuthType authType, PoolSettings pool, Timeouts timeouts,
+            Map<String, DatabaseConfig> databases, Map<String, UserConfig> users) {
+        this(listen, adminListen, transport, workerThreads, maxMessageLength, authType, pool, timeouts, databases,
+                users, AuthSettings.defaults());
     }
 
     /** The database clients know as {@code name}, or {@code null} if there is none. */

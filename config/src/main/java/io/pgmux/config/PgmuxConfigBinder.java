@@ -25,6 +25,7 @@ final class PgmuxConfigBinder {
         Timeouts timeouts = TimeoutsBinder.bind(root.section("timeouts"));
         Map<String, DatabaseConfig> databases = DatabasesBinder.bind(root.section("databases"));
         Map<String, UserConfig> users = UsersBinder.bind(root.section("users"));
+        AuthSettings auth = AuthSettingsBinder.bind(r);
         // Unknown keys first: a misspelt "databases" should be reported as a typo, not as "no databases".
         r.finish();
         if (databases.isEmpty()) {
@@ -32,6 +33,6 @@ final class PgmuxConfigBinder {
         }
         CredentialRules.check(authType, users);
         return new PgmuxConfig(listen, adminListen, transport, workerThreads, maxMessageLength, authType, pool,
-                timeouts, databases, users);
+                timeouts, databases, users, auth);
     }
 }

@@ -14,6 +14,9 @@ final class ClientChannelInitializer extends ChannelInitializer<Channel> {
 
     @Override
     protected void initChannel(Channel ch) {
+        if (context.clientTls().enabled()) {
+            ch.pipeline().addLast("direct-tls", new DirectTlsDetector(context.clientTls()));
+        }
         ch.pipeline().addLast("admission", new ClientAdmission(context.clients()));
         ch.pipeline().addLast("startup", new StartupDecoder());
         ch.pipeline().addLast("client", new ClientStartupHandler(context));

@@ -11,18 +11,21 @@ import io.pgmux.protocol.SqlState;
 import io.pgmux.protocol.SslRequest;
 import io.pgmux.protocol.StartupMessage;
 import io.pgmux.protocol.StartupPacket;
+import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * First handler of a client connection: answers SSLRequest and GSSENCRequest with 'N', forwards CancelRequests,
- * and checks the StartupMessage (protocol version, user, database) before handing over to authentication.
+ * First handler of a client connection: answers SSLRequest (TLS per client_tls_sslmode) and GSSENCRequest ('N'),
+ * forwards CancelRequests, and checks the StartupMessage (TLS rules, protocol version, user, database) before
+ * handing over to authentication.
  */
 final class ClientStartupHandler extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(ClientStartupHandler.class);
 
     private final ProxyContext context;
     private final LoginTimer loginTimer = new LoginTimer();
+    private boolean failed;
 
     ClientStartupHandler(ProxyContext context) {
         this.context = context;
@@ -37,8 +40,18 @@ final class ClientStartupHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         StartupPacket packet = (StartupPacket) msg;
-        if (packet instanceof SslRequest || packet instanceof GssEncRequest) {
-            // TLS and GSS encryption are not offered yet; clients then continue in plain text.
+        if (failed) {
+            return; // packets the decoder still had after a refusal are never looked at
+        }
+        if (packet instanceof SslRequest) {
+            try {
+                ClientTlsGate.answerSslRequest(ctx, context.clientTls());
+            } catch (PgException e) {
+                failed = true;
+                ClientErrors.sendAndClose(ctx, e);
+            }
+        } else if (packet instanceof GssEncRequest) {
+            // GSS encryption is not offered; clients then continue in plain text or try TLS.
             ctx.writeAndFlush(BackendMessages.sslRefused());
         } else if (packet instanceof CancelRequest cancel) {
             forwardCancel(ctx, cancel);
@@ -46,6 +59,7 @@ final class ClientStartupHandler extends ChannelInboundHandlerAdapter {
             try {
                 start(ctx, startup);
             } catch (PgException e) {
+                failed = true;
                 ClientErrors.sendAndClose(ctx, e);
             }
         }
@@ -77,6 +91,7 @@ final class ClientStartupHandler extends ChannelInboundHandlerAdapter {
             throw ClientErrors.fatal(SqlState.FEATURE_NOT_SUPPORTED, "replication connections are not supported");
         }
         String database = startup.database();
+        ClientTlsGate.checkStartup(ctx, context.clientTls(), user, database);
         if (context.config().database(database) == null) {
             throw ClientErrors.fatal(SqlState.INVALID_CATALOG_NAME, "database \"" + database + "\" does not exist");
         }
@@ -96,6 +111,12 @@ final class ClientStartupHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof SSLException || cause.getCause() instanceof SSLException) {
+            // A failed handshake: nothing can be sent in plain text any more, and it is the client's doing.
+            log.info("{}: TLS handshake failed: {}", ctx.channel(), cause.getMessage());
+            ctx.close();
+            return;
+        }
         ClientErrors.failAndClose(ctx, cause, "during startup");
     }
 }

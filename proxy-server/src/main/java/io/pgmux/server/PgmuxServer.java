@@ -40,7 +40,8 @@ public final class PgmuxServer implements AutoCloseable {
                 config.maxMessageLength());
         this.pools = new PoolRegistry(config, connector, workerGroup);
         this.context = new ProxyContext(config, pools, new ClientRegistry(config.pool().maxClientConn()),
-                new CancelForwarder(transport), new Credentials(config), new TimeoutSweeper(config.timeouts()), new PinCounters());
+                new CancelForwarder(transport), new Credentials(config), new TimeoutSweeper(config.timeouts()), new PinCounters(),
+                new ClientTls(config.auth().clientTls()));
     }
 
     /** Binds the listen address; port 0 picks a free port (see {@link #port()}). */
@@ -59,6 +60,17 @@ public final class PgmuxServer implements AutoCloseable {
         log.info("pgmux listening on {}:{} (transport {}, {} event loops)", config.listen().host(), port(),
                 transport.name(), config.workerThreads());
         return this;
+    }
+
+    /**
+     * Re-reads the client TLS key, certificate and CA files (RELOAD, SIGHUP); connections keep running, new
+     * handshakes use the new files. A file that cannot be used leaves the old ones in force.
+     *
+     * @throws io.pgmux.config.ConfigException if the new files cannot be used
+     * @throws IllegalStateException           if client TLS is disabled
+     */
+    public void reloadCertificates() {
+        context.clientTls().reloadCertificates();
     }
 
     public int port() {

@@ -5,5 +5,6 @@ import io.pgmux.pool.PoolRegistry;
 
 /** What every client connection of one running server shares. */
 record ProxyContext(PgmuxConfig config, PoolRegistry pools, ClientRegistry clients, CancelForwarder cancels,
-                    Credentials credentials, TimeoutSweeper sweeper, PinCounters pinCounters) {
+                    Credentials credentials, TimeoutSweeper sweeper, PinCounters pinCounters,
+                    ClientTls clientTls) {
 }
