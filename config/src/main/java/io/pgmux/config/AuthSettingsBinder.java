@@ -1,13 +1,64 @@
 // Binds the top-level authentication and TLS keys to AuthSettings.
 package io.pgmux.config;
 
-/** Reads the top-level keys about client TLS and authentication; the caller reports unknown keys afterwards. */
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads the top-level keys about client TLS and authentication, and the auth and hba files they name; the caller
+ * reports unknown keys afterwards.
+ */
 final class AuthSettingsBinder {
 
     private AuthSettingsBinder() {
     }
 
     static AuthSettings bind(SectionReader root) {
-        return new AuthSettings(ClientTlsBinder.bind(root));
+        Path hbaFile = path(root, "auth_hba_file");
+        Path authFile = path(root, "auth_file");
+        boolean cleartext = root.choice("auth_cleartext_without_tls", false, AuthSettingsBinder::bool);
+        List<HbaRule> rules = hbaFile == null ? List.of()
+                : HbaFileParser.parse(read(hbaFile, root.originOf("auth_hba_file")), hbaFile.toString());
+        Map<String, String> secrets = authFile == null ? Map.of()
+                : AuthFileParser.parse(read(authFile, root.originOf("auth_file")), authFile.toString());
+        return new AuthSettings(ClientTlsBinder.bind(root), hbaFile, rules, authFile, secrets, cleartext);
+    }
+
+    /**
+     * The {@code users} section plus the auth file's users: a user in both keeps its settings and takes the file's
+     * secret only when the section gives no password.
+     */
+    static Map<String, UserConfig> withAuthFileUsers(Map<String, UserConfig> users, AuthSettings auth) {
+        Map<String, UserConfig> merged = new LinkedHashMap<>(users);
+        auth.authFileSecrets().forEach((name, secret) -> merged.merge(name, new UserConfig(name, secret, null, null),
+                (configured, fromFile) -> configured.password() != null ? configured
+                        : new UserConfig(name, secret, configured.poolMode(), configured.pinning())));
+        return merged;
+    }
+
+    private static Path path(SectionReader r, String key) {
+        String text = r.string(key, null);
+        return text == null || text.isBlank() ? null : Path.of(text.trim());
+    }
+
+    private static boolean bool(String text, String where) {
+        return switch (text.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "true", "on", "yes", "1" -> true;
+            case "false", "off", "no", "0" -> false;
+            default -> throw ConfigException.at(where, "must be true or false, got '" + text + "'");
+        };
+    }
+
+    private static String read(Path file, String key) {
+        try {
+            return Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw ConfigException.at(key, "cannot read " + file + ": " + e.getMessage());
+        }
     }
 }

@@ -31,7 +31,14 @@ final class PgmuxConfigBinder {
         if (databases.isEmpty()) {
             throw new ConfigException(NO_DATABASES);
         }
-        CredentialRules.check(authType, users);
+        if (authType == AuthType.REJECT) {
+            throw ConfigException.at(r.originOf("auth_type"), "reject is only valid in auth_hba_file rules");
+        }
+        // With an hba file the methods come from its rules; with an auth file the users section may be empty.
+        if (auth.hbaFile() == null && !(users.isEmpty() && auth.authFile() != null)) {
+            CredentialRules.check(authType, users);
+        }
+        users = AuthSettingsBinder.withAuthFileUsers(users, auth);
         return new PgmuxConfig(listen, adminListen, transport, workerThreads, maxMessageLength, authType, pool,
                 timeouts, databases, users, auth);
     }

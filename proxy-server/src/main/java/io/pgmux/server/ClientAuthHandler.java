@@ -3,6 +3,8 @@ package io.pgmux.server;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.ssl.SslHandler;
+import io.pgmux.config.AuthType;
 import io.pgmux.protocol.BackendMessages;
 import io.pgmux.protocol.Frames;
 import io.pgmux.protocol.FrontendType;
@@ -12,31 +14,44 @@ import io.pgmux.protocol.ProtocolException;
 import io.pgmux.protocol.SaslInitialResponse;
 import io.pgmux.protocol.SaslResponse;
 import io.pgmux.protocol.SqlState;
+import io.pgmux.protocol.auth.ChannelBinding;
+import io.pgmux.protocol.auth.CleartextPassword;
 import io.pgmux.protocol.auth.Md5Password;
 import io.pgmux.protocol.auth.ScramException;
+import io.pgmux.protocol.auth.ScramSecret;
 import io.pgmux.protocol.auth.ScramServer;
 import java.security.SecureRandom;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Authenticates a client to pgmux with the configured method (trust, md5 or SCRAM-SHA-256) against the
- * configured users, then hands the connection to a {@link ClientSession}. Unknown users and wrong passwords get
- * the same 28P01 error after the same exchange, so the answers reveal no user names.
+ * Authenticates a client to pgmux with the method {@link ClientAuthPolicy} chose (trust, password, md5 or
+ * SCRAM-SHA-256, with SCRAM-SHA-256-PLUS on TLS), then hands the connection to a {@link ClientSession}. Unknown
+ * users and wrong passwords get the same 28P01 error after the same exchange, so the answers reveal no user names.
+ * As in PostgreSQL, md5 falls back to SCRAM for a user whose secret is a SCRAM secret. Every failure is counted in
+ * {@link AuthFailures} and logged without secrets.
  */
 final class ClientAuthHandler extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(ClientAuthHandler.class);
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final String SCRAM = "SCRAM-SHA-256";
+    private static final String SCRAM_PLUS = "SCRAM-SHA-256-PLUS";
+
+    /** What the next PasswordMessage-type frame must be. */
+    private enum Step { CLEARTEXT, MD5, SASL_INITIAL, SASL_FINAL, DONE }
 
     private final ProxyContext context;
     private final String user;
     private final String database;
     private final SessionParameters parameters;
     private final LoginTimer loginTimer;
+    private Step step = Step.DONE;
     private byte[] md5Salt;
+    private byte[] channelBinding;
     private ScramServer scram;
-    private boolean scramFinalPending;
 
     ClientAuthHandler(ProxyContext context, String user, String database, SessionParameters parameters,
                       LoginTimer loginTimer) {
@@ -49,16 +64,40 @@ final class ClientAuthHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
-        switch (context.config().authType()) {
+        try {
+            begin(ctx, ClientAuthPolicy.methodFor(context, ctx, user, database));
+        } catch (PgException e) {
+            ClientErrors.sendAndClose(ctx, e);
+        }
+    }
+
+    private void begin(ChannelHandlerContext ctx, AuthType method) {
+        switch (method) {
             case TRUST -> authenticated(ctx);
+            case PASSWORD -> {
+                step = Step.CLEARTEXT;
+                ctx.writeAndFlush(BackendMessages.authenticationCleartextPassword());
+            }
             case MD5 -> {
+                if (ScramSecret.looksLikeSecret(context.credentials().password(user))) {
+                    startSasl(ctx);
+                    return;
+                }
+                step = Step.MD5;
                 md5Salt = new byte[4];
                 RANDOM.nextBytes(md5Salt);
                 ctx.writeAndFlush(BackendMessages.authenticationMd5Password(ctx.alloc(), md5Salt));
             }
-            case SCRAM_SHA_256 -> ctx.writeAndFlush(BackendMessages.authenticationSasl(ctx.alloc(),
-                    List.of("SCRAM-SHA-256")));
+            case SCRAM_SHA_256 -> startSasl(ctx);
+            case REJECT -> throw new IllegalStateException("ClientAuthPolicy never returns reject");
         }
+    }
+
+    private void startSasl(ChannelHandlerContext ctx) {
+        channelBinding = channelBindingData(ctx);
+        step = Step.SASL_INITIAL;
+        List<String> mechanisms = channelBinding != null ? List.of(SCRAM_PLUS, SCRAM) : List.of(SCRAM);
+        ctx.writeAndFlush(BackendMessages.authenticationSasl(ctx.alloc(), mechanisms));
     }
 
     @Override
@@ -69,58 +108,94 @@ final class ClientAuthHandler extends ChannelInboundHandlerAdapter {
                 throw new ProtocolException("expected password response, got message type "
                         + FrontendType.name(Frames.type(frame)));
             }
-            if (md5Salt != null) {
-                checkMd5(ctx, PasswordMessage.password(frame));
-            } else if (scram == null) {
-                startScram(ctx, SaslInitialResponse.decode(frame));
-            } else if (scramFinalPending) {
-                finishScram(ctx, SaslResponse.data(frame));
-            } else {
-                throw new ProtocolException("unexpected password message");
+            switch (step) {
+                case CLEARTEXT -> checkCleartext(ctx, PasswordMessage.password(frame));
+                case MD5 -> checkMd5(ctx, PasswordMessage.password(frame));
+                case SASL_INITIAL -> startScram(ctx, SaslInitialResponse.decode(frame));
+                case SASL_FINAL -> finishScram(ctx, SaslResponse.data(frame));
+                case DONE -> throw new ProtocolException("unexpected password message");
             }
         } catch (PgException e) {
+            step = Step.DONE;
+            if (SqlState.PROTOCOL_VIOLATION.equals(e.sqlState())) {
+                fail(AuthFailures.Reason.PROTOCOL, e.getMessage());
+            }
             ClientErrors.sendAndClose(ctx, e);
         } catch (ScramException e) {
-            log.info("{}: SCRAM exchange failed for user \"{}\": {}", ctx.channel(), user, e.getMessage());
-            ClientErrors.sendAndClose(ctx, passwordFailed());
+            step = Step.DONE;
+            boolean wrongProof = scram != null && scram.proofRejected();
+            ClientErrors.sendAndClose(ctx, passwordFailed(wrongProof ? failureForUser() : AuthFailures.Reason.PROTOCOL,
+                    "SCRAM exchange failed: " + e.getMessage()));
         } finally {
             frame.release();
         }
     }
 
+    private void checkCleartext(ChannelHandlerContext ctx, String password) {
+        step = Step.DONE;
+        if (!CleartextPassword.verify(user, context.credentials().password(user), password)) {
+            throw passwordFailed(failureForUser(), "wrong cleartext password");
+        }
+        authenticated(ctx);
+    }
+
     private void checkMd5(ChannelHandlerContext ctx, String response) {
+        step = Step.DONE;
         String secret = context.credentials().password(user);
         if (secret == null || !Md5Password.verify(user, secret, md5Salt, response)) {
-            throw passwordFailed();
+            throw passwordFailed(failureForUser(), "wrong md5 response");
         }
         authenticated(ctx);
     }
 
     private void startScram(ChannelHandlerContext ctx, SaslInitialResponse initial) {
-        if (!"SCRAM-SHA-256".equals(initial.mechanism())) {
+        boolean plus = SCRAM_PLUS.equals(initial.mechanism());
+        if (!SCRAM.equals(initial.mechanism()) && !(plus && channelBinding != null)) {
             throw new ProtocolException("unsupported SASL mechanism \"" + initial.mechanism() + "\"");
         }
         if (initial.data() == null) {
             throw new ProtocolException("SASL initial response without data");
         }
-        scram = new ScramServer(context.credentials().scramSecret(user));
+        scram = new ScramServer(context.credentials().scramSecret(user), plus, channelBinding);
         byte[] serverFirst = scram.serverFirstMessage(initial.data());
-        scramFinalPending = true;
+        step = Step.SASL_FINAL;
         ctx.writeAndFlush(BackendMessages.authenticationSaslContinue(ctx.alloc(), serverFirst));
     }
 
     private void finishScram(ChannelHandlerContext ctx, byte[] clientFinal) {
-        scramFinalPending = false;
+        step = Step.DONE;
         if (context.credentials().password(user) == null) {
             // Run the exchange to the end for unknown users; only then fail, like a wrong password.
-            throw passwordFailed();
+            throw passwordFailed(AuthFailures.Reason.UNKNOWN_USER, "unknown user");
         }
         byte[] serverFinal = scram.serverFinalMessage(clientFinal);
         ctx.write(BackendMessages.authenticationSaslFinal(ctx.alloc(), serverFinal));
         authenticated(ctx);
     }
 
-    private PgException passwordFailed() {
+    /** The tls-server-end-point data of this connection, or null without TLS. */
+    private static byte[] channelBindingData(ChannelHandlerContext ctx) {
+        SslHandler tls = ctx.pipeline().get(SslHandler.class);
+        if (tls == null) {
+            return null;
+        }
+        Certificate[] local = tls.engine().getSession().getLocalCertificates();
+        return local != null && local.length > 0 && local[0] instanceof X509Certificate certificate
+                ? ChannelBinding.tlsServerEndPoint(certificate) : null;
+    }
+
+    private AuthFailures.Reason failureForUser() {
+        return context.credentials().password(user) == null
+                ? AuthFailures.Reason.UNKNOWN_USER : AuthFailures.Reason.WRONG_PASSWORD;
+    }
+
+    private void fail(AuthFailures.Reason reason, String detail) {
+        context.authFailures().record(reason);
+        log.info("authentication failed for user \"{}\" ({}): {}", user, reason.tag(), detail);
+    }
+
+    private PgException passwordFailed(AuthFailures.Reason reason, String detail) {
+        fail(reason, detail);
         return ClientErrors.fatal(SqlState.INVALID_PASSWORD, "password authentication failed for user \"" + user + "\"");
     }
 

@@ -91,8 +91,9 @@ final class ClientStartupHandler extends ChannelInboundHandlerAdapter {
             throw ClientErrors.fatal(SqlState.FEATURE_NOT_SUPPORTED, "replication connections are not supported");
         }
         String database = startup.database();
-        ClientTlsGate.checkStartup(ctx, context.clientTls(), user, database);
+        ClientTlsGate.checkStartup(ctx, context.clientTls(), user, database, context.authFailures());
         if (context.config().database(database) == null) {
+            context.authFailures().record(AuthFailures.Reason.UNKNOWN_DATABASE);
             throw ClientErrors.fatal(SqlState.INVALID_CATALOG_NAME, "database \"" + database + "\" does not exist");
         }
         SessionParameters parameters = SessionParameters.fromStartup(startup);

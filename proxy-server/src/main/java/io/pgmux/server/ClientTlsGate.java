@@ -60,13 +60,16 @@ final class ClientTlsGate {
      *
      * @throws PgException (28000) when TLS is required and not used, or a verify-full certificate names another user
      */
-    static void checkStartup(ChannelHandlerContext ctx, ClientTls tls, String user, String database) {
+    static void checkStartup(ChannelHandlerContext ctx, ClientTls tls, String user, String database,
+                             AuthFailures failures) {
         ClientTlsMode mode = tls.mode();
         if (mode.requiresTls() && !onTls(ctx)) {
+            failures.record(AuthFailures.Reason.TLS_REQUIRED);
             throw ClientErrors.fatal(SqlState.INVALID_AUTHORIZATION_SPECIFICATION, "no pg_hba.conf entry for host \""
                     + remoteHost(ctx) + "\", user \"" + user + "\", database \"" + database + "\", no encryption");
         }
         if (mode == ClientTlsMode.VERIFY_FULL && !user.equals(certificateCommonName(ctx))) {
+            failures.record(AuthFailures.Reason.CERTIFICATE);
             throw ClientErrors.fatal(SqlState.INVALID_AUTHORIZATION_SPECIFICATION,
                     "certificate authentication failed for user \"" + user + "\"");
         }

@@ -41,7 +41,7 @@ public final class PgmuxServer implements AutoCloseable {
         this.pools = new PoolRegistry(config, connector, workerGroup);
         this.context = new ProxyContext(config, pools, new ClientRegistry(config.pool().maxClientConn()),
                 new CancelForwarder(transport), new Credentials(config), new TimeoutSweeper(config.timeouts()), new PinCounters(),
-                new ClientTls(config.auth().clientTls()));
+                new ClientTls(config.auth().clientTls()), new AuthFailures());
     }
 
     /** Binds the listen address; port 0 picks a free port (see {@link #port()}). */
@@ -71,6 +71,11 @@ public final class PgmuxServer implements AutoCloseable {
      */
     public void reloadCertificates() {
         context.clientTls().reloadCertificates();
+    }
+
+    /** Failed client logins by reason, for the metrics endpoint. */
+    public AuthFailures authFailures() {
+        return context.authFailures();
     }
 
     public int port() {

@@ -26,7 +26,7 @@ final class Psql {
 
     /** {@code psql "<conninfo>" -tAc "<sql>"} with the password in PGPASSWORD; waits at most 30 s. */
     static Result run(String conninfo, String password, String sql) throws IOException, InterruptedException {
-        ProcessBuilder builder = new ProcessBuilder(List.of("psql", conninfo, "-X", "-tA", "-c", sql))
+        ProcessBuilder builder = new ProcessBuilder(List.of("psql", conninfo, "-X", "-w", "-tA", "-c", sql))
                 .redirectErrorStream(true);
         builder.environment().keySet().removeIf(k -> k.startsWith("PG"));
         builder.environment().put("PGPASSWORD", password);
