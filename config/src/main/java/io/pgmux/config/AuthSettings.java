@@ -21,9 +21,10 @@ import java.util.Objects;
  * @param authFileSecrets     user name to secret from {@code auth_file}, in file order (empty without the file)
  * @param cleartextWithoutTls {@code auth_cleartext_without_tls}: whether method {@code password} may be used on
  *                            connections without TLS
+ * @param authQuery           {@code auth_user} and friends, or null when users are not looked up in PostgreSQL
  */
 public record AuthSettings(ClientTlsSettings clientTls, Path hbaFile, List<HbaRule> hbaRules, Path authFile,
-        Map<String, String> authFileSecrets, boolean cleartextWithoutTls) {
+        Map<String, String> authFileSecrets, boolean cleartextWithoutTls, AuthQuerySettings authQuery) {
 
     /** @throws NullPointerException for a null TLS setting or collection */
     public AuthSettings {
@@ -34,7 +35,7 @@ public record AuthSettings(ClientTlsSettings clientTls, Path hbaFile, List<HbaRu
 
     /** No TLS, no extra rules: clients authenticate with {@code auth_type} against {@code users}. */
     public static AuthSettings defaults() {
-        return new AuthSettings(ClientTlsSettings.disabled(), null, List.of(), null, Map.of(), false);
+        return new AuthSettings(ClientTlsSettings.disabled(), null, List.of(), null, Map.of(), false, null);
     }
 
     /** Like the record's own, but without the secrets. */
@@ -42,6 +43,6 @@ public record AuthSettings(ClientTlsSettings clientTls, Path hbaFile, List<HbaRu
     public String toString() {
         return "AuthSettings[clientTls=" + clientTls + ", hbaFile=" + hbaFile + ", hbaRules=" + hbaRules.size()
                 + ", authFile=" + authFile + ", authFileUsers=" + authFileSecrets.keySet()
-                + ", cleartextWithoutTls=" + cleartextWithoutTls + "]";
+                + ", cleartextWithoutTls=" + cleartextWithoutTls + ", authQuery=" + authQuery + "]";
     }
 }

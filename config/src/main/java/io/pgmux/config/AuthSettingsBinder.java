@@ -26,7 +26,33 @@ final class AuthSettingsBinder {
                 : HbaFileParser.parse(read(hbaFile, root.originOf("auth_hba_file")), hbaFile.toString());
         Map<String, String> secrets = authFile == null ? Map.of()
                 : AuthFileParser.parse(read(authFile, root.originOf("auth_file")), authFile.toString());
-        return new AuthSettings(ClientTlsBinder.bind(root), hbaFile, rules, authFile, secrets, cleartext);
+        return new AuthSettings(ClientTlsBinder.bind(root), hbaFile, rules, authFile, secrets, cleartext,
+                authQuery(root));
+    }
+
+    private static AuthQuerySettings authQuery(SectionReader r) {
+        String user = r.string("auth_user", null);
+        String query = r.string("auth_query", AuthQuerySettings.DEFAULT_QUERY);
+        var ttl = r.duration("auth_query_cache_ttl", AuthQuerySettings.DEFAULT_CACHE_TTL, false);
+        if (user == null || user.isBlank()) {
+            return null;
+        }
+        if (!query.contains("$1")) {
+            throw ConfigException.at(r.originOf("auth_query"), "must use $1 for the user name");
+        }
+        return new AuthQuerySettings(user.trim(), query, ttl);
+    }
+
+    /** auth_user must be able to log in with a plain password, which only a configured user has. */
+    static void checkAuthUser(AuthSettings auth, Map<String, UserConfig> users, String origin) {
+        if (auth.authQuery() == null) {
+            return;
+        }
+        UserConfig user = users.get(auth.authQuery().user());
+        if (user == null || user.passwordKind() != PasswordKind.PLAIN) {
+            throw ConfigException.at(origin, "user '" + auth.authQuery().user() + "' must be in users or auth_file"
+                    + " with a plain-text password, which pgmux uses to run auth_query");
+        }
     }
 
     /**

@@ -34,11 +34,14 @@ final class PgmuxConfigBinder {
         if (authType == AuthType.REJECT) {
             throw ConfigException.at(r.originOf("auth_type"), "reject is only valid in auth_hba_file rules");
         }
-        // With an hba file the methods come from its rules; with an auth file the users section may be empty.
-        if (auth.hbaFile() == null && !(users.isEmpty() && auth.authFile() != null)) {
+        // With an hba file the methods come from its rules; with an auth file or auth_query the users section may
+        // be empty.
+        boolean usersElsewhere = auth.authFile() != null || auth.authQuery() != null;
+        if (auth.hbaFile() == null && !(users.isEmpty() && usersElsewhere)) {
             CredentialRules.check(authType, users);
         }
         users = AuthSettingsBinder.withAuthFileUsers(users, auth);
+        AuthSettingsBinder.checkAuthUser(auth, users, r.originOf("auth_user"));
         return new PgmuxConfig(listen, adminListen, transport, workerThreads, maxMessageLength, authType, pool,
                 timeouts, databases, users, auth);
     }

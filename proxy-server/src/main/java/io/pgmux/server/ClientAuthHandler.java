@@ -52,6 +52,9 @@ final class ClientAuthHandler extends ChannelInboundHandlerAdapter {
     private byte[] md5Salt;
     private byte[] channelBinding;
     private ScramServer scram;
+    private ScramSecret scramSecret;
+    /** The user's stored password or secret (configured or looked up); null for an unknown user. */
+    private String secret;
 
     ClientAuthHandler(ProxyContext context, String user, String database, SessionParameters parameters,
                       LoginTimer loginTimer) {
@@ -64,11 +67,32 @@ final class ClientAuthHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
+        AuthType method;
         try {
-            begin(ctx, ClientAuthPolicy.methodFor(context, ctx, user, database));
+            method = ClientAuthPolicy.methodFor(context, ctx, user, database);
         } catch (PgException e) {
             ClientErrors.sendAndClose(ctx, e);
+            return;
         }
+        if (method == AuthType.TRUST || !context.credentials().looksUp(user)) {
+            secret = context.credentials().password(user);
+            begin(ctx, method);
+            return;
+        }
+        // auth_query runs on its own thread; the client sends nothing until it gets the authentication request.
+        context.credentials().lookup(database, user).whenComplete((found, error) -> ctx.executor().execute(() -> {
+            if (!ctx.channel().isActive() || ctx.isRemoved()) {
+                return;
+            }
+            if (error != null) {
+                log.warn("{}: looking up user \"{}\" failed: {}", ctx.channel(), user, error.getMessage());
+                ClientErrors.sendAndClose(ctx, ClientErrors.fatal(SqlState.CONNECTION_FAILURE,
+                        "authentication lookup failed for user \"" + user + "\""));
+                return;
+            }
+            secret = found;
+            begin(ctx, method);
+        }));
     }
 
     private void begin(ChannelHandlerContext ctx, AuthType method) {
@@ -79,7 +103,7 @@ final class ClientAuthHandler extends ChannelInboundHandlerAdapter {
                 ctx.writeAndFlush(BackendMessages.authenticationCleartextPassword());
             }
             case MD5 -> {
-                if (ScramSecret.looksLikeSecret(context.credentials().password(user))) {
+                if (ScramSecret.looksLikeSecret(secret)) {
                     startSasl(ctx);
                     return;
                 }
@@ -133,7 +157,7 @@ final class ClientAuthHandler extends ChannelInboundHandlerAdapter {
 
     private void checkCleartext(ChannelHandlerContext ctx, String password) {
         step = Step.DONE;
-        if (!CleartextPassword.verify(user, context.credentials().password(user), password)) {
+        if (!CleartextPassword.verify(user, secret, password)) {
             throw passwordFailed(failureForUser(), "wrong cleartext password");
         }
         authenticated(ctx);
@@ -141,9 +165,12 @@ final class ClientAuthHandler extends ChannelInboundHandlerAdapter {
 
     private void checkMd5(ChannelHandlerContext ctx, String response) {
         step = Step.DONE;
-        String secret = context.credentials().password(user);
         if (secret == null || !Md5Password.verify(user, secret, md5Salt, response)) {
             throw passwordFailed(failureForUser(), "wrong md5 response");
+        }
+        if (secret.startsWith("md5")) {
+            // The hash is all pgmux knows, and all md5 needs to log in to PostgreSQL as this user too.
+            context.pools().passthroughLogins().putMd5Secret(user, secret);
         }
         authenticated(ctx);
     }
@@ -156,7 +183,8 @@ final class ClientAuthHandler extends ChannelInboundHandlerAdapter {
         if (initial.data() == null) {
             throw new ProtocolException("SASL initial response without data");
         }
-        scram = new ScramServer(context.credentials().scramSecret(user), plus, channelBinding);
+        scramSecret = context.credentials().scramSecret(user, secret);
+        scram = new ScramServer(scramSecret, plus, channelBinding);
         byte[] serverFirst = scram.serverFirstMessage(initial.data());
         step = Step.SASL_FINAL;
         ctx.writeAndFlush(BackendMessages.authenticationSaslContinue(ctx.alloc(), serverFirst));
@@ -164,11 +192,15 @@ final class ClientAuthHandler extends ChannelInboundHandlerAdapter {
 
     private void finishScram(ChannelHandlerContext ctx, byte[] clientFinal) {
         step = Step.DONE;
-        if (context.credentials().password(user) == null) {
+        if (secret == null) {
             // Run the exchange to the end for unknown users; only then fail, like a wrong password.
             throw passwordFailed(AuthFailures.Reason.UNKNOWN_USER, "unknown user");
         }
         byte[] serverFinal = scram.serverFinalMessage(clientFinal);
+        if (ScramSecret.looksLikeSecret(secret)) {
+            // pgmux cannot derive a proof from the stored secret alone; the client's ClientKey lets it log in.
+            context.pools().passthroughLogins().putScramKeys(user, scram.clientKey(), scramSecret.serverKey());
+        }
         ctx.write(BackendMessages.authenticationSaslFinal(ctx.alloc(), serverFinal));
         authenticated(ctx);
     }
@@ -185,7 +217,7 @@ final class ClientAuthHandler extends ChannelInboundHandlerAdapter {
     }
 
     private AuthFailures.Reason failureForUser() {
-        return context.credentials().password(user) == null
+        return secret == null
                 ? AuthFailures.Reason.UNKNOWN_USER : AuthFailures.Reason.WRONG_PASSWORD;
     }
 

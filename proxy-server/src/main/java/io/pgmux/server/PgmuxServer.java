@@ -105,6 +105,7 @@ public final class PgmuxServer implements AutoCloseable {
             listener.close().syncUninterruptibly();
         }
         pools.closeAll();
+        context.credentials().close();
         bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         log.info("pgmux stopped");

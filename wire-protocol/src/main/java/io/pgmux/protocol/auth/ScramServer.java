@@ -33,6 +33,7 @@ public final class ScramServer {
     private String combinedNonce;
     private boolean finished;
     private boolean proofRejected;
+    private byte[] clientKey;
 
     /** Prepares an exchange that accepts exactly the password behind {@code secret}. */
     public ScramServer(ScramSecret secret) {
@@ -133,13 +134,14 @@ public final class ScramServer {
         byte[] storedKey = secret.storedKey();
         byte[] clientSignature = ScramCrypto.hmac(storedKey, authMessage);
         // Compare H(ClientKey) even when the proof has the wrong length, so timing reveals nothing extra.
-        byte[] clientKey = proof.length == ScramCrypto.KEY_LENGTH
+        byte[] recovered = proof.length == ScramCrypto.KEY_LENGTH
                 ? ScramCrypto.xor(proof, clientSignature) : new byte[ScramCrypto.KEY_LENGTH];
-        boolean matches = ScramCrypto.constantTimeEquals(ScramCrypto.sha256(clientKey), storedKey);
+        boolean matches = ScramCrypto.constantTimeEquals(ScramCrypto.sha256(recovered), storedKey);
         if (!matches || proof.length != ScramCrypto.KEY_LENGTH) {
             proofRejected = true;
             throw new ScramException("SCRAM proof is wrong: password authentication failed");
         }
+        clientKey = recovered;
     }
 
     /**
@@ -148,6 +150,15 @@ public final class ScramServer {
      */
     public boolean proofRejected() {
         return proofRejected;
+    }
+
+    /**
+     * The client's ClientKey, recovered from its verified proof, or null before a successful
+     * {@link #serverFinalMessage(byte[])}. With the secret's ServerKey it lets pgmux log in to PostgreSQL as this
+     * user ({@link ScramClient#withKeys}). Hazard: as good as the password against this secret; never log it.
+     */
+    public byte[] clientKey() {
+        return clientKey == null ? null : clientKey.clone();
     }
 
     /**
