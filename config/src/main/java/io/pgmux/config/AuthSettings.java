@@ -22,20 +22,24 @@ import java.util.Objects;
  * @param cleartextWithoutTls {@code auth_cleartext_without_tls}: whether method {@code password} may be used on
  *                            connections without TLS
  * @param authQuery           {@code auth_user} and friends, or null when users are not looked up in PostgreSQL
+ * @param serverTls           the {@code server_tls_*} keys
  */
 public record AuthSettings(ClientTlsSettings clientTls, Path hbaFile, List<HbaRule> hbaRules, Path authFile,
-        Map<String, String> authFileSecrets, boolean cleartextWithoutTls, AuthQuerySettings authQuery) {
+        Map<String, String> authFileSecrets, boolean cleartextWithoutTls, AuthQuerySettings authQuery,
+        ServerTlsSettings serverTls) {
 
     /** @throws NullPointerException for a null TLS setting or collection */
     public AuthSettings {
         Objects.requireNonNull(clientTls, "clientTls");
+        Objects.requireNonNull(serverTls, "serverTls");
         hbaRules = List.copyOf(hbaRules);
         authFileSecrets = Collections.unmodifiableMap(new LinkedHashMap<>(authFileSecrets));
     }
 
     /** No TLS, no extra rules: clients authenticate with {@code auth_type} against {@code users}. */
     public static AuthSettings defaults() {
-        return new AuthSettings(ClientTlsSettings.disabled(), null, List.of(), null, Map.of(), false, null);
+        return new AuthSettings(ClientTlsSettings.disabled(), null, List.of(), null, Map.of(), false, null,
+                ServerTlsSettings.defaults());
     }
 
     /** Like the record's own, but without the secrets. */
@@ -43,6 +47,6 @@ public record AuthSettings(ClientTlsSettings clientTls, Path hbaFile, List<HbaRu
     public String toString() {
         return "AuthSettings[clientTls=" + clientTls + ", hbaFile=" + hbaFile + ", hbaRules=" + hbaRules.size()
                 + ", authFile=" + authFile + ", authFileUsers=" + authFileSecrets.keySet()
-                + ", cleartextWithoutTls=" + cleartextWithoutTls + ", authQuery=" + authQuery + "]";
+                + ", cleartextWithoutTls=" + cleartextWithoutTls + ", authQuery=" + authQuery + ", serverTls=" + serverTls + "]";
     }
 }

@@ -27,7 +27,24 @@ final class AuthSettingsBinder {
         Map<String, String> secrets = authFile == null ? Map.of()
                 : AuthFileParser.parse(read(authFile, root.originOf("auth_file")), authFile.toString());
         return new AuthSettings(ClientTlsBinder.bind(root), hbaFile, rules, authFile, secrets, cleartext,
-                authQuery(root));
+                authQuery(root), serverTls(root));
+    }
+
+    private static ServerTlsSettings serverTls(SectionReader r) {
+        ServerTlsMode mode = r.choice("server_tls_sslmode", ServerTlsMode.PREFER, ServerTlsMode::parse);
+        Path ca = path(r, "server_tls_ca_file");
+        Path cert = path(r, "server_tls_cert_file");
+        Path key = path(r, "server_tls_key_file");
+        List<String> protocols = r.names("server_tls_protocols", ClientTlsSettings.DEFAULT_PROTOCOLS,
+                java.util.regex.Pattern.compile("TLSv1\\.[23]"), "a list of TLS versions from TLSv1.2, TLSv1.3");
+        if (protocols.isEmpty()) {
+            throw ConfigException.at(r.originOf("server_tls_protocols"), "must name at least one TLS version");
+        }
+        if ((cert == null) != (key == null)) {
+            throw ConfigException.at(r.originOf(cert == null ? "server_tls_cert_file" : "server_tls_key_file"),
+                    "is required when the other of server_tls_cert_file and server_tls_key_file is set");
+        }
+        return new ServerTlsSettings(mode, ca, cert, key, protocols);
     }
 
     private static AuthQuerySettings authQuery(SectionReader r) {

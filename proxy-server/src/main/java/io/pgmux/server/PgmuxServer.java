@@ -9,6 +9,7 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import io.pgmux.config.PgmuxConfig;
 import io.pgmux.pool.PoolRegistry;
 import io.pgmux.pool.ServerConnector;
+import io.pgmux.pool.ServerTls;
 import io.pgmux.pool.Transport;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
@@ -37,7 +38,7 @@ public final class PgmuxServer implements AutoCloseable {
         this.workerGroup = transport.newEventLoopGroup(config.workerThreads(),
                 new DefaultThreadFactory("pgmux-io", true));
         ServerConnector connector = new ServerConnector(transport, config.timeouts().serverConnectTimeout(),
-                config.maxMessageLength());
+                config.maxMessageLength(), new ServerTls(config.auth().serverTls()));
         this.pools = new PoolRegistry(config, connector, workerGroup);
         this.context = new ProxyContext(config, pools, new ClientRegistry(config.pool().maxClientConn()),
                 new CancelForwarder(transport), new Credentials(config), new TimeoutSweeper(config.timeouts()), new PinCounters(),

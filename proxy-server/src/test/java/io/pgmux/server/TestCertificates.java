@@ -70,21 +70,26 @@ final class TestCertificates {
 
     /** A server certificate for 127.0.0.1 and localhost, written as {@code prefix.crt} and {@code prefix.key}. */
     Issued issueServer(Path dir, String prefix) throws Exception {
-        return issue(dir, prefix, "localhost", true);
+        return issue(dir, prefix, "localhost", true, new GeneralName[] {
+            new GeneralName(GeneralName.iPAddress, "127.0.0.1"), new GeneralName(GeneralName.dNSName, "localhost")});
+    }
+
+    /** A server certificate naming only the DNS name {@code host} (no IP address). */
+    Issued issueServerForName(Path dir, String prefix, String host) throws Exception {
+        return issue(dir, prefix, host, true, new GeneralName[] {new GeneralName(GeneralName.dNSName, host)});
     }
 
     /** A client certificate whose CN is {@code user}. */
     Issued issueClient(Path dir, String prefix, String user) throws Exception {
-        return issue(dir, prefix, user, false);
+        return issue(dir, prefix, user, false, null);
     }
 
-    private Issued issue(Path dir, String prefix, String commonName, boolean server) throws Exception {
+    private Issued issue(Path dir, String prefix, String commonName, boolean server, GeneralName[] names)
+            throws Exception {
         KeyPair keys = newKeyPair();
         X509v3CertificateBuilder builder = builder(new X500Name("CN=" + name), new X500Name("CN=" + commonName), keys);
         if (server) {
-            builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName[] {
-                new GeneralName(GeneralName.iPAddress, "127.0.0.1"),
-                new GeneralName(GeneralName.dNSName, "localhost")}));
+            builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(names));
         }
         builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
         X509Certificate certificate = sign(builder, caKeys);
