@@ -8,6 +8,7 @@ import io.pgmux.config.AuthType;
 import io.pgmux.protocol.BackendMessages;
 import io.pgmux.protocol.Frames;
 import io.pgmux.protocol.FrontendType;
+import io.pgmux.protocol.MessageFrameDecoder;
 import io.pgmux.protocol.PasswordMessage;
 import io.pgmux.protocol.PgException;
 import io.pgmux.protocol.ProtocolException;
@@ -39,6 +40,11 @@ final class ClientAuthHandler extends ChannelInboundHandlerAdapter {
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final String SCRAM = "SCRAM-SHA-256";
     private static final String SCRAM_PLUS = "SCRAM-SHA-256-PLUS";
+    /**
+     * Largest message accepted before login (PostgreSQL allows 65535-byte authentication tokens): an unauthenticated
+     * client must not make pgmux buffer max_message_length bytes. The full limit applies from the session on.
+     */
+    static final int MAX_AUTH_MESSAGE_LENGTH = 65_535 + 1024;
 
     /** What the next PasswordMessage-type frame must be. */
     private enum Step { CLEARTEXT, MD5, SASL_INITIAL, SASL_FINAL, DONE }
@@ -233,6 +239,11 @@ final class ClientAuthHandler extends ChannelInboundHandlerAdapter {
 
     private void authenticated(ChannelHandlerContext ctx) {
         ctx.pipeline().replace(this, "session", new ClientSession(context, user, database, parameters, loginTimer));
+        // Lift the login-time message limit. Bytes the old decoder still holds go to the new one. Absent when a
+        // trust login finishes during the startup handover, which then installs the full-size decoder itself.
+        if (ctx.pipeline().get("frames") != null) {
+            ctx.pipeline().replace("frames", "frames", MessageFrameDecoder.frontend(context.config().maxMessageLength()));
+        }
     }
 
     @Override

@@ -100,8 +100,11 @@ final class ClientStartupHandler extends ChannelInboundHandlerAdapter {
         log.debug("{} startup: user={} database={}", ctx.channel(), user, database);
         // Replace this handler before the decoder: replacing the decoder hands its leftover bytes to the next handler.
         ctx.pipeline().replace(this, "auth", new ClientAuthHandler(context, user, database, parameters, loginTimer));
-        ctx.pipeline().replace("startup", "frames",
-                MessageFrameDecoder.frontend(context.config().maxMessageLength()));
+        // While the client authenticates, its messages are small; trust logins are already in the session here.
+        boolean authenticating = ctx.pipeline().get(ClientAuthHandler.class) != null;
+        ctx.pipeline().replace("startup", "frames", MessageFrameDecoder.frontend(authenticating
+                ? Math.min(context.config().maxMessageLength(), ClientAuthHandler.MAX_AUTH_MESSAGE_LENGTH)
+                : context.config().maxMessageLength()));
     }
 
     @Override
