@@ -42,9 +42,10 @@ final class RawClient implements AutoCloseable {
     }
 
     void sendTyped(char type, byte[] body) throws IOException {
-        out.writeByte(type);
-        out.writeInt(4 + body.length);
-        out.write(body);
+        // One write: pgmux may refuse the message on its first byte and close, which must not break the pipe
+        // of a client still writing the rest.
+        out.write(java.nio.ByteBuffer.allocate(5 + body.length).put((byte) type).putInt(4 + body.length).put(body)
+                .array());
         out.flush();
     }
 
