@@ -2,14 +2,23 @@
 package io.pgmux.config;
 
 /**
- * Client authentication method, written in the configuration as {@code trust}, {@code md5} or {@code scram-sha-256}.
+ * Client authentication method, written in the configuration as {@code trust}, {@code md5}, {@code scram-sha-256},
+ * {@code password} or {@code reject} (the last only in {@code auth_hba_file} rules).
  * <p>Hazard: {@link #TRUST} lets anyone who can reach the listen address in as any configured database; use it only
- * on a loopback or otherwise protected listener.
+ * on a loopback or otherwise protected listener. {@link #PASSWORD} sends the password in clear, so pgmux offers it
+ * only on TLS connections unless {@code auth_cleartext_without_tls} is set.
  */
 public enum AuthType {
+    /** No password asked. */
     TRUST("trust"),
+    /** MD5 challenge; a user whose secret is a SCRAM secret gets SCRAM instead, as PostgreSQL does. */
     MD5("md5"),
-    SCRAM_SHA_256("scram-sha-256");
+    /** SCRAM-SHA-256, and SCRAM-SHA-256-PLUS on TLS connections. */
+    SCRAM_SHA_256("scram-sha-256"),
+    /** AuthenticationCleartextPassword; checked against a plain password, md5 hash or SCRAM secret. */
+    PASSWORD("password"),
+    /** Always refused (SQLSTATE 28000); only in auth_hba_file rules. */
+    REJECT("reject");
 
     private final String configName;
 

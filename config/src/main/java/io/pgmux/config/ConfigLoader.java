@@ -31,9 +31,17 @@ public final class ConfigLoader {
      * @throws ConfigException if the file cannot be read or any value is invalid
      */
     public static PgmuxConfig load(Path yamlFile, Map<String, String> environment, QuickStartSettings flags) {
+        return load(yamlFile, environment, flags, ClientTlsFlags.none());
+    }
+
+    /** Like {@link #load(Path, Map, QuickStartSettings)}, with the {@code --client-tls-*} flags too. */
+    public static PgmuxConfig load(Path yamlFile, Map<String, String> environment, QuickStartSettings flags,
+            ClientTlsFlags tlsFlags) {
         ConfigNode root = yamlFile == null ? ConfigNode.root() : YamlTreeReader.read(readFile(yamlFile), yamlFile.toString());
         EnvironmentOverlay.apply(root, environment == null ? Map.of() : environment);
         FlagOverlay.apply(root, flags == null ? QuickStartSettings.none() : flags);
+        ClientTlsOverlay.apply(root, environment == null ? Map.of() : environment,
+                tlsFlags == null ? ClientTlsFlags.none() : tlsFlags);
         return PgmuxConfigBinder.bind(root);
     }
 

@@ -22,10 +22,12 @@ import java.util.Objects;
  * @param databases        {@code databases}: by name
  * @param users            {@code users}: by name; empty only with {@code auth_type: trust}
  * @param admin            {@code admin_users}, {@code stats_users}: who may use the admin console
+ * @param auth             client TLS and authentication rules ({@code client_tls_*}, ...)
  */
 public record PgmuxConfig(HostPort listen, HostPort adminListen, TransportType transport, int workerThreads,
         int maxMessageLength, AuthType authType, PoolSettings pool, Timeouts timeouts,
-        Map<String, DatabaseConfig> databases, Map<String, UserConfig> users, AdminSettings admin) {
+        Map<String, DatabaseConfig> databases, Map<String, UserConfig> users, AdminSettings admin,
+        AuthSettings auth) {
 
     /** Default client listen address. */
     public static final HostPort DEFAULT_LISTEN = new HostPort(HostPort.DEFAULT_HOST, 6432);
@@ -46,6 +48,7 @@ public record PgmuxConfig(HostPort listen, HostPort adminListen, TransportType t
         Objects.requireNonNull(authType, "authType");
         Objects.requireNonNull(pool, "pool");
         Objects.requireNonNull(timeouts, "timeouts");
+        Objects.requireNonNull(auth, "auth");
         if (workerThreads < 0) {
             throw new IllegalArgumentException("workerThreads must be >= 0, got " + workerThreads);
         }
@@ -55,12 +58,28 @@ public record PgmuxConfig(HostPort listen, HostPort adminListen, TransportType t
         admin = admin == null ? AdminSettings.none() : admin;
     }
 
-    /** A configuration without admin console users. */
+    /** A configuration without admin console users, TLS or extra authentication rules. */
     public PgmuxConfig(HostPort listen, HostPort adminListen, TransportType transport, int workerThreads,
             int maxMessageLength, AuthType authType, PoolSettings pool, Timeouts timeouts,
             Map<String, DatabaseConfig> databases, Map<String, UserConfig> users) {
         this(listen, adminListen, transport, workerThreads, maxMessageLength, authType, pool, timeouts, databases,
-                users, AdminSettings.none());
+                users, AdminSettings.none(), AuthSettings.defaults());
+    }
+
+    /** A configuration without TLS or extra authentication rules ({@link AuthSettings#defaults()}). */
+    public PgmuxConfig(HostPort listen, HostPort adminListen, TransportType transport, int workerThreads,
+            int maxMessageLength, AuthType authType, PoolSettings pool, Timeouts timeouts,
+            Map<String, DatabaseConfig> databases, Map<String, UserConfig> users, AdminSettings admin) {
+        this(listen, adminListen, transport, workerThreads, maxMessageLength, authType, pool, timeouts, databases,
+                users, admin, AuthSettings.defaults());
+    }
+
+    /** A configuration without admin console users. */
+    public PgmuxConfig(HostPort listen, HostPort adminListen, TransportType transport, int workerThreads,
+            int maxMessageLength, AuthType authType, PoolSettings pool, Timeouts timeouts,
+            Map<String, DatabaseConfig> databases, Map<String, UserConfig> users, AuthSettings auth) {
+        this(listen, adminListen, transport, workerThreads, maxMessageLength, authType, pool, timeouts, databases,
+                users, AdminSettings.none(), auth);
     }
 
     /** The database clients know as {@code name}, or {@code null} if there is none. */

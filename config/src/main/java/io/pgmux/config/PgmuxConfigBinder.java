@@ -33,13 +33,24 @@ final class PgmuxConfigBinder {
         AdminSettings admin = new AdminSettings(
                 r.names("admin_users", List.of(), USER_NAME, "a list of user names like [admin, ops]"),
                 r.names("stats_users", List.of(), USER_NAME, "a list of user names like [monitor]"));
+        AuthSettings auth = AuthSettingsBinder.bind(r);
         // Unknown keys first: a misspelt "databases" should be reported as a typo, not as "no databases".
         r.finish();
         if (databases.isEmpty()) {
             throw new ConfigException(NO_DATABASES);
         }
-        CredentialRules.check(authType, users);
+        if (authType == AuthType.REJECT) {
+            throw ConfigException.at(r.originOf("auth_type"), "reject is only valid in auth_hba_file rules");
+        }
+        // With an hba file the methods come from its rules; with an auth file or auth_query the users section may
+        // be empty.
+        boolean usersElsewhere = auth.authFile() != null || auth.authQuery() != null;
+        if (auth.hbaFile() == null && !(users.isEmpty() && usersElsewhere)) {
+            CredentialRules.check(authType, users);
+        }
+        users = AuthSettingsBinder.withAuthFileUsers(users, auth);
+        AuthSettingsBinder.checkAuthUser(auth, users, r.originOf("auth_user"));
         return new PgmuxConfig(listen, adminListen, transport, workerThreads, maxMessageLength, authType, pool,
-                timeouts, databases, users, admin);
+                timeouts, databases, users, admin, auth);
     }
 }

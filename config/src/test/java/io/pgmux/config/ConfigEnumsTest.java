@@ -32,7 +32,7 @@ class ConfigEnumsTest {
         assertThat(AuthType.parse("trust")).isEqualTo(AuthType.TRUST);
         assertThat(AuthType.SCRAM_SHA_256.configName()).isEqualTo("scram-sha-256");
         assertThatThrownBy(() -> AuthType.parse("scram_sha_256"))
-                .hasMessage("must be one of trust, md5, scram-sha-256, got 'scram_sha_256'");
+                .hasMessage("must be one of trust, md5, scram-sha-256, password, reject, got 'scram_sha_256'");
     }
 
     @Test

@@ -113,8 +113,8 @@ class ValidationMessagesTest {
 
     @Test
     void invalidEnumsAndAddresses() {
-        failure("auth_type: password\n" + DATABASES)
-                .hasMessage("auth_type: must be one of trust, md5, scram-sha-256, got 'password'");
+        failure("auth_type: plain\n" + DATABASES)
+                .hasMessage("auth_type: must be one of trust, md5, scram-sha-256, password, reject, got 'plain'");
         failure("transport: kqueue\n" + DATABASES)
                 .hasMessage("transport: must be one of auto, io_uring, epoll, nio, got 'kqueue'");
         failure("listen: localhost\n" + DATABASES).hasMessageStartingWith("listen: must be HOST:PORT");

@@ -43,6 +43,7 @@ public final class PoolRegistry {
     private final Map<PoolKey, Pool> pools = new ConcurrentHashMap<>();
     private final Map<String, ConnectionBudget> databaseBudgets = new ConcurrentHashMap<>();
     private final Map<String, ConnectionBudget> userBudgets = new ConcurrentHashMap<>();
+    private final PassthroughLogins passthrough = new PassthroughLogins();
     private final Janitor janitor;
     /** The longest {@link #closeAll()} waits for PostgreSQL to end the backends' sessions. */
     private static final long CLOSE_WAIT_MILLIS = 2000;
@@ -59,6 +60,11 @@ public final class PoolRegistry {
      * @param loops the server's worker loops, where backends no client waits for are opened and the janitor runs;
      *              null to use the clients' loops and a janitor thread of the registry's own
      */
+    /** Backend credentials learnt from client logins (SCRAM keys, md5 hashes) for passthrough users. */
+    public PassthroughLogins passthroughLogins() {
+        return passthrough;
+    }
+
     public PoolRegistry(PgmuxConfig config, ServerConnector connector, EventLoopGroup loops) {
         this.config = config;
         this.connector = connector;
@@ -208,11 +214,7 @@ public final class PoolRegistry {
             UserConfig u = config.user(user);
             password = u == null ? null : u.password();
         }
-        if (password != null && password.startsWith("SCRAM-SHA-256$")) {
-            throw new PgException(Severity.FATAL, SqlState.INVALID_AUTHORIZATION_SPECIFICATION,
-                    "cannot log in to the server as \"" + user + "\": only a SCRAM secret is configured; "
-                            + "give databases." + db.name() + ".password");
-        }
-        return new BackendTarget(db.host(), db.port(), db.dbname(), user, password, Map.of());
+        // Without a usable password (none, or only a SCRAM secret), log in with what the client's login taught us.
+        return new BackendTarget(db.host(), db.port(), db.dbname(), user, password, Map.of(), passthrough);
     }
 }

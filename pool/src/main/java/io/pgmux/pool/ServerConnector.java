@@ -10,6 +10,7 @@ import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.pgmux.config.ServerTlsMode;
 import io.pgmux.protocol.MessageFrameDecoder;
 import io.pgmux.protocol.PgException;
 import io.pgmux.protocol.Severity;
@@ -22,11 +23,18 @@ public final class ServerConnector {
     private final Transport transport;
     private final Duration connectTimeout;
     private final int maxMessageLength;
+    private final ServerTls tls;
 
     public ServerConnector(Transport transport, Duration connectTimeout, int maxMessageLength) {
+        this(transport, connectTimeout, maxMessageLength, ServerTls.disabled());
+    }
+
+    /** With TLS towards the servers as {@code tls} says. */
+    public ServerConnector(Transport transport, Duration connectTimeout, int maxMessageLength, ServerTls tls) {
         this.transport = transport;
         this.connectTimeout = connectTimeout;
         this.maxMessageLength = maxMessageLength;
+        this.tls = tls;
     }
 
     /**
@@ -44,6 +52,9 @@ public final class ServerConnector {
                 .handler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {
+                        if (tls.mode() != ServerTlsMode.DISABLE) {
+                            ch.pipeline().addLast("tls-request", new ServerTlsNegotiator(tls, target));
+                        }
                         ch.pipeline().addLast("frames", MessageFrameDecoder.backend(maxMessageLength));
                         ch.pipeline().addLast("login", new ServerLoginHandler(pool, target, promise));
                     }

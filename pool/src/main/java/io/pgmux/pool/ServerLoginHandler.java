@@ -28,6 +28,7 @@ import java.util.Map;
  * {@link ServerRelayHandler} by completing the promise with a {@link ServerConnection}.
  */
 final class ServerLoginHandler extends ChannelInboundHandlerAdapter {
+    private static final String SCRAM_PREFIX = "SCRAM-SHA-256$";
     private final Pool pool;
     private final BackendTarget target;
     private final Promise<ServerConnection> promise;
@@ -89,7 +90,7 @@ final class ServerLoginHandler extends ChannelInboundHandlerAdapter {
             case Authentication.OK -> {
             }
             case Authentication.CLEARTEXT_PASSWORD ->
-                    ctx.writeAndFlush(FrontendMessages.passwordMessage(ctx.alloc(), requirePassword()));
+                    ctx.writeAndFlush(FrontendMessages.passwordMessage(ctx.alloc(), requirePlainPassword()));
             case Authentication.MD5_PASSWORD -> ctx.writeAndFlush(FrontendMessages.passwordMessage(ctx.alloc(),
                     md5Response(auth.data())));
             case Authentication.SASL -> {
@@ -97,7 +98,7 @@ final class ServerLoginHandler extends ChannelInboundHandlerAdapter {
                     throw new PgException(Severity.FATAL, SqlState.FEATURE_NOT_SUPPORTED,
                             "server offers no supported SASL mechanism: " + auth.saslMechanisms());
                 }
-                scram = new ScramClient(requirePassword());
+                scram = scramClient();
                 ctx.writeAndFlush(FrontendMessages.saslInitialResponse(ctx.alloc(), "SCRAM-SHA-256",
                         scram.clientFirstMessage()));
             }
@@ -116,6 +117,30 @@ final class ServerLoginHandler extends ChannelInboundHandlerAdapter {
                 : Md5Password.clientResponse(target.user(), password, salt);
     }
 
+    /** With the plain password if configured, else with the keys of the user's last SCRAM login to pgmux. */
+    private ScramClient scramClient() {
+        String password = target.password();
+        if (password != null && !password.startsWith(SCRAM_PREFIX)) {
+            return new ScramClient(password);
+        }
+        PassthroughLogins.ScramKeys keys = target.passthrough() == null ? null
+                : target.passthrough().scramKeys(target.user());
+        if (keys == null) {
+            throw new PgException(Severity.FATAL, SqlState.INVALID_PASSWORD, "cannot log in to the server as \""
+                    + target.user() + "\" with SCRAM: no password configured and no SCRAM login of this user seen yet");
+        }
+        return ScramClient.withKeys(keys.clientKey(), keys.serverKey());
+    }
+
+    private String requirePlainPassword() {
+        String password = requirePassword();
+        if (password.startsWith(SCRAM_PREFIX) || password.startsWith("md5") && password.length() == 35) {
+            throw new PgException(Severity.FATAL, SqlState.INVALID_PASSWORD, "server asked for the cleartext password"
+                    + " of \"" + target.user() + "\", but only a hash of it is known");
+        }
+        return password;
+    }
+
     private ScramClient scram() {
         if (scram == null) {
             throw new ProtocolException("SASL message from server before SASL started");
@@ -124,6 +149,10 @@ final class ServerLoginHandler extends ChannelInboundHandlerAdapter {
     }
 
     private String requirePassword() {
+        String learnt = target.passthrough() == null ? null : target.passthrough().md5Secret(target.user());
+        if ((target.password() == null || target.password().startsWith(SCRAM_PREFIX)) && learnt != null) {
+            return learnt;
+        }
         if (target.password() == null) {
             throw new PgException(Severity.FATAL, SqlState.INVALID_PASSWORD,
                     "server requested a password for user \"" + target.user() + "\" but none is configured");

@@ -18,6 +18,9 @@ final class ClientChannelInitializer extends ChannelInitializer<Channel> {
         if (context.recordsMetrics()) {
             ch.pipeline().addLast("traffic", new TrafficCounter());
         }
+        if (context.clientTls().enabled()) {
+            ch.pipeline().addLast("direct-tls", new DirectTlsDetector(context.clientTls()));
+        }
         ch.pipeline().addLast("admission", new ClientAdmission(context.clients()));
         ch.pipeline().addLast("startup", new StartupDecoder());
         ch.pipeline().addLast("client", new ClientStartupHandler(context));

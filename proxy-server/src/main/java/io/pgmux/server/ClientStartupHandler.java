@@ -12,18 +12,21 @@ import io.pgmux.protocol.SslRequest;
 import io.pgmux.protocol.StartupMessage;
 import io.pgmux.protocol.StartupPacket;
 import io.pgmux.server.admin.ServerControl;
+import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * First handler of a client connection: answers SSLRequest and GSSENCRequest with 'N', forwards CancelRequests,
- * and checks the StartupMessage (protocol version, user, database) before handing over to authentication.
+ * First handler of a client connection: answers SSLRequest (TLS per client_tls_sslmode) and GSSENCRequest ('N'),
+ * forwards CancelRequests, and checks the StartupMessage (TLS rules, protocol version, user, database) before
+ * handing over to authentication.
  */
 final class ClientStartupHandler extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(ClientStartupHandler.class);
 
     private final ProxyContext context;
     private final LoginTimer loginTimer = new LoginTimer();
+    private boolean failed;
 
     ClientStartupHandler(ProxyContext context) {
         this.context = context;
@@ -38,8 +41,18 @@ final class ClientStartupHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         StartupPacket packet = (StartupPacket) msg;
-        if (packet instanceof SslRequest || packet instanceof GssEncRequest) {
-            // TLS and GSS encryption are not offered yet; clients then continue in plain text.
+        if (failed) {
+            return; // packets the decoder still had after a refusal are never looked at
+        }
+        if (packet instanceof SslRequest) {
+            try {
+                ClientTlsGate.answerSslRequest(ctx, context.clientTls());
+            } catch (PgException e) {
+                failed = true;
+                ClientErrors.sendAndClose(ctx, e);
+            }
+        } else if (packet instanceof GssEncRequest) {
+            // GSS encryption is not offered; clients then continue in plain text or try TLS.
             ctx.writeAndFlush(BackendMessages.sslRefused());
         } else if (packet instanceof CancelRequest cancel) {
             forwardCancel(ctx, cancel);
@@ -47,6 +60,7 @@ final class ClientStartupHandler extends ChannelInboundHandlerAdapter {
             try {
                 start(ctx, startup);
             } catch (PgException e) {
+                failed = true;
                 ClientErrors.sendAndClose(ctx, e);
             }
         }
@@ -78,7 +92,9 @@ final class ClientStartupHandler extends ChannelInboundHandlerAdapter {
             throw ClientErrors.fatal(SqlState.FEATURE_NOT_SUPPORTED, "replication connections are not supported");
         }
         String database = startup.database();
+        ClientTlsGate.checkStartup(ctx, context.clientTls(), user, database, context.authFailures());
         if (!ServerControl.isConsole(database) && context.config().database(database) == null) {
+            context.authFailures().record(AuthFailures.Reason.UNKNOWN_DATABASE);
             throw ClientErrors.fatal(SqlState.INVALID_CATALOG_NAME, "database \"" + database + "\" does not exist");
         }
         context.control().checkAdmission(database);
@@ -86,8 +102,11 @@ final class ClientStartupHandler extends ChannelInboundHandlerAdapter {
         log.debug("{} startup: user={} database={}", ctx.channel(), user, database);
         // Replace this handler before the decoder: replacing the decoder hands its leftover bytes to the next handler.
         ctx.pipeline().replace(this, "auth", new ClientAuthHandler(context, user, database, parameters, loginTimer));
-        ctx.pipeline().replace("startup", "frames",
-                MessageFrameDecoder.frontend(context.config().maxMessageLength()));
+        // While the client authenticates, its messages are small; trust logins are already in the session here.
+        boolean authenticating = ctx.pipeline().get(ClientAuthHandler.class) != null;
+        ctx.pipeline().replace("startup", "frames", MessageFrameDecoder.frontend(authenticating
+                ? Math.min(context.config().maxMessageLength(), ClientAuthHandler.MAX_AUTH_MESSAGE_LENGTH)
+                : context.config().maxMessageLength()));
     }
 
     @Override
@@ -98,6 +117,12 @@ final class ClientStartupHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof SSLException || cause.getCause() instanceof SSLException) {
+            // A failed handshake: nothing can be sent in plain text any more, and it is the client's doing.
+            log.info("{}: TLS handshake failed: {}", ctx.channel(), cause.getMessage());
+            ctx.close();
+            return;
+        }
         ClientErrors.failAndClose(ctx, cause, "during startup");
     }
 }

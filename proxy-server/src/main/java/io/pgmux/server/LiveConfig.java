@@ -27,6 +27,9 @@ final class LiveConfig {
 
     /** Puts {@code next} in force; returns the configuration it replaced. */
     PgmuxConfig swap(PgmuxConfig next) {
-        return current.getAndSet(new Generation(next, new Credentials(next))).config();
+        Generation previous = current.getAndSet(new Generation(next, new Credentials(next)));
+        // Stops the replaced auth_query lookups; a login that was waiting on one fails like a failed lookup.
+        previous.credentials().close();
+        return previous.config();
     }
 }

@@ -1,5 +1,6 @@
 package io.pgmux.server;
 
+import io.pgmux.config.ClientTlsFlags;
 import io.pgmux.config.ConfigException;
 import io.pgmux.config.ConfigLoader;
 import io.pgmux.config.PgmuxConfig;
@@ -48,6 +49,19 @@ public final class PgmuxCommand implements Callable<Integer> {
             description = "Users allowed the read-only SHOW commands of the admin console.")
     String statsUsers;
 
+    @Option(names = "--client-tls-cert", paramLabel = "FILE", description = "PEM certificate chain for client TLS.")
+    String clientTlsCert;
+
+    @Option(names = "--client-tls-key", paramLabel = "FILE", description = "PEM (PKCS#8) private key for client TLS.")
+    String clientTlsKey;
+
+    @Option(names = "--client-tls-sslmode", paramLabel = "MODE", description = "disable, allow, prefer (default "
+            + "with a certificate), require, verify-ca or verify-full.")
+    String clientTlsSslmode;
+
+    @Option(names = "--client-tls-ca", paramLabel = "FILE", description = "PEM CA certificates for client certificates.")
+    String clientTlsCa;
+
     @Option(names = "--demo", description = "Start an embedded PostgreSQL and pgmux in front of it, and print "
             + "the psql command to connect.")
     boolean demo;
@@ -76,7 +90,8 @@ public final class PgmuxCommand implements Callable<Integer> {
     }
 
     PgmuxConfig load(String backendUrl) {
-        return ConfigLoader.load(config, System.getenv(), quickStart(backendUrl));
+        return ConfigLoader.load(config, System.getenv(), quickStart(backendUrl),
+                new ClientTlsFlags(clientTlsCert, clientTlsKey, clientTlsSslmode, clientTlsCa));
     }
 
     /**

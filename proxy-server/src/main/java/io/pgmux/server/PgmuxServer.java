@@ -9,6 +9,7 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import io.pgmux.config.PgmuxConfig;
 import io.pgmux.pool.PoolRegistry;
 import io.pgmux.pool.ServerConnector;
+import io.pgmux.pool.ServerTls;
 import io.pgmux.pool.Transport;
 import io.pgmux.config.ConfigException;
 import io.pgmux.server.admin.ServerControl;
@@ -68,7 +69,7 @@ public final class PgmuxServer implements AutoCloseable {
         this.workerGroup = transport.newEventLoopGroup(config.workerThreads(),
                 new DefaultThreadFactory("pgmux-io", true));
         ServerConnector connector = new ServerConnector(transport, config.timeouts().serverConnectTimeout(),
-                config.maxMessageLength());
+                config.maxMessageLength(), new ServerTls(config.auth().serverTls()));
         this.pools = new PoolRegistry(config, connector, workerGroup);
         ClientRegistry clients = new ClientRegistry(config.pool().maxClientConn());
         PinCounters pins = new PinCounters();
@@ -80,8 +81,11 @@ public final class PgmuxServer implements AutoCloseable {
         ServerControl control = new ServerControl(live::config, pools, directory, pinFigures, clients::connectedCount,
                 this::reload, this::close);
         this.context = new ProxyContext(config, pools, clients, new CancelForwarder(transport),
-                new Credentials(config), new TimeoutSweeper(config.timeouts()), pins, directory, metrics, control,
-                live);
+                live.credentials(), new TimeoutSweeper(config.timeouts()), pins, directory, metrics, control,
+                live, new ClientTls(config.auth().clientTls()), new AuthFailures());
+        for (AuthFailures.Reason reason : AuthFailures.Reason.values()) {
+            metrics.bindAuthFailures(reason.tag(), () -> context.authFailures().count(reason));
+        }
     }
 
     /** Binds the listen address; port 0 picks a free port (see {@link #port()}). */
@@ -136,6 +140,14 @@ public final class PgmuxServer implements AutoCloseable {
         PgmuxConfig previous = live.swap(next);
         List<String> changes = new ArrayList<>(RestartOnlyKeys.changed(previous, next));
         changes.addAll(pools.reconfigure(next));
+        if (context.clientTls().enabled()) {
+            try {
+                context.clientTls().reloadCertificates();
+                changes.add("client TLS key and certificates re-read");
+            } catch (RuntimeException e) {
+                log.error("client TLS files could not be reloaded, keeping the current ones: {}", e.getMessage());
+            }
+        }
         log.info("configuration reloaded: {} databases, {} users{}", next.databases().size(), next.users().size(),
                 changes.isEmpty() ? "" : "; " + String.join("; ", changes));
         return changes;
@@ -190,6 +202,22 @@ public final class PgmuxServer implements AutoCloseable {
         return metrics;
     }
 
+    /**
+     * Re-reads the client TLS key, certificate and CA files (RELOAD, SIGHUP); connections keep running, new
+     * handshakes use the new files. A file that cannot be used leaves the old ones in force.
+     *
+     * @throws io.pgmux.config.ConfigException if the new files cannot be used
+     * @throws IllegalStateException           if client TLS is disabled
+     */
+    public void reloadCertificates() {
+        context.clientTls().reloadCertificates();
+    }
+
+    /** Failed client logins by reason, for the metrics endpoint. */
+    public AuthFailures authFailures() {
+        return context.authFailures();
+    }
+
     public int port() {
         return ((InetSocketAddress) listener.localAddress()).getPort();
     }
@@ -225,6 +253,7 @@ public final class PgmuxServer implements AutoCloseable {
         }
         pools.closeAll();
         metrics.close();
+        context.credentials().close();
         bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         log.info("pgmux stopped");

@@ -16,7 +16,8 @@ import io.pgmux.server.metrics.SessionMetrics;
  */
 record ProxyContext(PgmuxConfig config, PoolRegistry pools, ClientRegistry clients, CancelForwarder cancels,
                     Credentials credentials, TimeoutSweeper sweeper, PinCounters pinCounters,
-                    ClientDirectory directory, ProxyMetrics metrics, ServerControl control, LiveConfig live) {
+                    ClientDirectory directory, ProxyMetrics metrics, ServerControl control, LiveConfig live,
+                    ClientTls clientTls, AuthFailures authFailures) {
 
     @Override
     public PgmuxConfig config() {

@@ -179,11 +179,11 @@ class MetricsIntegrationTest {
     @Test
     void failedLoginsAreCountedByReason() throws Exception {
         double before = proxy.scrape().samples().stream()
-                .filter(s -> s.name().equals("pgmux_auth_failures_total") && "password".equals(s.labels().get("reason")))
+                .filter(s -> s.name().equals("pgmux_auth_failures_total") && "wrong_password".equals(s.labels().get("reason")))
                 .mapToDouble(Scrape.Sample::value).sum();
         assertThatThrownBy(() -> proxy.connect(proxy.pg.database(), proxy.pg.user(), "wrong").close())
                 .isInstanceOf(SQLException.class);
-        assertThat(proxy.scrape().value("pgmux_auth_failures_total", "reason", "password")).isEqualTo(before + 1);
+        assertThat(proxy.scrape().value("pgmux_auth_failures_total", "reason", "wrong_password")).isEqualTo(before + 1);
     }
 
     @Test

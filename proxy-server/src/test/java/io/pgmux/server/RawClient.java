@@ -17,7 +17,12 @@ final class RawClient implements AutoCloseable {
     final DataOutputStream out;
 
     RawClient(int port) throws IOException {
-        socket = new Socket("127.0.0.1", port);
+        this(new Socket("127.0.0.1", port));
+    }
+
+    /** Over a socket the test connected itself (for example a TLS socket). */
+    RawClient(Socket connected) throws IOException {
+        socket = connected;
         socket.setSoTimeout(10_000);
         in = new DataInputStream(socket.getInputStream());
         out = new DataOutputStream(socket.getOutputStream());

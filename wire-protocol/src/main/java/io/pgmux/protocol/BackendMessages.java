@@ -28,6 +28,7 @@ public final class BackendMessages {
     private static final ByteBuf PARSE_COMPLETE = MessageWriter.constant(MessageWriter.fixed(BackendType.PARSE_COMPLETE));
     private static final ByteBuf CLOSE_COMPLETE = MessageWriter.constant(MessageWriter.fixed(BackendType.CLOSE_COMPLETE));
     private static final ByteBuf SSL_REFUSED = MessageWriter.constant((byte) 'N');
+    private static final ByteBuf SSL_ACCEPTED = MessageWriter.constant((byte) 'S');
 
     private BackendMessages() {
     }
@@ -177,6 +178,11 @@ public final class BackendMessages {
     /** Shared constant: the single byte 'N', the refusal answer to SSLRequest and GSSENCRequest. */
     public static ByteBuf sslRefused() {
         return SSL_REFUSED.duplicate();
+    }
+
+    /** The single byte {@code S} answering an SSLRequest: the TLS handshake follows. */
+    public static ByteBuf sslAccepted() {
+        return SSL_ACCEPTED.duplicate();
     }
 
     private static ByteBuf readyConstant(TransactionStatus status) {

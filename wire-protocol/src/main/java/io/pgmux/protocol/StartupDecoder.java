@@ -99,4 +99,12 @@ public final class StartupDecoder extends ByteToMessageDecoder {
         in.skipBytes(in.readableBytes());
         return error;
     }
+
+    /**
+     * Bytes received but not yet decoded. After an SSLRequest this must be 0: anything the client sent before
+     * the TLS handshake would otherwise be read as if it had come through TLS.
+     */
+    public int bufferedBytes() {
+        return actualReadableBytes();
+    }
 }

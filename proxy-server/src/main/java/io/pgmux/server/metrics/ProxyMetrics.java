@@ -82,12 +82,10 @@ public final class ProxyMetrics implements AutoCloseable {
                 .register(registry);
     }
 
-    /**
-     * A client failed to log in. {@code reason} must come from a small fixed set ({@code password},
-     * {@code unknown_user}, {@code protocol}, ...): it becomes a label value. Never a user name or an address.
-     */
-    public void authFailed(String reason) {
-        registry.counter("pgmux.auth.failures", "reason", reason).increment();
+    /** Publishes a count kept elsewhere as {@code pgmux_auth_failures_total{reason}}, read at each scrape. */
+    public void bindAuthFailures(String reason, java.util.function.LongSupplier count) {
+        io.micrometer.core.instrument.FunctionCounter.builder("pgmux.auth.failures", count, c -> c.getAsLong())
+                .tag("reason", reason).description("Failed client logins by reason").register(registry);
     }
 
     public MeterRegistry registry() {

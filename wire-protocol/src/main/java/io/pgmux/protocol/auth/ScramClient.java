@@ -19,6 +19,8 @@ public final class ScramClient {
     private static final String CHANNEL_BINDING = ScramCrypto.base64(GS2_HEADER.getBytes(StandardCharsets.US_ASCII));
 
     private final String password;
+    private final byte[] givenClientKey;
+    private final byte[] givenServerKey;
     private final String clientFirstBare;
     private final String clientNonce;
     private byte[] expectedServerSignature;
@@ -30,9 +32,28 @@ public final class ScramClient {
 
     /** For known-answer tests: a chosen user name (PostgreSQL clients send none) and nonce. */
     ScramClient(String password, String username, String clientNonce) {
-        this.password = Objects.requireNonNull(password, "password");
+        this(Objects.requireNonNull(password, "password"), null, null, username, clientNonce);
+    }
+
+    private ScramClient(String password, byte[] clientKey, byte[] serverKey, String username, String clientNonce) {
+        this.password = password;
+        this.givenClientKey = clientKey;
+        this.givenServerKey = serverKey;
         this.clientNonce = Objects.requireNonNull(clientNonce, "clientNonce");
         this.clientFirstBare = "n=" + saslName(username) + ",r=" + clientNonce;
+    }
+
+    /**
+     * Starts an exchange that proves knowledge of the password without knowing it: with the ClientKey recovered
+     * from a client's own SCRAM login and the ServerKey of the stored secret, as PgBouncer does for passthrough
+     * logins. Works only while the server's secret is the one these keys belong to. Hazard: the keys are as good
+     * as the password for logging in to this server; keep them in memory only.
+     */
+    public static ScramClient withKeys(byte[] clientKey, byte[] serverKey) {
+        if (clientKey.length != ScramCrypto.KEY_LENGTH || serverKey.length != ScramCrypto.KEY_LENGTH) {
+            throw new IllegalArgumentException("ClientKey and ServerKey must be 32 bytes");
+        }
+        return new ScramClient(null, clientKey.clone(), serverKey.clone(), "", ScramCrypto.newNonce());
     }
 
     /** The client-first message, {@code n,,n=,r=<nonce>}, in UTF-8. */
@@ -65,12 +86,16 @@ public final class ScramClient {
         String clientFinalWithoutProof = "c=" + CHANNEL_BINDING + ",r=" + nonce;
         String authMessage = clientFirstBare + "," + message.text() + "," + clientFinalWithoutProof;
 
-        byte[] saltedPassword = ScramCrypto.hi(ScramCrypto.passwordBytes(password), salt, iterations);
-        byte[] clientKey = ScramCrypto.hmac(saltedPassword, "Client Key");
+        byte[] clientKey = givenClientKey;
+        byte[] serverKey = givenServerKey;
+        if (password != null) {
+            byte[] saltedPassword = ScramCrypto.hi(ScramCrypto.passwordBytes(password), salt, iterations);
+            clientKey = ScramCrypto.hmac(saltedPassword, "Client Key");
+            serverKey = ScramCrypto.hmac(saltedPassword, "Server Key");
+        }
         byte[] storedKey = ScramCrypto.sha256(clientKey);
         byte[] clientSignature = ScramCrypto.hmac(storedKey, authMessage);
         byte[] proof = ScramCrypto.xor(clientKey, clientSignature);
-        byte[] serverKey = ScramCrypto.hmac(saltedPassword, "Server Key");
         expectedServerSignature = ScramCrypto.hmac(serverKey, authMessage);
         return utf8(clientFinalWithoutProof + ",p=" + ScramCrypto.base64(proof));
     }
