@@ -84,7 +84,7 @@ public final class PgmuxServer implements AutoCloseable {
                 live.credentials(), new TimeoutSweeper(config.timeouts()), pins, directory, metrics, control,
                 live, new ClientTls(config.auth().clientTls()), new AuthFailures());
         for (AuthFailures.Reason reason : AuthFailures.Reason.values()) {
-            metrics.bindAuthFailures(reason.tag(), () -> context.authFailures().count(reason));
+            metrics.bindAuthFailures(reason.tag(), context.authFailures(), failures -> failures.count(reason));
         }
     }
 

@@ -82,9 +82,12 @@ public final class ProxyMetrics implements AutoCloseable {
                 .register(registry);
     }
 
-    /** Publishes a count kept elsewhere as {@code pgmux_auth_failures_total{reason}}, read at each scrape. */
-    public void bindAuthFailures(String reason, java.util.function.LongSupplier count) {
-        io.micrometer.core.instrument.FunctionCounter.builder("pgmux.auth.failures", count, c -> c.getAsLong())
+    /**
+     * Publishes a count kept by {@code failures} as {@code pgmux_auth_failures_total{reason}}, read at each scrape.
+     * Micrometer holds {@code failures} weakly: it must be an object the server keeps, not a lambda made here.
+     */
+    public <T> void bindAuthFailures(String reason, T failures, java.util.function.ToLongFunction<T> count) {
+        io.micrometer.core.instrument.FunctionCounter.builder("pgmux.auth.failures", failures, f -> count.applyAsLong(f))
                 .tag("reason", reason).description("Failed client logins by reason").register(registry);
     }
 
