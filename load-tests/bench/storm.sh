@@ -4,6 +4,7 @@
 #   load-tests/bench/storm.sh                                  # the shipped `storm` scenario
 #   STORM_SCENARIO=load-tests/scenarios/steady.yaml load-tests/bench/storm.sh
 #   STORM_ARGS="--arrival burst:500:2s" load-tests/bench/storm.sh   # a short run while developing
+#   STORM_PGMUX_AGAIN=1 load-tests/bench/storm.sh               # a second pgmux run, on a warmed-up JVM
 #
 # It starts an embedded PostgreSQL with max_connections=100 (the generator's --start-postgres), PgBouncer (when
 # `pgbouncer` is on the PATH) and pgmux, both in transaction mode with a pool of 20, runs the scenario against
@@ -86,6 +87,10 @@ else
   log "pgbouncer is not on the PATH: no PgBouncer target"
 fi
 TARGETS+=(--target "pgmux=127.0.0.1:$PGMUX_PORT,metrics=http://127.0.0.1:$ADMIN_PORT/metrics")
+if [ "${STORM_PGMUX_AGAIN:-0}" = 1 ]; then
+  # The same storm once more against the same pgmux: a sidecar's JVM is warm, a freshly started one is not.
+  TARGETS+=(--target "pgmux-again=127.0.0.1:$PGMUX_PORT,metrics=http://127.0.0.1:$ADMIN_PORT/metrics")
+fi
 
 mkdir -p "$OUT"
 # shellcheck disable=SC2086

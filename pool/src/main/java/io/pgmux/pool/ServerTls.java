@@ -18,16 +18,21 @@ import javax.net.ssl.SSLParameters;
  * Builds the TLS handlers for backend connections from the {@code server_tls_*} settings, with the JDK's TLS.
  * {@code prefer} and {@code require} encrypt without checking the certificate, as libpq does; {@code verify-ca}
  * checks the chain against the CA file (or the JDK's trusted CAs); {@code verify-full} also checks that the
- * certificate names the host pgmux connects to. Thread-safe and immutable.
+ * certificate names the host pgmux connects to. Thread-safe.
  */
 public final class ServerTls {
     private final ServerTlsSettings settings;
-    private final SslContext context;
+    /** Built at start-up when files must be checked; for plain {@code prefer}, at the first server that says yes. */
+    private volatile SslContext context;
 
     /** @throws ConfigException if a configured file cannot be used */
     public ServerTls(ServerTlsSettings settings) {
         this.settings = settings;
-        this.context = settings.mode() == ServerTlsMode.DISABLE ? null : build(settings);
+        boolean lazy = settings.mode() == ServerTlsMode.PREFER && settings.caFile() == null
+                && settings.certFile() == null;
+        // Building a JDK SslContext takes a few hundred milliseconds of start-up; most servers behind a sidecar
+        // answer "no TLS" to prefer, and then it is never needed.
+        this.context = settings.mode() == ServerTlsMode.DISABLE || lazy ? null : build(settings);
     }
 
     /** TLS off. */
@@ -42,7 +47,7 @@ public final class ServerTls {
 
     /** A client-side TLS handler for a connection to {@code host:port}, verifying as the mode says. */
     SslHandler newHandler(ByteBufAllocator alloc, String host, int port) {
-        SslHandler handler = context.newHandler(alloc, host, port);
+        SslHandler handler = context().newHandler(alloc, host, port);
         SSLEngine engine = handler.engine();
         SSLParameters parameters = engine.getSSLParameters();
         // Only verify-full checks the name (host name or IP against the certificate's SAN); set it either way,
@@ -50,6 +55,19 @@ public final class ServerTls {
         parameters.setEndpointIdentificationAlgorithm(settings.mode() == ServerTlsMode.VERIFY_FULL ? "HTTPS" : null);
         engine.setSSLParameters(parameters);
         return handler;
+    }
+
+    private SslContext context() {
+        SslContext built = context;
+        if (built == null) {
+            synchronized (this) {
+                if (context == null) {
+                    context = build(settings);
+                }
+                built = context;
+            }
+        }
+        return built;
     }
 
     private static SslContext build(ServerTlsSettings settings) {

@@ -65,7 +65,7 @@ class ClientCertificateIntegrationTest {
     }
 
     @Test
-    void reloadSwapsCertificatesAndKeepsConnections() throws Exception {
+    void reloadRereadsCertificatesAndKeepsConnections() throws Exception {
         TestCertificates first = TestCertificates.newAuthority("first-ca");
         TestCertificates second = TestCertificates.newAuthority("second-ca");
         Path firstCa = first.writeCa(dir);
@@ -76,7 +76,7 @@ class ClientCertificateIntegrationTest {
                     "sslrootcert", firstCa.toString());
             try (Connection before = DriverManager.getConnection(proxy.jdbcUrl(), trustFirst)) {
                 second.issueServer(dir, "server"); // overwrites the files pgmux was started with
-                proxy.server.reloadCertificates();
+                proxy.server.reload(); // what RELOAD and SIGHUP run
                 assertThat(selectOne(before)).isEqualTo(1);
                 assertThat(proxy.selectOne(pg.user(), pg.password(),
                         props("sslmode", "verify-full", "sslrootcert", secondCa.toString()))).isEqualTo(1);
