@@ -268,7 +268,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
         welcomed = true;
         clock.activity(); // idle time counts from the end of the login
         loginTimer.stop();
-        guard = PinGuard.create(context, defaults, pinning, link.routesStatements());
+        guard = PinGuard.create(context, defaults, pinning, link.routesStatements(), metrics);
         log.info("{} logged in, {} pooling", label, mode.configName());
     }
 

@@ -10,6 +10,7 @@ import io.pgmux.protocol.Frames;
 import io.pgmux.protocol.PgException;
 import io.pgmux.protocol.Severity;
 import io.pgmux.protocol.SqlState;
+import io.pgmux.server.metrics.SessionMetrics;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -31,10 +32,14 @@ final class PinGuard {
     private final PinningPolicy policy;
     private final List<String> trackedParameters;
     private final PinCounters counters;
+    /** The same pins for the session's pool (database, user); no-op when the metrics endpoint is off. */
+    private final SessionMetrics metrics;
     private final PinState pins = new PinState();
     private long pinnedSince;
 
-    PinGuard(StatementInspector inspector, PinningPolicy policy, List<String> trackedParameters, PinCounters counters) {
+    PinGuard(StatementInspector inspector, PinningPolicy policy, List<String> trackedParameters, PinCounters counters,
+             SessionMetrics metrics) {
+        this.metrics = metrics;
         this.inspector = inspector;
         this.policy = policy;
         this.trackedParameters = trackedParameters;
@@ -48,10 +53,10 @@ final class PinGuard {
      * @param statementsFollowClient named prepared statements are re-created on each backend, so they do not pin
      */
     static PinGuard create(ProxyContext context, Map<String, String> reported, PinningPolicy policy,
-                           boolean statementsFollowClient) {
+                           boolean statementsFollowClient, SessionMetrics metrics) {
         List<String> tracked = context.config().pool().trackExtraParameters();
         return new PinGuard(StatementInspector.shared(reported, tracked, statementsFollowClient), policy, tracked,
-                context.pinCounters());
+                context.pinCounters(), metrics);
     }
 
     PinState pins() {
@@ -86,7 +91,9 @@ final class PinGuard {
         pins.sent(changes);
         if (!wasPinned && pins.pinned()) {
             pinnedSince = System.nanoTime();
-            counters.pinned(pins.reasons().iterator().next());
+            PinReason first = pins.reasons().iterator().next();
+            counters.pinned(first);
+            metrics.pinned(first.tag());
             log.info("{} pinned to {}: {} in \"{}\"", client, server, pins.reasons(),
                     StatementInspector.statementText(frame));
         }
@@ -109,6 +116,7 @@ final class PinGuard {
         pins.confirm();
         if (wasPinned && !pins.pinned()) {
             counters.unpinned(System.nanoTime() - pinnedSince, true);
+            metrics.unpinned();
             log.info("{} unpinned from {}", client, server);
         }
         for (String name : trackedParameters) {
@@ -129,6 +137,7 @@ final class PinGuard {
     void clientLeft() {
         if (pins.pinned()) {
             counters.unpinned(System.nanoTime() - pinnedSince, false);
+            metrics.unpinned();
         }
     }
 

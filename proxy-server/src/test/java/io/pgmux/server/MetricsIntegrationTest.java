@@ -168,12 +168,15 @@ class MetricsIntegrationTest {
             Scrape pinned = proxy.scrape();
             assertThat(pinned.value("pgmux_pinned_backends")).isEqualTo(1);
             assertThat(pinned.value("pgmux_pins_total", "reason", "listen")).isEqualTo(listensBefore + 1);
+            assertThat(pinned.value("pgmux_pool_pinned_backends", pool)).isEqualTo(1);
+            assertThat(pinned.value("pgmux_pool_pins_total", with("reason", "listen"))).isPositive();
         }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (proxy.scrape().value("pgmux_pinned_backends") != 0 && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
         assertThat(proxy.scrape().value("pgmux_pinned_backends")).isZero();
+        assertThat(proxy.scrape().value("pgmux_pool_pinned_backends", pool)).isZero();
     }
 
     @Test

@@ -114,6 +114,10 @@ final class PoolCollector implements MultiCollector {
                 m.transactions.snapshot(), labels);
         f.counter("pgmux_client_received_bytes", "Bytes received from logged-in clients", m.bytesReceived(), labels);
         f.counter("pgmux_client_sent_bytes", "Bytes sent to logged-in clients", m.bytesSent(), labels);
+        f.gauge("pgmux_pool_pinned_backends", "Backends of the pool pinned to their client now", m.pinnedNow.get(),
+                labels);
+        m.pins.forEach((reason, count) -> f.counter("pgmux_pool_pins", "Pins of the pool's backends by first reason",
+                count.sum(), labels.add("reason", reason)));
         m.errors.forEach((sqlClass, count) -> f.counter("pgmux_client_errors",
                 "ErrorResponses sent to clients by SQLSTATE class", count, labels.add("sqlstate_class", sqlClass)));
     }

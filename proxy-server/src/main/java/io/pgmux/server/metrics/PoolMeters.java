@@ -21,6 +21,9 @@ public final class PoolMeters implements SessionMetrics {
     final LongAdder bytesSent = new LongAdder();
     final ErrorClassCounts errors = new ErrorClassCounts();
     private final AtomicInteger clients = new AtomicInteger();
+    /** Pins by reason tag: a handful of keys, each added at its first pin (rare events, not per message). */
+    final java.util.concurrent.ConcurrentHashMap<String, LongAdder> pins = new java.util.concurrent.ConcurrentHashMap<>();
+    final AtomicInteger pinnedNow = new AtomicInteger();
 
     PoolMeters(PoolKey key) {
         this.key = key;
@@ -92,6 +95,17 @@ public final class PoolMeters implements SessionMetrics {
     @Override
     public void errorSent(String sqlState) {
         errors.record(sqlState);
+    }
+
+    @Override
+    public void pinned(String reason) {
+        pins.computeIfAbsent(reason, r -> new LongAdder()).increment();
+        pinnedNow.incrementAndGet();
+    }
+
+    @Override
+    public void unpinned() {
+        pinnedNow.decrementAndGet();
     }
 
 }

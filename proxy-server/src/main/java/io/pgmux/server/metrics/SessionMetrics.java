@@ -47,4 +47,12 @@ public interface SessionMetrics {
     /** An ErrorResponse with this SQLSTATE is being sent to the client. */
     default void errorSent(String sqlState) {
     }
+
+    /** The session's backend became pinned, first by {@code reason} (a pin reason tag). Once per pin. */
+    default void pinned(String reason) {
+    }
+
+    /** A pin of this session ended (its state was undone, or the client left). */
+    default void unpinned() {
+    }
 }
