@@ -123,15 +123,17 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         ByteBuf frame = (ByteBuf) msg;
         byte type = Frames.type(frame);
-        if (!closed && type != FrontendType.TERMINATE) {
-            timer.requestArrived();
-        }
         if (closed) {
             frame.release();
-        } else if (type == FrontendType.TERMINATE) {
+            return;
+        }
+        if (type == FrontendType.TERMINATE) {
             frame.release();
             ctx.close();
-        } else if (skipUntilSync) {
+            return;
+        }
+        timer.requestArrived();
+        if (skipUntilSync) {
             frame.release();
             if (type == FrontendType.SYNC) {
                 skipUntilSync = false;

@@ -15,7 +15,6 @@ final class PlainStatementScan {
     private static final byte[][] STATE_WORDS = words("prepare", "deallocate", "listen", "unlisten", "declare",
             "close", "create", "drop", "load", "set", "reset", "discard");
     private static final byte[] ADVISORY = "advisory".getBytes(StandardCharsets.US_ASCII);
-    private static final int LONGEST_WORD = 10;
 
     private PlainStatementScan() {
     }
@@ -34,7 +33,7 @@ final class PlainStatementScan {
         if (wordLength == 0 || i < to && !endsWord(buf.getByte(i))) {
             return false; // a comment, a quote, a parenthesis or an odd name first: let the detector decide
         }
-        if (wordLength <= LONGEST_WORD && isStateWord(buf, wordStart, wordLength)) {
+        if (isStateWord(buf, wordStart, wordLength)) {
             return false;
         }
         return !hasSecondStatement(buf, i, to) && !contains(buf, wordStart, to, ADVISORY);

@@ -87,28 +87,12 @@ public final class FrontendMessages {
         });
     }
 
-    /** Describe of a prepared statement ({@link Describe#STATEMENT}) or portal ({@link Describe#PORTAL}). */
-    public static ByteBuf describe(ByteBufAllocator alloc, byte kind, String name) {
-        return MessageWriter.build(alloc, FrontendType.DESCRIBE, buf -> {
-            buf.writeByte(kind);
-            MessageWriter.writeCString(buf, name);
-        });
-    }
-
     /** Bind of {@code statementName} to {@code portalName} with no parameters and default result formats. */
     public static ByteBuf bind(ByteBufAllocator alloc, String portalName, String statementName) {
         return MessageWriter.build(alloc, FrontendType.BIND, buf -> {
             MessageWriter.writeCString(buf, portalName);
             MessageWriter.writeCString(buf, statementName);
             buf.writeShort(0).writeShort(0).writeShort(0);
-        });
-    }
-
-    /** Execute of {@code portalName}, up to {@code maxRows} rows (0 = all). */
-    public static ByteBuf execute(ByteBufAllocator alloc, String portalName, int maxRows) {
-        return MessageWriter.build(alloc, FrontendType.EXECUTE, buf -> {
-            MessageWriter.writeCString(buf, portalName);
-            buf.writeInt(maxRows);
         });
     }
 

@@ -108,11 +108,6 @@ public final class StatementRouter {
         plan.clear();
     }
 
-    /** Named statements this client has prepared and not closed. */
-    public int statementCount() {
-        return statements.size();
-    }
-
     private void parse(ByteBuf frame, ServerConnection server) {
         int nameLength = StatementReference.cStringLength(frame, Frames.bodyStart(frame), "Parse");
         if (nameLength == 0) {
