@@ -12,6 +12,7 @@ import io.pgmux.pool.ServerConnection;
 import io.pgmux.pool.ServerListener;
 import io.pgmux.protocol.BackendMessages;
 import io.pgmux.protocol.BackendType;
+import io.pgmux.protocol.FrontendMessageCheck;
 import io.pgmux.protocol.Frames;
 import io.pgmux.protocol.FrontendType;
 import io.pgmux.protocol.ParameterStatus;
@@ -122,11 +123,18 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         ByteBuf frame = (ByteBuf) msg;
-        byte type = Frames.type(frame);
         if (closed) {
             frame.release();
             return;
         }
+        try {
+            FrontendMessageCheck.check(frame);
+        } catch (ProtocolException malformed) {
+            frame.release();
+            protocolViolation(malformed);
+            return;
+        }
+        byte type = Frames.type(frame);
         if (type == FrontendType.TERMINATE) {
             frame.release();
             ctx.close();
@@ -140,11 +148,56 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
                 answerForBackend(null);
             }
         } else if (link.server() == null) {
-            pending.add(frame);
-            acquireServer();
+            if (!answeredWithoutServer(frame, type)) {
+                pending.add(frame);
+                acquireServer();
+            }
         } else {
             forward(frame);
         }
+    }
+
+    /**
+     * Answers, with no backend, what needs none: a named Parse or a Close (see {@link ServerLink#answerWithoutServer})
+     * and the Flush and Sync that follow them. Only while nothing waits for a backend, so answers keep their order.
+     *
+     * @return true when the frame was answered (and released)
+     */
+    private boolean answeredWithoutServer(ByteBuf frame, byte type) {
+        if (handover != null || !pending.isEmpty() || !welcomed || guard == null) {
+            return false;
+        }
+        switch (type) {
+            case FrontendType.SYNC -> {
+                frame.release();
+                answerForBackend(null); // no backend held, so no transaction: ReadyForQuery idle
+                return true;
+            }
+            case FrontendType.FLUSH -> {
+                frame.release(); // what pgmux answered itself is flushed at the end of this read
+                return true;
+            }
+            case FrontendType.PARSE -> {
+                return !guard.changesState(frame) && link.answerWithoutServer(frame);
+            }
+            case FrontendType.CLOSE -> {
+                return link.answerWithoutServer(frame);
+            }
+            default -> {
+                return false;
+            }
+        }
+    }
+
+    /**
+     * A malformed message: PostgreSQL's answer is FATAL 08P01 and a closed connection. Nothing more of this client
+     * is read or relayed; a backend it holds is given back or closed when the channel closes (channelInactive).
+     */
+    private void protocolViolation(ProtocolException malformed) {
+        closed = true;
+        ctx.channel().config().setAutoRead(false);
+        log.info("{} sent a malformed message: {}", label, malformed.getMessage());
+        fail(malformed);
     }
 
     @Override
@@ -155,7 +208,14 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
     }
 
     private void forward(ByteBuf frame) {
-        if (mode != PoolMode.SESSION && !admitStateChanges(frame)) {
+        boolean admitted;
+        try {
+            admitted = mode == PoolMode.SESSION || admitStateChanges(frame);
+        } catch (RuntimeException e) {
+            frame.release(); // the inspector threw before anything took the frame
+            throw e;
+        }
+        if (!admitted) {
             return;
         }
         timer.forwarded();
@@ -223,10 +283,19 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
             return;
         }
         handover = null;
-        if (ready.isSuccess()) {
+        if (!ready.isSuccess()) {
+            if (!closed) {
+                fail(ready.cause());
+            }
+            return;
+        }
+        try {
             attach(ready.getNow());
-        } else if (!closed) {
-            fail(ready.cause());
+        } catch (RuntimeException e) {
+            // Thrown inside a future's listener, it would be logged and dropped by Netty, leaving the client unread
+            // and the backend lent for ever: close the client instead; channelInactive settles the backend.
+            closed = true;
+            fail(e);
         }
     }
 
@@ -239,7 +308,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
                     : s.reportedParameters());
         }
         ByteBuf frame;
-        while (link.server() != null && !skipUntilSync && (frame = pending.poll()) != null) {
+        while (!closed && link.server() != null && !skipUntilSync && (frame = pending.poll()) != null) {
             forward(frame);
         }
         link.flush();

@@ -67,6 +67,11 @@ final class PinGuard {
         return pins.pinned();
     }
 
+    /** Whether the message would create or undo session state; records nothing. */
+    boolean changesState(ByteBuf frame) {
+        return !inspector.inspect(frame).isEmpty();
+    }
+
     /**
      * Records what a client message about to be sent to {@code server} does to session state.
      *

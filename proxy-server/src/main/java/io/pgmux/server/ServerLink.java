@@ -91,6 +91,25 @@ final class ServerLink {
         return started;
     }
 
+    /**
+     * Answers a message that needs no backend while none is held: a named Parse (prepared later, where it is
+     * first used) or a Close. Takes ownership of the frame when it returns true.
+     */
+    boolean answerWithoutServer(ByteBuf frame) {
+        if (statements == null || server != null) {
+            return false; // without the router, a named statement lives only on the backend it was parsed on
+        }
+        byte type = Frames.type(frame);
+        if (type == FrontendType.PARSE) {
+            return statements.parseWithoutServer(frame);
+        }
+        if (type == FrontendType.CLOSE) {
+            statements.closeWithoutServer(frame);
+            return true;
+        }
+        return false;
+    }
+
     /** Hands a backend frame to the client. @return true when it was a ReadyForQuery that answered everything */
     boolean deliver(ByteBuf frame, byte type) {
         if (statements != null) {

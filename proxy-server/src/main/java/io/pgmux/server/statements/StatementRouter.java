@@ -206,6 +206,46 @@ public final class StatementRouter {
         fail(server, new PgException(Severity.ERROR, "26000", "prepared statement \"" + name + "\" does not exist"));
     }
 
+    /**
+     * A named Parse sent while the client holds no server: remembered and answered at once; the statement is
+     * prepared on the first server that a Bind or Describe of it reaches, as when a client moves between servers.
+     * Without this, a client that prepares synchronously (libpq's PQprepare) would wait for a server while the same
+     * program's other connections hold every server waiting for it, and the pool would deadlock. The price: an
+     * error in the statement's text is reported at its first use rather than at the Parse.
+     *
+     * @return false, with the frame untouched, when the Parse needs a server (unnamed, or an error to report)
+     */
+    public boolean parseWithoutServer(ByteBuf frame) {
+        if (StatementReference.cStringLength(frame, Frames.bodyStart(frame), "Parse") == 0) {
+            return false; // the unnamed statement lives on the server it is parsed on
+        }
+        Parse parse = Parse.decode(frame);
+        String name = parse.statementName();
+        if (statements.containsKey(name) || name.startsWith(TrackedStatement.PREFIX)) {
+            return false; // an error, which a server makes real (see fail)
+        }
+        frame.release();
+        TrackedStatement statement = TrackedStatement.of(parse);
+        statements.put(name, statement);
+        plan.answer(BackendMessages.parseComplete(), () -> statements.remove(name, statement));
+        return true;
+    }
+
+    /**
+     * A Close sent while the client holds no server: a named statement is forgotten as usual; a portal or the
+     * unnamed statement cannot outlive the transaction or server it was made on, and PostgreSQL answers
+     * CloseComplete for what does not exist. Either way no server is needed.
+     */
+    public void closeWithoutServer(ByteBuf frame) {
+        Close close = Close.decode(frame);
+        frame.release();
+        if (close.kind() == Close.STATEMENT && !close.name().isEmpty()) {
+            forget(close.name());
+        } else {
+            plan.answer(BackendMessages.closeComplete(), null);
+        }
+    }
+
     private void close(ByteBuf frame, ServerConnection server) {
         Close close = Close.decode(frame);
         if (close.kind() != Close.STATEMENT || close.name().isEmpty()) {
@@ -213,7 +253,10 @@ public final class StatementRouter {
             return;
         }
         frame.release();
-        String name = close.name();
+        forget(close.name());
+    }
+
+    private void forget(String name) {
         TrackedStatement closed = statements.remove(name);
         // The server-side statement stays for other clients; PostgreSQL answers CloseComplete even for no statement.
         plan.answer(BackendMessages.closeComplete(), closed == null ? null : () -> statements.putIfAbsent(name, closed));
