@@ -280,6 +280,11 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
 
     private void onServerReady(ServerHandover request, Future<ServerConnection> ready) {
         if (request != handover || ready.isCancelled()) {
+            if (ready.isSuccess()) {
+                // Handed over after the client left (the promise's listeners may run after channelInactive
+                // cancelled the request): nothing was sent to the backend, so it goes straight back.
+                pool.release(ready.getNow(), false);
+            }
             return;
         }
         handover = null;
