@@ -148,8 +148,12 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
                 answerForBackend(null);
             }
         } else if (link.server() == null) {
-            if (!answeredWithoutServer(frame, type)) {
-                pending.add(frame);
+            pending.add(frame);
+            if (handover == null && mayAnswerWithoutServer(frame, type)) {
+                if (type == FrontendType.SYNC || type == FrontendType.FLUSH) {
+                    answerPendingWithoutServer();
+                }
+            } else {
                 acquireServer();
             }
         } else {
@@ -157,34 +161,46 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
         }
     }
 
+    /** Most messages of one batch that a client holding no backend may send before a backend is asked for. */
+    private static final int MAX_MESSAGES_WITHOUT_SERVER = 64;
+
     /**
-     * Answers, with no backend, what needs none: a named Parse or a Close (see {@link ServerLink#answerWithoutServer})
-     * and the Flush and Sync that follow them. Only while nothing waits for a backend, so answers keep their order.
-     *
-     * @return true when the frame was answered (and released)
+     * Whether the messages queued so far, ending with {@code frame}, may all be answered without a backend: named
+     * Parses and Closes (see {@link ServerLink#answerWithoutServer}), Flush and Sync. Decided per batch: one message
+     * that needs a backend sends the whole batch to one, so that PostgreSQL itself answers the Parses in it, errors
+     * included, exactly as without pgmux.
      */
-    private boolean answeredWithoutServer(ByteBuf frame, byte type) {
-        if (handover != null || !pending.isEmpty() || !welcomed || guard == null) {
+    private boolean mayAnswerWithoutServer(ByteBuf frame, byte type) {
+        if (!welcomed || guard == null || pending.size() > MAX_MESSAGES_WITHOUT_SERVER) {
             return false;
         }
-        switch (type) {
-            case FrontendType.SYNC -> {
-                frame.release();
+        return switch (type) {
+            case FrontendType.SYNC, FrontendType.FLUSH -> true;
+            case FrontendType.PARSE -> link.mayAnswerWithoutServer(frame) && !guard.changesState(frame);
+            case FrontendType.CLOSE -> link.mayAnswerWithoutServer(frame);
+            default -> false;
+        };
+    }
+
+    /**
+     * At a Sync or Flush of a batch that needs no backend: answers the queued messages in order. Should one of them
+     * need a backend after all (a second Parse of a name, which the server must make fail), it and the rest go to a
+     * backend as usual, after the answers already given.
+     */
+    private void answerPendingWithoutServer() {
+        ByteBuf frame;
+        while ((frame = pending.peek()) != null) {
+            byte type = Frames.type(frame);
+            if (type == FrontendType.SYNC) {
+                pending.poll().release();
                 answerForBackend(null); // no backend held, so no transaction: ReadyForQuery idle
-                return true;
-            }
-            case FrontendType.FLUSH -> {
-                frame.release(); // what pgmux answered itself is flushed at the end of this read
-                return true;
-            }
-            case FrontendType.PARSE -> {
-                return !guard.changesState(frame) && link.answerWithoutServer(frame);
-            }
-            case FrontendType.CLOSE -> {
-                return link.answerWithoutServer(frame);
-            }
-            default -> {
-                return false;
+            } else if (type == FrontendType.FLUSH) {
+                pending.poll().release(); // the answers given are flushed at the end of this read
+            } else if (link.answerWithoutServer(frame)) {
+                pending.poll(); // the link took the frame
+            } else {
+                acquireServer();
+                return;
             }
         }
     }

@@ -91,6 +91,16 @@ final class ServerLink {
         return started;
     }
 
+    /** Whether a Parse or Close may be answered without a backend (the final say is {@link #answerWithoutServer}). */
+    boolean mayAnswerWithoutServer(ByteBuf frame) {
+        if (statements == null || server != null) {
+            return false; // without the router, a named statement lives only on the backend it was parsed on
+        }
+        byte type = Frames.type(frame);
+        return type == FrontendType.CLOSE
+                || type == FrontendType.PARSE && frame.getByte(Frames.bodyStart(frame)) != 0; // a named Parse
+    }
+
     /**
      * Answers a message that needs no backend while none is held: a named Parse (prepared later, where it is
      * first used) or a Close. Takes ownership of the frame when it returns true.
