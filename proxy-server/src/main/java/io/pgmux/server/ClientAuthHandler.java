@@ -23,6 +23,7 @@ import io.pgmux.protocol.auth.ScramSecret;
 import io.pgmux.protocol.auth.ScramServer;
 import io.pgmux.server.admin.AdminConsole;
 import io.pgmux.server.admin.ServerControl;
+import io.pgmux.server.logging.LogSafe;
 import java.security.SecureRandom;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
@@ -93,7 +94,8 @@ final class ClientAuthHandler extends ChannelInboundHandlerAdapter {
                 return;
             }
             if (error != null) {
-                log.warn("{}: looking up user \"{}\" failed: {}", ctx.channel(), user, error.getMessage());
+                log.warn("{}: looking up user \"{}\" failed: {}", ctx.channel(), LogSafe.escape(user),
+                        LogSafe.escape(error.getMessage()));
                 ClientErrors.sendAndClose(ctx, ClientErrors.fatal(SqlState.CONNECTION_FAILURE,
                         "authentication lookup failed for user \"" + user + "\""));
                 return;
@@ -231,7 +233,8 @@ final class ClientAuthHandler extends ChannelInboundHandlerAdapter {
 
     private void fail(AuthFailures.Reason reason, String detail) {
         context.authFailures().record(reason);
-        log.info("authentication failed for user \"{}\" ({}): {}", user, reason.tag(), detail);
+        log.info("authentication failed for user \"{}\" ({}): {}", LogSafe.escape(user), reason.tag(),
+                LogSafe.escape(detail));
     }
 
     private PgException passwordFailed(AuthFailures.Reason reason, String detail) {

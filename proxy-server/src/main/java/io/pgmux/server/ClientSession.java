@@ -20,6 +20,7 @@ import io.pgmux.protocol.Severity;
 import io.pgmux.protocol.SqlState;
 import io.pgmux.protocol.ProtocolException;
 import io.pgmux.protocol.TransactionStatus;
+import io.pgmux.server.logging.LogSafe;
 import io.pgmux.server.metrics.SessionMetrics;
 import io.pgmux.server.metrics.SessionTimer;
 import java.util.ArrayDeque;
@@ -92,8 +93,8 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
         this.route = new Route(this, ctx.executor());
-        this.label = "client " + key.processId() + " (" + user + "@" + database + " from "
-                + ctx.channel().remoteAddress() + ")";
+        this.label = "client " + key.processId() + " (" + LogSafe.escape(user) + "@" + LogSafe.escape(database)
+                + " from " + ctx.channel().remoteAddress() + ")";
         try {
             this.mode = context.config().poolMode(database, user);
             this.pinning = context.config().pinningPolicy(database, user);

@@ -12,6 +12,7 @@ import io.pgmux.protocol.SslRequest;
 import io.pgmux.protocol.StartupMessage;
 import io.pgmux.protocol.StartupPacket;
 import io.pgmux.server.admin.ServerControl;
+import io.pgmux.server.logging.LogSafe;
 import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -99,7 +100,7 @@ final class ClientStartupHandler extends ChannelInboundHandlerAdapter {
         }
         context.control().checkAdmission(database);
         SessionParameters parameters = SessionParameters.fromStartup(startup);
-        log.debug("{} startup: user={} database={}", ctx.channel(), user, database);
+        log.debug("{} startup: user={} database={}", ctx.channel(), LogSafe.escape(user), LogSafe.escape(database));
         // Replace this handler before the decoder: replacing the decoder hands its leftover bytes to the next handler.
         ctx.pipeline().replace(this, "auth", new ClientAuthHandler(context, user, database, parameters, loginTimer));
         // While the client authenticates, its messages are small; trust logins are already in the session here.
@@ -119,7 +120,7 @@ final class ClientStartupHandler extends ChannelInboundHandlerAdapter {
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (cause instanceof SSLException || cause.getCause() instanceof SSLException) {
             // A failed handshake: nothing can be sent in plain text any more, and it is the client's doing.
-            log.info("{}: TLS handshake failed: {}", ctx.channel(), cause.getMessage());
+            log.info("{}: TLS handshake failed: {}", ctx.channel(), LogSafe.escape(cause.getMessage()));
             ctx.close();
             return;
         }
