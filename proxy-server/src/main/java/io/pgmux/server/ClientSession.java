@@ -426,7 +426,9 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
         if (s != null) {
             if (unanswered) {
                 // A query is still running or a batch is half sent: its answers cannot be awaited safely, and must
-                // not reach the backend's next client, so the backend is not reused.
+                // not reach the backend's next client, so the backend is not reused. PostgreSQL would notice the
+                // closed socket only when the query ends, so the query is cancelled first.
+                context.cancels().cancel(ctx.channel().eventLoop(), s.pool().target(), s.backendKey());
                 pool.discard(s);
             } else {
                 // A pinned backend carries the client's session state: reset it like a session-mode backend.
