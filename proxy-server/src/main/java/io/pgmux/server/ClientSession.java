@@ -395,7 +395,9 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
 
     private void fail(Throwable cause) {
         PgException error = ProtocolException.unwrap(cause);
-        metrics.errorSent(error != null ? error.sqlState() : SqlState.INTERNAL_ERROR);
+        if (!OrdinaryDisconnect.is(cause)) { // a client that went away is sent no error
+            metrics.errorSent(error != null ? error.sqlState() : SqlState.INTERNAL_ERROR);
+        }
         ClientErrors.failAndClose(ctx, cause, "in session");
     }
 
