@@ -255,10 +255,12 @@ final class ClientAuthHandler extends ChannelInboundHandlerAdapter {
         context.directory().loggedIn(ctx.channel(), database, user, false,
                 parameters.values().get("application_name"));
         ctx.pipeline().replace(this, "session", new ClientSession(context, user, database, parameters, loginTimer));
-        // Lift the login-time message limit. Bytes the old decoder still holds go to the new one. Absent when a
-        // trust login finishes during the startup handover, which then installs the full-size decoder itself.
+        // Lift the login-time message limit and refuse password messages from now on. Bytes the old decoder still
+        // holds go to the new one. Absent when a trust login finishes during the startup handover, which then
+        // installs the logged-in decoder itself.
         if (ctx.pipeline().get("frames") != null) {
-            ctx.pipeline().replace("frames", "frames", MessageFrameDecoder.frontend(context.config().maxMessageLength()));
+            ctx.pipeline().replace("frames", "frames",
+                    MessageFrameDecoder.loggedInFrontend(context.config().maxMessageLength()));
         }
     }
 

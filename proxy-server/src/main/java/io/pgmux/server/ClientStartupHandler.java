@@ -7,8 +7,10 @@ import io.pgmux.protocol.CancelRequest;
 import io.pgmux.protocol.GssEncRequest;
 import io.pgmux.protocol.MessageFrameDecoder;
 import io.pgmux.protocol.PgException;
+import io.pgmux.protocol.ProtocolException;
 import io.pgmux.protocol.SqlState;
 import io.pgmux.protocol.SslRequest;
+import io.pgmux.protocol.StartupCodes;
 import io.pgmux.protocol.StartupMessage;
 import io.pgmux.protocol.StartupPacket;
 import io.pgmux.server.admin.ServerControl;
@@ -19,8 +21,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * First handler of a client connection: answers SSLRequest (TLS per client_tls_sslmode) and GSSENCRequest ('N'),
- * forwards CancelRequests, and checks the StartupMessage (TLS rules, protocol version, user, database) before
- * handing over to authentication.
+ * each at most once, forwards CancelRequests, and checks the StartupMessage (TLS rules, protocol version, user,
+ * database) before handing over to authentication.
  */
 final class ClientStartupHandler extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(ClientStartupHandler.class);
@@ -28,6 +30,12 @@ final class ClientStartupHandler extends ChannelInboundHandlerAdapter {
     private final ProxyContext context;
     private final LoginTimer loginTimer = new LoginTimer();
     private boolean failed;
+    /**
+     * An SSLRequest or GSSENCRequest was answered. As in PostgreSQL, each may come once, and neither once the
+     * connection is encrypted; the other one is still allowed after a refusal (libpq tries GSS, then TLS).
+     */
+    private boolean sslAnswered;
+    private boolean gssAnswered;
 
     ClientStartupHandler(ProxyContext context) {
         this.context = context;
@@ -47,12 +55,22 @@ final class ClientStartupHandler extends ChannelInboundHandlerAdapter {
         }
         if (packet instanceof SslRequest) {
             try {
+                if (sslAnswered || ClientTlsGate.onTls(ctx)) {
+                    throw negotiatedBefore(StartupCodes.SSL_REQUEST_CODE);
+                }
+                sslAnswered = true;
                 ClientTlsGate.answerSslRequest(ctx, context.clientTls());
             } catch (PgException e) {
                 failed = true;
                 ClientErrors.sendAndClose(ctx, e);
             }
         } else if (packet instanceof GssEncRequest) {
+            if (gssAnswered || ClientTlsGate.onTls(ctx)) {
+                failed = true;
+                ClientErrors.sendAndClose(ctx, negotiatedBefore(StartupCodes.GSSENC_REQUEST_CODE));
+                return;
+            }
+            gssAnswered = true;
             // GSS encryption is not offered; clients then continue in plain text or try TLS.
             ctx.writeAndFlush(BackendMessages.sslRefused());
         } else if (packet instanceof CancelRequest cancel) {
@@ -65,6 +83,15 @@ final class ClientStartupHandler extends ChannelInboundHandlerAdapter {
                 ClientErrors.sendAndClose(ctx, e);
             }
         }
+    }
+
+    /**
+     * PostgreSQL's answer to a negotiation request it no longer accepts: it reads the request code as a protocol
+     * version ("unsupported frontend protocol 1234.5679"). pgmux reports it as 08P01, like any unsupported version.
+     */
+    private static PgException negotiatedBefore(int requestCode) {
+        return new ProtocolException("unsupported frontend protocol " + (requestCode >>> 16) + "."
+                + (requestCode & 0xFFFF) + ": server supports 3.0 to 3.0");
     }
 
     private void forwardCancel(ChannelHandlerContext ctx, CancelRequest cancel) {
@@ -105,9 +132,10 @@ final class ClientStartupHandler extends ChannelInboundHandlerAdapter {
         ctx.pipeline().replace(this, "auth", new ClientAuthHandler(context, user, database, parameters, loginTimer));
         // While the client authenticates, its messages are small; trust logins are already in the session here.
         boolean authenticating = ctx.pipeline().get(ClientAuthHandler.class) != null;
-        ctx.pipeline().replace("startup", "frames", MessageFrameDecoder.frontend(authenticating
-                ? Math.min(context.config().maxMessageLength(), ClientAuthHandler.MAX_AUTH_MESSAGE_LENGTH)
-                : context.config().maxMessageLength()));
+        ctx.pipeline().replace("startup", "frames", authenticating
+                ? MessageFrameDecoder.frontend(Math.min(context.config().maxMessageLength(),
+                        ClientAuthHandler.MAX_AUTH_MESSAGE_LENGTH))
+                : MessageFrameDecoder.loggedInFrontend(context.config().maxMessageLength()));
     }
 
     @Override
