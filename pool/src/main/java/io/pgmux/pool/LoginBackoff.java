@@ -3,7 +3,6 @@ package io.pgmux.pool;
 
 import io.pgmux.protocol.PgException;
 import io.pgmux.protocol.Severity;
-import io.pgmux.protocol.SqlState;
 
 /**
  * The back-off after a failed connect or login: while it lasts, the pool opens nothing, so a server that refuses
@@ -21,8 +20,7 @@ final class LoginBackoff {
 
     void failed(long now, Throwable cause) {
         failedAtNanos = now;
-        lastError = cause instanceof PgException pg ? pg
-                : new PgException(Severity.FATAL, SqlState.CONNECTION_FAILURE, "server login failed: " + cause);
+        lastError = cause instanceof PgException pg ? pg : ServerFailures.unreachable(cause);
     }
 
     void succeeded() {

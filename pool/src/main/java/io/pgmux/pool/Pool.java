@@ -357,7 +357,7 @@ public final class Pool {
     }
 
     private void onOpenFailed(Throwable cause) {
-        log.warn("pool {}: could not open a backend to {}: {}", key, target, cause.getMessage());
+        log.warn("pool {}: could not open a backend to {}: {}", key, target, ServerFailures.describe(cause));
         List<Waiter> failed = ledger.openFailed(cause, loginParameters != null, System.nanoTime());
         counters.connectFailed();
         giveBudgets();

@@ -12,9 +12,6 @@ import io.netty.util.concurrent.Promise;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.pgmux.config.ServerTlsMode;
 import io.pgmux.protocol.MessageFrameDecoder;
-import io.pgmux.protocol.PgException;
-import io.pgmux.protocol.Severity;
-import io.pgmux.protocol.SqlState;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
@@ -62,14 +59,11 @@ public final class ServerConnector {
                 .connect(target.host(), target.port());
         connected.addListener(f -> {
             if (!f.isSuccess()) {
-                promise.tryFailure(new PgException(Severity.FATAL, SqlState.CONNECTION_FAILURE,
-                        "could not connect to server " + target.host() + ":" + target.port() + ": "
-                                + f.cause().getMessage()));
+                promise.tryFailure(ServerFailures.unreachable(f.cause()));
             }
         });
         ScheduledFuture<?> timeout = loop.schedule(() -> {
-            if (promise.tryFailure(new PgException(Severity.FATAL, SqlState.CONNECTION_FAILURE,
-                    "server login to " + target + " timed out after " + connectTimeout.toMillis() + " ms"))) {
+            if (promise.tryFailure(ServerFailures.loginTimedOut(connectTimeout))) {
                 connected.channel().close();
             }
         }, connectTimeout.toMillis(), TimeUnit.MILLISECONDS);

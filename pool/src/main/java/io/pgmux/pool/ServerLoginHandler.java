@@ -177,15 +177,13 @@ final class ServerLoginHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        promise.tryFailure(new PgException(Severity.FATAL, SqlState.CONNECTION_FAILURE,
-                "server closed the connection during login (" + target + ")"));
+        promise.tryFailure(ServerFailures.closedDuringLogin());
         ctx.fireChannelInactive();
     }
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         PgException pg = ProtocolException.unwrap(cause);
-        fail(ctx, pg != null ? pg : new PgException(Severity.FATAL, SqlState.CONNECTION_FAILURE,
-                "could not connect to server " + target + ": " + cause.getMessage()));
+        fail(ctx, pg != null ? pg : ServerFailures.lost(cause));
     }
 }

@@ -66,8 +66,8 @@ final class ServerTlsNegotiator extends ByteToMessageDecoder {
         }
     }
 
-    private PgException failure(String message) {
-        return new PgException(Severity.FATAL, SqlState.SQLCLIENT_UNABLE_TO_ESTABLISH_SQLCONNECTION,
-                message + " (" + target + ")");
+    /** Worded for clients, like every {@link ServerFailures}: the target is in pgmux's log, not here. */
+    private static PgException failure(String message) {
+        return new PgException(Severity.FATAL, SqlState.SQLCLIENT_UNABLE_TO_ESTABLISH_SQLCONNECTION, message);
     }
 }

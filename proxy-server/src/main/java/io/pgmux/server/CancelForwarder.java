@@ -19,7 +19,11 @@ final class CancelForwarder {
         this.transport = transport;
     }
 
+    /** Sends a CancelRequest for {@code key}; nothing without a key (the backend sent no BackendKeyData). */
     void cancel(EventLoop loop, BackendTarget target, BackendKeyData key) {
+        if (key == null) {
+            return;
+        }
         new Bootstrap().group(loop).channel(transport.socketChannelClass())
                 .handler(new ChannelInitializer<Channel>() {
                     @Override

@@ -23,6 +23,7 @@ import io.pgmux.protocol.auth.ScramSecret;
 import io.pgmux.protocol.auth.ScramServer;
 import io.pgmux.server.admin.AdminConsole;
 import io.pgmux.server.admin.ServerControl;
+import io.pgmux.server.logging.LogSafe;
 import java.security.SecureRandom;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
@@ -93,7 +94,8 @@ final class ClientAuthHandler extends ChannelInboundHandlerAdapter {
                 return;
             }
             if (error != null) {
-                log.warn("{}: looking up user \"{}\" failed: {}", ctx.channel(), user, error.getMessage());
+                log.warn("{}: looking up user \"{}\" failed: {}", ctx.channel(), LogSafe.escape(user),
+                        LogSafe.escape(error.getMessage()));
                 ClientErrors.sendAndClose(ctx, ClientErrors.fatal(SqlState.CONNECTION_FAILURE,
                         "authentication lookup failed for user \"" + user + "\""));
                 return;
@@ -231,7 +233,8 @@ final class ClientAuthHandler extends ChannelInboundHandlerAdapter {
 
     private void fail(AuthFailures.Reason reason, String detail) {
         context.authFailures().record(reason);
-        log.info("authentication failed for user \"{}\" ({}): {}", user, reason.tag(), detail);
+        log.info("authentication failed for user \"{}\" ({}): {}", LogSafe.escape(user), reason.tag(),
+                LogSafe.escape(detail));
     }
 
     private PgException passwordFailed(AuthFailures.Reason reason, String detail) {
@@ -252,10 +255,12 @@ final class ClientAuthHandler extends ChannelInboundHandlerAdapter {
         context.directory().loggedIn(ctx.channel(), database, user, false,
                 parameters.values().get("application_name"));
         ctx.pipeline().replace(this, "session", new ClientSession(context, user, database, parameters, loginTimer));
-        // Lift the login-time message limit. Bytes the old decoder still holds go to the new one. Absent when a
-        // trust login finishes during the startup handover, which then installs the full-size decoder itself.
+        // Lift the login-time message limit and refuse password messages from now on. Bytes the old decoder still
+        // holds go to the new one. Absent when a trust login finishes during the startup handover, which then
+        // installs the logged-in decoder itself.
         if (ctx.pipeline().get("frames") != null) {
-            ctx.pipeline().replace("frames", "frames", MessageFrameDecoder.frontend(context.config().maxMessageLength()));
+            ctx.pipeline().replace("frames", "frames",
+                    MessageFrameDecoder.loggedInFrontend(context.config().maxMessageLength()));
         }
     }
 

@@ -7,6 +7,7 @@ import io.pgmux.config.AuthType;
 import io.pgmux.config.HbaRule;
 import io.pgmux.protocol.PgException;
 import io.pgmux.protocol.SqlState;
+import io.pgmux.server.logging.LogSafe;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import org.slf4j.Logger;
@@ -75,7 +76,7 @@ final class ClientAuthPolicy {
     private static PgException refuse(ProxyContext context, ChannelHandlerContext ctx, AuthFailures.Reason reason,
                                       String message, String user) {
         context.authFailures().record(reason);
-        log.info("{}: login refused for user \"{}\": {}", ctx.channel(), user, reason.tag());
+        log.info("{}: login refused for user \"{}\": {}", ctx.channel(), LogSafe.escape(user), reason.tag());
         return ClientErrors.fatal(SqlState.INVALID_AUTHORIZATION_SPECIFICATION, message);
     }
 }

@@ -33,9 +33,15 @@ final class ClientErrors {
 
     /**
      * Reports any failure to the client and closes: a {@link PgException} (possibly wrapped by Netty) as itself,
-     * anything else logged with its stack trace and reported as an internal error without details.
+     * an {@link OrdinaryDisconnect} not at all (the client is gone), anything else logged with its stack trace and
+     * reported as an internal error without details.
      */
     static void failAndClose(ChannelHandlerContext ctx, Throwable cause, String phase) {
+        if (OrdinaryDisconnect.is(cause)) {
+            LOG.debug("{}: client went away {}: {}", ctx.channel(), phase, cause.toString());
+            ctx.close();
+            return;
+        }
         PgException error = ProtocolException.unwrap(cause);
         if (error == null) {
             LOG.warn("{}: unexpected error {}", ctx.channel(), phase, cause);

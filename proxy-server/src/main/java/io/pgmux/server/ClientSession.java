@@ -21,6 +21,7 @@ import io.pgmux.protocol.Severity;
 import io.pgmux.protocol.SqlState;
 import io.pgmux.protocol.ProtocolException;
 import io.pgmux.protocol.TransactionStatus;
+import io.pgmux.server.logging.LogSafe;
 import io.pgmux.server.metrics.SessionMetrics;
 import io.pgmux.server.metrics.SessionTimer;
 import java.util.ArrayDeque;
@@ -93,8 +94,8 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
         this.route = new Route(this, ctx.executor());
-        this.label = "client " + key.processId() + " (" + user + "@" + database + " from "
-                + ctx.channel().remoteAddress() + ")";
+        this.label = "client " + key.processId() + " (" + LogSafe.escape(user) + "@" + LogSafe.escape(database)
+                + " from " + ctx.channel().remoteAddress() + ")";
         try {
             this.mode = context.config().poolMode(database, user);
             this.pinning = context.config().pinningPolicy(database, user);
@@ -484,7 +485,9 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
 
     private void fail(Throwable cause) {
         PgException error = ProtocolException.unwrap(cause);
-        metrics.errorSent(error != null ? error.sqlState() : SqlState.INTERNAL_ERROR);
+        if (!OrdinaryDisconnect.is(cause)) { // a client that went away is sent no error
+            metrics.errorSent(error != null ? error.sqlState() : SqlState.INTERNAL_ERROR);
+        }
         ClientErrors.failAndClose(ctx, cause, "in session");
     }
 
@@ -515,7 +518,9 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
         if (s != null) {
             if (unanswered) {
                 // A query is still running or a batch is half sent: its answers cannot be awaited safely, and must
-                // not reach the backend's next client, so the backend is not reused.
+                // not reach the backend's next client, so the backend is not reused. PostgreSQL would notice the
+                // closed socket only when the query ends, so the query is cancelled first.
+                context.cancels().cancel(ctx.channel().eventLoop(), s.pool().target(), s.backendKey());
                 pool.discard(s);
             } else {
                 // A pinned backend carries the client's session state: reset it like a session-mode backend.

@@ -7,19 +7,22 @@ import io.pgmux.protocol.CancelRequest;
 import io.pgmux.protocol.GssEncRequest;
 import io.pgmux.protocol.MessageFrameDecoder;
 import io.pgmux.protocol.PgException;
+import io.pgmux.protocol.ProtocolException;
 import io.pgmux.protocol.SqlState;
 import io.pgmux.protocol.SslRequest;
+import io.pgmux.protocol.StartupCodes;
 import io.pgmux.protocol.StartupMessage;
 import io.pgmux.protocol.StartupPacket;
 import io.pgmux.server.admin.ServerControl;
+import io.pgmux.server.logging.LogSafe;
 import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * First handler of a client connection: answers SSLRequest (TLS per client_tls_sslmode) and GSSENCRequest ('N'),
- * forwards CancelRequests, and checks the StartupMessage (TLS rules, protocol version, user, database) before
- * handing over to authentication.
+ * each at most once, forwards CancelRequests, and checks the StartupMessage (TLS rules, protocol version, user,
+ * database) before handing over to authentication.
  */
 final class ClientStartupHandler extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(ClientStartupHandler.class);
@@ -27,6 +30,12 @@ final class ClientStartupHandler extends ChannelInboundHandlerAdapter {
     private final ProxyContext context;
     private final LoginTimer loginTimer = new LoginTimer();
     private boolean failed;
+    /**
+     * An SSLRequest or GSSENCRequest was answered. As in PostgreSQL, each may come once, and neither once the
+     * connection is encrypted; the other one is still allowed after a refusal (libpq tries GSS, then TLS).
+     */
+    private boolean sslAnswered;
+    private boolean gssAnswered;
 
     ClientStartupHandler(ProxyContext context) {
         this.context = context;
@@ -46,12 +55,22 @@ final class ClientStartupHandler extends ChannelInboundHandlerAdapter {
         }
         if (packet instanceof SslRequest) {
             try {
+                if (sslAnswered || ClientTlsGate.onTls(ctx)) {
+                    throw negotiatedBefore(StartupCodes.SSL_REQUEST_CODE);
+                }
+                sslAnswered = true;
                 ClientTlsGate.answerSslRequest(ctx, context.clientTls());
             } catch (PgException e) {
                 failed = true;
                 ClientErrors.sendAndClose(ctx, e);
             }
         } else if (packet instanceof GssEncRequest) {
+            if (gssAnswered || ClientTlsGate.onTls(ctx)) {
+                failed = true;
+                ClientErrors.sendAndClose(ctx, negotiatedBefore(StartupCodes.GSSENC_REQUEST_CODE));
+                return;
+            }
+            gssAnswered = true;
             // GSS encryption is not offered; clients then continue in plain text or try TLS.
             ctx.writeAndFlush(BackendMessages.sslRefused());
         } else if (packet instanceof CancelRequest cancel) {
@@ -64,6 +83,15 @@ final class ClientStartupHandler extends ChannelInboundHandlerAdapter {
                 ClientErrors.sendAndClose(ctx, e);
             }
         }
+    }
+
+    /**
+     * PostgreSQL's answer to a negotiation request it no longer accepts: it reads the request code as a protocol
+     * version ("unsupported frontend protocol 1234.5679"). pgmux reports it as 08P01, like any unsupported version.
+     */
+    private static PgException negotiatedBefore(int requestCode) {
+        return new ProtocolException("unsupported frontend protocol " + (requestCode >>> 16) + "."
+                + (requestCode & 0xFFFF) + ": server supports 3.0 to 3.0");
     }
 
     private void forwardCancel(ChannelHandlerContext ctx, CancelRequest cancel) {
@@ -99,14 +127,15 @@ final class ClientStartupHandler extends ChannelInboundHandlerAdapter {
         }
         context.control().checkAdmission(database);
         SessionParameters parameters = SessionParameters.fromStartup(startup);
-        log.debug("{} startup: user={} database={}", ctx.channel(), user, database);
+        log.debug("{} startup: user={} database={}", ctx.channel(), LogSafe.escape(user), LogSafe.escape(database));
         // Replace this handler before the decoder: replacing the decoder hands its leftover bytes to the next handler.
         ctx.pipeline().replace(this, "auth", new ClientAuthHandler(context, user, database, parameters, loginTimer));
         // While the client authenticates, its messages are small; trust logins are already in the session here.
         boolean authenticating = ctx.pipeline().get(ClientAuthHandler.class) != null;
-        ctx.pipeline().replace("startup", "frames", MessageFrameDecoder.frontend(authenticating
-                ? Math.min(context.config().maxMessageLength(), ClientAuthHandler.MAX_AUTH_MESSAGE_LENGTH)
-                : context.config().maxMessageLength()));
+        ctx.pipeline().replace("startup", "frames", authenticating
+                ? MessageFrameDecoder.frontend(Math.min(context.config().maxMessageLength(),
+                        ClientAuthHandler.MAX_AUTH_MESSAGE_LENGTH))
+                : MessageFrameDecoder.loggedInFrontend(context.config().maxMessageLength()));
     }
 
     @Override
@@ -119,7 +148,7 @@ final class ClientStartupHandler extends ChannelInboundHandlerAdapter {
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (cause instanceof SSLException || cause.getCause() instanceof SSLException) {
             // A failed handshake: nothing can be sent in plain text any more, and it is the client's doing.
-            log.info("{}: TLS handshake failed: {}", ctx.channel(), cause.getMessage());
+            log.info("{}: TLS handshake failed: {}", ctx.channel(), LogSafe.escape(cause.getMessage()));
             ctx.close();
             return;
         }

@@ -33,15 +33,13 @@ final class ClientTlsGate {
     }
 
     /**
-     * Answers an SSLRequest: {@code N} when TLS is off, otherwise {@code S} followed by the handshake.
+     * Answers the first SSLRequest of a connection that does not use TLS yet: {@code N} when TLS is off, otherwise
+     * {@code S} followed by the handshake. Repeated requests are refused by {@link ClientStartupHandler}.
      *
-     * @throws PgException (08P01) for a second SSLRequest, or plain-text bytes sent after the SSLRequest
-     *                     before the handshake (they must never be taken as if they had come through TLS)
+     * @throws PgException (08P01) for plain-text bytes sent after the SSLRequest before the handshake (they must
+     *                     never be taken as if they had come through TLS)
      */
     static void answerSslRequest(ChannelHandlerContext ctx, ClientTls tls) {
-        if (onTls(ctx)) {
-            throw ClientErrors.protocolViolation("SSLRequest on a connection that already uses TLS");
-        }
         StartupDecoder decoder = ctx.pipeline().get(StartupDecoder.class);
         if (decoder != null && decoder.bufferedBytes() > 0) {
             throw ClientErrors.protocolViolation("received unencrypted data after SSL request");

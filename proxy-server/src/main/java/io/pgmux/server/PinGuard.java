@@ -10,6 +10,7 @@ import io.pgmux.protocol.Frames;
 import io.pgmux.protocol.PgException;
 import io.pgmux.protocol.Severity;
 import io.pgmux.protocol.SqlState;
+import io.pgmux.server.logging.LogSafe;
 import io.pgmux.server.metrics.SessionMetrics;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -85,7 +86,7 @@ final class PinGuard {
         PinReason refused = policy == PinningPolicy.REFUSE ? firstPin(changes) : null;
         if (refused != null) {
             String statement = StatementInspector.statementText(frame);
-            log.info("{} refused {}: {}", client, refused.tag(), statement);
+            log.info("{} refused {}: {}", client, refused.tag(), LogSafe.escape(statement));
             return new PgException(Severity.ERROR, SqlState.FEATURE_NOT_SUPPORTED,
                     "pgmux: statement would pin the server connection (" + refused.tag()
                             + ") and pool.pinning is refuse",
@@ -100,7 +101,7 @@ final class PinGuard {
             counters.pinned(first);
             metrics.pinned(first.tag());
             log.info("{} pinned to {}: {} in \"{}\"", client, server, pins.reasons(),
-                    StatementInspector.statementText(frame));
+                    LogSafe.escape(StatementInspector.statementText(frame)));
         }
         if (changes.stream().anyMatch(PinGuard::resetsEveryParameter)) {
             server.forgetUnreportedSettings(); // everything pgmux applied is back at its default

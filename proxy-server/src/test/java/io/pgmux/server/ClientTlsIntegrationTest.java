@@ -146,7 +146,23 @@ class ClientTlsIntegrationTest {
         }
     }
 
-    private static SSLSocket directTlsSocket(String alpn) throws Exception {
+    @Test
+    void gssEncRequestAfterTlsWasNegotiatedIsRefused() throws Exception {
+        Socket plain = new Socket("127.0.0.1", proxy.port());
+        plain.setSoTimeout(10_000);
+        plain.getOutputStream().write(ByteBuffer.allocate(8).putInt(8).putInt(80877103).array());
+        assertThat(plain.getInputStream().read()).isEqualTo('S');
+        SSLSocket tls = (SSLSocket) trustingTestCa().getSocketFactory().createSocket(plain, "127.0.0.1",
+                proxy.port(), true);
+        tls.startHandshake();
+        try (RawClient raw = new RawClient(tls)) {
+            raw.send(ByteBuffer.allocate(8).putInt(8).putInt(80877104).array()); // GSSENCRequest, as PostgreSQL: no
+            StartupOdditiesIntegrationTest.assertOneFatalThenClose(raw,
+                    "unsupported frontend protocol 1234.5680: server supports 3.0 to 3.0");
+        }
+    }
+
+    private static SSLContext trustingTestCa() throws Exception {
         KeyStore trust = KeyStore.getInstance("PKCS12");
         trust.load(null, null);
         trust.setCertificateEntry("ca", ca.caCertificate());
@@ -154,8 +170,12 @@ class ClientTlsIntegrationTest {
         tmf.init(trust);
         SSLContext context = SSLContext.getInstance("TLS");
         context.init(null, tmf.getTrustManagers(), null);
-        SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket(new Socket("127.0.0.1", proxy.port()),
-                "127.0.0.1", proxy.port(), true);
+        return context;
+    }
+
+    private static SSLSocket directTlsSocket(String alpn) throws Exception {
+        SSLSocket socket = (SSLSocket) trustingTestCa().getSocketFactory().createSocket(
+                new Socket("127.0.0.1", proxy.port()), "127.0.0.1", proxy.port(), true);
         SSLParameters parameters = socket.getSSLParameters();
         if (alpn != null) {
             parameters.setApplicationProtocols(new String[] {alpn});

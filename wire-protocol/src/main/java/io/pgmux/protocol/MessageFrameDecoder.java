@@ -26,25 +26,36 @@ public final class MessageFrameDecoder extends ByteToMessageDecoder {
     public static final int DEFAULT_MAX_MESSAGE_LENGTH = 1 << 30;
 
     private final boolean frontend;
+    /** After the login the client's 'p' can only be garbage: PostgreSQL answers it as an invalid message type. */
+    private final boolean passwordMessageInvalid;
     private final int maxMessageLength;
     private boolean failed;
 
-    private MessageFrameDecoder(boolean frontend, int maxMessageLength) {
+    private MessageFrameDecoder(boolean frontend, boolean passwordMessageInvalid, int maxMessageLength) {
         if (maxMessageLength < 4) {
             throw new IllegalArgumentException("maxMessageLength must be at least 4: " + maxMessageLength);
         }
         this.frontend = frontend;
+        this.passwordMessageInvalid = passwordMessageInvalid;
         this.maxMessageLength = maxMessageLength;
     }
 
     /** A decoder for messages from a client; rejects type bytes that are not a {@link FrontendType}. */
     public static MessageFrameDecoder frontend(int maxMessageLength) {
-        return new MessageFrameDecoder(true, maxMessageLength);
+        return new MessageFrameDecoder(true, false, maxMessageLength);
+    }
+
+    /**
+     * A decoder for messages from a client that has logged in: as {@link #frontend}, and also rejects
+     * {@link FrontendType#PASSWORD_MESSAGE}, which only authentication uses.
+     */
+    public static MessageFrameDecoder loggedInFrontend(int maxMessageLength) {
+        return new MessageFrameDecoder(true, true, maxMessageLength);
     }
 
     /** A decoder for messages from a server; any type byte is accepted so unknown messages can be relayed. */
     public static MessageFrameDecoder backend(int maxMessageLength) {
-        return new MessageFrameDecoder(false, maxMessageLength);
+        return new MessageFrameDecoder(false, false, maxMessageLength);
     }
 
     @Override
@@ -58,7 +69,8 @@ public final class MessageFrameDecoder extends ByteToMessageDecoder {
         }
         int start = in.readerIndex();
         byte type = in.getByte(start);
-        if (frontend && !FrontendType.isKnown(type)) {
+        if (frontend && (!FrontendType.isKnown(type)
+                || passwordMessageInvalid && type == FrontendType.PASSWORD_MESSAGE)) {
             throw fail(in, "invalid frontend message type " + (type & 0xFF));
         }
         if (in.readableBytes() < Frames.HEADER_LENGTH) {

@@ -116,6 +116,17 @@ class MessageFrameDecoderTest {
     }
 
     @Test
+    void loggedInFrontendRejectsPasswordMessageThatAuthenticationAccepts() {
+        byte[] password = WireBytes.body().cstring("secret").typed('p');
+        assertThat(frontend().feed(password)).containsExactly(password);
+        harness.finishAndVerify();
+
+        harness = new DecoderHarness(MessageFrameDecoder.loggedInFrontend(MAX));
+        assertThat(harness.feed(QUERY)).containsExactly(QUERY);
+        assertThat(expectViolation(password)).hasMessage("invalid frontend message type 112");
+    }
+
+    @Test
     void rejectsLengthBelowFour() {
         frontend();
         assertThat(expectViolation(WireBytes.body().int8('S').int32(3).toArray()))

@@ -16,6 +16,7 @@ import io.pgmux.protocol.Query;
 import io.pgmux.protocol.Severity;
 import io.pgmux.protocol.SqlState;
 import io.pgmux.protocol.TransactionStatus;
+import io.pgmux.server.logging.LogSafe;
 import java.security.SecureRandom;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -72,7 +73,7 @@ public final class AdminConsole extends ChannelInboundHandlerAdapter {
                 ctx.write(BackendMessages.parameterStatus(ctx.alloc(), name, value)));
         ctx.write(BackendMessages.backendKeyData(ctx.alloc(), processId, RANDOM.nextInt()));
         ctx.writeAndFlush(BackendMessages.readyForQuery(TransactionStatus.IDLE));
-        log.info("console client {} logged in as {}", ctx.channel().remoteAddress(), user);
+        log.info("console client {} logged in as {}", ctx.channel().remoteAddress(), LogSafe.escape(user));
     }
 
     @Override
@@ -114,7 +115,7 @@ public final class AdminConsole extends ChannelInboundHandlerAdapter {
         } catch (PgException e) {
             done.tryFailure(e);
         } catch (RuntimeException e) {
-            log.warn("console command \"{}\" failed", sql, e);
+            log.warn("console command \"{}\" failed", LogSafe.escape(sql), e);
             done.tryFailure(new PgException(Severity.ERROR, SqlState.INTERNAL_ERROR, "internal error"));
         }
     }

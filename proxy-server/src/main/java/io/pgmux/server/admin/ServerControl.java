@@ -7,6 +7,7 @@ import io.pgmux.pool.PoolRegistry;
 import io.pgmux.protocol.PgException;
 import io.pgmux.protocol.Severity;
 import io.pgmux.protocol.SqlState;
+import io.pgmux.server.logging.LogSafe;
 import io.pgmux.server.metrics.ClientDirectory;
 import io.pgmux.server.metrics.ClientEntry;
 import io.pgmux.server.metrics.PinFigures;
@@ -131,7 +132,7 @@ public final class ServerControl {
     void pause(String database) {
         markPaused(database);
         poolsOf(database).forEach(p -> p.admin().pause());
-        log.info("PAUSE {}", database == null ? "(all databases)" : database);
+        log.info("PAUSE {}", database == null ? "(all databases)" : LogSafe.escape(database));
     }
 
     /** Backends of the paused pools still held by clients; PAUSE completes at 0, then closes the idle ones. */
@@ -152,7 +153,7 @@ public final class ServerControl {
             paused.remove(database);
         }
         poolsOf(database).forEach(p -> p.admin().resume());
-        log.info("RESUME {}", database == null ? "(all databases)" : database);
+        log.info("RESUME {}", database == null ? "(all databases)" : LogSafe.escape(database));
     }
 
     void suspend() {
@@ -172,12 +173,12 @@ public final class ServerControl {
 
     void disable(String database) {
         disabled.add(database);
-        log.info("DISABLE {}: new clients are refused", database);
+        log.info("DISABLE {}: new clients are refused", LogSafe.escape(database));
     }
 
     void enable(String database) {
         disabled.remove(database);
-        log.info("ENABLE {}", database);
+        log.info("ENABLE {}", LogSafe.escape(database));
     }
 
     /** Closes every client and backend of the database at once; its pools stay paused until RESUME. */
@@ -192,12 +193,12 @@ public final class ServerControl {
             pool.admin().pause();
             pool.admin().kill();
         }
-        log.info("KILL {}: clients and backends closed; paused until RESUME", database);
+        log.info("KILL {}: clients and backends closed; paused until RESUME", LogSafe.escape(database));
     }
 
     void reconnect(String database) {
         poolsOf(database).forEach(p -> p.admin().reconnect());
-        log.info("RECONNECT {}", database == null ? "(all databases)" : database);
+        log.info("RECONNECT {}", database == null ? "(all databases)" : LogSafe.escape(database));
     }
 
     int closePending(String database) {

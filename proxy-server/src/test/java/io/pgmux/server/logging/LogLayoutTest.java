@@ -1,0 +1,59 @@
+package io.pgmux.server.logging;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.joran.JoranConfigurator;
+import ch.qos.logback.classic.spi.LoggingEvent;
+import ch.qos.logback.classic.util.LogbackMDCAdapter;
+import ch.qos.logback.core.OutputStreamAppender;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+/**
+ * pgmux's own logback.xml writes one line per event in both layouts, even for a message that reached the logger with
+ * a raw line break (a value some call site forgot to escape).
+ */
+class LogLayoutTest {
+    private static final String INJECTED = "user evil\n12:00:00.000 INFO  [main] PgmuxServer - forged\r\u0085";
+
+    @Test
+    void textLayoutEscapesControlCharacters() throws Exception {
+        String line = encode("text");
+        assertThat(line).endsWith("\n");
+        assertThat(line.substring(0, line.length() - 1)).doesNotContain("\n", "\r", "\u0085")
+                .endsWith(" - user evil\\n12:00:00.000 INFO  [main] PgmuxServer - forged\\r\\u0085");
+    }
+
+    @Test
+    void jsonLayoutWritesOneObjectPerLine() throws Exception {
+        String line = encode("json");
+        assertThat(line).startsWith("{").endsWith("}\n");
+        assertThat(line.substring(0, line.length() - 1)).doesNotContain("\n", "\r")
+                .contains("\"formattedMessage\":\"user evil\\n12:00:00.000");
+    }
+
+    /** One event with {@link #INJECTED} as its message, encoded by the named appender of the production config. */
+    private static String encode(String format) throws Exception {
+        LoggerContext context = new LoggerContext();
+        context.setMDCAdapter(new LogbackMDCAdapter()); // what SLF4J's binding would give the default context
+        context.putProperty("PGMUX_LOG_FORMAT", format);
+        JoranConfigurator configurator = new JoranConfigurator();
+        configurator.setContext(context);
+        configurator.doConfigure(LogLayoutTest.class.getResource("/logback.xml"));
+        try {
+            Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
+            OutputStreamAppender<?> appender = (OutputStreamAppender<?>) root.getAppender(format);
+            assertThat(appender).as("appender " + format).isNotNull();
+            LoggingEvent event = new LoggingEvent(LogLayoutTest.class.getName(), root, Level.INFO, "{}", null,
+                    new Object[] {INJECTED});
+            @SuppressWarnings("unchecked")
+            byte[] bytes = ((ch.qos.logback.core.encoder.Encoder<LoggingEvent>) appender.getEncoder()).encode(event);
+            return new String(bytes, StandardCharsets.UTF_8);
+        } finally {
+            context.stop();
+        }
+    }
+}
