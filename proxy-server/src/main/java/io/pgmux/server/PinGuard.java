@@ -94,7 +94,7 @@ final class PinGuard {
             PinReason first = pins.reasons().iterator().next();
             counters.pinned(first);
             metrics.pinned(first.tag());
-            log.info("{} pinned to {}: {} in \"{}\"", client, server, pins.reasons(),
+            log.info("{} pinned to {}: {} in \"{}\"", client, server, pins,
                     StatementInspector.statementText(frame));
         }
         if (changes.stream().anyMatch(PinGuard::resetsEveryParameter)) {
