@@ -35,6 +35,7 @@ final class PinGuard {
     /** The same pins for the session's pool (database, user); no-op when the metrics endpoint is off. */
     private final SessionMetrics metrics;
     private final PinState pins = new PinState();
+    private final PreparedStatementEffects prepared = new PreparedStatementEffects();
     private long pinnedSince;
 
     PinGuard(StatementInspector inspector, PinningPolicy policy, List<String> trackedParameters, PinCounters counters,
@@ -73,7 +74,7 @@ final class PinGuard {
      * @return null to send it; the error to answer instead when the message would pin and pinning is refused
      */
     PgException admit(ByteBuf frame, ServerConnection server, Object client) {
-        List<StateChange> changes = inspector.inspect(frame);
+        List<StateChange> changes = prepared.of(frame, inspector.inspect(frame));
         if (changes.isEmpty()) {
             return null;
         }
@@ -114,6 +115,7 @@ final class PinGuard {
     void idle(ServerConnection server, Object client) {
         boolean wasPinned = pins.pinned();
         pins.confirm();
+        prepared.transactionEnded();
         if (wasPinned && !pins.pinned()) {
             counters.unpinned(System.nanoTime() - pinnedSince, true);
             metrics.unpinned();
