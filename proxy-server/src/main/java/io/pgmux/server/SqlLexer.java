@@ -264,8 +264,8 @@ final class SqlLexer {
             return;
         }
         int j = i + 1;
-        if (isTagStart(at(j))) {
-            while (isTagStart(at(j)) || at(j) >= '0' && at(j) <= '9') {
+        if (isIdentifierStart(at(j))) { // a tag is an identifier without '$'
+            while (isIdentifierStart(at(j)) || at(j) >= '0' && at(j) <= '9') {
                 j++;
             }
         }
@@ -334,9 +334,5 @@ final class SqlLexer {
 
     private static boolean isIdentifierPart(char c) {
         return isIdentifierStart(c) || c >= '0' && c <= '9' || c == '$';
-    }
-
-    private static boolean isTagStart(char c) {
-        return isIdentifierStart(c);
     }
 }
