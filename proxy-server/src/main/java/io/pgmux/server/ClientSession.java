@@ -197,13 +197,18 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
                 answerForBackend(null); // no backend held, so no transaction: ReadyForQuery idle
             } else if (type == FrontendType.FLUSH) {
                 pending.poll().release(); // the answers given are flushed at the end of this read
-            } else if (link.answerWithoutServer(frame)) {
+            } else if (answeredWithoutServer(frame)) {
                 pending.poll(); // the link took the frame
             } else {
                 acquireServer();
                 return;
             }
         }
+    }
+
+    private boolean answeredWithoutServer(ByteBuf frame) {
+        guard.answeredWithoutServer(frame);
+        return link.answerWithoutServer(frame);
     }
 
     /**

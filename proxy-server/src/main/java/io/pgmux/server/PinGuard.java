@@ -36,6 +36,7 @@ final class PinGuard {
     /** The same pins for the session's pool (database, user); no-op when the metrics endpoint is off. */
     private final SessionMetrics metrics;
     private final PinState pins = new PinState();
+    private final PreparedStatementEffects prepared = new PreparedStatementEffects();
     private long pinnedSince;
 
     PinGuard(StatementInspector inspector, PinningPolicy policy, List<String> trackedParameters, PinCounters counters,
@@ -74,12 +75,22 @@ final class PinGuard {
     }
 
     /**
+     * A named Parse or a Close about to be answered without a backend: it changes no session state (the caller
+     * checked), but the record of which prepared statements have effects must still follow it, so that a closed
+     * statement's effects are not counted for a later one of the same name. Harmless if the message goes to a
+     * backend after all and is admitted again: a Close is idempotent, a Parse without effects records nothing.
+     */
+    void answeredWithoutServer(ByteBuf frame) {
+        prepared.of(frame, List.of());
+    }
+
+    /**
      * Records what a client message about to be sent to {@code server} does to session state.
      *
      * @return null to send it; the error to answer instead when the message would pin and pinning is refused
      */
     PgException admit(ByteBuf frame, ServerConnection server, Object client) {
-        List<StateChange> changes = inspector.inspect(frame);
+        List<StateChange> changes = prepared.of(frame, inspector.inspect(frame));
         if (changes.isEmpty()) {
             return null;
         }
@@ -100,7 +111,7 @@ final class PinGuard {
             PinReason first = pins.reasons().iterator().next();
             counters.pinned(first);
             metrics.pinned(first.tag());
-            log.info("{} pinned to {}: {} in \"{}\"", client, server, pins.reasons(),
+            log.info("{} pinned to {}: {} in \"{}\"", client, server, pins,
                     LogSafe.escape(StatementInspector.statementText(frame)));
         }
         if (changes.stream().anyMatch(PinGuard::resetsEveryParameter)) {
@@ -120,6 +131,7 @@ final class PinGuard {
     void idle(ServerConnection server, Object client) {
         boolean wasPinned = pins.pinned();
         pins.confirm();
+        prepared.transactionEnded();
         if (wasPinned && !pins.pinned()) {
             counters.unpinned(System.nanoTime() - pinnedSince, true);
             metrics.unpinned();

@@ -40,16 +40,26 @@ final class PinState {
         return trackedValues;
     }
 
-    /** Records the effects of one statement that was just sent to the backend. */
+    /**
+     * Records the effects of one statement that was just sent to the backend. A pin that follows an undo still
+     * waiting for confirmation is also queued behind it, so that confirming the undo cannot cancel the pin:
+     * in {@code RESET ALL; SET lock_timeout = 5} the SET wins.
+     */
     void sent(List<StateChange> changes) {
         for (StateChange change : changes) {
             if (change.kind() == StateChange.Kind.PIN) {
-                held.computeIfAbsent(change.reason(), r -> new HashSet<>())
-                        .add(change.name() == null ? UNNAMED : change.name());
+                hold(change);
+                if (!unconfirmed.isEmpty()) {
+                    unconfirmed.add(change);
+                }
             } else {
                 unconfirmed.add(change);
             }
         }
+    }
+
+    private void hold(StateChange pin) {
+        held.computeIfAbsent(pin.reason(), r -> new HashSet<>()).add(pin.name() == null ? UNNAMED : pin.name());
     }
 
     /** An ErrorResponse or a ROLLBACK: the statements sent since the last confirmation may not have taken effect. */
@@ -60,8 +70,8 @@ final class PinState {
     }
 
     /**
-     * ReadyForQuery with the backend idle (no transaction): applies the removals sent since the last one, unless
-     * something failed in between.
+     * ReadyForQuery with the backend idle (no transaction): applies the removals sent since the last one in the
+     * order they were sent, unless something failed in between.
      */
     void confirm() {
         if (!failedSinceSent) {
@@ -104,12 +114,21 @@ final class PinState {
                     trackedValues.put(change.name(), change.value());
                 }
             }
-            case PIN -> throw new IllegalStateException("pins are applied when sent");
+            case PIN -> hold(change); // held since it was sent; again after the undos sent before it
         }
     }
 
+    /** What is held, for the log line: each reason's tag with the names pgmux knows, e.g. set_config(work_mem). */
     @Override
     public String toString() {
-        return held.toString();
+        StringBuilder text = new StringBuilder();
+        held.forEach((reason, names) -> {
+            text.append(text.isEmpty() ? "" : ", ").append(reason.tag());
+            List<String> named = names.stream().filter(name -> !name.equals(UNNAMED)).sorted().toList();
+            if (!named.isEmpty()) {
+                text.append('(').append(String.join(", ", named)).append(')');
+            }
+        });
+        return text.toString();
     }
 }

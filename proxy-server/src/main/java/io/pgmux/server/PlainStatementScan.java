@@ -5,16 +5,25 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * A byte-level pre-check that spares the usual statement (a SELECT, INSERT, BEGIN, COMMIT ...) the full
- * {@link SessionStateDetector}, which decodes, lower-cases and splits the text. It answers "plain" only when the
- * detector would find nothing: one statement, whose first word is none of the words that start session state, and
- * no advisory-lock call anywhere. Anything it is unsure of (a comment or a quote first, a second statement) goes
- * to the detector. Reads the bytes in place and allocates nothing.
+ * {@link SessionStateDetector}, which decodes, tokenises and reads the text. It answers "plain" only when the
+ * detector would find nothing: one statement, whose first word is none of the words that start session state
+ * (CREATE, SET, DO, CALL, EXPLAIN ...), and none of the words the detector looks for past the first word
+ * anywhere in it (set_config, advisory locks, temp and pg_temp, pg_settings, SELECT ... INTO), whatever quotes or
+ * comments surround them. Anything it is unsure of (a comment or a quote first, a second statement, a dollar
+ * quote, a U&amp; name that may spell any word) goes to the detector. Reads the bytes in place and allocates
+ * nothing.
  */
 final class PlainStatementScan {
-    /** First words the detector acts on; every other first word changes no session state. */
+    /** First words the detector acts on; every other first word changes no session state by itself. */
     private static final byte[][] STATE_WORDS = words("prepare", "deallocate", "listen", "unlisten", "declare",
-            "close", "create", "drop", "load", "set", "reset", "discard");
-    private static final byte[] ADVISORY = "advisory".getBytes(StandardCharsets.US_ASCII);
+            "close", "create", "drop", "load", "set", "reset", "discard", "do", "call", "explain");
+    private static final byte[] ADVISORY = bytes("advisory");
+    private static final byte[] SET_CONFIG = bytes("set_config");
+    private static final byte[] SETTINGS = bytes("settings");
+    private static final byte[] TEMP = bytes("temp");
+    private static final byte[] INTO = bytes("into");
+    private static final byte[] INSERT = bytes("insert");
+    private static final byte[] MERGE = bytes("merge");
 
     private PlainStatementScan() {
     }
@@ -36,25 +45,52 @@ final class PlainStatementScan {
         if (isStateWord(buf, wordStart, wordLength)) {
             return false;
         }
-        return !hasSecondStatement(buf, i, to) && !contains(buf, wordStart, to, ADVISORY);
+        boolean intoCreates = !isWord(buf, wordStart, wordLength, INSERT) && !isWord(buf, wordStart, wordLength, MERGE);
+        return !mayHideState(buf, wordStart, to, intoCreates);
     }
 
-    private static boolean isStateWord(ByteBuf buf, int start, int length) {
-        for (byte[] word : STATE_WORDS) {
-            if (word.length == length && equalsIgnoreCase(buf, start, word)) {
+    /**
+     * One pass over the text for what the detector finds past the first word, and for what may make the text
+     * mean more than it shows: a second statement, a dollar quote, a U&amp; name.
+     *
+     * @param intoCreates INTO may create a table (SELECT ... INTO), as it does in any statement but INSERT and MERGE
+     */
+    private static boolean mayHideState(ByteBuf buf, int from, int to, boolean intoCreates) {
+        for (int i = from; i < to; i++) {
+            byte b = buf.getByte(i);
+            boolean found = switch (b >= 'A' && b <= 'Z' ? b | 0x20 : b) {
+                case 'a' -> matches(buf, i, to, ADVISORY);
+                case 's' -> matches(buf, i, to, SET_CONFIG) || matches(buf, i, to, SETTINGS);
+                case 't' -> matches(buf, i, to, TEMP);
+                case 'i' -> intoCreates && matches(buf, i, to, INTO);
+                case 'u' -> i + 1 < to && buf.getByte(i + 1) == '&';
+                case '$' -> i + 1 < to && startsDollarTag(buf.getByte(i + 1)); // not $1, a parameter
+                case ';' -> hasSecondStatement(buf, i + 1, to);
+                default -> false;
+            };
+            if (found) {
                 return true;
             }
         }
         return false;
     }
 
-    /** A ';' followed by anything but spaces and more ';'. */
-    private static boolean hasSecondStatement(ByteBuf buf, int from, int to) {
-        int semicolon = buf.indexOf(from, to, (byte) ';');
-        if (semicolon < 0) {
-            return false;
+    private static boolean isStateWord(ByteBuf buf, int start, int length) {
+        for (byte[] word : STATE_WORDS) {
+            if (isWord(buf, start, length, word)) {
+                return true;
+            }
         }
-        for (int i = semicolon + 1; i < to; i++) {
+        return false;
+    }
+
+    private static boolean isWord(ByteBuf buf, int start, int length, byte[] lowerCaseWord) {
+        return lowerCaseWord.length == length && equalsIgnoreCase(buf, start, lowerCaseWord);
+    }
+
+    /** Anything but spaces and more ';' after a ';'. */
+    private static boolean hasSecondStatement(ByteBuf buf, int from, int to) {
+        for (int i = from; i < to; i++) {
             byte b = buf.getByte(i);
             if (b != ';' && !isSpace(b)) {
                 return true;
@@ -63,13 +99,8 @@ final class PlainStatementScan {
         return false;
     }
 
-    private static boolean contains(ByteBuf buf, int from, int to, byte[] lowerCaseWord) {
-        for (int i = from; i + lowerCaseWord.length <= to; i++) {
-            if ((buf.getByte(i) | 0x20) == lowerCaseWord[0] && equalsIgnoreCase(buf, i, lowerCaseWord)) {
-                return true;
-            }
-        }
-        return false;
+    private static boolean matches(ByteBuf buf, int at, int to, byte[] lowerCaseWord) {
+        return at + lowerCaseWord.length <= to && equalsIgnoreCase(buf, at, lowerCaseWord);
     }
 
     private static boolean equalsIgnoreCase(ByteBuf buf, int start, byte[] lowerCaseWord) {
@@ -82,6 +113,11 @@ final class PlainStatementScan {
         return true;
     }
 
+    /** What may follow the '$' that opens a dollar quote: '$' or the first character of a tag. */
+    private static boolean startsDollarTag(byte b) {
+        return b == '$' || isLetter(b) || b < 0;
+    }
+
     private static boolean isLetter(byte b) {
         return b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b == '_';
     }
@@ -90,15 +126,19 @@ final class PlainStatementScan {
         return b == ' ' || b == '\n' || b == '\t' || b == '\r' || b == '\f' || b == 0x0B;
     }
 
-    /** What may follow a first word, as the detector splits words: space, '(', ',', '=' or ';'. */
+    /** What may follow a first word that is a word of its own: space, '(', ',', '=' or ';'. */
     private static boolean endsWord(byte b) {
         return isSpace(b) || b == '(' || b == ',' || b == '=' || b == ';';
+    }
+
+    private static byte[] bytes(String word) {
+        return word.getBytes(StandardCharsets.US_ASCII);
     }
 
     private static byte[][] words(String... words) {
         byte[][] bytes = new byte[words.length][];
         for (int i = 0; i < words.length; i++) {
-            bytes[i] = words[i].getBytes(StandardCharsets.US_ASCII);
+            bytes[i] = bytes(words[i]);
         }
         return bytes;
     }

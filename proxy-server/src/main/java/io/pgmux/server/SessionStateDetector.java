@@ -2,28 +2,21 @@ package io.pgmux.server;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Reads the session-state effects of client SQL: what makes a shared backend unsafe to share (and why), and what
- * undoes it. A keyword scan over each ';'-separated piece, never a parser: it may pin where it need not (a
- * keyword inside a string literal), which costs sharing but never correctness. Statements that start with none
- * of the keywords cost one lower-casing and a few prefix checks.
+ * undoes it, statement by statement in order. The text is split and tokenised by PostgreSQL's lexical rules
+ * ({@link SqlLexer}), so comments, quotes and dollar quotes neither hide a statement nor fake one, but it is not
+ * parsed: the rules read words. Where they cannot tell, they pin: a keyword inside a string constant may cost
+ * sharing, but a statement that may create state is never let through, and an undo is only believed where it
+ * certainly runs.
+ *
+ * <p>What no text reveals is what functions do: {@code SELECT f()} where f calls set_config or creates a temp
+ * table cannot be recognised (see docs/architecture.md, "Pinning").
  */
 final class SessionStateDetector {
-    private static final Pattern TEMP_OBJECT = Pattern.compile(
-            "(?s)create\\s+(?:or\\s+replace\\s+)?(?:(?:global|local)\\s+)?temp(?:orary)?\\s+"
-                    + "(?:unlogged\\s+)?(?:table|view|sequence)\\s+(?:if\\s+not\\s+exists\\s+)?([^\\s(]+).*");
-    private static final Pattern TEMP_ANY = Pattern.compile(
-            "(?s)create\\s+(?:or\\s+replace\\s+)?(?:(?:global|local)\\s+)?temp(?:orary)?\\b.*");
-    private static final Pattern DROP = Pattern.compile(
-            "(?s)drop\\s+(?:table|view|sequence)\\s+(?:if\\s+exists\\s+)?([^;]+?)(?:\\s+(?:cascade|restrict))?\\s*");
-    private static final Pattern WITH_HOLD = Pattern.compile("(?s)declare\\s+(\\S+)\\s.*\\bwith\\s+hold\\b.*");
-    private static final Pattern SET = Pattern.compile("(?s)set\\s+(?:session\\s+)?([a-z_][a-z0-9_.]*|\"[^\"]+\")"
-            + "\\s*(?:to|=)\\s*(.+?)\\s*", Pattern.CASE_INSENSITIVE);
+    private static final Set<String> EXPLAIN_OPTIONS = Set.of("analyze", "analyse", "verbose");
 
     private SessionStateDetector() {
     }
@@ -36,17 +29,12 @@ final class SessionStateDetector {
      * @param tracked  lower-case names from track_extra_parameters: their SETs need no pin either
      */
     static List<StateChange> changes(String sql, Set<String> reported, Set<String> tracked) {
-        String lower = sql.toLowerCase(Locale.ROOT);
-        List<StateChange> changes = new ArrayList<>(1);
-        if (lower.contains("pg_advisory_lock") || lower.contains("pg_try_advisory_lock")) {
-            changes.add(StateChange.pin(PinReason.ADVISORY_LOCK, null));
-        }
-        if (lower.contains("pg_advisory_unlock_all")) {
-            changes.add(StateChange.unpinAll(PinReason.ADVISORY_LOCK));
-        }
-        for (String piece : sql.split(";")) {
-            String original = skipSpaceAndComments(piece).strip();
-            statement(original.toLowerCase(Locale.ROOT), original, reported, tracked, changes);
+        List<SqlLexer.Reading> readings = SqlLexer.readings(sql);
+        List<StateChange> changes = changes(SqlLexer.of(sql, readings.get(0)), reported, tracked);
+        for (int k = 1; k < readings.size(); k++) {
+            if (!changes(SqlLexer.of(sql, readings.get(k)), reported, tracked).equals(changes)) {
+                return pinsOfEveryReading(sql, readings, reported, tracked);
+            }
         }
         return changes;
     }
@@ -61,159 +49,155 @@ final class SessionStateDetector {
         return null;
     }
 
-    /** {@code s} is the lower-cased {@code original}; values are taken from the original to keep their case. */
-    private static void statement(String s, String original, Set<String> reported, Set<String> tracked,
-                                  List<StateChange> out) {
-        if (s.isEmpty()) {
-            return;
+    /** DISCARD resets every parameter to the backend's defaults, including those pgmux applied for the client. */
+    static boolean discardsSession(String sql) {
+        SqlStatement first = SqlLexer.of(sql, SqlLexer.Reading.STANDARD).next();
+        return first != null && first.isWord(0, "discard");
+    }
+
+    private static List<StateChange> changes(SqlLexer lexer, Set<String> reported, Set<String> tracked) {
+        List<StateChange> out = new ArrayList<>(1);
+        for (SqlStatement st = lexer.next(); st != null; st = lexer.next()) {
+            statement(st, reported, tracked, out);
         }
-        switch (firstWord(s)) {
+        if (lexer.nested()) {
+            out.removeIf(SessionStateDetector::isUndo); // the undo may be a statement of a body, which does not run
+        }
+        return out;
+    }
+
+    /**
+     * The text reads differently depending on settings pgmux does not follow (a backslash in a string constant):
+     * what any reading creates pins, a tracked SET pins too (its value may be misread), and nothing is undone.
+     */
+    private static List<StateChange> pinsOfEveryReading(String sql, List<SqlLexer.Reading> readings,
+                                                        Set<String> reported, Set<String> tracked) {
+        List<StateChange> pins = new ArrayList<>();
+        for (SqlLexer.Reading reading : readings) {
+            for (StateChange change : changes(SqlLexer.of(sql, reading), reported, tracked)) {
+                StateChange pin = change.kind() == StateChange.Kind.PIN ? change
+                        : change.kind() == StateChange.Kind.TRACKED_SET && change.name() != null
+                        ? StateChange.pin(PinReason.UNTRACKED_SET, change.name()) : null;
+                if (pin != null && !pins.contains(pin)) {
+                    pins.add(pin);
+                }
+            }
+        }
+        return pins;
+    }
+
+    private static void statement(SqlStatement st, Set<String> reported, Set<String> tracked,
+                                  List<StateChange> out) {
+        int before = out.size();
+        switch (st.firstWord()) {
             case "prepare" -> {
-                String name = word(s, 1);
-                if (!name.equals("transaction")) {
-                    out.add(StateChange.pin(PinReason.SQL_PREPARE, name));
+                if (!st.isWord(1, "transaction")) {
+                    out.add(StateChange.pin(PinReason.SQL_PREPARE, st.identifier(1)));
                 }
             }
             case "deallocate" -> {
-                String name = word(s, 1).equals("prepare") ? word(s, 2) : word(s, 1);
-                out.add(name.equals("all") ? StateChange.unpinAll(PinReason.SQL_PREPARE)
-                        : StateChange.unpin(PinReason.SQL_PREPARE, name));
-                if (name.equals("all")) {
+                int k = st.isWord(1, "prepare") ? 2 : 1;
+                if (st.isWord(k, "all")) {
+                    out.add(StateChange.unpinAll(PinReason.SQL_PREPARE));
                     out.add(StateChange.unpinAll(PinReason.NAMED_PREPARED_STATEMENT));
+                } else {
+                    out.add(StateChange.unpin(PinReason.SQL_PREPARE, st.identifier(k)));
                 }
             }
-            case "listen" -> out.add(StateChange.pin(PinReason.LISTEN, word(s, 1)));
-            case "unlisten" -> out.add(word(s, 1).equals("*") ? StateChange.unpinAll(PinReason.LISTEN)
-                    : StateChange.unpin(PinReason.LISTEN, word(s, 1)));
+            case "listen" -> out.add(StateChange.pin(PinReason.LISTEN, st.identifier(1)));
+            case "unlisten" -> out.add(st.isSymbol(1, '*') ? StateChange.unpinAll(PinReason.LISTEN)
+                    : StateChange.unpin(PinReason.LISTEN, st.identifier(1)));
             case "declare" -> {
-                Matcher m = WITH_HOLD.matcher(s);
-                if (m.matches()) {
-                    out.add(StateChange.pin(PinReason.CURSOR_WITH_HOLD, unquote(m.group(1))));
+                if (st.hasWords("with", "hold")) {
+                    out.add(StateChange.pin(PinReason.CURSOR_WITH_HOLD, st.identifier(1)));
                 }
             }
-            case "close" -> out.add(word(s, 1).equals("all") ? StateChange.unpinAll(PinReason.CURSOR_WITH_HOLD)
-                    : StateChange.unpin(PinReason.CURSOR_WITH_HOLD, word(s, 1)));
-            case "create" -> createTemp(s, out);
-            case "drop" -> dropTemp(s, out);
+            case "close" -> out.add(st.isWord(1, "all") ? StateChange.unpinAll(PinReason.CURSOR_WITH_HOLD)
+                    : StateChange.unpin(PinReason.CURSOR_WITH_HOLD, st.identifier(1)));
+            case "create" -> TempObjectRules.create(st, out);
+            case "drop" -> TempObjectRules.drop(st, out);
             case "load" -> out.add(StateChange.pin(PinReason.LOAD, null));
-            case "set" -> set(s, original, reported, tracked, out);
-            case "reset" -> {
-                String name = unquote(word(s, 1));
-                if (name.equals("all")) {
-                    out.add(StateChange.unpinAll(PinReason.UNTRACKED_SET));
-                    out.add(new StateChange(StateChange.Kind.TRACKED_SET, null, null, "DEFAULT"));
-                } else if (tracked.contains(name)) {
-                    out.add(new StateChange(StateChange.Kind.TRACKED_SET, null, name, "DEFAULT"));
-                } else if (!reported.contains(name)) {
-                    out.add(StateChange.unpin(PinReason.UNTRACKED_SET, name));
-                }
+            case "set" -> SettingRules.set(st, reported, tracked, out);
+            case "reset" -> SettingRules.reset(st, reported, tracked, out);
+            case "discard" -> discard(st, out);
+            case "do" -> out.add(StateChange.pin(PinReason.DO_BLOCK, null)); // arbitrary code
+            case "call" -> {
+                SqlStatement.Name procedure = st.name(1);
+                out.add(StateChange.pin(PinReason.PROCEDURE_CALL, procedure == null ? null : procedure.toString()));
             }
-            case "discard" -> {
-                if (word(s, 1).equals("all")) {
-                    out.add(new StateChange(StateChange.Kind.DISCARD_ALL, null, null, null));
-                } else if (word(s, 1).startsWith("temp")) {
-                    out.add(StateChange.unpinAll(PinReason.TEMP_OBJECT));
-                }
+            case "explain" -> {
+                explain(st, reported, tracked, out);
+                return;
             }
             default -> {
             }
         }
-    }
-
-    private static void createTemp(String s, List<StateChange> out) {
-        Matcher named = TEMP_OBJECT.matcher(s);
-        if (named.matches()) {
-            out.add(StateChange.pin(PinReason.TEMP_OBJECT, objectName(named.group(1))));
-        } else if (TEMP_ANY.matcher(s).matches()) {
-            out.add(StateChange.pin(PinReason.TEMP_OBJECT, null)); // a temp object we cannot name: never undone
+        SettingRules.setConfigCalls(st, reported, out);
+        SettingRules.settingsUpdate(st, out);
+        TempObjectRules.selectInto(st, out);
+        TempObjectRules.tempSchemaNamed(st, out);
+        advisoryLocks(st, out);
+        if (st.isWord(0, "prepare") && out.subList(before, out.size()).stream()
+                .anyMatch(c -> c.kind() == StateChange.Kind.PIN && c.reason() != PinReason.SQL_PREPARE)) {
+            // Each EXECUTE creates the state again, after whatever undid it: only DISCARD ALL is sure to end it.
+            out.add(StateChange.pin(PinReason.PREPARED_EFFECTS, st.identifier(1)));
         }
     }
 
-    private static void dropTemp(String s, List<StateChange> out) {
-        Matcher m = DROP.matcher(s);
-        if (m.matches()) {
-            for (String name : m.group(1).split(",")) {
-                out.add(StateChange.unpin(PinReason.TEMP_OBJECT, objectName(name.strip())));
-            }
+    private static void discard(SqlStatement st, List<StateChange> out) {
+        if (st.isWord(1, "all")) {
+            out.add(new StateChange(StateChange.Kind.DISCARD_ALL, null, null, null));
+        } else if (st.isWord(1, "temp") || st.isWord(1, "temporary")) {
+            out.add(StateChange.unpinAll(PinReason.TEMP_OBJECT));
         }
     }
 
-    /** SET LOCAL and SET TRANSACTION end with the transaction; reported parameters follow the client anyway. */
-    private static void set(String s, String original, Set<String> reported, Set<String> tracked,
-                            List<StateChange> out) {
-        String second = word(s, 1);
-        if (second.equals("local") || second.equals("transaction")
-                || second.equals("time") && reported.contains("timezone")) { // SET TIME ZONE: TimeZone is reported
-            return;
-        }
-        Matcher m = SET.matcher(original);
-        if (!m.matches()) {
-            out.add(StateChange.pin(PinReason.UNTRACKED_SET, second)); // SET ROLE, SET SESSION AUTHORIZATION, ...
-            return;
-        }
-        String name = unquote(m.group(1).toLowerCase(Locale.ROOT));
-        if (reported.contains(name)) {
-            return;
-        }
-        if (tracked.contains(name)) {
-            out.add(new StateChange(StateChange.Kind.TRACKED_SET, null, name, m.group(2)));
+    /**
+     * EXPLAIN ANALYZE runs its statement (CREATE TABLE AS, SELECT INTO, ...): what that statement creates pins.
+     * Its undos are not believed, since without ANALYZE nothing runs.
+     */
+    private static void explain(SqlStatement st, Set<String> reported, Set<String> tracked,
+                                List<StateChange> out) {
+        int k = 1;
+        if (st.isSymbol(1, '(')) {
+            int close = st.closing(1);
+            k = close < 0 ? st.size() : close + 1;
         } else {
-            out.add(StateChange.pin(PinReason.UNTRACKED_SET, name));
-        }
-    }
-
-    /** DISCARD resets every parameter to the backend's defaults, including those pgmux applied for the client. */
-    static boolean discardsSession(String sql) {
-        return firstWord(skipSpaceAndComments(sql.toLowerCase(Locale.ROOT))).equals("discard");
-    }
-
-    private static String objectName(String qualified) {
-        String name = unquote(qualified);
-        return name.startsWith("pg_temp.") ? name.substring("pg_temp.".length()) : name;
-    }
-
-    private static String unquote(String name) {
-        return name.replace("\"", "");
-    }
-
-    private static String firstWord(String s) {
-        return word(s, 0);
-    }
-
-    /** The n-th whitespace-separated word, without a trailing comma or parenthesis; "" when there is none. */
-    private static String word(String s, int n) {
-        String[] words = s.split("\\s+", n + 2);
-        if (words.length <= n) {
-            return "";
-        }
-        String w = words[n];
-        int cut = w.length();
-        for (int i = 0; i < w.length(); i++) {
-            char c = w.charAt(i);
-            if (c == '(' || c == ',' || c == '=') {
-                cut = i;
-                break;
+            while (EXPLAIN_OPTIONS.contains(st.word(k))) {
+                k++;
             }
         }
-        return w.substring(0, cut);
+        List<StateChange> inner = new ArrayList<>(1);
+        statement(st.from(k), reported, tracked, inner);
+        inner.stream().filter(c -> c.kind() == StateChange.Kind.PIN).forEach(out::add);
     }
 
-    static String skipSpaceAndComments(String s) {
-        int i = 0;
-        while (i < s.length()) {
-            char c = s.charAt(i);
-            if (Character.isWhitespace(c)) {
-                i++;
-            } else if (s.startsWith("--", i)) {
-                int eol = s.indexOf('\n', i);
-                i = eol < 0 ? s.length() : eol + 1;
-            } else if (s.startsWith("/*", i)) {
-                int end = s.indexOf("*/", i + 2);
-                i = end < 0 ? s.length() : end + 2;
-            } else {
-                break;
+    /** Session-level advisory locks (not the _xact_ ones, which end with the transaction). */
+    private static void advisoryLocks(SqlStatement st, List<StateChange> out) {
+        for (int k = 0; k < st.size(); k++) {
+            String name = st.identifier(k);
+            if (name.startsWith("pg_advisory_lock") || name.startsWith("pg_try_advisory_lock")) {
+                out.add(StateChange.pin(PinReason.ADVISORY_LOCK, null));
+                return;
             }
         }
-        return s.substring(i);
+        if (isUnlockAll(st)) {
+            out.add(StateChange.unpinAll(PinReason.ADVISORY_LOCK));
+        }
+    }
+
+    /**
+     * Only {@code SELECT [pg_catalog.]pg_advisory_unlock_all()} on its own is believed: elsewhere the call may
+     * not run (WHERE false, CASE, a view or function body being defined).
+     */
+    private static boolean isUnlockAll(SqlStatement st) {
+        int k = st.identifier(1).equals("pg_catalog") && st.isSymbol(2, '.') ? 3 : 1;
+        return st.isWord(0, "select") && st.identifier(k).equals("pg_advisory_unlock_all") && st.isSymbol(k + 1, '(')
+                && st.isSymbol(k + 2, ')') && st.size() == k + 3;
+    }
+
+    private static boolean isUndo(StateChange change) {
+        return change.kind() == StateChange.Kind.UNPIN || change.kind() == StateChange.Kind.UNPIN_ALL
+                || change.kind() == StateChange.Kind.DISCARD_ALL;
     }
 }

@@ -14,8 +14,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
 /**
- * Looks at the client messages that can change session state (Query, Parse, Close) and says how, for transaction
- * and statement pooling. Every other message type costs one comparison.
+ * Looks at the client messages that can change session state (Query, Parse, Close, FunctionCall) and says how,
+ * for transaction and statement pooling. Every other message type costs a few comparisons.
  */
 final class StatementInspector {
     private final Set<String> reported;
@@ -81,6 +81,9 @@ final class StatementInspector {
                 changes.add(0, StateChange.pin(PinReason.NAMED_PREPARED_STATEMENT, parse.statementName()));
             }
             return changes;
+        }
+        if (type == FrontendType.FUNCTION_CALL) {
+            return FastPathCalls.changes(frame);
         }
         if (type == FrontendType.CLOSE && !statementsFollowClient) {
             Close close = Close.decode(frame);

@@ -59,4 +59,45 @@ class PinStateTest {
         pins.confirm();
         assertThat(pins.trackedValues()).isEmpty();
     }
+
+    @Test
+    void aPinSentAfterAnUndoOutlivesItsConfirmation() {
+        pins.sent(List.of(StateChange.pin(PinReason.UNTRACKED_SET, "work_mem")));
+        pins.confirm();
+        // RESET ALL; SET lock_timeout = 5: one message, the SET last
+        pins.sent(List.of(StateChange.unpinAll(PinReason.UNTRACKED_SET),
+                StateChange.pin(PinReason.UNTRACKED_SET, "lock_timeout")));
+        pins.confirm();
+        assertThat(pins.toString()).isEqualTo("untracked_set(lock_timeout)");
+    }
+
+    @Test
+    void orderHoldsAcrossMessagesConfirmedTogether() {
+        pins.sent(List.of(StateChange.pin(PinReason.TEMP_OBJECT, "t")));
+        pins.confirm();
+        pins.sent(List.of(StateChange.unpin(PinReason.TEMP_OBJECT, "t"))); // DROP TABLE t, in a transaction
+        pins.sent(List.of(StateChange.pin(PinReason.TEMP_OBJECT, "t"))); // CREATE TEMP TABLE t
+        pins.confirm();
+        assertThat(pins.pinned()).isTrue();
+        pins.sent(List.of(StateChange.pin(PinReason.LISTEN, "c")));
+        pins.sent(List.of(StateChange.unpin(PinReason.LISTEN, "c"), StateChange.unpin(PinReason.TEMP_OBJECT, "t")));
+        pins.confirm();
+        assertThat(pins.pinned()).isFalse();
+    }
+
+    @Test
+    void aFailureKeepsPinsSentAfterTheUndo() {
+        pins.sent(List.of(StateChange.unpinAll(PinReason.UNTRACKED_SET),
+                StateChange.pin(PinReason.UNTRACKED_SET, "lock_timeout")));
+        pins.failed();
+        pins.confirm();
+        assertThat(pins.pinned()).isTrue();
+    }
+
+    @Test
+    void describesWhatItHolds() {
+        pins.sent(List.of(StateChange.pin(PinReason.SET_CONFIG, "work_mem"), StateChange.pin(PinReason.DO_BLOCK, null),
+                StateChange.pin(PinReason.SET_CONFIG, "lock_timeout")));
+        assertThat(pins.toString()).isEqualTo("set_config(lock_timeout, work_mem), do_block");
+    }
 }
