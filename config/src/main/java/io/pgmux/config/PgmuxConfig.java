@@ -16,6 +16,9 @@ import java.util.Objects;
  * @param workerThreads    {@code worker_threads}: event-loop threads; a {@code 0} given to the constructor is resolved
  *                         to the number of available processors, so this is always at least 1
  * @param maxMessageLength {@code max_message_length}: largest protocol message accepted, in bytes
+ * @param maxParsedMessageLength {@code max_parsed_message_length}: largest message pgmux holds whole to read it, in
+ *                         bytes, at most {@code maxMessageLength}; larger DataRow, CopyData, Bind, FunctionCall and
+ *                         FunctionCallResponse messages are relayed in pieces and are limited by maxMessageLength only
  * @param authType         {@code auth_type}: how clients authenticate to pgmux
  * @param pool             {@code pool}: pool sizes and mode
  * @param timeouts         {@code timeouts}: time limits
@@ -25,7 +28,7 @@ import java.util.Objects;
  * @param auth             client TLS and authentication rules ({@code client_tls_*}, ...)
  */
 public record PgmuxConfig(HostPort listen, HostPort adminListen, TransportType transport, int workerThreads,
-        int maxMessageLength, AuthType authType, PoolSettings pool, Timeouts timeouts,
+        int maxMessageLength, int maxParsedMessageLength, AuthType authType, PoolSettings pool, Timeouts timeouts,
         Map<String, DatabaseConfig> databases, Map<String, UserConfig> users, AdminSettings admin,
         AuthSettings auth) {
 
@@ -35,6 +38,12 @@ public record PgmuxConfig(HostPort listen, HostPort adminListen, TransportType t
     public static final int MAX_MESSAGE_LENGTH_LIMIT = 1 << 30;
     /** Smallest {@code max_message_length}: anything lower would reject ordinary start-up packets. */
     public static final int MIN_MESSAGE_LENGTH = 1024;
+    /**
+     * Default {@code max_parsed_message_length}: 64 MiB. Generous for the longest statement texts seen in practice
+     * (generated multi-row INSERTs, long IN lists, literals of a few MiB), while one client holds at most this much;
+     * large values travel in Bind parameters or COPY, which stream.
+     */
+    public static final int DEFAULT_MAX_PARSED_MESSAGE_LENGTH = 64 * 1024 * 1024;
 
     /**
      * Copies the maps into unmodifiable insertion-ordered maps and resolves {@code workerThreads == 0}.
@@ -52,6 +61,10 @@ public record PgmuxConfig(HostPort listen, HostPort adminListen, TransportType t
         if (workerThreads < 0) {
             throw new IllegalArgumentException("workerThreads must be >= 0, got " + workerThreads);
         }
+        if (maxParsedMessageLength < 4 || maxParsedMessageLength > maxMessageLength) {
+            throw new IllegalArgumentException("maxParsedMessageLength must be 4..maxMessageLength ("
+                    + maxMessageLength + "), got " + maxParsedMessageLength);
+        }
         workerThreads = workerThreads == 0 ? Runtime.getRuntime().availableProcessors() : workerThreads;
         databases = Collections.unmodifiableMap(new LinkedHashMap<>(Objects.requireNonNull(databases, "databases")));
         users = Collections.unmodifiableMap(new LinkedHashMap<>(Objects.requireNonNull(users, "users")));
@@ -62,7 +75,8 @@ public record PgmuxConfig(HostPort listen, HostPort adminListen, TransportType t
     public PgmuxConfig(HostPort listen, HostPort adminListen, TransportType transport, int workerThreads,
             int maxMessageLength, AuthType authType, PoolSettings pool, Timeouts timeouts,
             Map<String, DatabaseConfig> databases, Map<String, UserConfig> users) {
-        this(listen, adminListen, transport, workerThreads, maxMessageLength, authType, pool, timeouts, databases,
+        this(listen, adminListen, transport, workerThreads, maxMessageLength,
+                defaultMaxParsedMessageLength(maxMessageLength), authType, pool, timeouts, databases,
                 users, AdminSettings.none(), AuthSettings.defaults());
     }
 
@@ -70,7 +84,8 @@ public record PgmuxConfig(HostPort listen, HostPort adminListen, TransportType t
     public PgmuxConfig(HostPort listen, HostPort adminListen, TransportType transport, int workerThreads,
             int maxMessageLength, AuthType authType, PoolSettings pool, Timeouts timeouts,
             Map<String, DatabaseConfig> databases, Map<String, UserConfig> users, AdminSettings admin) {
-        this(listen, adminListen, transport, workerThreads, maxMessageLength, authType, pool, timeouts, databases,
+        this(listen, adminListen, transport, workerThreads, maxMessageLength,
+                defaultMaxParsedMessageLength(maxMessageLength), authType, pool, timeouts, databases,
                 users, admin, AuthSettings.defaults());
     }
 
@@ -78,8 +93,14 @@ public record PgmuxConfig(HostPort listen, HostPort adminListen, TransportType t
     public PgmuxConfig(HostPort listen, HostPort adminListen, TransportType transport, int workerThreads,
             int maxMessageLength, AuthType authType, PoolSettings pool, Timeouts timeouts,
             Map<String, DatabaseConfig> databases, Map<String, UserConfig> users, AuthSettings auth) {
-        this(listen, adminListen, transport, workerThreads, maxMessageLength, authType, pool, timeouts, databases,
+        this(listen, adminListen, transport, workerThreads, maxMessageLength,
+                defaultMaxParsedMessageLength(maxMessageLength), authType, pool, timeouts, databases,
                 users, AdminSettings.none(), auth);
+    }
+
+    /** The default {@code max_parsed_message_length} under a given {@code max_message_length}. */
+    public static int defaultMaxParsedMessageLength(int maxMessageLength) {
+        return Math.min(DEFAULT_MAX_PARSED_MESSAGE_LENGTH, maxMessageLength);
     }
 
     /** The database clients know as {@code name}, or {@code null} if there is none. */

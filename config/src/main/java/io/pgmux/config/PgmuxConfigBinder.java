@@ -25,6 +25,9 @@ final class PgmuxConfigBinder {
         int workerThreads = r.integer("worker_threads", 0, 0, 4096);
         int maxMessageLength = r.integer("max_message_length", PgmuxConfig.MAX_MESSAGE_LENGTH_LIMIT,
                 PgmuxConfig.MIN_MESSAGE_LENGTH, PgmuxConfig.MAX_MESSAGE_LENGTH_LIMIT);
+        int maxParsedMessageLength = r.integer("max_parsed_message_length",
+                PgmuxConfig.defaultMaxParsedMessageLength(maxMessageLength), PgmuxConfig.MIN_MESSAGE_LENGTH,
+                maxMessageLength);
         AuthType authType = r.choice("auth_type", AuthType.MD5, AuthType::parse);
         PoolSettings pool = PoolSettingsBinder.bind(root.section("pool"));
         Timeouts timeouts = TimeoutsBinder.bind(root.section("timeouts"));
@@ -50,7 +53,8 @@ final class PgmuxConfigBinder {
         }
         users = AuthSettingsBinder.withAuthFileUsers(users, auth);
         AuthSettingsBinder.checkAuthUser(auth, users, r.originOf("auth_user"));
-        return new PgmuxConfig(listen, adminListen, transport, workerThreads, maxMessageLength, authType, pool,
+        return new PgmuxConfig(listen, adminListen, transport, workerThreads, maxMessageLength,
+                maxParsedMessageLength, authType, pool,
                 timeouts, databases, users, admin, auth);
     }
 }

@@ -26,6 +26,7 @@ class ConfigDefaultsTest {
         assertThat(config.transport()).isEqualTo(TransportType.AUTO);
         assertThat(config.workerThreads()).isEqualTo(Runtime.getRuntime().availableProcessors());
         assertThat(config.maxMessageLength()).isEqualTo(1_073_741_824);
+        assertThat(config.maxParsedMessageLength()).isEqualTo(64 * 1024 * 1024);
         assertThat(config.authType()).isEqualTo(AuthType.MD5);
     }
 

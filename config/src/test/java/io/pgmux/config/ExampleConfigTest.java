@@ -45,6 +45,7 @@ class ExampleConfigTest {
         assertThat(full.timeouts()).isEqualTo(Timeouts.defaults());
         assertThat(full.listen()).isEqualTo(minimal.listen());
         assertThat(full.maxMessageLength()).isEqualTo(minimal.maxMessageLength());
+        assertThat(full.maxParsedMessageLength()).isEqualTo(minimal.maxParsedMessageLength());
         assertThat(full.transport()).isEqualTo(minimal.transport());
         assertThat(full.authType()).isEqualTo(minimal.authType());
     }

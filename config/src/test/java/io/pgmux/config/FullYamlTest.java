@@ -19,6 +19,7 @@ class FullYamlTest {
             transport: NIO
             worker_threads: 3
             max_message_length: 65536
+            max_parsed_message_length: 16384
             auth_type: scram-sha-256
             pool:
               mode: session
@@ -77,6 +78,7 @@ class FullYamlTest {
         assertThat(config.transport()).isEqualTo(TransportType.NIO);
         assertThat(config.workerThreads()).isEqualTo(3);
         assertThat(config.maxMessageLength()).isEqualTo(65536);
+        assertThat(config.maxParsedMessageLength()).isEqualTo(16384);
         assertThat(config.authType()).isEqualTo(AuthType.SCRAM_SHA_256);
     }
 

@@ -84,6 +84,10 @@ class ValidationMessagesTest {
         failure("max_message_length: 99999999999999999999\n" + DATABASES)
                 .hasMessage("max_message_length: must be 1024..1073741824, got 99999999999999999999");
         failure("worker_threads: -2\n" + DATABASES).hasMessage("worker_threads: must be 0..4096, got -2");
+        failure("max_message_length: 65536\nmax_parsed_message_length: 65537\n" + DATABASES)
+                .hasMessage("max_parsed_message_length: must be 1024..65536, got 65537");
+        failure("max_parsed_message_length: 1000\n" + DATABASES)
+                .hasMessage("max_parsed_message_length: must be 1024..1073741824, got 1000");
         failure("""
                 databases:
                   app: {host: localhost, pool_size: 0}

@@ -154,6 +154,12 @@ public final class Pool {
      * reset query when {@code reset} is set (session pooling), then lends it to the next waiter or keeps it idle.
      */
     public void release(ServerConnection server, boolean reset) {
+        if (server.midMessage()) {
+            // A client message was cut off half sent: PostgreSQL would read the next holder's bytes as its rest.
+            log.info("{} was left in the middle of a message; closing it", server);
+            discard(server);
+            return;
+        }
         server.detach();
         List<String> cleanup = ServerCleanup.statements(server, reset, limits.resetQuery());
         if (cleanup.isEmpty()) {

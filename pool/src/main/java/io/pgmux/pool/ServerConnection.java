@@ -9,6 +9,7 @@ import io.netty.util.concurrent.ScheduledFuture;
 import io.pgmux.protocol.BackendKeyData;
 import io.pgmux.protocol.BackendType;
 import io.pgmux.protocol.Frames;
+import io.pgmux.protocol.MessageContinuation;
 import io.pgmux.protocol.ParameterStatus;
 import io.pgmux.protocol.ReadyForQuery;
 import io.pgmux.protocol.TransactionStatus;
@@ -42,6 +43,11 @@ public final class ServerConnection {
     private final BackendStatements statements = new BackendStatements();
     private final long createdAtNanos = System.nanoTime();
     private TransactionStatus transactionStatus = TransactionStatus.IDLE;
+    /**
+     * The head of a streamed message was written and its last piece has not been: PostgreSQL is in the middle of
+     * reading it, and anything else written now would be taken as part of it. Holder-confined like the fields above.
+     */
+    private boolean midMessage;
     /** Guarded by the pool's ledger lock. */
     ServerState state = ServerState.ACTIVE;
     /** When the backend last went onto the idle list ({@link System#nanoTime()}); guarded by the pool's ledger lock. */
@@ -150,9 +156,36 @@ public final class ServerConnection {
         return route;
     }
 
-    /** Writes a frame towards PostgreSQL without flushing; ownership of the frame passes to Netty. */
+    /**
+     * Writes a frame towards PostgreSQL without flushing; ownership of the frame passes to Netty. The frame may be the
+     * head of a streamed message, whose pieces then go through {@link #writeRest}.
+     */
     public void write(ByteBuf frame) {
+        if (Frames.isPartial(frame)) {
+            midMessage = true;
+        }
         channel.write(frame, channel.voidPromise());
+    }
+
+    /**
+     * Writes the next piece of the streamed message whose head was written last, or releases it when that head was
+     * not written here (it was dropped, or went to the backend the holder had before). Takes ownership of the piece.
+     */
+    public void writeRest(MessageContinuation rest) {
+        if (!midMessage) {
+            rest.release();
+            return;
+        }
+        midMessage = !rest.isLast();
+        channel.write(rest.content(), channel.voidPromise());
+    }
+
+    /**
+     * A streamed message was begun and not finished: whatever is written next would be read by PostgreSQL as part of
+     * it, so the connection must not be given to anyone else.
+     */
+    public boolean midMessage() {
+        return midMessage;
     }
 
     public void flush() {

@@ -20,17 +20,27 @@ public final class ServerConnector {
     private final Transport transport;
     private final Duration connectTimeout;
     private final int maxMessageLength;
+    private final int maxParsedLength;
     private final ServerTls tls;
 
     public ServerConnector(Transport transport, Duration connectTimeout, int maxMessageLength) {
-        this(transport, connectTimeout, maxMessageLength, ServerTls.disabled());
+        this(transport, connectTimeout, maxMessageLength, maxMessageLength, ServerTls.disabled());
     }
 
-    /** With TLS towards the servers as {@code tls} says. */
-    public ServerConnector(Transport transport, Duration connectTimeout, int maxMessageLength, ServerTls tls) {
+    /**
+     * With TLS towards the servers as {@code tls} says.
+     *
+     * @param maxMessageLength largest message a server may send (max_message_length)
+     * @param maxParsedLength  largest message pgmux reads whole (max_parsed_message_length); a server message
+     *                         beyond it that is not streamed (DataRow, CopyData, FunctionCallResponse) closes the
+     *                         connection
+     */
+    public ServerConnector(Transport transport, Duration connectTimeout, int maxMessageLength, int maxParsedLength,
+                           ServerTls tls) {
         this.transport = transport;
         this.connectTimeout = connectTimeout;
         this.maxMessageLength = maxMessageLength;
+        this.maxParsedLength = maxParsedLength;
         this.tls = tls;
     }
 
@@ -52,7 +62,8 @@ public final class ServerConnector {
                         if (tls.mode() != ServerTlsMode.DISABLE) {
                             ch.pipeline().addLast("tls-request", new ServerTlsNegotiator(tls, target));
                         }
-                        ch.pipeline().addLast("frames", MessageFrameDecoder.backend(maxMessageLength));
+                        ch.pipeline().addLast("frames", MessageFrameDecoder.streamingBackend(maxMessageLength,
+                                maxParsedLength));
                         ch.pipeline().addLast("login", new ServerLoginHandler(pool, target, promise));
                     }
                 })

@@ -4,6 +4,7 @@ package io.pgmux.pool;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Promise;
 import io.pgmux.protocol.Authentication;
 import io.pgmux.protocol.BackendKeyData;
@@ -54,7 +55,11 @@ final class ServerLoginHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        ByteBuf frame = (ByteBuf) msg;
+        if (!(msg instanceof ByteBuf frame)) {
+            // The rest of a large message, whose head already failed the login as unexpected.
+            ReferenceCountUtil.release(msg);
+            return;
+        }
         try {
             handle(ctx, frame);
         } catch (PgException | ScramException e) {

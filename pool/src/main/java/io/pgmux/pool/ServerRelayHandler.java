@@ -6,6 +6,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.pgmux.protocol.BackendType;
 import io.pgmux.protocol.Frames;
+import io.pgmux.protocol.MessageContinuation;
 import io.pgmux.protocol.PgException;
 import io.pgmux.protocol.ProtocolException;
 import io.pgmux.protocol.Severity;
@@ -18,16 +19,24 @@ import org.slf4j.LoggerFactory;
  * Sits on a logged-in backend channel and passes each frame to whoever holds the connection, on the holder's
  * executor. When nobody holds it (idle in the pool), anything PostgreSQL says is dropped, and a FATAL error
  * (e.g. the backend was terminated) takes the connection out of the pool.
+ *
+ * <p>The pieces of a streamed message ({@link MessageContinuation}) go to the holder that received its head. A
+ * backend whose holder changed or left in the middle of such a message is closed: nobody could make sense of the
+ * rest, and it must not reach the next holder as if it were a message.
  */
 final class ServerRelayHandler extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(ServerRelayHandler.class);
     private final ServerConnection server;
     /**
-     * Frames of the current read batch for a holder on another event loop. They cross over together, in one task at
-     * the end of the batch: one wake-up of the holder's loop per batch instead of one per frame. Channel loop only.
+     * Frames and pieces of the current read batch for a holder on another event loop. They cross over together, in
+     * one task at the end of the batch: one wake-up of the holder's loop per batch instead of one per frame. Channel
+     * loop only, like the fields below.
      */
-    private ArrayList<ByteBuf> crossing = new ArrayList<>(8);
+    private ArrayList<Object> crossing = new ArrayList<>(8);
     private Route crossingRoute;
+    /** Who received the head of the message being streamed, until its last piece; null between messages. */
+    private Route streamRoute;
+    private boolean abandoned;
 
     ServerRelayHandler(ServerConnection server) {
         this.server = server;
@@ -35,20 +44,50 @@ final class ServerRelayHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        ByteBuf frame = (ByteBuf) msg;
         Route route = server.route();
+        if (msg instanceof MessageContinuation rest) {
+            Route headRoute = streamRoute;
+            if (rest.isLast()) {
+                streamRoute = null;
+            }
+            if (route != null && route == headRoute) {
+                relay(route, rest);
+            } else {
+                rest.release();
+                abandon(ctx, "was left in the middle of a message");
+            }
+            return;
+        }
+        ByteBuf frame = (ByteBuf) msg;
+        if (Frames.isPartial(frame)) {
+            streamRoute = route;
+        }
         if (route == null) {
             dropWhileIdle(ctx, frame);
-        } else if (route.executor().inEventLoop()) {
+        } else {
+            relay(route, frame);
+        }
+    }
+
+    private void relay(Route route, Object message) {
+        if (route.executor().inEventLoop()) {
             sendCrossing(false);
-            route.listener().onServerFrame(server, frame);
+            deliver(route.listener(), message);
         } else {
             // The holder lives on another event loop: its state stays confined there, so the frame crosses over.
             if (route != crossingRoute) {
                 sendCrossing(false);
                 crossingRoute = route;
             }
-            crossing.add(frame);
+            crossing.add(message);
+        }
+    }
+
+    private void deliver(ServerListener listener, Object message) {
+        if (message instanceof MessageContinuation rest) {
+            listener.onServerContinuation(server, rest);
+        } else {
+            listener.onServerFrame(server, (ByteBuf) message);
         }
     }
 
@@ -58,12 +97,12 @@ final class ServerRelayHandler extends ChannelInboundHandlerAdapter {
         if (route == null) {
             return; // nothing gathered: crossingRoute is set with the first frame
         }
-        ArrayList<ByteBuf> frames = crossing;
+        ArrayList<Object> messages = crossing;
         crossing = new ArrayList<>(8);
         crossingRoute = null;
         route.executor().execute(() -> {
-            for (ByteBuf frame : frames) {
-                route.listener().onServerFrame(server, frame);
+            for (Object message : messages) {
+                deliver(route.listener(), message);
             }
             if (readComplete) {
                 route.listener().onServerReadComplete(server);
@@ -76,9 +115,20 @@ final class ServerRelayHandler extends ChannelInboundHandlerAdapter {
             if (Frames.type(frame) == BackendType.ERROR_RESPONSE) {
                 log.info("{} sent an error while idle; closing it", server);
                 ctx.close();
+            } else if (Frames.isPartial(frame)) {
+                abandon(ctx, "began a large message while idle");
             }
         } finally {
             frame.release();
+        }
+    }
+
+    /** The backend is in the middle of a message that nobody can take: its stream is of no further use. */
+    private void abandon(ChannelHandlerContext ctx, String what) {
+        if (!abandoned) {
+            abandoned = true;
+            log.info("{} {}; closing it", server, what);
+            ctx.close();
         }
     }
 

@@ -5,6 +5,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.ssl.SslHandler;
 import io.pgmux.config.AuthType;
+import io.pgmux.config.PgmuxConfig;
 import io.pgmux.protocol.BackendMessages;
 import io.pgmux.protocol.Frames;
 import io.pgmux.protocol.FrontendType;
@@ -259,9 +260,16 @@ final class ClientAuthHandler extends ChannelInboundHandlerAdapter {
         // holds go to the new one. Absent when a trust login finishes during the startup handover, which then
         // installs the logged-in decoder itself.
         if (ctx.pipeline().get("frames") != null) {
-            ctx.pipeline().replace("frames", "frames",
-                    MessageFrameDecoder.loggedInFrontend(context.config().maxMessageLength()));
+            ctx.pipeline().replace("frames", "frames", sessionFrames(context.config()));
         }
+    }
+
+    /**
+     * The decoder of a logged-in client: large CopyData, Bind and FunctionCall messages stream through to the
+     * backend; everything pgmux reads is held whole up to max_parsed_message_length.
+     */
+    static MessageFrameDecoder sessionFrames(PgmuxConfig config) {
+        return MessageFrameDecoder.loggedInFrontend(config.maxMessageLength(), config.maxParsedMessageLength());
     }
 
     @Override

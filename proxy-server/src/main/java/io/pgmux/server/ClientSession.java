@@ -3,6 +3,7 @@ package io.pgmux.server;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.ReferenceCounted;
 import io.netty.util.concurrent.Future;
 import io.pgmux.config.PinningPolicy;
 import io.pgmux.config.PoolMode;
@@ -15,6 +16,8 @@ import io.pgmux.protocol.BackendType;
 import io.pgmux.protocol.FrontendMessageCheck;
 import io.pgmux.protocol.Frames;
 import io.pgmux.protocol.FrontendType;
+import io.pgmux.protocol.MessageContinuation;
+import io.pgmux.protocol.OversizedMessage;
 import io.pgmux.protocol.ParameterStatus;
 import io.pgmux.protocol.PgException;
 import io.pgmux.protocol.Severity;
@@ -36,7 +39,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>States: waiting for a backend ({@code handover != null}), holding one ({@code server != null}), or idle
  * between transactions (neither). Messages that arrive while no backend is held are queued in order and the
- * client is not read further until a backend is attached, which bounds the queue to one read batch.
+ * client is not read further until a backend is attached, which bounds the queue to one read batch. The pieces of a
+ * streamed message ({@link MessageContinuation}) follow their head: into the queue, to the backend, or nowhere.
  *
  * <p>Threading: every field is confined to the client's event loop; the backend's frames are delivered here
  * through the {@link Route}, on this loop.
@@ -64,7 +68,8 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
     private ServerLink link;
     /** Non-null from the acquire until the backend is attached, including the parameter sync in between. */
     private ServerHandover handover;
-    private final ArrayDeque<ByteBuf> pending = new ArrayDeque<>();
+    /** Frames, and pieces of streamed messages, waiting for a backend. */
+    private final ArrayDeque<ReferenceCounted> pending = new ArrayDeque<>();
     /** A refused message was part of an extended-protocol batch: drop the rest of it, answer its Sync. */
     private boolean skipUntilSync;
     private boolean welcomed;
@@ -123,6 +128,14 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof MessageContinuation rest) {
+            forwardRest(rest);
+            return;
+        }
+        if (msg instanceof OversizedMessage oversized) {
+            refuseOversized(oversized);
+            return;
+        }
         ByteBuf frame = (ByteBuf) msg;
         if (closed) {
             frame.release();
@@ -190,13 +203,16 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
      */
     private void answerPendingWithoutServer() {
         ByteBuf frame;
-        while ((frame = pending.peek()) != null) {
+        // Only whole messages are queued here: the streamed ones (Bind, CopyData, FunctionCall) need a backend.
+        while ((frame = (ByteBuf) pending.peek()) != null) {
             byte type = Frames.type(frame);
             if (type == FrontendType.SYNC) {
-                pending.poll().release();
+                frame.release();
+                pending.poll();
                 answerForBackend(null); // no backend held, so no transaction: ReadyForQuery idle
             } else if (type == FrontendType.FLUSH) {
-                pending.poll().release(); // the answers given are flushed at the end of this read
+                frame.release();
+                pending.poll(); // the answers given are flushed at the end of this read
             } else if (answeredWithoutServer(frame)) {
                 pending.poll(); // the link took the frame
             } else {
@@ -246,6 +262,52 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
         }
         if (!link.server().channel().isWritable()) {
             ctx.channel().config().setAutoRead(false);
+        }
+    }
+
+    /**
+     * The next piece of a streamed client message goes where its head went: into the queue while the head waits there
+     * for a backend, else to the backend the head was written to, or nowhere if the head was dropped.
+     */
+    private void forwardRest(MessageContinuation rest) {
+        if (closed) {
+            rest.release();
+        } else if (!pending.isEmpty()) {
+            pending.add(rest);
+        } else {
+            link.sendRest(rest);
+            ServerConnection server = link.server();
+            if (server != null && !server.channel().isWritable()) {
+                ctx.channel().config().setAutoRead(false);
+            }
+        }
+    }
+
+    /**
+     * A message longer than max_parsed_message_length, whose bytes the decoder discards. With nothing in flight it is
+     * answered as PostgreSQL answers a message it refuses, and the session goes on. Otherwise (a transaction is open,
+     * or earlier messages are with the backend or queued for it) the backend cannot be made to fail in step with the
+     * client, so the connection ends; pgmux then rolls the backend back or closes it as for any client that leaves.
+     */
+    private void refuseOversized(OversizedMessage message) {
+        if (closed || skipUntilSync) {
+            return; // skipped like any message up to the Sync
+        }
+        timer.requestArrived();
+        ServerConnection server = link.server();
+        if (!pending.isEmpty() || handover != null
+                || server != null && (!link.idle() || server.transactionStatus() != TransactionStatus.IDLE)) {
+            fail(message.error(Severity.FATAL));
+            return;
+        }
+        PgException error = message.error(Severity.ERROR);
+        metrics.errorSent(error.sqlState());
+        byte type = message.type();
+        if (type == FrontendType.QUERY || type == FrontendType.FUNCTION_CALL || type == FrontendType.SYNC) {
+            answerForBackend(error);
+        } else {
+            ctx.writeAndFlush(BackendMessages.errorResponse(ctx.alloc(), error));
+            skipUntilSync = true; // like PostgreSQL after an error: ignore the batch until its Sync
         }
     }
 
@@ -334,9 +396,13 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
             welcome(s.reportedParameters(), pool.loginParameters() != null ? pool.loginParameters()
                     : s.reportedParameters());
         }
-        ByteBuf frame;
-        while (!closed && link.server() != null && !skipUntilSync && (frame = pending.poll()) != null) {
-            forward(frame);
+        ReferenceCounted next;
+        while (!closed && link.server() != null && !skipUntilSync && (next = pending.poll()) != null) {
+            if (next instanceof MessageContinuation rest) {
+                link.sendRest(rest);
+            } else {
+                forward((ByteBuf) next);
+            }
         }
         link.flush();
         ctx.channel().config().setAutoRead(s.channel().isWritable());
@@ -348,10 +414,10 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
 
     /** A refused message stopped the queue: the rest goes through the normal read path, in order. */
     private void replayAfterRefusal() {
-        ArrayDeque<ByteBuf> rest = new ArrayDeque<>(pending);
+        ArrayDeque<ReferenceCounted> rest = new ArrayDeque<>(pending);
         pending.clear();
-        for (ByteBuf frame : rest) {
-            channelRead(ctx, frame);
+        for (ReferenceCounted message : rest) {
+            channelRead(ctx, message);
         }
     }
 
@@ -394,6 +460,18 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
             }
             releaseIfDone();
         } else if (!ctx.channel().isWritable()) {
+            s.channel().config().setAutoRead(false);
+        }
+    }
+
+    @Override
+    public void onServerContinuation(ServerConnection s, MessageContinuation rest) {
+        if (s != link.server() || closed) {
+            rest.release(); // its head was dropped for the same reason
+            return;
+        }
+        link.deliverRest(rest);
+        if (!ctx.channel().isWritable()) {
             s.channel().config().setAutoRead(false);
         }
     }
@@ -509,9 +587,9 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
         if (guard != null) {
             guard.clientLeft();
         }
-        ByteBuf frame;
-        while ((frame = pending.poll()) != null) {
-            frame.release();
+        ReferenceCounted message;
+        while ((message = pending.poll()) != null) {
+            message.release();
         }
         if (handover != null) {
             handover.cancel();

@@ -2,6 +2,7 @@ package io.pgmux.server;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.pgmux.config.PgmuxConfig;
 import io.pgmux.protocol.BackendMessages;
 import io.pgmux.protocol.CancelRequest;
 import io.pgmux.protocol.GssEncRequest;
@@ -130,12 +131,19 @@ final class ClientStartupHandler extends ChannelInboundHandlerAdapter {
         log.debug("{} startup: user={} database={}", ctx.channel(), LogSafe.escape(user), LogSafe.escape(database));
         // Replace this handler before the decoder: replacing the decoder hands its leftover bytes to the next handler.
         ctx.pipeline().replace(this, "auth", new ClientAuthHandler(context, user, database, parameters, loginTimer));
-        // While the client authenticates, its messages are small; trust logins are already in the session here.
-        boolean authenticating = ctx.pipeline().get(ClientAuthHandler.class) != null;
-        ctx.pipeline().replace("startup", "frames", authenticating
-                ? MessageFrameDecoder.frontend(Math.min(context.config().maxMessageLength(),
-                        ClientAuthHandler.MAX_AUTH_MESSAGE_LENGTH))
-                : MessageFrameDecoder.loggedInFrontend(context.config().maxMessageLength()));
+        // While the client authenticates, its messages are small; trust logins are already in the session (or the
+        // console, which reads every message it gets) here.
+        PgmuxConfig config = context.config();
+        MessageFrameDecoder frames;
+        if (ctx.pipeline().get(ClientAuthHandler.class) != null) {
+            frames = MessageFrameDecoder.frontend(Math.min(config.maxMessageLength(),
+                    ClientAuthHandler.MAX_AUTH_MESSAGE_LENGTH));
+        } else if (ctx.pipeline().get(ClientSession.class) != null) {
+            frames = ClientAuthHandler.sessionFrames(config);
+        } else {
+            frames = MessageFrameDecoder.frontend(config.maxParsedMessageLength());
+        }
+        ctx.pipeline().replace("startup", "frames", frames);
     }
 
     @Override

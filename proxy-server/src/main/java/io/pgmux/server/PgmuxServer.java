@@ -69,7 +69,7 @@ public final class PgmuxServer implements AutoCloseable {
         this.workerGroup = transport.newEventLoopGroup(config.workerThreads(),
                 new DefaultThreadFactory("pgmux-io", true));
         ServerConnector connector = new ServerConnector(transport, config.timeouts().serverConnectTimeout(),
-                config.maxMessageLength(), new ServerTls(config.auth().serverTls()));
+                config.maxMessageLength(), config.maxParsedMessageLength(), new ServerTls(config.auth().serverTls()));
         this.pools = new PoolRegistry(config, connector, workerGroup);
         ClientRegistry clients = new ClientRegistry(config.pool().maxClientConn());
         PinCounters pins = new PinCounters();

@@ -18,6 +18,8 @@ final class RestartOnlyKeys {
         check(changed, "transport", before.transport(), after.transport());
         check(changed, "worker_threads", before.workerThreads(), after.workerThreads());
         check(changed, "max_message_length", before.maxMessageLength(), after.maxMessageLength());
+        check(changed, "max_parsed_message_length", before.maxParsedMessageLength(),
+                after.maxParsedMessageLength());
         check(changed, "pool.max_client_conn", before.pool().maxClientConn(), after.pool().maxClientConn());
         check(changed, "pool.max_db_connections", before.pool().maxDbConnections(), after.pool().maxDbConnections());
         check(changed, "pool.max_user_connections", before.pool().maxUserConnections(),

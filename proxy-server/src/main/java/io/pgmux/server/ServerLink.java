@@ -7,6 +7,7 @@ import io.pgmux.pool.StatementCounters;
 import io.pgmux.protocol.BackendType;
 import io.pgmux.protocol.Frames;
 import io.pgmux.protocol.FrontendType;
+import io.pgmux.protocol.MessageContinuation;
 import io.pgmux.server.statements.StatementRouter;
 
 /**
@@ -120,6 +121,28 @@ final class ServerLink {
         return false;
     }
 
+    /**
+     * Writes the next piece of a streamed client message to the backend, after its head; dropped when the head was
+     * (see {@link ServerConnection#writeRest}). It changes nothing that is counted: the head was counted.
+     */
+    void sendRest(MessageContinuation rest) {
+        if (server == null) {
+            rest.release();
+            return;
+        }
+        server.writeRest(rest);
+        serverNeedsFlush = true;
+    }
+
+    /**
+     * Hands the next piece of a streamed backend message to the client. Its head went to the client too: the streamed
+     * types (DataRow, CopyData, FunctionCallResponse) never end a step of the statement router's plan, so they are
+     * always relayed, never swallowed or replaced.
+     */
+    void deliverRest(MessageContinuation rest) {
+        client.write(rest.content(), client.voidPromise());
+    }
+
     /** Hands a backend frame to the client. @return true when it was a ReadyForQuery that answered everything */
     boolean deliver(ByteBuf frame, byte type) {
         if (statements != null) {
@@ -156,9 +179,13 @@ final class ServerLink {
         return outstanding > 0 || extendedSinceSync;
     }
 
-    /** Everything sent has been answered and no batch is half sent: the backend may be given back. */
+    /**
+     * Everything sent has been answered and no batch or message is half sent: the backend may be given back. (A
+     * client message cut off in the middle leaves PostgreSQL waiting for its rest, which no one else may send.)
+     */
     boolean idle() {
-        return outstanding == 0 && !extendedSinceSync && (statements == null || statements.idle());
+        return outstanding == 0 && !extendedSinceSync && (statements == null || statements.idle())
+                && (server == null || !server.midMessage());
     }
 
     private void answerClient(ByteBuf message) {

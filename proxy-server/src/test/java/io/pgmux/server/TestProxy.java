@@ -24,8 +24,14 @@ final class TestProxy implements AutoCloseable {
     /** Starts pgmux with the given pool mode and size; {@code extraYaml} is appended to the generated config. */
     static TestProxy start(String mode, int poolSize, String authType, String poolExtras, String timeouts)
             throws InterruptedException {
+        return start(mode, poolSize, authType, poolExtras, timeouts, "");
+    }
+
+    /** Like {@link #start(String, int, String, String, String)}, with {@code topLevel} keys added to the config. */
+    static TestProxy start(String mode, int poolSize, String authType, String poolExtras, String timeouts,
+                           String topLevel) throws InterruptedException {
         PostgresFixture pg = PostgresFixture.shared();
-        String yaml = """
+        String yaml = topLevel.strip() + "\n" + """
                 listen: 127.0.0.1:0
                 auth_type: %s
                 pool:

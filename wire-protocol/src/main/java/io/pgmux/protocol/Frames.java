@@ -5,7 +5,8 @@ import io.netty.buffer.ByteBuf;
 
 /**
  * Static helpers to look inside a frame produced by {@link MessageFrameDecoder} (type byte + Int32 length + body,
- * starting at the reader index) WITHOUT changing its reader or writer index. They assume a complete frame.
+ * starting at the reader index) WITHOUT changing its reader or writer index. They read the header only, so they work
+ * on the head of a streamed message too (see {@link #isPartial}), whose body ends before the length says.
  */
 public final class Frames {
     /** Size of the type byte plus the Int32 length. */
@@ -27,5 +28,13 @@ public final class Frames {
     /** The absolute index of the first body byte. */
     public static int bodyStart(ByteBuf frame) {
         return frame.readerIndex() + HEADER_LENGTH;
+    }
+
+    /**
+     * Whether {@code frame} is only the head of a message that the decoder streams: fewer bytes than its length field
+     * announces, the rest following as {@link MessageContinuation}s. One comparison, for the relay path.
+     */
+    public static boolean isPartial(ByteBuf frame) {
+        return frame.readableBytes() - 1 < frame.getInt(frame.readerIndex() + 1);
     }
 }

@@ -26,6 +26,10 @@ public final class FrontendMessageCheck {
     public static void check(ByteBuf frame) {
         byte type = Frames.type(frame);
         int at = Frames.bodyStart(frame);
+        if (Frames.isPartial(frame)) {
+            checkHead(frame, type, at);
+            return;
+        }
         int end = at + Frames.bodyLength(frame);
         switch (type) {
             case FrontendType.QUERY, FrontendType.COPY_FAIL -> at = string(frame, type, at, end);
@@ -64,6 +68,21 @@ public final class FrontendMessageCheck {
         }
         if (at != end) {
             throw invalid(type, "invalid message format");
+        }
+    }
+
+    /**
+     * The head of a message the decoder streams (see {@link MessageFrameDecoder}): only its first bytes are here.
+     * What pgmux reads of it, a Bind's portal and statement names, must be whole in the head; the rest streams to
+     * the backend, which checks it as it reads it and ends its connection with 08P01 should it be malformed.
+     */
+    private static void checkHead(ByteBuf frame, byte type, int at) {
+        int end = frame.writerIndex();
+        switch (type) {
+            case FrontendType.BIND -> string(frame, type, string(frame, type, at, end), end);
+            case FrontendType.FUNCTION_CALL, FrontendType.COPY_DATA -> {
+            }
+            default -> throw new ProtocolException("incomplete " + FrontendType.name(type) + " message");
         }
     }
 

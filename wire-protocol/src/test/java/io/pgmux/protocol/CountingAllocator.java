@@ -48,6 +48,11 @@ final class CountingAllocator extends AbstractByteBufAllocator {
         return allocated.size();
     }
 
+    /** The capacity of every buffer allocated since the last {@link #assertAllReleased}, added up. */
+    long allocatedCapacity() {
+        return allocated.stream().mapToLong(ByteBuf::capacity).sum();
+    }
+
     /** Fails unless every buffer allocated since the last call has reference count 0; then forgets them. */
     void assertAllReleased(Supplier<String> context) {
         for (ByteBuf buf : allocated) {

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * Feeds 100,000 seeded inputs (random bytes and mutations of valid streams, split at random points) to the startup,
- * frontend and backend decoders and to the record decoders. Override the seed with {@code -Dpgmux.fuzz.seed=N} to
+ * frontend and backend decoders (whole and streaming) and to the record decoders. Override the seed with {@code -Dpgmux.fuzz.seed=N} to
  * reproduce a failure; the seed is printed and included in every failure message.
  *
  * <p>Buffers come from a {@link CountingAllocator} (inputs and the decoders' cumulation buffers alike) and every one
@@ -61,6 +61,7 @@ class DecoderFuzzTest {
     private long framesChecked;
     private long violations;
     private long recordsDecoded;
+    private long streamedHeads;
 
     @Test
     @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
@@ -80,14 +81,20 @@ class DecoderFuzzTest {
             run(context.apply("startup"), input, cuts, new StartupDecoder(), new SwapOnStartup());
             run(context.apply("frontend"), input, cuts, MessageFrameDecoder.frontend(maxLength));
             run(context.apply("backend"), input, cuts, MessageFrameDecoder.backend(maxLength));
+            // Streaming with tiny thresholds, so that random input reaches heads, pieces, gathering and refusals.
+            run(context.apply("streaming frontend"), input, cuts, new MessageFrameDecoder(true, maxLength,
+                    SMALL_MAX / 2, StreamedTypes.FRONTEND, 8, 16));
+            run(context.apply("streaming backend"), input, cuts, new MessageFrameDecoder(false, maxLength,
+                    SMALL_MAX / 2, StreamedTypes.BACKEND, 8, 16));
             decodeAsRecord(context.apply("records"), corpus.mutate(input));
         }
 
         System.out.println("DecoderFuzzTest: " + framesChecked + " frames, " + violations + " violations, "
-                + recordsDecoded + " records decoded");
+                + recordsDecoded + " records decoded, " + streamedHeads + " streamed heads");
         assertThat(framesChecked).as("the corpus must produce valid frames too").isGreaterThan(INPUTS);
         assertThat(violations).as("the corpus must produce violations too").isGreaterThan(INPUTS);
         assertThat(recordsDecoded).as("the corpus must produce well-formed records too").isGreaterThan(INPUTS / 2);
+        assertThat(streamedHeads).as("the corpus must reach the streaming paths too").isGreaterThan(INPUTS / 100);
     }
 
     private void run(Supplier<String> context, byte[] input, int[] cuts, ChannelHandler... handlers) {
@@ -142,14 +149,23 @@ class DecoderFuzzTest {
             if (message instanceof ByteBuf) {
                 ByteBuf frame = (ByteBuf) message;
                 try {
-                    if (frame.readableBytes() < Frames.HEADER_LENGTH
-                            || frame.readableBytes() != Frames.bodyLength(frame) + Frames.HEADER_LENGTH) {
-                        throw new AssertionError("frame size disagrees with its length: " + context.get());
+                    if (frame.readableBytes() < Frames.HEADER_LENGTH) {
+                        throw new AssertionError("frame shorter than a header: " + context.get());
                     }
-                    decodeAsRecord(context, frame);
+                    if (Frames.isPartial(frame)) {
+                        streamedHeads++; // only streaming decoders emit heads; their pieces follow
+                    } else if (frame.readableBytes() != Frames.bodyLength(frame) + Frames.HEADER_LENGTH) {
+                        throw new AssertionError("frame size disagrees with its length: " + context.get());
+                    } else {
+                        decodeAsRecord(context, frame);
+                    }
                 } finally {
                     frame.release();
                 }
+                framesChecked++;
+            } else if (message instanceof MessageContinuation rest) {
+                rest.release();
+            } else if (message instanceof OversizedMessage) {
                 framesChecked++;
             } else {
                 assertThat(message).as(context).isInstanceOf(StartupPacket.class);

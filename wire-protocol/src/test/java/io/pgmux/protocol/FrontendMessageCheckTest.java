@@ -81,6 +81,39 @@ class FrontendMessageCheckTest {
                         e -> assertThat(e.sqlState()).isEqualTo(SqlState.PROTOCOL_VIOLATION));
     }
 
+    /** The head of a streamed message, as the decoder passes it on: the first bytes of a longer message. */
+    private static ByteBuf head(byte[] message, int bytes, int declaredLength) {
+        ByteBuf frame = Unpooled.wrappedBuffer(message, 0, bytes);
+        frame.setInt(1, declaredLength);
+        return frame;
+    }
+
+    @Test
+    void headOfStreamedBindIsCheckedForItsNamesOnly() {
+        byte[] bind = body().cstring("p").cstring("s").int16(0).int16(1).int32(1_000_000).text("xyz").typed('B');
+        assertThatCode(() -> FrontendMessageCheck.check(head(bind, bind.length, 1_000_100)))
+                .doesNotThrowAnyException();
+        assertThatThrownBy(() -> FrontendMessageCheck.check(head(bind, 8, 1_000_100)))
+                .isInstanceOf(ProtocolException.class); // "p\0s" cut before the statement name's NUL
+    }
+
+    @Test
+    void headsOfStreamedCopyDataAndFunctionCallPass() {
+        byte[] copy = body().text("some rows").typed('d');
+        byte[] call = body().int32(1598).int16(0).int16(1).int32(1_000_000).text("x").typed('F');
+        assertThatCode(() -> {
+            FrontendMessageCheck.check(head(copy, copy.length, 1_000_000));
+            FrontendMessageCheck.check(head(call, call.length, 1_000_100));
+        }).doesNotThrowAnyException();
+    }
+
+    @Test
+    void partialMessageOfATypeNeverStreamedIsAViolation() {
+        byte[] query = body().cstring("SELECT 1").typed('Q');
+        assertThatThrownBy(() -> FrontendMessageCheck.check(head(query, query.length, 100_000)))
+                .isInstanceOf(ProtocolException.class);
+    }
+
     @Test
     void checkingAllocatesNothing() {
         ByteBuf bind = Unpooled.wrappedBuffer(body().cstring("").cstring("s").int16(1).int16(1).int16(1).int32(2)

@@ -121,7 +121,7 @@ class MessageFrameDecoderTest {
         assertThat(frontend().feed(password)).containsExactly(password);
         harness.finishAndVerify();
 
-        harness = new DecoderHarness(MessageFrameDecoder.loggedInFrontend(MAX));
+        harness = new DecoderHarness(MessageFrameDecoder.loggedInFrontend(MAX, MAX));
         assertThat(harness.feed(QUERY)).containsExactly(QUERY);
         assertThat(expectViolation(password)).hasMessage("invalid frontend message type 112");
     }

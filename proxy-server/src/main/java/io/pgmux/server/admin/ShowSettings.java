@@ -76,6 +76,8 @@ final class ShowSettings {
         t.row("transport", c.transport().name().toLowerCase(java.util.Locale.ROOT), "auto", "no");
         t.row("worker_threads", c.workerThreads(), 0, "no");
         t.row("max_message_length", c.maxMessageLength(), PgmuxConfig.MAX_MESSAGE_LENGTH_LIMIT, "no");
+        t.row("max_parsed_message_length", c.maxParsedMessageLength(),
+                PgmuxConfig.defaultMaxParsedMessageLength(c.maxMessageLength()), "no");
         t.row("auth_type", c.authType().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'), "md5", "yes");
         t.row("admin_users", String.join(",", c.admin().adminUsers()), "", "yes");
         t.row("stats_users", String.join(",", c.admin().statsUsers()), "", "yes");

@@ -16,6 +16,10 @@ import java.util.function.Consumer;
  * Execute or Close, the server ignores every message up to the next Sync, so their steps are dropped (and their
  * {@link Undo}s run: a skipped Parse created nothing) and no answer pgmux owed for them is sent.
  *
+ * <p>The messages pgmux streams from the server (DataRow, CopyData, FunctionCallResponse) end no step, so they are
+ * always relayed: only the head of a streamed message passes through here, once, and its further pieces go straight
+ * to the client behind it ({@code ServerLink.deliverRest}).
+ *
  * <p>A ring of parallel arrays, reused for the life of the client: recording and matching a step allocates nothing.
  * Not thread-safe; confined to the client's event loop.
  */
