@@ -2,15 +2,11 @@ package io.pgmux.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.pgmux.pool.Pool;
 import io.pgmux.testing.DetectLeaks;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -72,7 +68,7 @@ class MalformedMessageIntegrationTest {
             raw.send(message);
             assertProtocolViolationAndClose(raw);
         }
-        assertNothingHarmed();
+        proxy.assertEveryBackendBackAndIdle();
     }
 
     @ParameterizedTest(name = "{0}, inside a transaction")
@@ -84,7 +80,7 @@ class MalformedMessageIntegrationTest {
             raw.send(message);
             assertProtocolViolationAndClose(raw);
         }
-        assertNothingHarmed();
+        proxy.assertEveryBackendBackAndIdle();
     }
 
     @ParameterizedTest(name = "{0}, after a Parse of the same batch")
@@ -94,7 +90,7 @@ class MalformedMessageIntegrationTest {
             raw.send(WireMessages.concat(WireMessages.parse("", "SELECT 1"), message));
             assertProtocolViolationAndClose(raw);
         }
-        assertNothingHarmed();
+        proxy.assertEveryBackendBackAndIdle();
     }
 
     @Test
@@ -105,30 +101,13 @@ class MalformedMessageIntegrationTest {
                 assertProtocolViolationAndClose(raw);
             }
         }
-        assertNothingHarmed();
+        proxy.assertEveryBackendBackAndIdle();
     }
 
     private static void assertProtocolViolationAndClose(RawClient raw) throws IOException {
         RawClient.Message error = raw.readUntil('E');
         assertThat(error.fields()).containsEntry('S', "FATAL").containsEntry('C', "08P01");
         assertThat(raw.closedByServer()).as("closed after the error").isTrue();
-    }
-
-    /** Every backend is back in the pool, none left in a transaction, and a new client is served at once. */
-    private static void assertNothingHarmed() throws Exception {
-        Pool pool = proxy.server.pools().pool(proxy.pg.database(), proxy.pg.user());
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (pool.stats().active() > 0 && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
-        assertThat(pool.stats().active()).as("backends still lent").isZero();
-        try (Connection c = proxy.connect(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE state LIKE 'idle in%'"
-                     + " AND pid <> pg_backend_pid() AND datname = current_database()"
-                     + " AND usename = current_user")) {
-            rs.next();
-            assertThat(rs.getInt(1)).as("backends left in a transaction").isZero();
-        }
     }
 
     private static RawClient loggedIn() throws IOException {

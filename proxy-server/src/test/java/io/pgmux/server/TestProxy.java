@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pgmux.config.ConfigLoader;
 import io.pgmux.config.PgmuxConfig;
+import io.pgmux.pool.Pool;
 import io.pgmux.testing.PostgresFixture;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -11,6 +12,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Properties;
+import java.util.concurrent.TimeUnit;
 
 /** A pgmux server in front of the shared test PostgreSQL, on a free 127.0.0.1 port. */
 final class TestProxy implements AutoCloseable {
@@ -124,6 +126,43 @@ final class TestProxy implements AutoCloseable {
             assertThat(e.getSQLState()).isEqualTo("08P01");
             return false;
         }
+    }
+
+    /**
+     * Asserts that no client has harmed the pool: within 15 s every backend is back and idle in it (a backend given
+     * back inside a transaction is "used" while its ROLLBACK runs), no client waits, and PostgreSQL shows none of
+     * this user's sessions busy or inside a transaction.
+     */
+    void assertEveryBackendBackAndIdle() throws Exception {
+        Pool pool = server.pools().pool(pg.database(), pg.user());
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while ((pool.stats().active() > 0 || pool.stats().used() > 0) && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(pool.stats().active()).as("backends still lent; on the server: %s; clients connected: %d",
+                serverActivity(), server.connectedClients()).isZero();
+        assertThat(pool.stats().used()).as("backends still being cleaned up").isZero();
+        assertThat(pool.stats().waiting()).as("clients still waiting").isZero();
+        try (Connection c = connect(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE state <> 'idle'"
+                     + " AND pid <> pg_backend_pid() AND datname = current_database() AND usename = current_user")) {
+            rs.next();
+            assertThat(rs.getInt(1)).as("backends busy or in a transaction").isZero();
+        }
+    }
+
+    /** What the test database's other sessions are doing, for a failure message. */
+    private String serverActivity() throws SQLException {
+        StringBuilder out = new StringBuilder();
+        try (Connection c = pg.connect(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT pid, state, left(query, 60) FROM pg_stat_activity"
+                     + " WHERE pid <> pg_backend_pid() AND datname = current_database()")) {
+            while (rs.next()) {
+                out.append('[').append(rs.getInt(1)).append(' ').append(rs.getString(2)).append(' ')
+                        .append(rs.getString(3)).append(']');
+            }
+        }
+        return out.toString();
     }
 
     @Override

@@ -38,6 +38,20 @@ public final class FrontendType {
         return NAMES.isKnown(type);
     }
 
+    /** PostgreSQL's PQ_SMALL_MESSAGE_LIMIT: the longest Describe, Close, Execute, Flush, Sync, Terminate or CopyDone. */
+    public static final int SMALL_MESSAGE_LIMIT = 10_000;
+
+    /**
+     * The longest length field PostgreSQL accepts for a message of this type (postgres.c, SocketBackend): the messages
+     * that carry at most a name are small, and a longer one is a protocol violation, not a message to wait for.
+     */
+    public static long maxLength(byte type) {
+        return switch (type) {
+            case DESCRIBE, CLOSE, EXECUTE, FLUSH, SYNC, TERMINATE, COPY_DONE -> SMALL_MESSAGE_LIMIT;
+            default -> Integer.MAX_VALUE;
+        };
+    }
+
     /** The message name ("Query", "Parse", ...) or {@code "unknown(0xNN)"}. */
     public static String name(byte type) {
         return NAMES.name(type);

@@ -18,15 +18,17 @@ import java.util.List;
  * pgmux hold. The types pgmux relays unread ({@link StreamedTypes}) are passed on as they arrive once they are longer
  * than {@link #STREAM_ABOVE}: first the head (the header and whatever body bytes are there, an ordinary frame for
  * which {@link Frames#isPartial} is true), then {@link MessageContinuation}s up to the announced length. Every other
- * message is framed whole, and may be at most {@code maxParsedLength} long: from a client, a longer one is replaced by
- * an {@link OversizedMessage} and its bytes are discarded as they arrive; from a server, it is a protocol violation.
+ * message is framed whole, and may be at most {@code maxParsedLength} long: from a client, a longer one has its bytes
+ * discarded as they arrive and is then replaced by an {@link OversizedMessage}; from a server, it is a protocol
+ * violation.
  * Whole messages above {@link #GATHER_ABOVE} are gathered into a buffer of their own that doubles as bytes arrive (up
  * to their exact size, never reserved from the header alone) rather than into the cumulation, which grows by 4 MiB
  * steps beyond 4 MiB, copying all of it each time. The decoders of {@link #frontend} and {@link #backend} frame every
  * message whole.
  *
  * <p>Validates, from the 5-byte header and before waiting for the body: length >= 4 and length <= maxMessageLength;
- * for the frontend direction also that the type byte is a known {@link FrontendType} (checked on the first byte). On a
+ * for the frontend direction also that the type byte is a known {@link FrontendType} (checked on the first byte) and
+ * that a message which carries at most a name is no longer than PostgreSQL allows ({@link FrontendType#maxLength}). On a
  * violation it throws a {@link ProtocolException} once (wrapped by Netty in a DecoderException) and discards all input
  * from then on; the connection must be closed.
  *
@@ -51,8 +53,8 @@ public final class MessageFrameDecoder extends ByteToMessageDecoder {
     private final int gatherAbove;
     /** Bytes of the current message not yet passed on (or discarded); 0 between messages. */
     private long rest;
-    /** The rest of the current message is discarded, not passed on: it is an {@link OversizedMessage}. */
-    private boolean discarding;
+    /** The message whose rest is being discarded, reported once it is all read; null when none is. */
+    private OversizedMessage discarding;
     /** A whole message being gathered, or null. */
     private ByteBuf gathering;
     /** The size of the message being gathered: type byte, length and body. */
@@ -131,7 +133,7 @@ public final class MessageFrameDecoder extends ByteToMessageDecoder {
             return;
         }
         int length = in.getInt(start + 1);
-        if (length < 4 || length > maxMessageLength) {
+        if (length < 4 || length > maxMessageLength || frontend && length > FrontendType.maxLength(type)) {
             throw fail(in, "invalid message length " + length + " for " + typeName(type) + " message");
         }
         // Compared as "readable - 1 >= length" because 1 + length can overflow for lengths near Integer.MAX_VALUE.
@@ -173,9 +175,12 @@ public final class MessageFrameDecoder extends ByteToMessageDecoder {
             return;
         }
         rest -= n;
-        if (discarding) {
+        if (discarding != null) {
             in.skipBytes(n);
-            discarding = rest > 0;
+            if (rest == 0) {
+                out.add(discarding);
+                discarding = null;
+            }
         } else {
             out.add(new MessageContinuation(in.readRetainedSlice(n), rest == 0));
         }
@@ -202,17 +207,26 @@ public final class MessageFrameDecoder extends ByteToMessageDecoder {
         }
     }
 
-    /** A message too long to read whole: a client is told (and may go on), a server has broken the protocol. */
+    /**
+     * A message too long to read whole: a client is told (and may go on), a server has broken the protocol. The client
+     * is told only once its whole message is read, as PostgreSQL does: the answer then follows what the client sent,
+     * and a connection that the answer ends is not closed under a client still writing (which would reset it and
+     * lose the answer).
+     */
     private void refuse(ByteBuf in, byte type, int length, List<Object> out) {
         if (!frontend) {
             throw fail(in, typeName(type) + " message of " + length + " bytes exceeds the limit of " + maxParsedLength
                     + " bytes for messages read whole");
         }
-        out.add(new OversizedMessage(type, length, maxParsedLength));
+        OversizedMessage refused = new OversizedMessage(type, length, maxParsedLength);
         int n = (int) Math.min(in.readableBytes(), 1L + length);
         in.skipBytes(n);
         rest = 1L + length - n;
-        discarding = rest > 0;
+        if (rest == 0) {
+            out.add(refused);
+        } else {
+            discarding = refused;
+        }
     }
 
     @Override

@@ -4,8 +4,8 @@ package io.pgmux.protocol;
 /**
  * Emitted by a client-side {@link MessageFrameDecoder} in place of a message that pgmux would have to read whole
  * (it is not one of the streamed types) but that is longer than the limit for such messages. The decoder discards
- * the message's bytes as they arrive, so the stream stays in step and the connection can go on: the receiver
- * answers it, usually with {@link #error}.
+ * the message's bytes as they arrive and emits this once the last of them is read, so the stream stays in step and
+ * the connection can go on: the receiver answers it, usually with {@link #error}.
  *
  * @param type   the message's type byte
  * @param length its length field (which counts itself but not the type byte)

@@ -156,6 +156,21 @@ class MessageFrameDecoderTest {
     }
 
     @Test
+    void rejectsALongNameOnlyMessageFromTheHeaderAloneAsPostgresqlDoes() {
+        harness = new DecoderHarness(MessageFrameDecoder.loggedInFrontend(1 << 30, 1 << 26));
+        assertThat(expectViolation(WireBytes.body().int8('C').int32(FrontendType.SMALL_MESSAGE_LIMIT + 1).toArray()))
+                .hasMessageStartingWith("invalid message length " + (FrontendType.SMALL_MESSAGE_LIMIT + 1));
+    }
+
+    @Test
+    void acceptsANameOnlyMessageUpToPostgresqlsSmallLimit() {
+        harness = new DecoderHarness(MessageFrameDecoder.loggedInFrontend(1 << 30, 1 << 26));
+        byte[] close = WireBytes.body().int8('S').cstring("n".repeat(FrontendType.SMALL_MESSAGE_LIMIT - 6))
+                .typed('C');
+        assertThat(harness.feed(close)).containsExactly(close);
+    }
+
+    @Test
     void emitsCompleteMessagesBeforeTheViolation() {
         frontend();
         List<Object> out = new ArrayList<>();

@@ -87,6 +87,19 @@ class StreamingFrameDecoderTest {
     }
 
     @Test
+    void clientMessageOverTheParseLimitIsReportedOnlyOnceItsLastByteIsRead() {
+        EmbeddedChannel channel = channel(StreamedTypes.FRONTEND, true);
+        int cut = LONG_QUERY.length - 1;
+        channel.writeInbound(alloc.buffer().writeBytes(LONG_QUERY, 0, cut));
+        assertThat(drain(channel)).as("the client is still sending it: nothing to answer yet").isEmpty();
+        channel.writeInbound(alloc.buffer().writeBytes(LONG_QUERY, cut, 1));
+        assertThat(drain(channel)).extracting(Output::oversized)
+                .containsExactly(new OversizedMessage((byte) 'Q', LONG_QUERY.length - 1, MAX_PARSED));
+        assertThat(channel.finishAndReleaseAll()).isFalse();
+        alloc.assertAllReleased(() -> "oversized query");
+    }
+
+    @Test
     void serverMessageOverTheParseLimitBreaksTheConnection() {
         byte[] longError = WireBytes.body().int8('M').cstring("e".repeat(60)).int8(0).typed('E');
         EmbeddedChannel channel = channel(StreamedTypes.BACKEND, false);
