@@ -47,7 +47,6 @@ final class QuietQuery implements ServerListener {
     @Override
     public void onServerFrame(ServerConnection s, ByteBuf frame) {
         try {
-            s.observe(frame);
             byte type = Frames.type(frame);
             if (type == BackendType.ERROR_RESPONSE && firstError == null) {
                 ErrorFields fields = ErrorFields.decode(frame);

@@ -17,16 +17,19 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One authenticated connection to PostgreSQL, lent by a {@link Pool} to one holder at a time.
  *
- * <p>Threading: the channel lives on its own event loop, but whoever holds the connection (a client session on
- * its loop, or the pool while it resets it) is the only party that reads or changes the parameter maps and the
- * transaction status. Hand-offs go through the pool's lock or a promise, which publishes those fields safely;
- * only {@code listener} and {@code listenerExecutor} are read by the channel's loop and are volatile.
+ * <p>Threading: the channel lives on its own event loop. What PostgreSQL says about the session (transaction
+ * status, reported parameters) is recorded by the channel's loop as each frame is read, before the frame reaches
+ * the holder (see {@link #observe}), so these fields are safe to read from any thread. The rest (unreported
+ * settings, statements, {@code midMessage}) is read and changed only by whoever holds the connection (a client
+ * session on its loop, or the pool while it resets it); hand-offs go through the pool's lock or a promise, which
+ * publishes those fields safely. {@code route} is read by the channel's loop and is volatile.
  */
 public final class ServerConnection {
     private static final AtomicLong IDS = new AtomicLong();
@@ -35,14 +38,21 @@ public final class ServerConnection {
     private final Pool pool;
     private final Channel channel;
     private final BackendKeyData backendKey;
-    /** Values PostgreSQL reported with ParameterStatus (GUC_REPORT parameters). */
+    /**
+     * Values PostgreSQL reported with ParameterStatus (GUC_REPORT parameters). Written by the channel's loop,
+     * read by the holder: concurrent, so a reader never sees the map half updated.
+     */
     private final Map<String, String> reportedParameters;
     /** Parameters pgmux SET on this backend that PostgreSQL does not report (e.g. extra_float_digits). */
     private final Map<String, String> unreportedSettings = new HashMap<>();
     /** Prepared statements pgmux created here for clients, shared by every client this connection is lent to. */
     private final BackendStatements statements = new BackendStatements();
     private final long createdAtNanos = System.nanoTime();
-    private TransactionStatus transactionStatus = TransactionStatus.IDLE;
+    /**
+     * From the last ReadyForQuery read. Written by the channel's loop, read by the holder on its own loop: when the
+     * holder has seen every ReadyForQuery it asked for, this is the status of the last one.
+     */
+    private volatile TransactionStatus transactionStatus = TransactionStatus.IDLE;
     /**
      * The head of a streamed message was written and its last piece has not been: PostgreSQL is in the middle of
      * reading it, and anything else written now would be taken as part of it. Holder-confined like the fields above.
@@ -58,7 +68,7 @@ public final class ServerConnection {
         this.pool = pool;
         this.channel = channel;
         this.backendKey = backendKey;
-        this.reportedParameters = new HashMap<>(reportedParameters);
+        this.reportedParameters = new ConcurrentHashMap<>(reportedParameters);
     }
 
     public long id() {
@@ -121,21 +131,21 @@ public final class ServerConnection {
     }
 
     /**
-     * Looks at a frame the holder received and updates the tracked state (transaction status, reported
-     * parameters). Cheap: one type-byte comparison for the frequent messages.
+     * Records what a frame read from PostgreSQL says about the session (transaction status, reported parameters).
+     * Called by the {@link ServerRelayHandler} on the channel's loop for every frame, before the frame is handed to
+     * the holder, so the state is the backend's own, whoever holds it and whether anyone does. Cheap and
+     * allocation-free for the frequent messages: one type-byte comparison.
      *
-     * @return the decoded ParameterStatus when the frame is one (so the holder need not decode it again), else null
+     * @throws io.pgmux.protocol.ProtocolException for a malformed ReadyForQuery or ParameterStatus
      */
-    public ParameterStatus observe(ByteBuf frame) {
+    void observe(ByteBuf frame) {
         byte type = Frames.type(frame);
         if (type == BackendType.READY_FOR_QUERY) {
             transactionStatus = ReadyForQuery.status(frame);
         } else if (type == BackendType.PARAMETER_STATUS) {
             ParameterStatus status = ParameterStatus.decode(frame);
             reportedParameters.put(status.name(), status.value());
-            return status;
         }
-        return null;
     }
 
     /** Sends every further frame to the route's listener, on the route's executor. */

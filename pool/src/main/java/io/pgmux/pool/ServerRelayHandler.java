@@ -16,7 +16,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sits on a logged-in backend channel and passes each frame to whoever holds the connection, on the holder's
+ * Sits on a logged-in backend channel, records what each frame says about the session
+ * ({@link ServerConnection#observe}) and passes the frame to whoever holds the connection, on the holder's
  * executor. When nobody holds it (idle in the pool), anything PostgreSQL says is dropped, and a FATAL error
  * (e.g. the backend was terminated) takes the connection out of the pool.
  *
@@ -59,6 +60,12 @@ final class ServerRelayHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         ByteBuf frame = (ByteBuf) msg;
+        try {
+            server.observe(frame); // the backend's state is current before anyone acts on the frame
+        } catch (RuntimeException e) {
+            frame.release();
+            throw e;
+        }
         if (Frames.isPartial(frame)) {
             streamRoute = route;
         }

@@ -443,7 +443,8 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
             return;
         }
         byte type = Frames.type(frame);
-        ParameterStatus status = s.observe(frame);
+        // The backend recorded its own state from this frame already (transaction status, reported parameters).
+        ParameterStatus status = type == BackendType.PARAMETER_STATUS ? ParameterStatus.decode(frame) : null;
         if (status != null) {
             parameters.values().put(status.name(), status.value());
         } else if (guard != null) {
