@@ -23,12 +23,14 @@ final class Janitor implements Runnable {
     private static final long MAX_PERIOD_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final Collection<Pool> pools;
+    private final PoolClock clock;
     private final long periodNanos;
     private ScheduledFuture<?> task;
 
     /** @param pools a live view of the registry's pools */
-    Janitor(Collection<Pool> pools, long periodNanos) {
+    Janitor(Collection<Pool> pools, long periodNanos, PoolClock clock) {
         this.pools = pools;
+        this.clock = clock;
         this.periodNanos = periodNanos;
     }
 
@@ -59,7 +61,7 @@ final class Janitor implements Runnable {
 
     @Override
     public void run() {
-        long now = System.nanoTime();
+        long now = clock.nanoTime();
         for (Pool pool : pools) {
             try {
                 pool.maintain(now);

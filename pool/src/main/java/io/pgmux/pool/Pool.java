@@ -51,7 +51,8 @@ public final class Pool {
     private volatile BackendTarget target;
     /** Swapped by a reload that changed sizes or timeouts ({@link PoolAdmin#reconfigure}). */
     private volatile PoolLimits limits;
-    private final ServerConnector connector;
+    private final BackendConnector connector;
+    private final PoolClock clock;
     private final ConnectionBudget databaseBudget;
     private final ConnectionBudget userBudget;
     private final Supplier<EventLoop> loops;
@@ -66,7 +67,7 @@ public final class Pool {
     private volatile EventLoop firstClientLoop;
 
     /** A pool that shares no limit with other pools and opens its minimum on the loop of its first client. */
-    public Pool(PoolKey key, BackendTarget target, PoolLimits limits, ServerConnector connector) {
+    public Pool(PoolKey key, BackendTarget target, PoolLimits limits, BackendConnector connector) {
         this(key, target, limits, connector, ConnectionBudget.unlimited("database " + key.database()),
                 ConnectionBudget.unlimited("user " + target.user()), () -> null);
     }
@@ -77,8 +78,15 @@ public final class Pool {
      * @param loops          where to open backends no client is waiting for (min_pool_size); may return null, then
      *                       the loop of the first client is used
      */
-    public Pool(PoolKey key, BackendTarget target, PoolLimits limits, ServerConnector connector,
+    public Pool(PoolKey key, BackendTarget target, PoolLimits limits, BackendConnector connector,
                 ConnectionBudget databaseBudget, ConnectionBudget userBudget, Supplier<EventLoop> loops) {
+        this(key, target, limits, connector, databaseBudget, userBudget, loops, PoolClock.SYSTEM);
+    }
+
+    /** As above, reading the time from {@code clock} (tests move it instead of sleeping). */
+    public Pool(PoolKey key, BackendTarget target, PoolLimits limits, BackendConnector connector,
+                ConnectionBudget databaseBudget, ConnectionBudget userBudget, Supplier<EventLoop> loops,
+                PoolClock clock) {
         if (databaseBudget == userBudget) {
             throw new IllegalArgumentException("the database and user budgets must be distinct objects");
         }
@@ -86,6 +94,7 @@ public final class Pool {
         this.target = target;
         this.limits = limits;
         this.connector = connector;
+        this.clock = clock;
         this.databaseBudget = databaseBudget;
         this.userBudget = userBudget;
         this.loops = loops;
@@ -105,6 +114,11 @@ public final class Pool {
 
     public PoolLimits limits() {
         return limits;
+    }
+
+    /** The time source of every deadline this pool enforces. */
+    public PoolClock clock() {
+        return clock;
     }
 
     /** Operator commands: pause, resume, reconnect, kill, reload of limits and target. */
@@ -145,7 +159,7 @@ public final class Pool {
             firstClientLoop = loop;
         }
         Promise<ServerConnection> promise = loop.newPromise();
-        lend(loop, promise, System.nanoTime(), true);
+        lend(loop, promise, clock.nanoTime(), true);
         return promise;
     }
 
@@ -242,7 +256,7 @@ public final class Pool {
 
     /** A shared budget this pool was refused by has a free slot again. */
     void budgetFreed() {
-        replenish(System.nanoTime());
+        replenish(clock.nanoTime());
     }
 
     /**
@@ -250,21 +264,21 @@ public final class Pool {
      * was given failed its check; {@code firstTry} keeps such a retry from being counted as a second wait.
      */
     private void lend(EventLoop loop, Promise<ServerConnection> promise, long since, boolean firstTry) {
-        PoolLedger.Lending lending = ledger.lend(loop, promise, since, System.nanoTime());
+        PoolLedger.Lending lending = ledger.lend(loop, promise, since, clock.nanoTime());
         if (lending.refusal() != null) {
             promise.tryFailure(lending.refusal());
         } else if (lending.server() != null) {
             if (lending.check()) {
                 checkThenLend(lending.server(), loop, promise, since);
             } else if (promise.trySuccess(lending.server())) {
-                counters.acquired(System.nanoTime() - since);
+                counters.acquired(clock.nanoTime() - since);
             } else {
                 offer(lending.server());
             }
         } else {
             if (firstTry) {
                 counters.waitStarted(lending.slot().exhausted());
-                promise.addListener(f -> counters.waitEnded(System.nanoTime() - since, f.isSuccess()));
+                promise.addListener(f -> counters.waitEnded(clock.nanoTime() - since, f.isSuccess()));
             }
             if (lending.slot() == PoolLedger.Slot.OPENED) {
                 openServer(loop);
@@ -280,7 +294,7 @@ public final class Pool {
         ServerCheck.run(server, limits.checkQuery(), limits.checkTimeout()).addListener(f -> {
             if (f.isSuccess()) {
                 if (promise.trySuccess(server)) {
-                    counters.acquired(System.nanoTime() - since);
+                    counters.acquired(clock.nanoTime() - since);
                 } else {
                     offer(server); // the client gave up during the check
                 }
@@ -335,7 +349,7 @@ public final class Pool {
 
     private void openServer(EventLoop loop) {
         counters.connectAttempted();
-        long started = System.nanoTime();
+        long started = clock.nanoTime();
         Future<ServerConnection> connecting;
         try {
             connecting = connector.connect(this, target, loop);
@@ -345,7 +359,7 @@ public final class Pool {
         }
         connecting.addListener((Future<ServerConnection> f) -> {
             if (f.isSuccess()) {
-                counters.connected(System.nanoTime() - started);
+                counters.connected(clock.nanoTime() - started);
                 onOpened(f.getNow());
             } else {
                 onOpenFailed(f.cause());
@@ -364,7 +378,7 @@ public final class Pool {
 
     private void onOpenFailed(Throwable cause) {
         log.warn("pool {}: could not open a backend to {}: {}", key, target, ServerFailures.describe(cause));
-        List<Waiter> failed = ledger.openFailed(cause, loginParameters != null, System.nanoTime());
+        List<Waiter> failed = ledger.openFailed(cause, loginParameters != null, clock.nanoTime());
         counters.connectFailed();
         giveBudgets();
         PgException error = ledger.lastLoginError();
@@ -386,7 +400,7 @@ public final class Pool {
             return;
         }
         Waiter waiter;
-        while ((waiter = ledger.handOff(server, System.nanoTime())) != null) {
+        while ((waiter = ledger.handOff(server, clock.nanoTime())) != null) {
             if (waiter == PoolLedger.REJECT) {
                 server.close();
                 return;
@@ -406,7 +420,7 @@ public final class Pool {
         counters.serverClosed();
         giveBudgets();
         // A waiter that counted on this backend, or the minimum, would otherwise wait for the next janitor tick.
-        replenish(System.nanoTime());
+        replenish(clock.nanoTime());
     }
 
     /** Outside any lock: the budgets wake the pools they refused, which may include this one. */
@@ -423,8 +437,8 @@ public final class Pool {
         });
         long timeoutNanos = limits.queryWaitTimeout().toNanos();
         if (timeoutNanos > 0 && !waiter.promise.isDone()) {
-            long remaining = Math.max(0, timeoutNanos - (System.nanoTime() - waiter.sinceNanos));
-            waiter.timeout(waiter.loop.schedule(() -> expire(waiter), remaining, TimeUnit.NANOSECONDS));
+            long remaining = Math.max(0, timeoutNanos - (clock.nanoTime() - waiter.sinceNanos));
+            waiter.timeout(clock.schedule(waiter.loop, () -> expire(waiter), remaining));
         }
     }
 

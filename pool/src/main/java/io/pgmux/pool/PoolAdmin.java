@@ -53,14 +53,14 @@ public final class PoolAdmin {
         for (ServerConnection server : ledger.takeAllIdle()) {
             pool.offer(server);
         }
-        pool.replenish(System.nanoTime());
+        pool.replenish(pool.clock().nanoTime());
     }
 
     /** Closes idle backends now and every other one when its client gives it back; new ones are opened as needed. */
     public void reconnect() {
         ledger.markAllCloseNeeded();
         closeIdle();
-        pool.replenish(System.nanoTime());
+        pool.replenish(pool.clock().nanoTime());
     }
 
     /** Backends marked by {@link #reconnect()} that are still open (WAIT_CLOSE waits for 0). */
@@ -79,7 +79,7 @@ public final class PoolAdmin {
     public void reconfigure(PoolLimits limits) {
         pool.limits(limits);
         ledger.limits(limits);
-        pool.replenish(System.nanoTime());
+        pool.replenish(pool.clock().nanoTime());
     }
 
     /** A new address or login: backends to the old target drain (closed when given back), new ones go to the new one. */
@@ -90,7 +90,7 @@ public final class PoolAdmin {
 
     /** How long the longest-waiting client has waited, in nanoseconds. */
     public long maxWaitNanos() {
-        return ledger.maxWaitNanos(System.nanoTime());
+        return ledger.maxWaitNanos(pool.clock().nanoTime());
     }
 
     public List<ServerView> servers() {

@@ -38,7 +38,8 @@ import java.util.function.Supplier;
 public final class PoolRegistry {
     /** Swapped by {@link #reconfigure}; pools created afterwards use the new one. */
     private volatile PgmuxConfig config;
-    private final ServerConnector connector;
+    private final BackendConnector connector;
+    private final PoolClock clock;
     private final Supplier<EventLoop> loops;
     private final Map<PoolKey, Pool> pools = new ConcurrentHashMap<>();
     private final Map<String, ConnectionBudget> databaseBudgets = new ConcurrentHashMap<>();
@@ -52,7 +53,7 @@ public final class PoolRegistry {
     private final ScheduledExecutorService ownScheduler;
 
     /** A registry without event loops of its own to use; see the class comment for what that changes. */
-    public PoolRegistry(PgmuxConfig config, ServerConnector connector) {
+    public PoolRegistry(PgmuxConfig config, BackendConnector connector) {
         this(config, connector, null);
     }
 
@@ -60,20 +61,27 @@ public final class PoolRegistry {
      * @param loops the server's worker loops, where backends no client waits for are opened and the janitor runs;
      *              null to use the clients' loops and a janitor thread of the registry's own
      */
-    /** Backend credentials learnt from client logins (SCRAM keys, md5 hashes) for passthrough users. */
-    public PassthroughLogins passthroughLogins() {
-        return passthrough;
+    public PoolRegistry(PgmuxConfig config, BackendConnector connector, EventLoopGroup loops) {
+        this(config, connector, loops, PoolClock.SYSTEM);
     }
 
-    public PoolRegistry(PgmuxConfig config, ServerConnector connector, EventLoopGroup loops) {
+    /** As above, with every pool reading the time from {@code clock}. */
+    public PoolRegistry(PgmuxConfig config, BackendConnector connector, EventLoopGroup loops, PoolClock clock) {
         this.config = config;
         this.connector = connector;
+        this.clock = clock;
         this.loops = loops == null ? () -> null : loops::next;
-        this.janitor = new Janitor(pools.values(), Janitor.periodFor(PoolLimits.from(config, "", "")));
+        this.janitor = new Janitor(pools.values(), Janitor.periodFor(PoolLimits.from(config, "", "")),
+                clock);
         this.ownScheduler = loops == null
                 ? Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("pgmux-pool-janitor", true))
                 : null;
         janitor.start(loops == null ? ownScheduler : loops.next());
+    }
+
+    /** Backend credentials learnt from client logins (SCRAM keys, md5 hashes) for passthrough users. */
+    public PassthroughLogins passthroughLogins() {
+        return passthrough;
     }
 
     /**
@@ -95,7 +103,7 @@ public final class PoolRegistry {
         });
         if (created[0]) {
             // Outside computeIfAbsent: opening must not run while the map holds its bin lock.
-            pool.maintain(System.nanoTime());
+            pool.maintain(clock.nanoTime());
         }
         return pool;
     }
@@ -201,7 +209,7 @@ public final class PoolRegistry {
         ConnectionBudget userBudget = userBudgets.computeIfAbsent(target.user(),
                 name -> new ConnectionBudget("user " + name, config.pool().maxUserConnections()));
         Pool pool = new Pool(key, target, PoolLimits.from(config, key.database(), key.user()), connector,
-                databaseBudget, userBudget, loops);
+                databaseBudget, userBudget, loops, clock);
         onCreate.accept(pool);
         return pool;
     }

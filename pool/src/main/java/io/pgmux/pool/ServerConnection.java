@@ -47,7 +47,7 @@ public final class ServerConnection {
     private final Map<String, String> unreportedSettings = new HashMap<>();
     /** Prepared statements pgmux created here for clients, shared by every client this connection is lent to. */
     private final BackendStatements statements = new BackendStatements();
-    private final long createdAtNanos = System.nanoTime();
+    private final long createdAtNanos;
     /**
      * From the last ReadyForQuery read. Written by the channel's loop, read by the holder on its own loop: when the
      * holder has seen every ReadyForQuery it asked for, this is the status of the last one.
@@ -60,12 +60,14 @@ public final class ServerConnection {
     private boolean midMessage;
     /** Guarded by the pool's ledger lock. */
     ServerState state = ServerState.ACTIVE;
-    /** When the backend last went onto the idle list ({@link System#nanoTime()}); guarded by the pool's ledger lock. */
-    long idleSinceNanos = createdAtNanos;
+    /** When the backend last went onto the idle list ({@link PoolClock#nanoTime()}); guarded by the pool's ledger lock. */
+    long idleSinceNanos;
     private volatile Route route;
 
     ServerConnection(Pool pool, Channel channel, BackendKeyData backendKey, Map<String, String> reportedParameters) {
         this.pool = pool;
+        this.createdAtNanos = pool.clock().nanoTime();
+        this.idleSinceNanos = createdAtNanos;
         this.channel = channel;
         this.backendKey = backendKey;
         this.reportedParameters = new ConcurrentHashMap<>(reportedParameters);
@@ -123,7 +125,7 @@ public final class ServerConnection {
     }
 
     public long ageNanos() {
-        return System.nanoTime() - createdAtNanos;
+        return pool.clock().nanoTime() - createdAtNanos;
     }
 
     public boolean isOpen() {

@@ -15,8 +15,8 @@ import io.pgmux.protocol.MessageFrameDecoder;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
-/** Opens and logs in new backend connections, bounded by the server connect timeout. */
-public final class ServerConnector {
+/** Opens and logs in new backend connections over TCP, bounded by the server connect timeout. */
+public final class ServerConnector implements BackendConnector {
     private final Transport transport;
     private final Duration connectTimeout;
     private final int maxMessageLength;
@@ -44,11 +44,8 @@ public final class ServerConnector {
         this.tls = tls;
     }
 
-    /**
-     * Connects to {@code target} on {@code loop} (the loop of the client that needs it, so that the pair shares
-     * one thread) and completes when the backend sent its first ReadyForQuery.
-     */
-    Future<ServerConnection> connect(Pool pool, BackendTarget target, EventLoop loop) {
+    @Override
+    public Future<ServerConnection> connect(Pool pool, BackendTarget target, EventLoop loop) {
         Promise<ServerConnection> promise = loop.newPromise();
         ChannelFuture connected = new Bootstrap()
                 .group(loop)

@@ -3,7 +3,6 @@ package io.pgmux.pool;
 
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.Promise;
-import io.netty.util.concurrent.ScheduledFuture;
 
 /**
  * One queued acquisition. The promise completes exactly once, whoever gets there first (a released backend, the
@@ -13,9 +12,9 @@ import io.netty.util.concurrent.ScheduledFuture;
 final class Waiter {
     final EventLoop loop;
     final Promise<ServerConnection> promise;
-    /** When the acquisition started, in {@link System#nanoTime()} units. */
+    /** When the acquisition started, in {@link PoolClock#nanoTime()} units. */
     final long sinceNanos;
-    private volatile ScheduledFuture<?> timeout;
+    private volatile PoolClock.Timer timeout;
 
     Waiter(EventLoop loop, Promise<ServerConnection> promise, long sinceNanos) {
         this.loop = loop;
@@ -23,14 +22,14 @@ final class Waiter {
         this.sinceNanos = sinceNanos;
     }
 
-    void timeout(ScheduledFuture<?> timer) {
+    void timeout(PoolClock.Timer timer) {
         this.timeout = timer;
     }
 
     void cancelTimeout() {
-        ScheduledFuture<?> t = timeout;
+        PoolClock.Timer t = timeout;
         if (t != null) {
-            t.cancel(false);
+            t.cancel();
         }
     }
 }
