@@ -31,11 +31,14 @@ import java.util.Objects;
  * @param maxPreparedStatements {@code pool.max_prepared_statements}: protocol-level named prepared statements kept
  *                             per server connection (least recently used are closed beyond it); 0 turns tracking off,
  *                             and a named Parse then pins the client to its server connection
+ * @param maxWaitingClients    {@code pool.max_waiting_clients}: clients that may wait for a server connection of one
+ *                             pool at once; a client that would wait beyond it is refused at once (53300) instead of
+ *                             waiting up to {@code timeouts.query_wait_timeout}. 0 = unbounded
  */
 public record PoolSettings(PoolMode mode, int defaultPoolSize, int minPoolSize, int reservePoolSize,
         Duration reservePoolTimeout, int maxDbConnections, int maxUserConnections, int maxClientConn,
         String serverResetQuery, String serverCheckQuery, PinningPolicy pinning, List<String> trackExtraParameters,
-        int maxPreparedStatements) {
+        int maxPreparedStatements, int maxWaitingClients) {
 
     /**
      * Null queries become the empty string and a null parameter list the empty list; the list is copied lower-cased,
@@ -52,14 +55,24 @@ public record PoolSettings(PoolMode mode, int defaultPoolSize, int minPoolSize, 
         trackExtraParameters = lowerCased(trackExtraParameters);
     }
 
+    /** The settings with an unbounded wait queue ({@code max_waiting_clients} 0). */
+    public PoolSettings(PoolMode mode, int defaultPoolSize, int minPoolSize, int reservePoolSize,
+            Duration reservePoolTimeout, int maxDbConnections, int maxUserConnections, int maxClientConn,
+            String serverResetQuery, String serverCheckQuery, PinningPolicy pinning, List<String> trackExtraParameters,
+            int maxPreparedStatements) {
+        this(mode, defaultPoolSize, minPoolSize, reservePoolSize, reservePoolTimeout, maxDbConnections,
+                maxUserConnections, maxClientConn, serverResetQuery, serverCheckQuery, pinning, trackExtraParameters,
+                maxPreparedStatements, 0);
+    }
+
     /**
      * The documented defaults: transaction mode, 20 connections per pool, 10000 clients, {@code DISCARD ALL},
      * check query {@code SELECT 1}, pinning {@code pin}, no extra tracked parameters, 200 prepared statements per
-     * server connection (PgBouncer's default).
+     * server connection (PgBouncer's default), no bound on waiting clients.
      */
     public static PoolSettings defaults() {
         return new PoolSettings(PoolMode.TRANSACTION, 20, 0, 0, Duration.ofSeconds(5), 0, 0, 10_000, "DISCARD ALL",
-                "SELECT 1", PinningPolicy.PIN, List.of(), 200);
+                "SELECT 1", PinningPolicy.PIN, List.of(), 200, 0);
     }
 
     // PostgreSQL folds unquoted parameter names to lower case, so SET Search_Path and search_path are the same.

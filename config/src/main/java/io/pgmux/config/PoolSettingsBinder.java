@@ -30,7 +30,8 @@ final class PoolSettingsBinder {
                 r.choice("pinning", d.pinning(), PinningPolicy::parse),
                 r.names("track_extra_parameters", d.trackExtraParameters(), PARAMETER_NAME,
                         "a list of parameter names like [search_path, statement_timeout]"),
-                r.integer("max_prepared_statements", d.maxPreparedStatements(), 0, MAX));
+                r.integer("max_prepared_statements", d.maxPreparedStatements(), 0, MAX),
+                r.integer("max_waiting_clients", d.maxWaitingClients(), 0, MAX));
         if (settings.minPoolSize() > settings.defaultPoolSize()) {
             throw ConfigException.at(r.originOf("min_pool_size"), "must not exceed pool.default_pool_size ("
                     + settings.defaultPoolSize() + "), got " + settings.minPoolSize());

@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * are kept open. After a failed login nothing is opened for {@code loginRetry}; clients already waiting keep waiting
  * (up to the query wait timeout), while a client arriving at a pool with no backend at all gets the last login error
  * at once; if no backend ever logged in, the failure is also passed to every waiter, since all of them are clients
- * still logging in. A backend past {@code serverLifetime} is closed when it comes back; idle backends past
+ * still logging in. At most {@code maxWaiting} clients wait at once (max_waiting_clients, unless 0): one more is
+ * refused at once with 53300. A backend past {@code serverLifetime} is closed when it comes back; idle backends past
  * {@code serverLifetime} or {@code serverIdleTimeout} are closed by the registry's {@link Janitor}; one idle longer
  * than {@code checkDelay} runs {@code checkQuery} before it is lent, and is closed if that fails.
  *
@@ -151,8 +152,9 @@ public final class Pool {
 
     /**
      * Lends a backend, preferring an idle one on {@code loop}; otherwise queues the caller and opens a backend if
-     * the limits allow. The future fails after the query wait timeout, at once when the pool is closed or when
-     * logins have been failing and the pool has no backend; if cancelled, the caller leaves the queue.
+     * the limits allow. The future fails after the query wait timeout, at once when the pool is closed, when
+     * logins have been failing and the pool has no backend, or when max_waiting_clients wait already (53300); if
+     * cancelled, the caller leaves the queue.
      */
     public Future<ServerConnection> acquire(EventLoop loop) {
         if (firstClientLoop == null) {
@@ -266,6 +268,9 @@ public final class Pool {
     private void lend(EventLoop loop, Promise<ServerConnection> promise, long since, boolean firstTry) {
         PoolLedger.Lending lending = ledger.lend(loop, promise, since, clock.nanoTime());
         if (lending.refusal() != null) {
+            if (lending.slot() == PoolLedger.Slot.QUEUE_FULL) {
+                counters.queueFull();
+            }
             promise.tryFailure(lending.refusal());
         } else if (lending.server() != null) {
             if (lending.check()) {

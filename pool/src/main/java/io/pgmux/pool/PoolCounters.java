@@ -19,6 +19,7 @@ public final class PoolCounters {
     private final LongAdder waitNanosTotal = new LongAdder();
     private final LongAccumulator waitNanosMax = new LongAccumulator(Math::max, 0);
     private final LongAdder waitTimeouts = new LongAdder();
+    private final LongAdder queueFull = new LongAdder();
     private final LongAdder connectAttempts = new LongAdder();
     private final LongAdder connectFailures = new LongAdder();
     private final LongAdder serversClosed = new LongAdder();
@@ -57,6 +58,11 @@ public final class PoolCounters {
     /** Waits that ended with query_wait_timeout. */
     public long waitTimeouts() {
         return waitTimeouts.sum();
+    }
+
+    /** Clients refused at once because max_waiting_clients were waiting already. */
+    public long queueFullRefusals() {
+        return queueFull.sum();
     }
 
     /** Backend connections the pool started to open. */
@@ -119,6 +125,10 @@ public final class PoolCounters {
 
     void waitTimedOut() {
         waitTimeouts.increment();
+    }
+
+    void queueFull() {
+        queueFull.increment();
     }
 
     void connectAttempted() {

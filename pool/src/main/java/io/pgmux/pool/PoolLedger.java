@@ -29,7 +29,9 @@ final class PoolLedger {
         /** A shared budget (max_db_connections, max_user_connections) is full. */
         BUDGET_FULL,
         /** Closed, or backing off after a failed login. */
-        NOT_NOW;
+        NOT_NOW,
+        /** Refused: max_waiting_clients are waiting already. */
+        QUEUE_FULL;
 
         boolean exhausted() {
             return this == AT_LIMIT || this == BUDGET_FULL;
@@ -75,9 +77,9 @@ final class PoolLedger {
     }
 
     /**
-     * An idle backend (preferring {@code loop}'s), else a refusal when closed or when logins are failing and there is
-     * no backend at all, else a new waiter at the end of the queue, with a backend opened for it when no login in
-     * progress is already promised to it and the limits allow.
+     * An idle backend (preferring {@code loop}'s), else a refusal when closed, when logins are failing and there is
+     * no backend at all, or when max_waiting_clients are waiting already, else a new waiter at the end of the queue,
+     * with a backend opened for it when no login in progress is already promised to it and the limits allow.
      */
     synchronized Lending lend(EventLoop loop, Promise<ServerConnection> promise, long since, long now) {
         if (closed) {
@@ -93,6 +95,12 @@ final class PoolLedger {
         }
         if (size == 0 && backoff.active(now)) {
             return new Lending(null, false, null, Slot.NOT_NOW, backoff.failingError());
+        }
+        if (limits.maxWaiting() > 0 && queue.size() >= limits.maxWaiting()) {
+            // A bounded queue fails fast: better an error now than a wait that would most likely time out anyway.
+            return new Lending(null, false, null, Slot.QUEUE_FULL, new PgException(Severity.FATAL,
+                    SqlState.TOO_MANY_CONNECTIONS, "pool " + owner.key() + " has " + queue.size()
+                    + " clients waiting (max_waiting_clients); try again later"));
         }
         Waiter waiter = new Waiter(loop, promise, since);
         queue.add(waiter);

@@ -23,10 +23,12 @@ import java.util.Objects;
  * @param serverLifetime    backends older than this are closed instead of reused
  * @param serverIdleTimeout idle backends unused longer than this are closed, down to {@code minSize}
  * @param loginRetry        after a failed connect or login, no new attempt for this long (server_login_retry)
+ * @param maxWaiting        clients that may wait at once; one more is refused at once (max_waiting_clients);
+ *                          0 = unbounded
  */
 public record PoolLimits(int maxSize, int minSize, int reserveSize, Duration reserveTimeout, Duration queryWaitTimeout,
         String resetQuery, String checkQuery, Duration checkDelay, Duration checkTimeout, Duration serverLifetime,
-        Duration serverIdleTimeout, Duration loginRetry) {
+        Duration serverIdleTimeout, Duration loginRetry, int maxWaiting) {
 
     /**
      * Caps {@code minSize} at {@code maxSize} and turns null queries into "none".
@@ -35,9 +37,9 @@ public record PoolLimits(int maxSize, int minSize, int reserveSize, Duration res
      * @throws NullPointerException     for a null duration
      */
     public PoolLimits {
-        if (maxSize < 1 || minSize < 0 || reserveSize < 0) {
+        if (maxSize < 1 || minSize < 0 || reserveSize < 0 || maxWaiting < 0) {
             throw new IllegalArgumentException("invalid pool sizes: max " + maxSize + ", min " + minSize
-                    + ", reserve " + reserveSize);
+                    + ", reserve " + reserveSize + ", waiting " + maxWaiting);
         }
         minSize = Math.min(minSize, maxSize);
         resetQuery = resetQuery == null ? "" : resetQuery;
@@ -49,6 +51,14 @@ public record PoolLimits(int maxSize, int minSize, int reserveSize, Duration res
         Objects.requireNonNull(serverLifetime, "serverLifetime");
         Objects.requireNonNull(serverIdleTimeout, "serverIdleTimeout");
         Objects.requireNonNull(loginRetry, "loginRetry");
+    }
+
+    /** Limits with an unbounded wait queue. */
+    public PoolLimits(int maxSize, int minSize, int reserveSize, Duration reserveTimeout, Duration queryWaitTimeout,
+            String resetQuery, String checkQuery, Duration checkDelay, Duration checkTimeout, Duration serverLifetime,
+            Duration serverIdleTimeout, Duration loginRetry) {
+        this(maxSize, minSize, reserveSize, reserveTimeout, queryWaitTimeout, resetQuery, checkQuery, checkDelay,
+                checkTimeout, serverLifetime, serverIdleTimeout, loginRetry, 0);
     }
 
     /**
@@ -68,6 +78,6 @@ public record PoolLimits(int maxSize, int minSize, int reserveSize, Duration res
         return new PoolLimits(config.poolSize(database, user), pool.minPoolSize(), pool.reservePoolSize(),
                 pool.reservePoolTimeout(), t.queryWaitTimeout(), pool.serverResetQuery(), pool.serverCheckQuery(),
                 t.serverCheckDelay(), t.serverConnectTimeout(), t.serverLifetime(), t.serverIdleTimeout(),
-                t.serverLoginRetry());
+                t.serverLoginRetry(), pool.maxWaitingClients());
     }
 }

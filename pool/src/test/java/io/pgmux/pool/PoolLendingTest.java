@@ -125,6 +125,35 @@ class PoolLendingTest {
     }
 
     @Test
+    void maxWaitingClientsRefusesTheNextClientAtOnceAndNotTheOnesAfterAWaiterLeft() throws Exception {
+        PoolLimits limits = new PoolLimits(1, 0, 0, Duration.ofSeconds(5), Duration.ofSeconds(10), "", "",
+                Duration.ZERO, Duration.ofSeconds(5), Duration.ofHours(1), Duration.ofMinutes(10),
+                Duration.ofSeconds(15), 2);
+        Pool pool = bed.pool(limits);
+        ServerConnection server = bed.acquire(pool);
+        Future<ServerConnection> first = pool.acquire(bed.loop());
+        Future<ServerConnection> second = pool.acquire(bed.loop());
+        long waitsBefore = pool.counters().waits();
+
+        Future<ServerConnection> third = pool.acquire(bed.loop());
+
+        assertThat(third.isDone()).as("refused at once, no timer needed").isTrue();
+        PgException error = (PgException) third.cause();
+        assertThat(error.sqlState()).isEqualTo(SqlState.TOO_MANY_CONNECTIONS);
+        assertThat(error.getMessage())
+                .isEqualTo("pool app/app has 2 clients waiting (max_waiting_clients); try again later");
+        assertThat(pool.counters().queueFullRefusals()).isEqualTo(1);
+        assertThat(pool.counters().waits()).as("a refused client never waited").isEqualTo(waitsBefore);
+        assertThat(first.isDone() || second.isDone()).isFalse();
+
+        pool.release(server, false);
+        assertThat(first.get(5, TimeUnit.SECONDS)).isSameAs(server);
+        Future<ServerConnection> fourth = pool.acquire(bed.loop());
+        assertThat(fourth.isDone()).as("one waiter left the queue: there is room again").isFalse();
+        assertThat(pool.stats().waiting()).isEqualTo(2);
+    }
+
+    @Test
     void closingThePoolAnswersItsWaitersAndEndsItsBackends() throws Exception {
         Pool pool = bed.pool(FakePoolBed.limits(1, Duration.ZERO));
         bed.acquire(pool);

@@ -95,6 +95,7 @@ final class ShowSettings {
         t.row("track_extra_parameters", String.join(",", p.trackExtraParameters()), "", "yes");
         t.row("client_login_timeout", seconds(to.clientLoginTimeout()), seconds(dt.clientLoginTimeout()), "yes");
         t.row("query_wait_timeout", seconds(to.queryWaitTimeout()), seconds(dt.queryWaitTimeout()), "yes");
+        t.row("max_waiting_clients", p.maxWaitingClients(), dp.maxWaitingClients(), "yes");
         t.row("server_connect_timeout", seconds(to.serverConnectTimeout()), seconds(dt.serverConnectTimeout()), "no");
         t.row("server_idle_timeout", seconds(to.serverIdleTimeout()), seconds(dt.serverIdleTimeout()), "yes");
         t.row("server_lifetime", seconds(to.serverLifetime()), seconds(dt.serverLifetime()), "yes");

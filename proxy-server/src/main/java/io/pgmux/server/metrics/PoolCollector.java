@@ -83,6 +83,8 @@ final class PoolCollector implements MultiCollector {
                 c.exhaustionEvents(), labels);
         f.counter("pgmux_pool_waits", "Acquisitions that had to queue, whatever the reason", c.waits(), labels);
         f.counter("pgmux_pool_wait_timeouts", "Clients refused with query_wait_timeout", c.waitTimeouts(), labels);
+        f.counter("pgmux_pool_queue_full_refusals", "Clients refused at once because max_waiting_clients were waiting",
+                c.queueFullRefusals(), labels);
         f.histogram("pgmux_pool_acquire_seconds", "Borrow latency of every backend lent to a client, queued or not",
                 c.acquireLatency().snapshot(), labels);
         f.histogram("pgmux_pool_wait_seconds", "Borrow latency: how long queued clients waited for a backend",
