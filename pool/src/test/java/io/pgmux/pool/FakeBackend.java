@@ -17,13 +17,15 @@ import io.pgmux.protocol.TransactionStatus;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Answers the way PostgreSQL would, from a short script: a login is accepted (AuthenticationOk, two
  * ParameterStatus, BackendKeyData, ReadyForQuery) or refused with FATAL 28P01; each simple Query gets
  * CommandComplete and ReadyForQuery with the transaction status it leads to (BEGIN opens a transaction,
- * COMMIT/ROLLBACK end it, a statement starting with FAIL is an error, HANG is never answered); Terminate closes.
+ * COMMIT/ROLLBACK end it, a statement starting with FAIL is an error, HANG is never answered, SLEEP n is answered
+ * after n microseconds and not listed); Terminate closes.
  * Counts the sessions open now and at most, and lists every statement received, in order.
  */
 final class FakeBackend implements AutoCloseable {
@@ -138,6 +140,13 @@ final class FakeBackend implements AutoCloseable {
         }
 
         private void answer(ChannelHandlerContext ctx, String sql) {
+            if (sql.startsWith("SLEEP ")) {
+                ctx.executor().schedule(() -> {
+                    ctx.write(BackendMessages.commandComplete(ctx.alloc(), "SELECT 1"));
+                    ctx.writeAndFlush(BackendMessages.readyForQuery(status));
+                }, Long.parseLong(sql.substring(6)), TimeUnit.MICROSECONDS);
+                return;
+            }
             statements.add(sql);
             if (sql.equals("HANG")) {
                 return;
