@@ -68,6 +68,7 @@ class ServerRelayHandlerTest {
 
     private static Pool pool() {
         return new Pool(new PoolKey("app", "app"), new BackendTarget("127.0.0.1", 1, "app", "app", null, Map.of()),
-                new PoolLimits(1, Duration.ZERO, ""), new ServerConnector(Transport.nio(), Duration.ofSeconds(1), 1024));
+                new PoolLimits(1, Duration.ZERO, ""),
+                new ServerConnector(Transport.nio(), Duration.ofSeconds(1), 1024));
     }
 }
