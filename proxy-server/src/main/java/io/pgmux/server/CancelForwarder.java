@@ -6,7 +6,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoop;
 import io.pgmux.pool.BackendTarget;
-import io.pgmux.pool.Transport;
+import io.pgmux.protocol.transport.Transport;
 import io.pgmux.protocol.BackendKeyData;
 import io.pgmux.protocol.FrontendMessages;
 import io.netty.channel.ChannelInboundHandlerAdapter;

@@ -7,10 +7,11 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.pgmux.config.PgmuxConfig;
+import io.pgmux.config.TransportType;
 import io.pgmux.pool.PoolRegistry;
 import io.pgmux.pool.ServerConnector;
 import io.pgmux.pool.ServerTls;
-import io.pgmux.pool.Transport;
+import io.pgmux.protocol.transport.Transport;
 import io.pgmux.config.ConfigException;
 import io.pgmux.server.admin.ServerControl;
 import io.pgmux.server.http.AdminHttpServer;
@@ -64,7 +65,7 @@ public final class PgmuxServer implements AutoCloseable {
         this.config = config;
         this.live = new LiveConfig(config);
         this.reloadSource = Objects.requireNonNull(reloadSource, "reloadSource");
-        this.transport = Transport.select(config.transport());
+        this.transport = transportFor(config.transport());
         this.bossGroup = transport.newEventLoopGroup(1, new DefaultThreadFactory("pgmux-accept", true));
         this.workerGroup = transport.newEventLoopGroup(config.workerThreads(),
                 new DefaultThreadFactory("pgmux-io", true));
@@ -86,6 +87,16 @@ public final class PgmuxServer implements AutoCloseable {
         for (AuthFailures.Reason reason : AuthFailures.Reason.values()) {
             metrics.bindAuthFailures(reason.tag(), context.authFailures(), failures -> failures.count(reason));
         }
+    }
+
+    /** The transport the configuration names; a native one that cannot load here stops the start-up. */
+    private static Transport transportFor(TransportType type) {
+        return switch (type) {
+            case AUTO -> Transport.best();
+            case IO_URING -> Transport.ioUring();
+            case EPOLL -> Transport.epoll();
+            case NIO -> Transport.nio();
+        };
     }
 
     /** Binds the listen address; port 0 picks a free port (see {@link #port()}). */
