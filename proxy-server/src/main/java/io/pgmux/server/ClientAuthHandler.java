@@ -247,13 +247,13 @@ final class ClientAuthHandler extends ChannelInboundHandlerAdapter {
         if (ServerControl.isConsole(database)) {
             AdminConsole.checkAllowed(context.control(), user);
             loginTimer.stop();
-            context.directory().loggedIn(ctx.channel(), database, user, true,
+            context.clients().loggedIn(ctx.channel(), database, user, true,
                     parameters.values().get("application_name"));
             ctx.pipeline().replace(this, "console", new AdminConsole(context.control(), PgmuxVersion.version(), user,
                     context.config().admin().isAdmin(user), context.clients().newKey().processId()));
             return;
         }
-        context.directory().loggedIn(ctx.channel(), database, user, false,
+        context.clients().loggedIn(ctx.channel(), database, user, false,
                 parameters.values().get("application_name"));
         ctx.pipeline().replace(this, "session", new ClientSession(context, user, database, parameters, loginTimer));
         // Lift the login-time message limit and refuse password messages from now on. Bytes the old decoder still

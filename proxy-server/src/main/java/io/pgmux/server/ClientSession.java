@@ -113,7 +113,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
         }
         this.link = new ServerLink(ctx, mode == PoolMode.SESSION ? 0 : context.config().pool().maxPreparedStatements(),
                 pool.statementCounters());
-        context.clients().register(this);
+        context.clients().register(key, this::cancelRunningQuery);
         context.sweeper().register(this, ctx.executor());
         Map<String, String> defaults = pool.loginParameters();
         if (defaults != null) {
@@ -582,7 +582,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
             ctx.fireChannelInactive(); // never got past handlerAdded
             return;
         }
-        context.clients().unregister(this);
+        context.clients().unregister(key);
         context.sweeper().unregister(this, ctx.executor());
         if (guard != null) {
             guard.clientLeft();

@@ -96,10 +96,7 @@ final class ClientStartupHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void forwardCancel(ChannelHandlerContext ctx, CancelRequest cancel) {
-        ClientSession session = context.clients().find(cancel.processId(), cancel.secretKey());
-        if (session != null) {
-            session.cancelRunningQuery();
-        }
+        context.clients().cancel(cancel.processId(), cancel.secretKey());
         // Like PostgreSQL: no answer either way, so a wrong key reveals nothing.
         ctx.close();
     }

@@ -15,7 +15,6 @@ import io.pgmux.protocol.transport.Transport;
 import io.pgmux.config.ConfigException;
 import io.pgmux.server.admin.ServerControl;
 import io.pgmux.server.http.AdminHttpServer;
-import io.pgmux.server.metrics.ClientDirectory;
 import io.pgmux.server.metrics.ProxyMetrics;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -74,15 +73,11 @@ public final class PgmuxServer implements AutoCloseable {
         this.pools = new PoolRegistry(config, connector, workerGroup);
         ClientRegistry clients = new ClientRegistry(config.pool().maxClientConn());
         PinCounters pins = new PinCounters();
-        ClientDirectory directory = new ClientDirectory();
         PinFiguresView pinFigures = new PinFiguresView(pins);
-        this.metrics = new ProxyMetrics(pools, directory, clients::connectedCount, pinFigures,
-                () -> live.config().databases().keySet());
-        metrics.bindConnectionCounts(clients::receivedTotal, clients::refusedTotal);
-        ServerControl control = new ServerControl(live::config, pools, directory, pinFigures, clients::connectedCount,
-                this::reload, this::close);
+        this.metrics = new ProxyMetrics(pools, clients, pinFigures, () -> live.config().databases().keySet());
+        ServerControl control = new ServerControl(live::config, pools, clients, pinFigures, this::reload, this::close);
         this.context = new ProxyContext(config, pools, clients, new CancelForwarder(transport),
-                live.credentials(), new TimeoutSweeper(config.timeouts()), pins, directory, metrics, control,
+                live.credentials(), new TimeoutSweeper(config.timeouts()), pins, metrics, control,
                 live, new ClientTls(config.auth().clientTls()), new AuthFailures());
         for (AuthFailures.Reason reason : AuthFailures.Reason.values()) {
             metrics.bindAuthFailures(reason.tag(), context.authFailures(), failures -> failures.count(reason));
@@ -247,7 +242,7 @@ public final class PgmuxServer implements AutoCloseable {
     }
 
     int connectedClients() {
-        return context.clients().connectedCount();
+        return context.clients().connected();
     }
 
     @Override

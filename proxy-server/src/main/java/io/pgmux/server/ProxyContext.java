@@ -3,7 +3,6 @@ package io.pgmux.server;
 import io.pgmux.config.PgmuxConfig;
 import io.pgmux.pool.PoolRegistry;
 import io.pgmux.server.admin.ServerControl;
-import io.pgmux.server.metrics.ClientDirectory;
 import io.pgmux.server.metrics.ProxyMetrics;
 import io.pgmux.server.metrics.SessionMetrics;
 
@@ -16,7 +15,7 @@ import io.pgmux.server.metrics.SessionMetrics;
  */
 record ProxyContext(PgmuxConfig config, PoolRegistry pools, ClientRegistry clients, CancelForwarder cancels,
                     Credentials credentials, TimeoutSweeper sweeper, PinCounters pinCounters,
-                    ClientDirectory directory, ProxyMetrics metrics, ServerControl control, LiveConfig live,
+                    ProxyMetrics metrics, ServerControl control, LiveConfig live,
                     ClientTls clientTls, AuthFailures authFailures) {
 
     @Override
