@@ -14,7 +14,7 @@ import io.pgmux.protocol.Query;
 import io.pgmux.protocol.Severity;
 import io.pgmux.protocol.SqlState;
 import io.pgmux.protocol.TransactionStatus;
-import io.pgmux.server.ClientErrors;
+import io.pgmux.server.clients.ClientErrors;
 import io.pgmux.server.logging.LogSafe;
 import java.security.SecureRandom;
 import java.util.Map;

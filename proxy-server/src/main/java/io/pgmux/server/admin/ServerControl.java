@@ -7,7 +7,7 @@ import io.pgmux.pool.PoolRegistry;
 import io.pgmux.protocol.PgException;
 import io.pgmux.protocol.Severity;
 import io.pgmux.protocol.SqlState;
-import io.pgmux.server.ClientRegistry;
+import io.pgmux.server.clients.ClientRegistry;
 import io.pgmux.server.logging.LogSafe;
 import io.pgmux.server.metrics.ClientEntry;
 import io.pgmux.server.metrics.PinFigures;
