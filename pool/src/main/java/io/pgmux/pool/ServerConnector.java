@@ -12,6 +12,7 @@ import io.netty.util.concurrent.Promise;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.pgmux.config.ServerTlsMode;
 import io.pgmux.protocol.MessageFrameDecoder;
+import io.pgmux.protocol.transport.Transport;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 

@@ -10,6 +10,7 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.util.concurrent.Future;
 import io.pgmux.config.ConfigLoader;
 import io.pgmux.config.PgmuxConfig;
+import io.pgmux.protocol.transport.Transport;
 import io.pgmux.testing.PostgresFixture;
 import java.sql.Array;
 import java.sql.Connection;

@@ -7,15 +7,25 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.pgmux.config.PgmuxConfig;
+import io.pgmux.config.TransportType;
 import io.pgmux.pool.PoolRegistry;
 import io.pgmux.pool.ServerConnector;
 import io.pgmux.pool.ServerTls;
-import io.pgmux.pool.Transport;
+import io.pgmux.protocol.transport.Transport;
 import io.pgmux.config.ConfigException;
 import io.pgmux.server.admin.ServerControl;
+import io.pgmux.server.auth.AuthFailures;
+import io.pgmux.server.clients.ClientRegistry;
 import io.pgmux.server.http.AdminHttpServer;
-import io.pgmux.server.metrics.ClientDirectory;
+import io.pgmux.server.login.ClientChannelInitializer;
+import io.pgmux.server.login.ClientTls;
 import io.pgmux.server.metrics.ProxyMetrics;
+import io.pgmux.server.pinning.PinCounters;
+import io.pgmux.server.pinning.PinFiguresView;
+import io.pgmux.server.session.CancelForwarder;
+import io.pgmux.server.session.LiveConfig;
+import io.pgmux.server.session.ProxyContext;
+import io.pgmux.server.session.TimeoutSweeper;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -64,7 +74,7 @@ public final class PgmuxServer implements AutoCloseable {
         this.config = config;
         this.live = new LiveConfig(config);
         this.reloadSource = Objects.requireNonNull(reloadSource, "reloadSource");
-        this.transport = Transport.select(config.transport());
+        this.transport = transportFor(config.transport());
         this.bossGroup = transport.newEventLoopGroup(1, new DefaultThreadFactory("pgmux-accept", true));
         this.workerGroup = transport.newEventLoopGroup(config.workerThreads(),
                 new DefaultThreadFactory("pgmux-io", true));
@@ -73,19 +83,25 @@ public final class PgmuxServer implements AutoCloseable {
         this.pools = new PoolRegistry(config, connector, workerGroup);
         ClientRegistry clients = new ClientRegistry(config.pool().maxClientConn());
         PinCounters pins = new PinCounters();
-        ClientDirectory directory = new ClientDirectory();
         PinFiguresView pinFigures = new PinFiguresView(pins);
-        this.metrics = new ProxyMetrics(pools, directory, clients::connectedCount, pinFigures,
-                () -> live.config().databases().keySet());
-        metrics.bindConnectionCounts(clients::receivedTotal, clients::refusedTotal);
-        ServerControl control = new ServerControl(live::config, pools, directory, pinFigures, clients::connectedCount,
-                this::reload, this::close);
+        this.metrics = new ProxyMetrics(pools, clients, pinFigures, () -> live.config().databases().keySet());
+        ServerControl control = new ServerControl(live::config, pools, clients, pinFigures, this::reload, this::close);
         this.context = new ProxyContext(config, pools, clients, new CancelForwarder(transport),
-                live.credentials(), new TimeoutSweeper(config.timeouts()), pins, directory, metrics, control,
+                live.credentials(), new TimeoutSweeper(config.timeouts()), pins, metrics, control,
                 live, new ClientTls(config.auth().clientTls()), new AuthFailures());
         for (AuthFailures.Reason reason : AuthFailures.Reason.values()) {
             metrics.bindAuthFailures(reason.tag(), context.authFailures(), failures -> failures.count(reason));
         }
+    }
+
+    /** The transport the configuration names; a native one that cannot load here stops the start-up. */
+    private static Transport transportFor(TransportType type) {
+        return switch (type) {
+            case AUTO -> Transport.best();
+            case IO_URING -> Transport.ioUring();
+            case EPOLL -> Transport.epoll();
+            case NIO -> Transport.nio();
+        };
     }
 
     /** Binds the listen address; port 0 picks a free port (see {@link #port()}). */
@@ -236,7 +252,7 @@ public final class PgmuxServer implements AutoCloseable {
     }
 
     int connectedClients() {
-        return context.clients().connectedCount();
+        return context.clients().connected();
     }
 
     @Override

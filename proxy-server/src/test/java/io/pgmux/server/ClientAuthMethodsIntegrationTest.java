@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pgmux.protocol.auth.Md5Password;
 import io.pgmux.protocol.auth.ScramSecret;
+import io.pgmux.server.auth.AuthFailures;
 import io.pgmux.testing.DetectLeaks;
 import io.pgmux.testing.PostgresFixture;
 import java.nio.file.Files;

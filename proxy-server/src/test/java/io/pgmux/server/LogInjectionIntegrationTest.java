@@ -38,7 +38,7 @@ class LogInjectionIntegrationTest {
     @Test
     void userNameAndStartupParametersOfAnUnauthenticatedClientAreEscaped() throws Exception {
         String user = "evil\n" + FORGED + "\r\u0085\u0007";
-        try (LogCapture log = new LogCapture(Level.DEBUG, "io.pgmux.server.ClientSession");
+        try (LogCapture log = new LogCapture(Level.DEBUG, "io.pgmux.server.session.ClientSession");
              RawClient raw = new RawClient(proxy.port())) {
             raw.send(startupPacket("user", user, "database", proxy.pg.database(),
                     "application_name", "app\n" + FORGED));
@@ -55,7 +55,7 @@ class LogInjectionIntegrationTest {
 
     @Test
     void statementTextInPinLogLinesIsEscaped() throws Exception {
-        try (LogCapture log = new LogCapture(Level.INFO, "io.pgmux.server.ClientSession");
+        try (LogCapture log = new LogCapture(Level.INFO, "io.pgmux.server.session.ClientSession");
              Connection c = proxy.connect(); Statement s = c.createStatement()) {
             s.execute("PREPARE fp AS SELECT 1\n-- " + FORGED); // logs show the first 80 characters
             s.execute("DEALLOCATE fp");

@@ -3,6 +3,8 @@ package io.pgmux.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.pgmux.server.pinning.PinCounters;
+import io.pgmux.server.pinning.PinReason;
 import io.pgmux.testing.DetectLeaks;
 import java.sql.Connection;
 import java.sql.ResultSet;

@@ -11,6 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.pgmux.pool.StatementCounters;
+import io.pgmux.server.pinning.PinReason;
 import io.pgmux.testing.DetectLeaks;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;

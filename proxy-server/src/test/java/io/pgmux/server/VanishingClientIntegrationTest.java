@@ -48,7 +48,7 @@ class VanishingClientIntegrationTest {
 
     @Test
     void resetByTheClientIsAnOrdinaryDisconnect() throws Exception {
-        try (LogCapture log = new LogCapture(Level.DEBUG, "io.pgmux.server.ClientSession")) {
+        try (LogCapture log = new LogCapture(Level.DEBUG, "io.pgmux.server.session.ClientSession")) {
             try (RawClient raw = loggedIn()) {
                 raw.sendQuery("SELECT 1");
                 raw.readUntil('Z'); // holds a backend now (session pooling)

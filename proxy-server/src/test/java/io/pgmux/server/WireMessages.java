@@ -7,11 +7,11 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 
 /** Extended-protocol client messages as bytes, for tests that write exactly what they mean to the socket. */
-final class WireMessages {
+public final class WireMessages {
     private WireMessages() {
     }
 
-    static byte[] parse(String name, String sql, int... types) {
+    public static byte[] parse(String name, String sql, int... types) {
         return message('P', out -> {
             cString(out, name);
             cString(out, sql);
@@ -23,7 +23,7 @@ final class WireMessages {
     }
 
     /** Bind with text-format parameters (null = SQL NULL) and text results. */
-    static byte[] bind(String portal, String statement, String... parameters) {
+    public static byte[] bind(String portal, String statement, String... parameters) {
         return message('B', out -> {
             cString(out, portal);
             cString(out, statement);
@@ -42,7 +42,7 @@ final class WireMessages {
         });
     }
 
-    static byte[] execute(String portal, int maxRows) {
+    public static byte[] execute(String portal, int maxRows) {
         return message('E', out -> {
             cString(out, portal);
             out.writeInt(maxRows);
@@ -56,14 +56,14 @@ final class WireMessages {
         });
     }
 
-    static byte[] close(char kind, String name) {
+    public static byte[] close(char kind, String name) {
         return message('C', out -> {
             out.writeByte(kind);
             cString(out, name);
         });
     }
 
-    static byte[] query(String sql) {
+    public static byte[] query(String sql) {
         return message('Q', out -> cString(out, sql));
     }
 

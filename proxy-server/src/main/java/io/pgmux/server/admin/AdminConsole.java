@@ -2,7 +2,6 @@
 package io.pgmux.server.admin;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.concurrent.Future;
@@ -11,11 +10,11 @@ import io.pgmux.protocol.BackendMessages;
 import io.pgmux.protocol.Frames;
 import io.pgmux.protocol.FrontendType;
 import io.pgmux.protocol.PgException;
-import io.pgmux.protocol.ProtocolException;
 import io.pgmux.protocol.Query;
 import io.pgmux.protocol.Severity;
 import io.pgmux.protocol.SqlState;
 import io.pgmux.protocol.TransactionStatus;
+import io.pgmux.server.clients.ClientErrors;
 import io.pgmux.server.logging.LogSafe;
 import java.security.SecureRandom;
 import java.util.Map;
@@ -26,8 +25,9 @@ import org.slf4j.LoggerFactory;
  * Replaces the authentication handler of a client that logged in to the virtual database {@code pgbouncer} (or
  * {@code pgmux}). Speaks the simple query protocol only, like PgBouncer's console: extended-protocol messages get
  * 0A000 and are skipped up to their Sync, so pgjdbc needs {@code preferQueryMode=simple}. A command that fails
- * gets an ErrorResponse with its SQLSTATE and the session goes on; one command runs at a time (the client is not
- * read while PAUSE or WAIT_CLOSE waits).
+ * gets an ErrorResponse with its SQLSTATE and the session goes on; failures go out through {@link ClientErrors}
+ * like those of any client (a FATAL one closes, a reset is an ordinary disconnect). One command runs at a time
+ * (the client is not read while PAUSE or WAIT_CLOSE waits).
  *
  * <p>Threading: confined to the client's event loop.
  */
@@ -59,7 +59,7 @@ public final class AdminConsole extends ChannelInboundHandlerAdapter {
      */
     public static void checkAllowed(ServerControl control, String user) {
         if (!control.config().admin().maySee(user)) {
-            throw new PgException(Severity.FATAL, SqlState.INVALID_AUTHORIZATION_SPECIFICATION,
+            throw ClientErrors.fatal(SqlState.INVALID_AUTHORIZATION_SPECIFICATION,
                     "user \"" + user + "\" is not allowed on the admin console (admin_users, stats_users)");
         }
     }
@@ -90,12 +90,11 @@ public final class AdminConsole extends ChannelInboundHandlerAdapter {
                 ctx.writeAndFlush(BackendMessages.readyForQuery(TransactionStatus.IDLE));
             } else if (!skipUntilSync) {
                 skipUntilSync = true;
-                ctx.writeAndFlush(BackendMessages.errorResponse(ctx.alloc(), Severity.ERROR,
-                        SqlState.FEATURE_NOT_SUPPORTED, "the admin console supports only the simple query protocol "
-                                + "(pgjdbc: preferQueryMode=simple)"));
+                ClientErrors.send(ctx, ClientErrors.error(SqlState.FEATURE_NOT_SUPPORTED,
+                        "the admin console supports only the simple query protocol (pgjdbc: preferQueryMode=simple)"));
             }
         } catch (PgException e) {
-            ctx.writeAndFlush(BackendMessages.errorResponse(ctx.alloc(), e)).addListener(ChannelFutureListener.CLOSE);
+            ClientErrors.send(ctx, e);
         } finally {
             frame.release();
         }
@@ -108,23 +107,22 @@ public final class AdminConsole extends ChannelInboundHandlerAdapter {
             return;
         }
         Promise<Void> done = ctx.executor().newPromise();
-        done.addListener((Future<Void> f) -> finished(ctx, f));
+        done.addListener((Future<Void> f) -> finished(ctx, f, sql));
         ctx.channel().config().setAutoRead(false);
         try {
             commands.run(ctx, ConsoleCommand.parse(sql), done);
-        } catch (PgException e) {
-            done.tryFailure(e);
         } catch (RuntimeException e) {
-            log.warn("console command \"{}\" failed", LogSafe.escape(sql), e);
-            done.tryFailure(new PgException(Severity.ERROR, SqlState.INTERNAL_ERROR, "internal error"));
+            done.tryFailure(e);
         }
     }
 
-    private void finished(ChannelHandlerContext ctx, Future<Void> f) {
+    private void finished(ChannelHandlerContext ctx, Future<Void> f, String sql) {
         if (!f.isSuccess()) {
-            PgException error = f.cause() instanceof PgException e ? e
-                    : new PgException(Severity.ERROR, SqlState.INTERNAL_ERROR, "internal error");
-            ctx.write(BackendMessages.errorResponse(ctx.alloc(), error));
+            PgException error = ClientErrors.reportable(ctx, f.cause(), Severity.ERROR,
+                    "in console command \"" + LogSafe.escape(sql) + "\"");
+            if (!ClientErrors.send(ctx, error)) {
+                return;
+            }
         }
         ctx.writeAndFlush(BackendMessages.readyForQuery(TransactionStatus.IDLE));
         ctx.channel().config().setAutoRead(true);
@@ -132,11 +130,6 @@ public final class AdminConsole extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        PgException error = ProtocolException.unwrap(cause);
-        if (error == null) {
-            log.warn("console client {}: unexpected error", ctx.channel().remoteAddress(), cause);
-            error = new PgException(Severity.FATAL, SqlState.INTERNAL_ERROR, "internal error");
-        }
-        ctx.writeAndFlush(BackendMessages.errorResponse(ctx.alloc(), error)).addListener(ChannelFutureListener.CLOSE);
+        ClientErrors.failAndClose(ctx, cause, "on the admin console");
     }
 }

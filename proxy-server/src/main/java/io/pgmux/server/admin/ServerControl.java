@@ -7,14 +7,13 @@ import io.pgmux.pool.PoolRegistry;
 import io.pgmux.protocol.PgException;
 import io.pgmux.protocol.Severity;
 import io.pgmux.protocol.SqlState;
+import io.pgmux.server.clients.ClientRegistry;
 import io.pgmux.server.logging.LogSafe;
-import io.pgmux.server.metrics.ClientDirectory;
 import io.pgmux.server.metrics.ClientEntry;
 import io.pgmux.server.metrics.PinFigures;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,9 +31,8 @@ public final class ServerControl {
 
     private final Supplier<PgmuxConfig> config;
     private final PoolRegistry pools;
-    private final ClientDirectory directory;
+    private final ClientRegistry clients;
     private final PinFigures pins;
-    private final IntSupplier connectedSockets;
     private final Supplier<List<String>> reload;
     private final Runnable shutdown;
     private final Set<String> disabled = ConcurrentHashMap.newKeySet();
@@ -49,13 +47,12 @@ public final class ServerControl {
      *                 {@link io.pgmux.config.ConfigException} when the new file is invalid (nothing applied)
      * @param shutdown stops the server gracefully; called on its own thread
      */
-    public ServerControl(Supplier<PgmuxConfig> config, PoolRegistry pools, ClientDirectory directory, PinFigures pins,
-                         IntSupplier connectedSockets, Supplier<List<String>> reload, Runnable shutdown) {
+    public ServerControl(Supplier<PgmuxConfig> config, PoolRegistry pools, ClientRegistry clients, PinFigures pins,
+                         Supplier<List<String>> reload, Runnable shutdown) {
         this.config = config;
         this.pools = pools;
-        this.directory = directory;
+        this.clients = clients;
         this.pins = pins;
-        this.connectedSockets = connectedSockets;
         this.reload = reload;
         this.shutdown = shutdown;
         pools.onPoolCreated(pool -> {
@@ -90,16 +87,12 @@ public final class ServerControl {
         return pools;
     }
 
-    ClientDirectory directory() {
-        return directory;
+    ClientRegistry clients() {
+        return clients;
     }
 
     PinFigures pins() {
         return pins;
-    }
-
-    int connectedSockets() {
-        return connectedSockets.getAsInt();
     }
 
     long startedAtMillis() {
@@ -184,7 +177,7 @@ public final class ServerControl {
     /** Closes every client and backend of the database at once; its pools stay paused until RESUME. */
     void kill(String database) {
         markPaused(database);
-        for (ClientEntry client : directory.clients()) {
+        for (ClientEntry client : clients.loggedInClients()) {
             if (client.database().equals(database)) {
                 client.channel().close();
             }

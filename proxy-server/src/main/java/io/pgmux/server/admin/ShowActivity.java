@@ -40,7 +40,7 @@ final class ShowActivity {
                 .number("paused", "exhaustion_events", "wait_timeouts");
         for (Pool pool : control.pools().pools()) {
             PoolStats s = pool.stats();
-            PoolMeters m = control.directory().meters(pool.key().database(), pool.key().user());
+            PoolMeters m = control.clients().meters(pool.key().database(), pool.key().user());
             long maxWaitMicros = pool.admin().maxWaitNanos() / 1000;
             t.row(pool.key().database(), pool.key().user(), Math.max(0, m.clients() - s.waiting()), s.waiting(), 0, 0,
                     s.active(), 0, 0, s.idle(), s.used(), 0, s.login(), maxWaitMicros / 1_000_000,
@@ -86,7 +86,7 @@ final class ShowActivity {
 
     ResultTable clients() {
         ResultTable t = connectionColumns();
-        for (ClientEntry c : control.directory().clients()) {
+        for (ClientEntry c : control.clients().loggedInClients()) {
             String time = TIME.format(Instant.ofEpochMilli(c.connectedAt()));
             t.row("C", c.user(), c.database(), "none", "active", host(c.remoteAddress()), port(c.remoteAddress()),
                     host(c.localAddress()), port(c.localAddress()), time, time, 0, 0, 0, Long.toHexString(c.id()), "",
@@ -129,7 +129,7 @@ final class ShowActivity {
     private Map<String, DatabaseTotals> totals() {
         Map<String, DatabaseTotals> byDatabase = new LinkedHashMap<>();
         control.config().databases().keySet().forEach(name -> byDatabase.put(name, new DatabaseTotals()));
-        for (PoolMeters m : control.directory().allMeters()) {
+        for (PoolMeters m : control.clients().allMeters()) {
             byDatabase.computeIfAbsent(m.key().database(), k -> new DatabaseTotals()).add(m);
         }
         for (Pool pool : control.pools().pools()) {

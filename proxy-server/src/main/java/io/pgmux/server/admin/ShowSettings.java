@@ -116,13 +116,13 @@ final class ShowSettings {
             PoolStats s = pool.stats();
             servers += s.total();
         }
-        int loggedIn = control.directory().size();
+        int loggedIn = control.clients().loggedIn();
         t.row("databases", control.config().databases().size());
         t.row("users", control.config().users().size());
         t.row("pools", control.pools().pools().size());
         t.row("free_clients", 0);
         t.row("used_clients", loggedIn);
-        t.row("login_clients", Math.max(0, control.connectedSockets() - loggedIn));
+        t.row("login_clients", Math.max(0, control.clients().connected() - loggedIn));
         t.row("free_servers", 0);
         t.row("used_servers", servers);
         t.row("dns_names", 0);
@@ -151,7 +151,7 @@ final class ShowSettings {
 
     private int clientsOf(String database, String user) {
         int n = 0;
-        for (ClientEntry c : control.directory().clients()) {
+        for (ClientEntry c : control.clients().loggedInClients()) {
             if ((database == null || c.database().equals(database)) && (user == null || c.user().equals(user))) {
                 n++;
             }

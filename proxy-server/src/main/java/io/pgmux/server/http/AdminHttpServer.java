@@ -10,7 +10,7 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.pgmux.config.HostPort;
 import io.pgmux.config.PgmuxConfig;
-import io.pgmux.pool.Transport;
+import io.pgmux.protocol.transport.Transport;
 import io.pgmux.server.metrics.ProxyMetrics;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;

@@ -9,7 +9,7 @@ import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.pgmux.config.DatabaseConfig;
 import io.pgmux.config.PgmuxConfig;
-import io.pgmux.pool.Transport;
+import io.pgmux.protocol.transport.Transport;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;

@@ -24,12 +24,12 @@ import java.util.function.Supplier;
  */
 final class PoolCollector implements MultiCollector {
     private final PoolRegistry pools;
-    private final ClientDirectory directory;
+    private final ClientFigures clients;
     private final Supplier<Iterable<String>> databases;
 
-    PoolCollector(PoolRegistry pools, ClientDirectory directory, Supplier<Iterable<String>> databases) {
+    PoolCollector(PoolRegistry pools, ClientFigures clients, Supplier<Iterable<String>> databases) {
         this.pools = pools;
-        this.directory = directory;
+        this.clients = clients;
         this.databases = databases;
     }
 
@@ -37,7 +37,7 @@ final class PoolCollector implements MultiCollector {
     public MetricSnapshots collect() {
         Families f = new Families();
         Map<PoolKey, PoolMeters> meters = new HashMap<>();
-        directory.allMeters().forEach(m -> meters.put(m.key(), m));
+        clients.allMeters().forEach(m -> meters.put(m.key(), m));
         for (Pool pool : pools.pools()) {
             Labels labels = labels(pool.key());
             PoolStats stats = pool.stats();

@@ -25,7 +25,7 @@ public final class PoolMeters implements SessionMetrics {
     final java.util.concurrent.ConcurrentHashMap<String, LongAdder> pins = new java.util.concurrent.ConcurrentHashMap<>();
     final AtomicInteger pinnedNow = new AtomicInteger();
 
-    PoolMeters(PoolKey key) {
+    public PoolMeters(PoolKey key) {
         this.key = key;
     }
 
@@ -68,11 +68,11 @@ public final class PoolMeters implements SessionMetrics {
         return queryDatabase.snapshot();
     }
 
-    void clientJoined() {
+    public void clientJoined() {
         clients.incrementAndGet();
     }
 
-    void clientLeft() {
+    public void clientLeft() {
         clients.decrementAndGet();
     }
 

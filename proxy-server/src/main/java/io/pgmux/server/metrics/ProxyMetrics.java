@@ -21,8 +21,6 @@ import io.pgmux.pool.PoolRegistry;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.util.function.IntSupplier;
-import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -40,46 +38,31 @@ public final class ProxyMetrics implements AutoCloseable {
     /** The Prometheus text format 0.0.4, served to everyone else (curl, browsers, older scrapers). */
     public static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
 
-    private final ClientDirectory directory;
+    /** Held here because Micrometer's function counters keep only a weak reference to what they read. */
+    private final ClientFigures clients;
     private final JvmGcMetrics gc = new JvmGcMetrics();
     /** Held here because Micrometer's function counters keep only a weak reference to what they read. */
     private final PinFigures pinFigures;
 
     /**
-     * @param connectedSockets client sockets open now (logged in or not), for the clients-logging-in gauge
-     * @param databases        the configured database names (read at each scrape, so a reload shows)
+     * @param databases the configured database names (read at each scrape, so a reload shows)
      */
-    public ProxyMetrics(PoolRegistry pools, ClientDirectory directory, IntSupplier connectedSockets, PinFigures pins,
+    public ProxyMetrics(PoolRegistry pools, ClientFigures clients, PinFigures pins,
                         Supplier<Iterable<String>> databases) {
-        this.directory = directory;
+        this.clients = clients;
         this.pinFigures = pins;
         PrometheusRegistry prometheus = new PrometheusRegistry();
         this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT, prometheus,
                 io.micrometer.core.instrument.Clock.SYSTEM);
-        prometheus.register(new PoolCollector(pools, directory, databases));
-        clients(connectedSockets);
+        prometheus.register(new PoolCollector(pools, clients, databases));
+        clients();
         pins(pins);
         jvm();
     }
 
     /** The figures a client session of (database, user) records. */
     public SessionMetrics session(String database, String user) {
-        return directory.meters(database, user);
-    }
-
-    /**
-     * Publishes the connection counts of the listener: sockets accepted, and those refused over max_client_conn.
-     * Called once at start-up. The suppliers are held by the counters; the counters' weakly referenced state is this
-     * object, which lives as long as the server.
-     */
-    public void bindConnectionCounts(LongSupplier received, LongSupplier refused) {
-        FunctionCounter.builder("pgmux.client.connections.received", this, m -> received.getAsLong())
-                .description("Client connections accepted by the listener (RDS Proxy: ClientConnectionsReceived)")
-                .register(registry);
-        FunctionCounter.builder("pgmux.client.connections.refused", this, m -> refused.getAsLong())
-                .tag("reason", "max_client_conn")
-                .description("Client connections refused because max_client_conn was reached")
-                .register(registry);
+        return clients.meters(database, user);
     }
 
     /**
@@ -105,19 +88,26 @@ public final class ProxyMetrics implements AutoCloseable {
         registry.scrape(out, contentType(accept));
     }
 
-    private void clients(IntSupplier connectedSockets) {
-        Gauge.builder("pgmux.clients.connected", connectedSockets, s -> s.getAsInt())
+    private void clients() {
+        Gauge.builder("pgmux.clients.connected", clients, ClientFigures::connected)
                 .description("Client sockets open now, logged in or not")
                 .strongReference(true).register(registry);
-        FunctionCounter.builder("pgmux.client.logins", directory, ClientDirectory::logins)
+        FunctionCounter.builder("pgmux.client.logins", clients, ClientFigures::logins)
                 .description("Client logins that succeeded (RDS Proxy: ClientConnectionsSetupSucceeded)")
                 .register(registry);
-        FunctionCounter.builder("pgmux.client.disconnects", directory, ClientDirectory::logouts)
+        FunctionCounter.builder("pgmux.client.disconnects", clients, ClientFigures::logouts)
                 .description("Logged-in clients that disconnected (RDS Proxy: ClientConnectionsClosed)")
                 .register(registry);
-        Gauge.builder("pgmux.clients.login", this, m -> Math.max(0, connectedSockets.getAsInt() - m.directory.size()))
+        Gauge.builder("pgmux.clients.login", clients, c -> Math.max(0, c.connected() - c.loggedIn()))
                 .description("Clients connected but not yet logged in (PgBouncer: login state)")
                 .strongReference(true).register(registry);
+        FunctionCounter.builder("pgmux.client.connections.received", clients, ClientFigures::received)
+                .description("Client connections accepted by the listener (RDS Proxy: ClientConnectionsReceived)")
+                .register(registry);
+        FunctionCounter.builder("pgmux.client.connections.refused", clients, ClientFigures::refused)
+                .tag("reason", "max_client_conn")
+                .description("Client connections refused because max_client_conn was reached")
+                .register(registry);
     }
 
     private void pins(PinFigures pins) {

@@ -17,7 +17,7 @@ import io.netty.channel.ChannelPromise;
 public final class TrafficCounter extends ChannelDuplexHandler {
     private PoolMeters target;
 
-    void countFor(PoolMeters meters) {
+    public void countFor(PoolMeters meters) {
         this.target = meters;
     }
 

@@ -6,6 +6,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
+import io.pgmux.pool.PoolKey;
 import io.pgmux.protocol.BackendMessages;
 import io.pgmux.protocol.Severity;
 import java.lang.management.ManagementFactory;
@@ -21,7 +22,7 @@ class HotPathAllocationTest {
 
     @Test
     void sessionMetricsRecordWithoutAllocating() {
-        PoolMeters meters = new ClientDirectory().meters("app", "app");
+        PoolMeters meters = new PoolMeters(new PoolKey("app", "app"));
         ByteBuf error = untrackedError();
         try {
             record(meters, error, 10_000); // warm up: class loading, JIT, the adders' and the error class's cells
@@ -37,7 +38,7 @@ class HotPathAllocationTest {
 
     @Test
     void errorClassIsReadFromTheFrame() {
-        PoolMeters meters = new ClientDirectory().meters("app", "app");
+        PoolMeters meters = new PoolMeters(new PoolKey("app", "app"));
         ByteBuf error = untrackedError();
         try {
             meters.errorSent(error);

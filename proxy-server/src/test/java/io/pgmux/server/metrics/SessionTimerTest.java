@@ -2,10 +2,11 @@ package io.pgmux.server.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pgmux.pool.PoolKey;
 import org.junit.jupiter.api.Test;
 
 class SessionTimerTest {
-    private final PoolMeters meters = new ClientDirectory().meters("app", "app");
+    private final PoolMeters meters = new PoolMeters(new PoolKey("app", "app"));
     private final SessionTimer timer = new SessionTimer(meters);
 
     @Test

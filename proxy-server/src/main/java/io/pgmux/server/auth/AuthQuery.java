@@ -1,0 +1,125 @@
+// auth_query passthrough: looks client users' secrets up in PostgreSQL over a dedicated auth_user connection.
+package io.pgmux.server.auth;
+
+import io.pgmux.config.AuthQuerySettings;
+import io.pgmux.config.DatabaseConfig;
+import io.pgmux.config.PgmuxConfig;
+import io.pgmux.config.UserConfig;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * Runs {@code auth_query} for users pgmux does not know, so users can be managed in PostgreSQL alone. Queries run on
+ * one dedicated thread over one JDBC connection per database, logged in as {@code auth_user}; they never block an
+ * event loop. Results (secret or "no such user") are cached by {@link AuthQueryCache} for
+ * {@code auth_query_cache_ttl}. A failed query closes its connection (the next lookup reconnects) and fails the
+ * lookup. The {@code $1} of the query is sent as a bind parameter, never spliced into SQL.
+ *
+ * <p>Thread-safe; {@link #close()} stops the thread and closes the connections. Hazard: results are secrets and are
+ * never logged.
+ */
+final class AuthQuery implements AutoCloseable {
+    private final PgmuxConfig config;
+    private final AuthQuerySettings settings;
+    private final AuthQueryCache cache;
+    private final ExecutorService executor;
+    private final Map<String, Connection> connections = new HashMap<>(); // only touched on the executor's thread
+
+    AuthQuery(PgmuxConfig config) {
+        this.config = config;
+        this.settings = config.auth().authQuery();
+        this.cache = settings == null ? null : new AuthQueryCache(settings.cacheTtl(), System::nanoTime);
+        this.executor = settings == null ? null
+                : Executors.newSingleThreadExecutor(new DefaultThreadFactory("pgmux-auth-query", true));
+    }
+
+    boolean enabled() {
+        return settings != null;
+    }
+
+    /** The secret of {@code user} as stored in the database's server, or null when the query finds none. */
+    CompletableFuture<String> lookup(String database, String user) {
+        AuthQueryCache.Entry cached = cache.get(database, user);
+        if (cached != null) {
+            return CompletableFuture.completedFuture(cached.secret());
+        }
+        return CompletableFuture.supplyAsync(() -> {
+            AuthQueryCache.Entry again = cache.get(database, user); // another login may have just looked it up
+            if (again != null) {
+                return again.secret();
+            }
+            String secret = query(database, user);
+            cache.put(database, user, secret);
+            return secret;
+        }, executor);
+    }
+
+    private String query(String database, String user) {
+        try {
+            Connection connection = connection(database);
+            try (PreparedStatement statement = connection.prepareStatement(settings.query().replace("$1", "?"))) {
+                statement.setString(1, user);
+                try (ResultSet rows = statement.executeQuery()) {
+                    return rows.next() ? rows.getString(2) : null;
+                }
+            } catch (SQLException e) {
+                closeQuietly(connections.remove(database));
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("auth_query on database \"" + database + "\" failed: " + e.getMessage(), e);
+        }
+    }
+
+    private Connection connection(String database) throws SQLException {
+        Connection existing = connections.get(database);
+        if (existing != null && !existing.isClosed()) {
+            return existing;
+        }
+        DatabaseConfig db = config.database(database);
+        UserConfig authUser = config.user(settings.user());
+        Properties properties = new Properties();
+        properties.setProperty("user", authUser.name());
+        properties.setProperty("password", authUser.password());
+        properties.setProperty("ApplicationName", "pgmux auth_query");
+        properties.setProperty("connectTimeout",
+                String.valueOf(Math.max(1, config.timeouts().serverConnectTimeout().toSeconds())));
+        properties.setProperty("socketTimeout", "30");
+        Connection connection = DriverManager.getConnection("jdbc:postgresql://" + hostForUrl(db.host()) + ":"
+                + db.port() + "/" + db.dbname(), properties);
+        connections.put(database, connection);
+        return connection;
+    }
+
+    private static String hostForUrl(String host) {
+        return host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
+    }
+
+    private static void closeQuietly(Connection connection) {
+        if (connection != null) {
+            try {
+                connection.close();
+            } catch (SQLException ignored) {
+                // already broken; nothing more to release
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        if (executor != null) {
+            executor.execute(() -> connections.values().forEach(AuthQuery::closeQuietly));
+            executor.shutdown();
+        }
+    }
+}

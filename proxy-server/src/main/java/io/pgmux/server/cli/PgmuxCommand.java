@@ -1,0 +1,118 @@
+package io.pgmux.server.cli;
+
+import io.pgmux.config.ClientTlsFlags;
+import io.pgmux.config.ConfigException;
+import io.pgmux.config.ConfigLoader;
+import io.pgmux.config.PgmuxConfig;
+import io.pgmux.config.PoolMode;
+import io.pgmux.config.QuickStartSettings;
+import io.pgmux.server.PgmuxServer;
+import io.pgmux.server.PgmuxVersion;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.function.Supplier;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** The pgmux command line: run from a config file, from quick-start flags, or as a self-contained demo. */
+@Command(name = "pgmux", mixinStandardHelpOptions = true, versionProvider = PgmuxVersion.class,
+        sortOptions = false, usageHelpAutoWidth = true,
+        description = "Connection-multiplexing PostgreSQL proxy.%n"
+                + "Settings come from --config FILE, then PGMUX_* environment variables, then flags (flags win).")
+public final class PgmuxCommand implements Callable<Integer> {
+    @Option(names = "--config", paramLabel = "FILE", description = "YAML configuration file.")
+    Path config;
+
+    @Option(names = "--backend", paramLabel = "URL",
+            description = "postgresql://USER:PASSWORD@HOST:PORT/DB: serve database DB; clients log in as USER.")
+    String backend;
+
+    @Option(names = "--listen", paramLabel = "HOST:PORT", description = "Client listen address (default 127.0.0.1:6432).")
+    String listen;
+
+    @Option(names = "--pool-mode", paramLabel = "MODE", description = "session, transaction or statement.")
+    String poolMode;
+
+    @Option(names = "--pool-size", paramLabel = "N", description = "Backend connections per database and user.")
+    Integer poolSize;
+
+    @Option(names = "--max-client-conn", paramLabel = "N", description = "Most client connections at once.")
+    Integer maxClientConn;
+
+    @Option(names = "--admin-listen", paramLabel = "HOST:PORT", description = "Admin/metrics HTTP address.")
+    String adminListen;
+
+    @Option(names = "--admin-users", paramLabel = "USER[,USER...]",
+            description = "Users allowed every admin console command (database pgbouncer or pgmux).")
+    String adminUsers;
+
+    @Option(names = "--stats-users", paramLabel = "USER[,USER...]",
+            description = "Users allowed the read-only SHOW commands of the admin console.")
+    String statsUsers;
+
+    @Option(names = "--client-tls-cert", paramLabel = "FILE", description = "PEM certificate chain for client TLS.")
+    String clientTlsCert;
+
+    @Option(names = "--client-tls-key", paramLabel = "FILE", description = "PEM (PKCS#8) private key for client TLS.")
+    String clientTlsKey;
+
+    @Option(names = "--client-tls-sslmode", paramLabel = "MODE", description = "disable, allow, prefer (default "
+            + "with a certificate), require, verify-ca or verify-full.")
+    String clientTlsSslmode;
+
+    @Option(names = "--client-tls-ca", paramLabel = "FILE", description = "PEM CA certificates for client certificates.")
+    String clientTlsCa;
+
+    @Option(names = "--demo", description = "Start an embedded PostgreSQL and pgmux in front of it, and print "
+            + "the psql command to connect.")
+    boolean demo;
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new PgmuxCommand()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        try {
+            if (demo) {
+                return DemoMode.run(this);
+            }
+            PgmuxConfig effective = load(backend);
+            return serveUntilStopped(effective, () -> load(backend));
+        } catch (ConfigException e) {
+            System.err.println("pgmux: " + e.getMessage());
+            return 2;
+        }
+    }
+
+    QuickStartSettings quickStart(String backendUrl) {
+        return new QuickStartSettings(backendUrl, listen, poolMode == null ? null : PoolMode.parse(poolMode),
+                poolSize, maxClientConn, adminListen, adminUsers, statsUsers);
+    }
+
+    PgmuxConfig load(String backendUrl) {
+        return ConfigLoader.load(config, System.getenv(), quickStart(backendUrl),
+                new ClientTlsFlags(clientTlsCert, clientTlsKey, clientTlsSslmode, clientTlsCa));
+    }
+
+    /**
+     * Serves until SIGTERM/SIGINT (drain, then exit 0), the console's SHUTDOWN, or the JVM stops otherwise. SIGHUP
+     * reloads the configuration from {@code reloadSource}; an invalid one is logged and ignored.
+     */
+    static int serveUntilStopped(PgmuxConfig config, Supplier<PgmuxConfig> reloadSource)
+            throws InterruptedException {
+        PgmuxServer server = new PgmuxServer(config, reloadSource).start();
+        Signals.onReload(() -> {
+            try {
+                server.reload();
+            } catch (ConfigException e) {
+                // Logged by the server; the running configuration stays.
+            }
+        });
+        Signals.onTerminate(server::drainAndClose);
+        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "pgmux-shutdown"));
+        server.awaitClosed();
+        return 0;
+    }
+}

@@ -1,0 +1,30 @@
+package io.pgmux.server.login;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.pgmux.protocol.StartupDecoder;
+import io.pgmux.server.clients.ClientAdmission;
+import io.pgmux.server.metrics.TrafficCounter;
+import io.pgmux.server.session.ProxyContext;
+
+/** Builds a new client connection's pipeline for the startup phase; later handlers replace themselves. */
+public final class ClientChannelInitializer extends ChannelInitializer<Channel> {
+    private final ProxyContext context;
+
+    public ClientChannelInitializer(ProxyContext context) {
+        this.context = context;
+    }
+
+    @Override
+    protected void initChannel(Channel ch) {
+        if (context.recordsMetrics()) {
+            ch.pipeline().addLast("traffic", new TrafficCounter());
+        }
+        if (context.clientTls().enabled()) {
+            ch.pipeline().addLast("direct-tls", new DirectTlsDetector(context.clientTls()));
+        }
+        ch.pipeline().addLast("admission", new ClientAdmission(context.clients()));
+        ch.pipeline().addLast("startup", new StartupDecoder());
+        ch.pipeline().addLast("client", new ClientStartupHandler(context));
+    }
+}

@@ -1,0 +1,43 @@
+package io.pgmux.server.session;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoop;
+import io.pgmux.pool.BackendTarget;
+import io.pgmux.protocol.transport.Transport;
+import io.pgmux.protocol.BackendKeyData;
+import io.pgmux.protocol.FrontendMessages;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+
+/** Delivers a CancelRequest to PostgreSQL on a new connection, with the backend's real key, as libpq does. */
+public final class CancelForwarder {
+    private final Transport transport;
+
+    public CancelForwarder(Transport transport) {
+        this.transport = transport;
+    }
+
+    /** Sends a CancelRequest for {@code key}; nothing without a key (the backend sent no BackendKeyData). */
+    void cancel(EventLoop loop, BackendTarget target, BackendKeyData key) {
+        if (key == null) {
+            return;
+        }
+        new Bootstrap().group(loop).channel(transport.socketChannelClass())
+                .handler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        ch.pipeline().addLast(new ChannelInboundHandlerAdapter());
+                    }
+                })
+                .connect(target.host(), target.port())
+                .addListener((ChannelFutureListener) f -> {
+                    if (f.isSuccess()) {
+                        // PostgreSQL answers nothing; it closes the connection after reading the request.
+                        f.channel().writeAndFlush(FrontendMessages.cancelRequest(f.channel().alloc(),
+                                key.processId(), key.secretKey()));
+                    }
+                });
+    }
+}

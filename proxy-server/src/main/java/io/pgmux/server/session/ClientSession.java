@@ -1,0 +1,627 @@
+package io.pgmux.server.session;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.ReferenceCounted;
+import io.netty.util.concurrent.Future;
+import io.pgmux.config.PinningPolicy;
+import io.pgmux.config.PoolMode;
+import io.pgmux.pool.Pool;
+import io.pgmux.pool.Route;
+import io.pgmux.pool.ServerConnection;
+import io.pgmux.pool.ServerListener;
+import io.pgmux.protocol.BackendMessages;
+import io.pgmux.protocol.BackendType;
+import io.pgmux.protocol.FrontendMessageCheck;
+import io.pgmux.protocol.Frames;
+import io.pgmux.protocol.FrontendType;
+import io.pgmux.protocol.MessageContinuation;
+import io.pgmux.protocol.OversizedMessage;
+import io.pgmux.protocol.ParameterStatus;
+import io.pgmux.protocol.PgException;
+import io.pgmux.protocol.Severity;
+import io.pgmux.protocol.SqlState;
+import io.pgmux.protocol.ProtocolException;
+import io.pgmux.protocol.TransactionStatus;
+import io.pgmux.server.clients.ClientErrors;
+import io.pgmux.server.clients.ClientKey;
+import io.pgmux.server.clients.LoginTimer;
+import io.pgmux.server.clients.OrdinaryDisconnect;
+import io.pgmux.server.logging.LogSafe;
+import io.pgmux.server.metrics.SessionMetrics;
+import io.pgmux.server.metrics.SessionTimer;
+import io.pgmux.server.pinning.PinGuard;
+import java.util.ArrayDeque;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A logged-in client: relays its messages to the backend it holds and the backend's answers back, and decides
+ * when the backend goes back to the pool (session mode: when the client leaves; transaction and statement mode:
+ * at each ReadyForQuery that reports idle with nothing outstanding, unless session state pins it).
+ *
+ * <p>States: waiting for a backend ({@code handover != null}), holding one ({@code server != null}), or idle
+ * between transactions (neither). Messages that arrive while no backend is held are queued in order and the
+ * client is not read further until a backend is attached, which bounds the queue to one read batch. The pieces of a
+ * streamed message ({@link MessageContinuation}) follow their head: into the queue, to the backend, or nowhere.
+ *
+ * <p>Threading: every field is confined to the client's event loop; the backend's frames are delivered here
+ * through the {@link Route}, on this loop.
+ */
+public final class ClientSession extends ChannelInboundHandlerAdapter implements ServerListener {
+    private static final Logger log = LoggerFactory.getLogger(ClientSession.class);
+
+    private final ProxyContext context;
+    private final String user;
+    private final String database;
+    private final SessionParameters parameters;
+    private final LoginTimer loginTimer;
+    private final ClientKey key;
+    private PoolMode mode;
+    private PinningPolicy pinning;
+    /** Session-state bookkeeping; created at login, used only outside session pooling. */
+    private PinGuard guard;
+    private Pool pool;
+    private ChannelHandlerContext ctx;
+    private Route route;
+    /** How logs name this client: its pgmux process id, role, database and address. */
+    private String label;
+
+    /** The backend held, if any, and what it owes the client; created at login. */
+    private ServerLink link;
+    /** Non-null from the acquire until the backend is attached, including the parameter sync in between. */
+    private ServerHandover handover;
+    /** Frames, and pieces of streamed messages, waiting for a backend. */
+    private final ArrayDeque<ReferenceCounted> pending = new ArrayDeque<>();
+    /** A refused message was part of an extended-protocol batch: drop the rest of it, answer its Sync. */
+    private boolean skipUntilSync;
+    private boolean welcomed;
+    private boolean closed;
+
+    private final SessionClock clock;
+    /** Figures for the metrics endpoint; {@link SessionMetrics#NOOP} when it is off. */
+    private SessionMetrics metrics = SessionMetrics.NOOP;
+    private SessionTimer timer = new SessionTimer(SessionMetrics.NOOP);
+
+    public ClientSession(ProxyContext context, String user, String database, SessionParameters parameters,
+                  LoginTimer loginTimer) {
+        this.context = context;
+        this.user = user;
+        this.database = database;
+        this.parameters = parameters;
+        this.loginTimer = loginTimer;
+        this.key = context.clients().newKey();
+        this.clock = new SessionClock(context.config().timeouts());
+    }
+
+    ClientKey key() {
+        return key;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+        this.route = new Route(this, ctx.executor());
+        this.label = "client " + key.processId() + " (" + LogSafe.escape(user) + "@" + LogSafe.escape(database)
+                + " from " + ctx.channel().remoteAddress() + ")";
+        try {
+            this.mode = context.config().poolMode(database, user);
+            this.pinning = context.config().pinningPolicy(database, user);
+            this.pool = context.pools().pool(database, user);
+            this.metrics = context.sessionMetrics(database, user);
+            this.timer = new SessionTimer(metrics);
+        } catch (PgException e) {
+            ClientErrors.sendAndClose(ctx, e);
+            return;
+        }
+        this.link = new ServerLink(ctx, mode == PoolMode.SESSION ? 0 : context.config().pool().maxPreparedStatements(),
+                pool.statementCounters());
+        context.clients().register(key, this::cancelRunningQuery);
+        context.sweeper().register(this, ctx.executor());
+        Map<String, String> defaults = pool.loginParameters();
+        if (defaults != null) {
+            // The pool knows what its backends report: finish the login at once, as PgBouncer does, and apply the
+            // client's parameters when it is given a backend. Under a storm, logins then never queue behind
+            // transactions for a backend.
+            welcome(LoginCompletion.reportedValues(defaults, parameters.values()), defaults);
+        } else {
+            acquireServer(); // the pool's first client: log in through a real backend to learn its parameters
+        }
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof MessageContinuation rest) {
+            forwardRest(rest);
+            return;
+        }
+        if (msg instanceof OversizedMessage oversized) {
+            refuseOversized(oversized);
+            return;
+        }
+        ByteBuf frame = (ByteBuf) msg;
+        if (closed) {
+            frame.release();
+            return;
+        }
+        try {
+            FrontendMessageCheck.check(frame);
+        } catch (ProtocolException malformed) {
+            frame.release();
+            protocolViolation(malformed);
+            return;
+        }
+        byte type = Frames.type(frame);
+        if (type == FrontendType.TERMINATE) {
+            frame.release();
+            ctx.close();
+            return;
+        }
+        timer.requestArrived();
+        if (skipUntilSync) {
+            frame.release();
+            if (type == FrontendType.SYNC) {
+                skipUntilSync = false;
+                answerForBackend(null);
+            }
+        } else if (link.server() == null) {
+            pending.add(frame);
+            if (handover == null && mayAnswerWithoutServer(frame, type)) {
+                if (type == FrontendType.SYNC || type == FrontendType.FLUSH) {
+                    answerPendingWithoutServer();
+                }
+            } else {
+                acquireServer();
+            }
+        } else {
+            forward(frame);
+        }
+    }
+
+    /** Most messages of one batch that a client holding no backend may send before a backend is asked for. */
+    private static final int MAX_MESSAGES_WITHOUT_SERVER = 64;
+
+    /**
+     * Whether the messages queued so far, ending with {@code frame}, may all be answered without a backend: named
+     * Parses and Closes (see {@link ServerLink#answerWithoutServer}), Flush and Sync. Decided per batch: one message
+     * that needs a backend sends the whole batch to one, so that PostgreSQL itself answers the Parses in it, errors
+     * included, exactly as without pgmux.
+     */
+    private boolean mayAnswerWithoutServer(ByteBuf frame, byte type) {
+        if (!welcomed || guard == null || pending.size() > MAX_MESSAGES_WITHOUT_SERVER) {
+            return false;
+        }
+        return switch (type) {
+            case FrontendType.SYNC, FrontendType.FLUSH -> true;
+            case FrontendType.PARSE -> link.mayAnswerWithoutServer(frame) && !guard.changesState(frame);
+            case FrontendType.CLOSE -> link.mayAnswerWithoutServer(frame);
+            default -> false;
+        };
+    }
+
+    /**
+     * At a Sync or Flush of a batch that needs no backend: answers the queued messages in order. Should one of them
+     * need a backend after all (a second Parse of a name, which the server must make fail), it and the rest go to a
+     * backend as usual, after the answers already given.
+     */
+    private void answerPendingWithoutServer() {
+        ByteBuf frame;
+        // Only whole messages are queued here: the streamed ones (Bind, CopyData, FunctionCall) need a backend.
+        while ((frame = (ByteBuf) pending.peek()) != null) {
+            byte type = Frames.type(frame);
+            if (type == FrontendType.SYNC) {
+                frame.release();
+                pending.poll();
+                answerForBackend(null); // no backend held, so no transaction: ReadyForQuery idle
+            } else if (type == FrontendType.FLUSH) {
+                frame.release();
+                pending.poll(); // the answers given are flushed at the end of this read
+            } else if (answeredWithoutServer(frame)) {
+                pending.poll(); // the link took the frame
+            } else {
+                acquireServer();
+                return;
+            }
+        }
+    }
+
+    private boolean answeredWithoutServer(ByteBuf frame) {
+        guard.answeredWithoutServer(frame);
+        return link.answerWithoutServer(frame);
+    }
+
+    /**
+     * A malformed message: PostgreSQL's answer is FATAL 08P01 and a closed connection. Nothing more of this client
+     * is read or relayed; a backend it holds is given back or closed when the channel closes (channelInactive).
+     */
+    private void protocolViolation(ProtocolException malformed) {
+        closed = true;
+        ctx.channel().config().setAutoRead(false);
+        log.info("{} sent a malformed message: {}", label, malformed.getMessage());
+        fail(malformed);
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        clock.activity();
+        link.flush();
+        ctx.fireChannelReadComplete();
+    }
+
+    private void forward(ByteBuf frame) {
+        boolean admitted;
+        try {
+            admitted = mode == PoolMode.SESSION || admitStateChanges(frame);
+        } catch (RuntimeException e) {
+            frame.release(); // the inspector threw before anything took the frame
+            throw e;
+        }
+        if (!admitted) {
+            return;
+        }
+        timer.forwarded();
+        if (link.send(frame)) {
+            clock.queryStarted();
+        }
+        if (!link.server().channel().isWritable()) {
+            ctx.channel().config().setAutoRead(false);
+        }
+    }
+
+    /**
+     * The next piece of a streamed client message goes where its head went: into the queue while the head waits there
+     * for a backend, else to the backend the head was written to, or nowhere if the head was dropped.
+     */
+    private void forwardRest(MessageContinuation rest) {
+        if (closed) {
+            rest.release();
+        } else if (!pending.isEmpty()) {
+            pending.add(rest);
+        } else {
+            link.sendRest(rest);
+            ServerConnection server = link.server();
+            if (server != null && !server.channel().isWritable()) {
+                ctx.channel().config().setAutoRead(false);
+            }
+        }
+    }
+
+    /**
+     * A message longer than max_parsed_message_length, whose bytes the decoder discards. With nothing in flight it is
+     * answered as PostgreSQL answers a message it refuses, and the session goes on. Otherwise (a transaction is open,
+     * or earlier messages are with the backend or queued for it) the backend cannot be made to fail in step with the
+     * client, so the connection ends; pgmux then rolls the backend back or closes it as for any client that leaves.
+     */
+    private void refuseOversized(OversizedMessage message) {
+        if (closed || skipUntilSync) {
+            return; // skipped like any message up to the Sync
+        }
+        timer.requestArrived();
+        ServerConnection server = link.server();
+        if (!pending.isEmpty() || handover != null
+                || server != null && (!link.idle() || server.transactionStatus() != TransactionStatus.IDLE)) {
+            fail(message.error(Severity.FATAL));
+            return;
+        }
+        PgException error = message.error(Severity.ERROR);
+        metrics.errorSent(error.sqlState());
+        byte type = message.type();
+        if (type == FrontendType.QUERY || type == FrontendType.FUNCTION_CALL || type == FrontendType.SYNC) {
+            answerForBackend(error);
+        } else {
+            ctx.writeAndFlush(BackendMessages.errorResponse(ctx.alloc(), error));
+            skipUntilSync = true; // like PostgreSQL after an error: ignore the batch until its Sync
+        }
+    }
+
+    /**
+     * Records what the message does to session state; under {@code pinning: refuse}, answers a message that would
+     * pin with an error instead of forwarding it.
+     *
+     * @return false when the message was refused (and released)
+     */
+    private boolean admitStateChanges(ByteBuf frame) {
+        PgException refusal = guard.admit(frame, link.server(), label);
+        if (refusal == null) {
+            return true;
+        }
+        byte type = Frames.type(frame);
+        frame.release();
+        metrics.errorSent(refusal.sqlState());
+        if (link.midRequest()) {
+            // Earlier messages of this batch are already with the backend: no clean point to answer in between.
+            ClientErrors.sendAndClose(ctx, new PgException(Severity.FATAL, refusal.sqlState(), refusal.getMessage(),
+                    refusal.detail(), refusal.hint()));
+        } else if (type == FrontendType.QUERY) {
+            answerForBackend(refusal);
+        } else {
+            ctx.write(BackendMessages.errorResponse(ctx.alloc(), refusal));
+            skipUntilSync = true; // like PostgreSQL after an error: ignore the batch until its Sync
+        }
+        return false;
+    }
+
+    /** Answers the client as the backend would at the end of a refused request: optional error, then ReadyForQuery. */
+    private void answerForBackend(PgException error) {
+        if (error != null) {
+            ctx.write(BackendMessages.errorResponse(ctx.alloc(), error));
+        }
+        ServerConnection server = link.server();
+        TransactionStatus status = server != null ? server.transactionStatus() : TransactionStatus.IDLE;
+        timer.answered(status == TransactionStatus.IDLE);
+        ctx.writeAndFlush(BackendMessages.readyForQuery(status));
+        releaseIfDone();
+    }
+
+    private void acquireServer() {
+        if (handover != null || link.server() != null || closed) {
+            return;
+        }
+        clock.waitStarted();
+        ctx.channel().config().setAutoRead(false);
+        ServerHandover request = new ServerHandover(pool, ctx.channel().eventLoop());
+        handover = request;
+        request.start(parameters.values(), guard == null ? Map.of() : guard.pins().trackedValues())
+                .addListener((Future<ServerConnection> f) -> onServerReady(request, f));
+    }
+
+    private void onServerReady(ServerHandover request, Future<ServerConnection> ready) {
+        if (request != handover || ready.isCancelled()) {
+            if (ready.isSuccess()) {
+                // Handed over after the client left (the promise's listeners may run after channelInactive
+                // cancelled the request): nothing was sent to the backend, so it goes straight back.
+                pool.release(ready.getNow(), false);
+            }
+            return;
+        }
+        handover = null;
+        if (!ready.isSuccess()) {
+            if (!closed) {
+                fail(ready.cause());
+            }
+            return;
+        }
+        try {
+            attach(ready.getNow());
+        } catch (RuntimeException e) {
+            // Thrown inside a future's listener, it would be logged and dropped by Netty, leaving the client unread
+            // and the backend lent for ever: close the client instead; channelInactive settles the backend.
+            closed = true;
+            fail(e);
+        }
+    }
+
+    private void attach(ServerConnection s) {
+        log.trace("{} attached {} with {} pending", label, s, pending.size());
+        link.attach(s);
+        s.attach(route);
+        if (!welcomed) {
+            welcome(s.reportedParameters(), pool.loginParameters() != null ? pool.loginParameters()
+                    : s.reportedParameters());
+        }
+        ReferenceCounted next;
+        while (!closed && link.server() != null && !skipUntilSync && (next = pending.poll()) != null) {
+            if (next instanceof MessageContinuation rest) {
+                link.sendRest(rest);
+            } else {
+                forward((ByteBuf) next);
+            }
+        }
+        link.flush();
+        ctx.channel().config().setAutoRead(s.channel().isWritable());
+        if (!pending.isEmpty()) {
+            replayAfterRefusal();
+        }
+        releaseIfDone();
+    }
+
+    /** A refused message stopped the queue: the rest goes through the normal read path, in order. */
+    private void replayAfterRefusal() {
+        ArrayDeque<ReferenceCounted> rest = new ArrayDeque<>(pending);
+        pending.clear();
+        for (ReferenceCounted message : rest) {
+            channelRead(ctx, message);
+        }
+    }
+
+    /**
+     * The end of the login: AuthenticationOk, parameters, pgmux's own cancel key, ReadyForQuery.
+     *
+     * @param reported what the client is told the session's parameters are
+     * @param defaults what a fresh backend of the pool reports
+     */
+    private void welcome(Map<String, String> reported, Map<String, String> defaults) {
+        LoginCompletion.send(ctx, reported, key);
+        welcomed = true;
+        clock.activity(); // idle time counts from the end of the login
+        loginTimer.stop();
+        guard = PinGuard.create(context, defaults, pinning, link.routesStatements(), metrics);
+        log.info("{} logged in, {} pooling", label, mode.configName());
+    }
+
+    @Override
+    public void onServerFrame(ServerConnection s, ByteBuf frame) {
+        if (s != link.server() || closed) {
+            frame.release(); // a late frame from a backend this client no longer holds
+            return;
+        }
+        byte type = Frames.type(frame);
+        // The backend recorded its own state from this frame already (transaction status, reported parameters).
+        ParameterStatus status = type == BackendType.PARAMETER_STATUS ? ParameterStatus.decode(frame) : null;
+        if (status != null) {
+            parameters.values().put(status.name(), status.value());
+        } else if (guard != null) {
+            guard.observe(frame, type);
+        }
+        if (type == BackendType.ERROR_RESPONSE) {
+            metrics.errorSent(frame); // before delivery, which hands the frame on
+        }
+        if (link.deliver(frame, type)) {
+            timer.answered(s.transactionStatus() == TransactionStatus.IDLE);
+            clock.activity();
+            if (guard != null && s.transactionStatus() == TransactionStatus.IDLE) {
+                guard.idle(s, label);
+            }
+            releaseIfDone();
+        } else if (!ctx.channel().isWritable()) {
+            s.channel().config().setAutoRead(false);
+        }
+    }
+
+    @Override
+    public void onServerContinuation(ServerConnection s, MessageContinuation rest) {
+        if (s != link.server() || closed) {
+            rest.release(); // its head was dropped for the same reason
+            return;
+        }
+        link.deliverRest(rest);
+        if (!ctx.channel().isWritable()) {
+            s.channel().config().setAutoRead(false);
+        }
+    }
+
+    /** At a ReadyForQuery with nothing outstanding: give the backend back if the pool mode allows. */
+    private void releaseIfDone() {
+        // Not idle: a request is running, or an extended-protocol batch is half sent (Parse arrived, Sync not yet)
+        // and the rest of it must reach the same backend.
+        ServerConnection server = link.server();
+        if (server == null || !link.idle() || mode == PoolMode.SESSION || guard != null && guard.pinned()) {
+            return;
+        }
+        if (server.transactionStatus() != TransactionStatus.IDLE) {
+            if (mode == PoolMode.STATEMENT) {
+                ctx.flush();
+                fail(ClientErrors.fatal(SqlState.FEATURE_NOT_SUPPORTED,
+                        "transaction blocks not allowed in statement pooling mode"));
+            }
+            return;
+        }
+        link.detach();
+        ctx.flush();
+        log.trace("{} released {}", label, server);
+        pool.release(server, false);
+    }
+
+    @Override
+    public void onServerReadComplete(ServerConnection s) {
+        if (s == link.server()) {
+            ctx.flush();
+        }
+    }
+
+    @Override
+    public void onServerWritabilityChanged(ServerConnection s, boolean writable) {
+        if (s == link.server()) {
+            ctx.channel().config().setAutoRead(writable);
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        ServerConnection server = link != null ? link.server() : null;
+        if (server != null) {
+            server.channel().config().setAutoRead(ctx.channel().isWritable());
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void onServerClosed(ServerConnection s, Throwable cause) {
+        if (s != link.server()) {
+            return;
+        }
+        link.lost();
+        fail(cause);
+    }
+
+    /** Called from any thread when a CancelRequest with this client's key arrived. */
+    void cancelRunningQuery() {
+        ctx.executor().execute(this::cancelOnBackend);
+    }
+
+    private void cancelOnBackend() {
+        ServerConnection server = link.server();
+        if (server != null) {
+            context.cancels().cancel(ctx.channel().eventLoop(), server.pool().target(), server.backendKey());
+        }
+    }
+
+    /** Called by the {@link TimeoutSweeper} on this session's loop. */
+    void checkTimeouts(long now) {
+        if (closed) {
+            return;
+        }
+        ServerConnection server = link.server();
+        boolean inTransaction = server != null && server.transactionStatus() != TransactionStatus.IDLE;
+        switch (clock.check(now, handover != null, link.busy(), inTransaction, welcomed)) {
+            case NOTIFY_WAIT -> ctx.writeAndFlush(BackendMessages.noticeResponse(ctx.alloc(), Severity.NOTICE, "01000",
+                    "pgmux: waiting for a server connection in pool " + pool.key() + " (queue position "
+                            + handover.queuePosition() + ", waited " + clock.waitedMillis(now) + " ms)"));
+            case CANCEL_QUERY -> {
+                log.info("{} query_timeout: cancelling the running query on {}", label, server);
+                cancelOnBackend();
+            }
+            case IDLE_TRANSACTION -> fail(ClientErrors.fatal(SqlState.IDLE_IN_TRANSACTION_SESSION_TIMEOUT,
+                    "terminating connection due to idle_transaction_timeout"));
+            case IDLE_CLIENT -> fail(ClientErrors.fatal(SqlState.IDLE_SESSION_TIMEOUT,
+                    "terminating connection due to client_idle_timeout"));
+            case NOTHING -> {
+            }
+        }
+    }
+
+    private void fail(Throwable cause) {
+        PgException error = ProtocolException.unwrap(cause);
+        if (!OrdinaryDisconnect.is(cause)) { // a client that went away is sent no error
+            metrics.errorSent(error != null ? error.sqlState() : SqlState.INTERNAL_ERROR);
+        }
+        ClientErrors.failAndClose(ctx, cause, "in session");
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        closed = true;
+        loginTimer.stop();
+        if (pool == null) {
+            ctx.fireChannelInactive(); // never got past handlerAdded
+            return;
+        }
+        context.clients().unregister(key);
+        context.sweeper().unregister(this, ctx.executor());
+        if (guard != null) {
+            guard.clientLeft();
+        }
+        ReferenceCounted message;
+        while ((message = pending.poll()) != null) {
+            message.release();
+        }
+        if (handover != null) {
+            handover.cancel();
+            handover = null;
+        }
+        boolean unanswered = !link.idle();
+        ServerConnection s = link.detach();
+        link.lost(); // releases answers still owed
+        if (s != null) {
+            if (unanswered) {
+                // A query is still running or a batch is half sent: its answers cannot be awaited safely, and must
+                // not reach the backend's next client, so the backend is not reused. PostgreSQL would notice the
+                // closed socket only when the query ends, so the query is cancelled first.
+                context.cancels().cancel(ctx.channel().eventLoop(), s.pool().target(), s.backendKey());
+                pool.discard(s);
+            } else {
+                // A pinned backend carries the client's session state: reset it like a session-mode backend.
+                pool.release(s, mode == PoolMode.SESSION || guard != null && guard.pinned());
+            }
+        }
+        log.info("{} disconnected", label);
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        fail(cause);
+    }
+}
