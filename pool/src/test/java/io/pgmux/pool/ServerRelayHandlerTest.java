@@ -8,6 +8,7 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.pgmux.protocol.BackendMessages;
 import io.pgmux.protocol.TransactionStatus;
+import io.pgmux.protocol.transport.Transport;
 import io.pgmux.testing.DetectLeaks;
 import java.time.Duration;
 import java.util.ArrayList;
