@@ -33,6 +33,11 @@ public final class ServerConnection {
 
     private final long id = IDS.incrementAndGet();
     private final Pool pool;
+    /**
+     * Where this backend was opened. A reload may point the pool elsewhere ({@link Pool#target()}) while this
+     * connection still talks to the old server, so whatever must reach this very backend (a CancelRequest) uses this.
+     */
+    private final BackendTarget target;
     private final Channel channel;
     private final BackendKeyData backendKey;
     /** Values PostgreSQL reported with ParameterStatus (GUC_REPORT parameters). */
@@ -54,8 +59,10 @@ public final class ServerConnection {
     long idleSinceNanos = createdAtNanos;
     private volatile Route route;
 
-    ServerConnection(Pool pool, Channel channel, BackendKeyData backendKey, Map<String, String> reportedParameters) {
+    ServerConnection(Pool pool, BackendTarget target, Channel channel, BackendKeyData backendKey,
+                     Map<String, String> reportedParameters) {
         this.pool = pool;
+        this.target = target;
         this.channel = channel;
         this.backendKey = backendKey;
         this.reportedParameters = new HashMap<>(reportedParameters);
@@ -67,6 +74,11 @@ public final class ServerConnection {
 
     public Pool pool() {
         return pool;
+    }
+
+    /** The address and login this backend was opened with; not necessarily the pool's current target. */
+    public BackendTarget target() {
+        return target;
     }
 
     public Channel channel() {

@@ -166,7 +166,7 @@ final class ServerLoginHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void loggedIn(ChannelHandlerContext ctx) {
-        ServerConnection server = new ServerConnection(pool, ctx.channel(), backendKey, parameters);
+        ServerConnection server = new ServerConnection(pool, target, ctx.channel(), backendKey, parameters);
         ctx.pipeline().replace(this, "relay", new ServerRelayHandler(server));
         if (!promise.trySuccess(server)) {
             server.close(); // the pool gave up on this connection (timeout or shutdown)

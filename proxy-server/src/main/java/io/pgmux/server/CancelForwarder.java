@@ -6,6 +6,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoop;
 import io.pgmux.pool.BackendTarget;
+import io.pgmux.pool.ServerConnection;
 import io.pgmux.pool.Transport;
 import io.pgmux.protocol.BackendKeyData;
 import io.pgmux.protocol.FrontendMessages;
@@ -19,11 +20,17 @@ final class CancelForwarder {
         this.transport = transport;
     }
 
-    /** Sends a CancelRequest for {@code key}; nothing without a key (the backend sent no BackendKeyData). */
-    void cancel(EventLoop loop, BackendTarget target, BackendKeyData key) {
+    /**
+     * Sends a CancelRequest for the query running on {@code server} to the address that backend was opened against:
+     * after a reload moved the database, the pool's current target is another server, which does not know the key.
+     * Nothing without a key (the backend sent no BackendKeyData).
+     */
+    void cancel(EventLoop loop, ServerConnection server) {
+        BackendKeyData key = server.backendKey();
         if (key == null) {
             return;
         }
+        BackendTarget target = server.target();
         new Bootstrap().group(loop).channel(transport.socketChannelClass())
                 .handler(new ChannelInitializer<Channel>() {
                     @Override

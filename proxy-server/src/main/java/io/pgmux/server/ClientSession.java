@@ -538,7 +538,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
     private void cancelOnBackend() {
         ServerConnection server = link.server();
         if (server != null) {
-            context.cancels().cancel(ctx.channel().eventLoop(), server.pool().target(), server.backendKey());
+            context.cancels().cancel(ctx.channel().eventLoop(), server);
         }
     }
 
@@ -603,7 +603,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
                 // A query is still running or a batch is half sent: its answers cannot be awaited safely, and must
                 // not reach the backend's next client, so the backend is not reused. PostgreSQL would notice the
                 // closed socket only when the query ends, so the query is cancelled first.
-                context.cancels().cancel(ctx.channel().eventLoop(), s.pool().target(), s.backendKey());
+                context.cancels().cancel(ctx.channel().eventLoop(), s);
                 pool.discard(s);
             } else {
                 // A pinned backend carries the client's session state: reset it like a session-mode backend.
