@@ -20,6 +20,7 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -50,7 +51,7 @@ public final class PgmuxServer implements AutoCloseable {
     private AdminHttpServer admin;
     private volatile boolean draining;
     private final AtomicBoolean drainStarted = new AtomicBoolean();
-    private final Object reloadLock = new Object();
+    private final Reloader reloader = new Reloader(this::reloadNow);
 
     public PgmuxServer(PgmuxConfig config) {
         this(config, () -> config);
@@ -79,7 +80,7 @@ public final class PgmuxServer implements AutoCloseable {
                 () -> live.config().databases().keySet());
         metrics.bindConnectionCounts(clients::receivedTotal, clients::refusedTotal);
         ServerControl control = new ServerControl(live::config, pools, directory, pinFigures, clients::connectedCount,
-                this::reload, this::close);
+                reloader::submit, this::close);
         this.context = new ProxyContext(config, pools, clients, new CancelForwarder(transport),
                 live.credentials(), new TimeoutSweeper(config.timeouts()), pins, directory, metrics, control,
                 live, new ClientTls(config.auth().clientTls()), new AuthFailures());
@@ -116,16 +117,22 @@ public final class PgmuxServer implements AutoCloseable {
 
     /**
      * Reads the configuration again and applies what can change while running: users and passwords, databases
-     * (added, removed, or changed: those drain), pool sizes, pool modes and timeouts for new sessions. Keys that need
-     * a restart (listen, admin_listen, transport, worker_threads, max_client_conn, shared limits) are logged and
-     * keep their values.
+     * (added, removed, or changed: those drain), pool sizes, pool modes, client timeouts (also of connected
+     * clients) and the client TLS files. Keys that need a restart ({@link RestartOnlyKeys}) are logged and keep
+     * their values. Runs on the reload thread, like RELOAD and SIGHUP; the caller waits, so never call this on an
+     * event loop (the console uses {@link Reloader#submit} and answers when it completes).
      *
-     * @return what changed in the pools
+     * @return what changed
      * @throws ConfigException when the new configuration is invalid; nothing is applied and the old one stays
      */
     public List<String> reload() {
-        synchronized (reloadLock) { // SIGHUP and the console may reload at once: one swap-and-apply at a time
-            return reloadNow();
+        try {
+            return reloader.submit().join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw e;
         }
     }
 
@@ -251,6 +258,7 @@ public final class PgmuxServer implements AutoCloseable {
         if (admin != null) {
             admin.close();
         }
+        reloader.close();
         pools.closeAll();
         metrics.close();
         context.credentials().close();
