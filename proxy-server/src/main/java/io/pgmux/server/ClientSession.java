@@ -7,6 +7,7 @@ import io.netty.util.ReferenceCounted;
 import io.netty.util.concurrent.Future;
 import io.pgmux.config.PinningPolicy;
 import io.pgmux.config.PoolMode;
+import io.pgmux.config.Timeouts;
 import io.pgmux.pool.Pool;
 import io.pgmux.pool.Route;
 import io.pgmux.pool.ServerConnection;
@@ -88,7 +89,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
         this.parameters = parameters;
         this.loginTimer = loginTimer;
         this.key = context.clients().newKey();
-        this.clock = new SessionClock(context.config().timeouts());
+        this.clock = new SessionClock();
     }
 
     ClientKey key() {
@@ -542,14 +543,14 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
         }
     }
 
-    /** Called by the {@link TimeoutSweeper} on this session's loop. */
-    void checkTimeouts(long now) {
+    /** Called by the {@link TimeoutSweeper} on this session's loop, with the timeouts in force. */
+    void checkTimeouts(long now, Timeouts timeouts) {
         if (closed) {
             return;
         }
         ServerConnection server = link.server();
         boolean inTransaction = server != null && server.transactionStatus() != TransactionStatus.IDLE;
-        switch (clock.check(now, handover != null, link.busy(), inTransaction, welcomed)) {
+        switch (clock.check(now, timeouts, handover != null, link.busy(), inTransaction, welcomed)) {
             case NOTIFY_WAIT -> ctx.writeAndFlush(BackendMessages.noticeResponse(ctx.alloc(), Severity.NOTICE, "01000",
                     "pgmux: waiting for a server connection in pool " + pool.key() + " (queue position "
                             + handover.queuePosition() + ", waited " + clock.waitedMillis(now) + " ms)"));

@@ -82,7 +82,7 @@ public final class PgmuxServer implements AutoCloseable {
         ServerControl control = new ServerControl(live::config, pools, directory, pinFigures, clients::connectedCount,
                 reloader::submit, this::close);
         this.context = new ProxyContext(config, pools, clients, new CancelForwarder(transport),
-                live.credentials(), new TimeoutSweeper(config.timeouts()), pins, directory, metrics, control,
+                live.credentials(), new TimeoutSweeper(() -> live.config().timeouts()), pins, directory, metrics, control,
                 live, new ClientTls(config.auth().clientTls()), new AuthFailures());
         for (AuthFailures.Reason reason : AuthFailures.Reason.values()) {
             metrics.bindAuthFailures(reason.tag(), context.authFailures(), failures -> failures.count(reason));
