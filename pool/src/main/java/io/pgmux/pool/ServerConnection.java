@@ -38,6 +38,8 @@ public final class ServerConnection {
      * connection still talks to the old server, so whatever must reach this very backend (a CancelRequest) uses this.
      */
     private final BackendTarget target;
+    /** The TLS settings this backend was opened with; a CancelRequest for it uses the same. */
+    private final ServerTls tls;
     private final Channel channel;
     private final BackendKeyData backendKey;
     /** Values PostgreSQL reported with ParameterStatus (GUC_REPORT parameters). */
@@ -59,10 +61,11 @@ public final class ServerConnection {
     long idleSinceNanos = createdAtNanos;
     private volatile Route route;
 
-    ServerConnection(Pool pool, BackendTarget target, Channel channel, BackendKeyData backendKey,
+    ServerConnection(Pool pool, BackendTarget target, ServerTls tls, Channel channel, BackendKeyData backendKey,
                      Map<String, String> reportedParameters) {
         this.pool = pool;
         this.target = target;
+        this.tls = tls;
         this.channel = channel;
         this.backendKey = backendKey;
         this.reportedParameters = new HashMap<>(reportedParameters);
@@ -79,6 +82,10 @@ public final class ServerConnection {
     /** The address and login this backend was opened with; not necessarily the pool's current target. */
     public BackendTarget target() {
         return target;
+    }
+
+    ServerTls tls() {
+        return tls;
     }
 
     public Channel channel() {

@@ -64,7 +64,7 @@ public final class ServerConnector {
                         }
                         ch.pipeline().addLast("frames", MessageFrameDecoder.streamingBackend(maxMessageLength,
                                 maxParsedLength));
-                        ch.pipeline().addLast("login", new ServerLoginHandler(pool, target, promise));
+                        ch.pipeline().addLast("login", new ServerLoginHandler(pool, target, tls, promise));
                     }
                 })
                 .connect(target.host(), target.port());

@@ -7,6 +7,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.pgmux.config.PgmuxConfig;
+import io.pgmux.pool.CancelForwarder;
 import io.pgmux.pool.PoolRegistry;
 import io.pgmux.pool.ServerConnector;
 import io.pgmux.pool.ServerTls;
@@ -81,7 +82,7 @@ public final class PgmuxServer implements AutoCloseable {
         metrics.bindConnectionCounts(clients::receivedTotal, clients::refusedTotal);
         ServerControl control = new ServerControl(live::config, pools, directory, pinFigures, clients::connectedCount,
                 reloader::submit, this::close);
-        this.context = new ProxyContext(config, pools, clients, new CancelForwarder(transport),
+        this.context = new ProxyContext(config, pools, clients, new CancelForwarder(transport, config.timeouts().serverConnectTimeout()),
                 live.credentials(), new TimeoutSweeper(() -> live.config().timeouts()), pins, directory, metrics, control,
                 live, new ClientTls(config.auth().clientTls()), new AuthFailures());
         for (AuthFailures.Reason reason : AuthFailures.Reason.values()) {

@@ -3,13 +3,16 @@ package io.pgmux.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.pgmux.config.ConfigLoader;
 import io.pgmux.testing.DetectLeaks;
 import io.pgmux.testing.FreePorts;
 import io.pgmux.testing.PostgresFixture;
+import java.nio.ByteBuffer;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -19,10 +22,13 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * A cancel reaches the server the client's backend is on, also after RELOAD pointed the database elsewhere: the
- * backend's process id and secret mean nothing to the new address.
+ * A cancel reaches the server the client's backend is on, also after RELOAD pointed the database elsewhere (the
+ * backend's process id and secret mean nothing to the new address), with the TLS settings the backend was opened
+ * with.
  */
 @DetectLeaks
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
@@ -67,6 +73,36 @@ class CancelAfterReloadIntegrationTest {
                 }
                 assertThat(AdminConsoleIntegrationTest.rows(c, "SHOW SERVERS")).isNotEmpty()
                         .allSatisfy(r -> assertThat(r).containsEntry("port", String.valueOf(after.port())));
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @CsvSource({"disable, 80877102", "prefer, 80877103"})
+    void cancelUsesTheTlsSettingsOfTheBackend(String sslmode, int openingCode) throws Exception {
+        // The test PostgreSQL has no TLS: with prefer, the SSLRequest is refused and the cancel follows in plain text.
+        try (TcpRelay relay = new TcpRelay(FreePorts.find(), pgHost(), pgPort())) {
+            relay.start();
+            String yaml = "server_tls_sslmode: " + sslmode + "\n"
+                    + OpsProxy.yaml("transaction", 2, "", "127.0.0.1", relay.port());
+            try (OpsProxy proxy = OpsProxy.start(yaml, ConfigLoader::fromYaml);
+                 Connection client = proxy.connect(); Statement query = client.createStatement()) {
+                String marker = "cancel_tls_" + sslmode;
+                ExecutorService runner = Executors.newSingleThreadExecutor();
+                try {
+                    CompletableFuture<Void> running = CompletableFuture.runAsync(() -> execute(query,
+                            "SELECT pg_sleep(30) /* " + marker + " */"), runner);
+                    awaitRunning(proxy, marker);
+                    query.cancel();
+                    assertThatThrownBy(() -> running.get(10, TimeUnit.SECONDS))
+                            .cause().isInstanceOfSatisfying(SQLException.class,
+                                    e -> assertThat(e.getSQLState()).isEqualTo("57014"));
+                } finally {
+                    runner.shutdownNow();
+                }
+                List<byte[]> openings = relay.openings();
+                assertThat(openings).as("the backend's login, then the cancel").hasSize(2);
+                assertThat(ByteBuffer.wrap(openings.get(1)).getInt(4)).isEqualTo(openingCode);
             }
         }
     }
