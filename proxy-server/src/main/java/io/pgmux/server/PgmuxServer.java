@@ -82,9 +82,10 @@ public final class PgmuxServer implements AutoCloseable {
         metrics.bindConnectionCounts(clients::receivedTotal, clients::refusedTotal);
         ServerControl control = new ServerControl(live::config, pools, directory, pinFigures, clients::connectedCount,
                 reloader::submit, this::close);
-        this.context = new ProxyContext(config, pools, clients, new CancelForwarder(transport, config.timeouts().serverConnectTimeout()),
-                live.credentials(), new TimeoutSweeper(() -> live.config().timeouts()), pins, directory, metrics, control,
-                live, new ClientTls(config.auth().clientTls()), new AuthFailures());
+        CancelForwarder cancels = new CancelForwarder(transport, config.timeouts().serverConnectTimeout());
+        TimeoutSweeper sweeper = new TimeoutSweeper(() -> live.config().timeouts());
+        this.context = new ProxyContext(config, pools, clients, cancels, live.credentials(), sweeper, pins, directory,
+                metrics, control, live, new ClientTls(config.auth().clientTls()), new AuthFailures());
         for (AuthFailures.Reason reason : AuthFailures.Reason.values()) {
             metrics.bindAuthFailures(reason.tag(), context.authFailures(), failures -> failures.count(reason));
         }

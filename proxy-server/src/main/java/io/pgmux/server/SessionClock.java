@@ -51,7 +51,8 @@ final class SessionClock {
      * @param inTransaction the client's backend is inside a transaction
      * @param welcomed      the client finished logging in (notices may be sent)
      */
-    Expired check(long now, Timeouts timeouts, boolean waiting, boolean running, boolean inTransaction, boolean welcomed) {
+    Expired check(long now, Timeouts timeouts, boolean waiting, boolean running, boolean inTransaction,
+                  boolean welcomed) {
         if (!welcomed) {
             return Expired.NOTHING; // logging in: client_login_timeout governs
         }
