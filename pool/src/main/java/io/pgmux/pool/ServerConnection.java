@@ -36,6 +36,13 @@ public final class ServerConnection {
 
     private final long id = IDS.incrementAndGet();
     private final Pool pool;
+    /**
+     * Where this backend was opened. A reload may point the pool elsewhere ({@link Pool#target()}) while this
+     * connection still talks to the old server, so whatever must reach this very backend (a CancelRequest) uses this.
+     */
+    private final BackendTarget target;
+    /** The TLS settings this backend was opened with; a CancelRequest for it uses the same. */
+    private final ServerTls tls;
     private final Channel channel;
     private final BackendKeyData backendKey;
     /**
@@ -64,10 +71,13 @@ public final class ServerConnection {
     long idleSinceNanos;
     private volatile Route route;
 
-    ServerConnection(Pool pool, Channel channel, BackendKeyData backendKey, Map<String, String> reportedParameters) {
+    ServerConnection(Pool pool, BackendTarget target, ServerTls tls, Channel channel, BackendKeyData backendKey,
+                     Map<String, String> reportedParameters) {
         this.pool = pool;
         this.createdAtNanos = pool.clock().nanoTime();
         this.idleSinceNanos = createdAtNanos;
+        this.target = target;
+        this.tls = tls;
         this.channel = channel;
         this.backendKey = backendKey;
         this.reportedParameters = new ConcurrentHashMap<>(reportedParameters);
@@ -79,6 +89,15 @@ public final class ServerConnection {
 
     public Pool pool() {
         return pool;
+    }
+
+    /** The address and login this backend was opened with; not necessarily the pool's current target. */
+    public BackendTarget target() {
+        return target;
+    }
+
+    ServerTls tls() {
+        return tls;
     }
 
     public Channel channel() {

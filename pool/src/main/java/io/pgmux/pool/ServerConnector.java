@@ -62,7 +62,7 @@ public final class ServerConnector implements BackendConnector {
                         }
                         ch.pipeline().addLast("frames", MessageFrameDecoder.streamingBackend(maxMessageLength,
                                 maxParsedLength));
-                        ch.pipeline().addLast("login", new ServerLoginHandler(pool, target, promise));
+                        ch.pipeline().addLast("login", new ServerLoginHandler(pool, target, tls, promise));
                     }
                 })
                 .connect(target.host(), target.port());

@@ -32,14 +32,16 @@ final class ServerLoginHandler extends ChannelInboundHandlerAdapter {
     private static final String SCRAM_PREFIX = "SCRAM-SHA-256$";
     private final Pool pool;
     private final BackendTarget target;
+    private final ServerTls tls;
     private final Promise<ServerConnection> promise;
     private final Map<String, String> parameters = new LinkedHashMap<>();
     private BackendKeyData backendKey;
     private ScramClient scram;
 
-    ServerLoginHandler(Pool pool, BackendTarget target, Promise<ServerConnection> promise) {
+    ServerLoginHandler(Pool pool, BackendTarget target, ServerTls tls, Promise<ServerConnection> promise) {
         this.pool = pool;
         this.target = target;
+        this.tls = tls;
         this.promise = promise;
     }
 
@@ -166,7 +168,7 @@ final class ServerLoginHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void loggedIn(ChannelHandlerContext ctx) {
-        ServerConnection server = new ServerConnection(pool, ctx.channel(), backendKey, parameters);
+        ServerConnection server = new ServerConnection(pool, target, tls, ctx.channel(), backendKey, parameters);
         ctx.pipeline().replace(this, "relay", new ServerRelayHandler(server));
         if (!promise.trySuccess(server)) {
             server.close(); // the pool gave up on this connection (timeout or shutdown)

@@ -36,7 +36,7 @@ final class FakeConnector implements BackendConnector {
                     @Override
                     protected void initChannel(Channel ch) {
                         ch.pipeline().addLast("frames", MessageFrameDecoder.streamingBackend(1 << 20, 1 << 20));
-                        ch.pipeline().addLast("login", new ServerLoginHandler(pool, target, promise));
+                        ch.pipeline().addLast("login", new ServerLoginHandler(pool, target, ServerTls.disabled(), promise));
                     }
                 })
                 .connect(address)

@@ -20,8 +20,9 @@ import org.junit.jupiter.api.Test;
 @DetectLeaks
 class ServerRelayHandlerTest {
     private final EmbeddedChannel channel = new EmbeddedChannel();
-    private final ServerConnection server = new ServerConnection(pool(), channel, null,
-            Map.of("application_name", "login"));
+    private final Pool pool = pool();
+    private final ServerConnection server = new ServerConnection(pool, pool.target(), ServerTls.disabled(), channel,
+            null, Map.of("application_name", "login"));
 
     ServerRelayHandlerTest() {
         channel.pipeline().addLast(new ServerRelayHandler(server));

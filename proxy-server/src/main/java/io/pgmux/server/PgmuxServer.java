@@ -8,6 +8,7 @@ import io.netty.channel.WriteBufferWaterMark;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.pgmux.config.PgmuxConfig;
 import io.pgmux.config.TransportType;
+import io.pgmux.pool.CancelForwarder;
 import io.pgmux.pool.PoolRegistry;
 import io.pgmux.pool.ServerConnector;
 import io.pgmux.pool.ServerTls;
@@ -22,7 +23,6 @@ import io.pgmux.server.login.ClientTls;
 import io.pgmux.server.metrics.ProxyMetrics;
 import io.pgmux.server.pinning.PinCounters;
 import io.pgmux.server.pinning.PinFiguresView;
-import io.pgmux.server.session.CancelForwarder;
 import io.pgmux.server.session.LiveConfig;
 import io.pgmux.server.session.ProxyContext;
 import io.pgmux.server.session.TimeoutSweeper;
@@ -30,6 +30,7 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -60,7 +61,7 @@ public final class PgmuxServer implements AutoCloseable {
     private AdminHttpServer admin;
     private volatile boolean draining;
     private final AtomicBoolean drainStarted = new AtomicBoolean();
-    private final Object reloadLock = new Object();
+    private final Reloader reloader = new Reloader(this::reloadNow);
 
     public PgmuxServer(PgmuxConfig config) {
         this(config, () -> config);
@@ -85,10 +86,12 @@ public final class PgmuxServer implements AutoCloseable {
         PinCounters pins = new PinCounters();
         PinFiguresView pinFigures = new PinFiguresView(pins);
         this.metrics = new ProxyMetrics(pools, clients, pinFigures, () -> live.config().databases().keySet());
-        ServerControl control = new ServerControl(live::config, pools, clients, pinFigures, this::reload, this::close);
-        this.context = new ProxyContext(config, pools, clients, new CancelForwarder(transport),
-                live.credentials(), new TimeoutSweeper(config.timeouts()), pins, metrics, control,
-                live, new ClientTls(config.auth().clientTls()), new AuthFailures());
+        ServerControl control = new ServerControl(live::config, pools, clients, pinFigures, reloader::submit,
+                this::close);
+        CancelForwarder cancels = new CancelForwarder(transport, config.timeouts().serverConnectTimeout());
+        TimeoutSweeper sweeper = new TimeoutSweeper(() -> live.config().timeouts());
+        this.context = new ProxyContext(config, pools, clients, cancels, live.credentials(), sweeper, pins, metrics,
+                control, live, new ClientTls(config.auth().clientTls()), new AuthFailures());
         for (AuthFailures.Reason reason : AuthFailures.Reason.values()) {
             metrics.bindAuthFailures(reason.tag(), context.authFailures(), failures -> failures.count(reason));
         }
@@ -132,16 +135,22 @@ public final class PgmuxServer implements AutoCloseable {
 
     /**
      * Reads the configuration again and applies what can change while running: users and passwords, databases
-     * (added, removed, or changed: those drain), pool sizes, pool modes and timeouts for new sessions. Keys that need
-     * a restart (listen, admin_listen, transport, worker_threads, max_client_conn, shared limits) are logged and
-     * keep their values.
+     * (added, removed, or changed: those drain), pool sizes, pool modes, client timeouts (also of connected
+     * clients) and the client TLS files. Keys that need a restart ({@link RestartOnlyKeys}) are logged and keep
+     * their values. Runs on the reload thread, like RELOAD and SIGHUP; the caller waits, so never call this on an
+     * event loop (the console uses {@link Reloader#submit} and answers when it completes).
      *
-     * @return what changed in the pools
+     * @return what changed
      * @throws ConfigException when the new configuration is invalid; nothing is applied and the old one stays
      */
     public List<String> reload() {
-        synchronized (reloadLock) { // SIGHUP and the console may reload at once: one swap-and-apply at a time
-            return reloadNow();
+        try {
+            return reloader.submit().join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw e;
         }
     }
 
@@ -267,6 +276,7 @@ public final class PgmuxServer implements AutoCloseable {
         if (admin != null) {
             admin.close();
         }
+        reloader.close();
         pools.closeAll();
         metrics.close();
         context.credentials().close();

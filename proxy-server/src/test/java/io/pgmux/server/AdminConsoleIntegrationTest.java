@@ -214,7 +214,7 @@ class AdminConsoleIntegrationTest {
             proxy.yaml.set(proxy.yaml.get().replace("default_pool_size: 7", "default_pool_size: zero"));
             assertThatThrownBy(() -> c.execute("RELOAD")).isInstanceOf(SQLException.class)
                     .hasMessageContaining("default_pool_size")
-                    .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("22023"));
+                    .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("F0000"));
             assertThat(firstRow(c, "SHOW DATABASES")).containsEntry("pool_size", "7"); // the old one stays
         }
     }

@@ -1,6 +1,7 @@
 package io.pgmux.server;
 
 import io.pgmux.config.ConfigLoader;
+import io.pgmux.config.PgmuxConfig;
 import io.pgmux.testing.PostgresFixture;
 import java.io.IOException;
 import java.net.URI;
@@ -13,6 +14,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 
 /**
  * pgmux with its admin HTTP endpoint and console enabled, in front of the shared test PostgreSQL (or of another
@@ -27,10 +29,14 @@ final class OpsProxy implements AutoCloseable {
     /** What RELOAD reads: tests replace it to change the configuration of the running server. */
     final AtomicReference<String> yaml;
 
-    private OpsProxy(String yaml) throws InterruptedException {
+    private OpsProxy(String yaml, Function<String, PgmuxConfig> reader) throws InterruptedException {
         this.yaml = new AtomicReference<>(yaml);
-        this.server = new PgmuxServer(ConfigLoader.fromYaml(yaml), () -> ConfigLoader.fromYaml(this.yaml.get()))
-                .start();
+        this.server = new PgmuxServer(ConfigLoader.fromYaml(yaml), () -> reader.apply(this.yaml.get())).start();
+    }
+
+    /** pgmux started from {@code yaml}; RELOAD reads {@link #yaml} through {@code reader}. */
+    static OpsProxy start(String yaml, Function<String, PgmuxConfig> reader) throws InterruptedException {
+        return new OpsProxy(yaml, reader);
     }
 
     static OpsProxy start(String mode, int poolSize, String timeouts) throws InterruptedException {
@@ -41,7 +47,7 @@ final class OpsProxy implements AutoCloseable {
     static OpsProxy start(String mode, int poolSize, String timeouts, String host, int port)
             throws InterruptedException {
         PostgresFixture pg = PostgresFixture.shared();
-        return new OpsProxy(yaml(mode, poolSize, timeouts, host, port));
+        return new OpsProxy(yaml(mode, poolSize, timeouts, host, port), ConfigLoader::fromYaml);
     }
 
     static String yaml(String mode, int poolSize, String timeouts, String host, int port) {

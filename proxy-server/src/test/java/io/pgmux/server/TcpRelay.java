@@ -7,6 +7,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -19,6 +20,8 @@ final class TcpRelay implements AutoCloseable {
     private final String targetHost;
     private final int targetPort;
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+    /** The first bytes each relayed connection's client sent (its first read), in the order they arrived. */
+    private final List<byte[]> openings = new CopyOnWriteArrayList<>();
     private volatile ServerSocket listener;
 
     TcpRelay(int port, String targetHost, int targetPort) {
@@ -29,6 +32,11 @@ final class TcpRelay implements AutoCloseable {
 
     int port() {
         return port;
+    }
+
+    /** The first bytes (up to 8: enough for the startup packet's code) of every connection relayed so far. */
+    List<byte[]> openings() {
+        return List.copyOf(openings);
     }
 
     synchronized void start() throws IOException {
@@ -57,20 +65,25 @@ final class TcpRelay implements AutoCloseable {
                 Socket backend = new Socket(targetHost, targetPort);
                 sockets.add(client);
                 sockets.add(backend);
-                pump(client, backend);
-                pump(backend, client);
+                pump(client, backend, true);
+                pump(backend, client, false);
             } catch (IOException e) {
                 return; // stopped
             }
         }
     }
 
-    private void pump(Socket from, Socket to) {
+    private void pump(Socket from, Socket to, boolean recordOpening) {
         Thread t = new Thread(() -> {
             byte[] buffer = new byte[16 * 1024];
             try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
                 int n;
+                boolean first = recordOpening;
                 while ((n = in.read(buffer)) >= 0) {
+                    if (first) {
+                        openings.add(Arrays.copyOf(buffer, Math.min(n, 8)));
+                        first = false;
+                    }
                     out.write(buffer, 0, n);
                     out.flush();
                 }

@@ -35,6 +35,7 @@ public final class SqlState {
     public static final String CRASH_SHUTDOWN = "57P02";
     public static final String CANNOT_CONNECT_NOW = "57P03";
     public static final String IDLE_SESSION_TIMEOUT = "57P05";
+    public static final String CONFIG_FILE_ERROR = "F0000";
     public static final String INTERNAL_ERROR = "XX000";
 
     private SqlState() {

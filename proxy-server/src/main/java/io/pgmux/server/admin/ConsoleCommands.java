@@ -10,6 +10,7 @@ import io.pgmux.protocol.PgException;
 import io.pgmux.protocol.Severity;
 import io.pgmux.protocol.SqlState;
 import java.util.List;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
 import org.slf4j.Logger;
@@ -123,21 +124,38 @@ final class ConsoleCommands {
             case "DISABLE" -> control.disable(requireNamed(command));
             case "ENABLE" -> control.enable(requireNamed(command));
             case "KILL" -> control.kill(requireNamed(command));
-            case "RELOAD" -> reload();
+            case "RELOAD" -> {
+                reload(ctx, done);
+                return;
+            }
             case "SHUTDOWN" -> control.shutdown();
             default -> throw ConsoleCommand.syntax("unknown command \"" + command.verb() + "\"; try SHOW HELP");
         }
         complete(ctx, command.verb(), done);
     }
 
-    private void reload() {
-        try {
-            List<String> changes = control.reload();
-            log.info("RELOAD from the admin console: {}", changes.isEmpty() ? "no pool changed" : changes);
-        } catch (ConfigException e) {
-            throw new PgException(Severity.ERROR, SqlState.INVALID_PARAMETER_VALUE,
+    /**
+     * Reads the configuration on the reload thread, never on this event loop (the files may be slow to read, and
+     * every client of the loop would wait), and answers once it is applied or rejected.
+     */
+    private void reload(ChannelHandlerContext ctx, Promise<Void> done) {
+        control.reload().whenComplete((changes, failure) -> ctx.executor().execute(() -> {
+            if (failure == null) {
+                log.info("RELOAD from the admin console: {}", changes.isEmpty() ? "no pool changed" : changes);
+                complete(ctx, "RELOAD", done);
+            } else {
+                done.setFailure(reloadError(failure instanceof CompletionException c ? c.getCause() : failure));
+            }
+        }));
+    }
+
+    private static PgException reloadError(Throwable cause) {
+        if (cause instanceof ConfigException e) {
+            return new PgException(Severity.ERROR, SqlState.CONFIG_FILE_ERROR,
                     "configuration not reloaded, the old one stays: " + e.getMessage());
         }
+        log.warn("RELOAD failed", cause);
+        return new PgException(Severity.ERROR, SqlState.INTERNAL_ERROR, "RELOAD failed: see the pgmux log");
     }
 
     private String requireNamed(ConsoleCommand command) {

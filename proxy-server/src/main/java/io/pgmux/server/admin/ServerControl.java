@@ -13,6 +13,7 @@ import io.pgmux.server.metrics.ClientEntry;
 import io.pgmux.server.metrics.PinFigures;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -33,7 +34,7 @@ public final class ServerControl {
     private final PoolRegistry pools;
     private final ClientRegistry clients;
     private final PinFigures pins;
-    private final Supplier<List<String>> reload;
+    private final Supplier<CompletableFuture<List<String>>> reload;
     private final Runnable shutdown;
     private final Set<String> disabled = ConcurrentHashMap.newKeySet();
     /** Databases under PAUSE or KILL (until RESUME): pools created for them meanwhile start paused too. */
@@ -43,12 +44,13 @@ public final class ServerControl {
     private volatile boolean suspended;
 
     /**
-     * @param reload   re-reads and applies the configuration, returning what changed; throws
-     *                 {@link io.pgmux.config.ConfigException} when the new file is invalid (nothing applied)
+     * @param reload   starts re-reading and applying the configuration off the caller's thread; the future
+     *                 completes with what changed, or fails with {@link io.pgmux.config.ConfigException} when the
+     *                 new file is invalid (nothing applied)
      * @param shutdown stops the server gracefully; called on its own thread
      */
     public ServerControl(Supplier<PgmuxConfig> config, PoolRegistry pools, ClientRegistry clients, PinFigures pins,
-                         Supplier<List<String>> reload, Runnable shutdown) {
+                         Supplier<CompletableFuture<List<String>>> reload, Runnable shutdown) {
         this.config = config;
         this.pools = pools;
         this.clients = clients;
@@ -198,8 +200,8 @@ public final class ServerControl {
         return poolsOf(database).stream().mapToInt(p -> p.admin().closePending()).sum();
     }
 
-    /** Re-reads the configuration; see the constructor for what a failure throws. */
-    List<String> reload() {
+    /** Starts re-reading the configuration; see the constructor for how the future completes. */
+    CompletableFuture<List<String>> reload() {
         return reload.get();
     }
 

@@ -110,7 +110,7 @@ final class ShowActivity {
                     case USED -> "used";
                     case CLOSED -> "closed";
                 };
-                t.row("S", pool.target().user(), pool.key().database(), "none", state, host(remote), port(remote),
+                t.row("S", v.server().target().user(), pool.key().database(), "none", state, host(remote), port(remote),
                         host(local), port(local), time, time, 0, 0, v.closeNeeded() ? 1 : 0,
                         Long.toHexString(v.server().id()), "", v.server().backendKey().processId(), "", "", 0,
                         v.server().id());

@@ -6,6 +6,7 @@ import io.pgmux.config.PgmuxConfig;
 import io.pgmux.config.PoolSettings;
 import io.pgmux.config.Timeouts;
 import io.pgmux.config.UserConfig;
+import io.pgmux.server.RestartOnlyKeys;
 import io.pgmux.pool.ConnectionBudget;
 import io.pgmux.pool.Pool;
 import io.pgmux.pool.PoolStats;
@@ -71,42 +72,50 @@ final class ShowSettings {
         PoolSettings dp = PoolSettings.defaults();
         Timeouts to = c.timeouts();
         Timeouts dt = Timeouts.defaults();
-        t.row("listen", c.listen(), PgmuxConfig.DEFAULT_LISTEN, "no");
-        t.row("admin_listen", c.adminListen(), null, "no");
-        t.row("transport", c.transport().name().toLowerCase(java.util.Locale.ROOT), "auto", "no");
-        t.row("worker_threads", c.workerThreads(), 0, "no");
-        t.row("max_message_length", c.maxMessageLength(), PgmuxConfig.MAX_MESSAGE_LENGTH_LIMIT, "no");
-        t.row("max_parsed_message_length", c.maxParsedMessageLength(),
-                PgmuxConfig.defaultMaxParsedMessageLength(c.maxMessageLength()), "no");
-        t.row("auth_type", c.authType().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'), "md5", "yes");
-        t.row("admin_users", String.join(",", c.admin().adminUsers()), "", "yes");
-        t.row("stats_users", String.join(",", c.admin().statsUsers()), "", "yes");
-        t.row("pool_mode", p.mode().configName(), dp.mode().configName(), "yes");
-        t.row("default_pool_size", p.defaultPoolSize(), dp.defaultPoolSize(), "yes");
-        t.row("min_pool_size", p.minPoolSize(), dp.minPoolSize(), "yes");
-        t.row("reserve_pool_size", p.reservePoolSize(), dp.reservePoolSize(), "yes");
-        t.row("reserve_pool_timeout", seconds(p.reservePoolTimeout()), seconds(dp.reservePoolTimeout()), "yes");
-        t.row("max_db_connections", p.maxDbConnections(), dp.maxDbConnections(), "no");
-        t.row("max_user_connections", p.maxUserConnections(), dp.maxUserConnections(), "no");
-        t.row("max_client_conn", p.maxClientConn(), dp.maxClientConn(), "no");
-        t.row("server_reset_query", p.serverResetQuery(), dp.serverResetQuery(), "yes");
-        t.row("server_check_query", p.serverCheckQuery(), dp.serverCheckQuery(), "yes");
-        t.row("pinning", p.pinning().name().toLowerCase(java.util.Locale.ROOT), "pin", "yes");
-        t.row("track_extra_parameters", String.join(",", p.trackExtraParameters()), "", "yes");
-        t.row("client_login_timeout", seconds(to.clientLoginTimeout()), seconds(dt.clientLoginTimeout()), "yes");
-        t.row("query_wait_timeout", seconds(to.queryWaitTimeout()), seconds(dt.queryWaitTimeout()), "yes");
-        t.row("max_waiting_clients", p.maxWaitingClients(), dp.maxWaitingClients(), "yes");
-        t.row("server_connect_timeout", seconds(to.serverConnectTimeout()), seconds(dt.serverConnectTimeout()), "no");
-        t.row("server_idle_timeout", seconds(to.serverIdleTimeout()), seconds(dt.serverIdleTimeout()), "yes");
-        t.row("server_lifetime", seconds(to.serverLifetime()), seconds(dt.serverLifetime()), "yes");
-        t.row("server_login_retry", seconds(to.serverLoginRetry()), seconds(dt.serverLoginRetry()), "no");
-        t.row("client_idle_timeout", seconds(to.clientIdleTimeout()), seconds(dt.clientIdleTimeout()), "no");
-        t.row("idle_transaction_timeout", seconds(to.idleTransactionTimeout()), seconds(dt.idleTransactionTimeout()),
-                "no");
-        t.row("query_timeout", seconds(to.queryTimeout()), seconds(dt.queryTimeout()), "no");
-        t.row("shutdown_timeout", seconds(to.shutdownTimeout()), seconds(dt.shutdownTimeout()), "yes");
-        t.row("server_check_delay", seconds(to.serverCheckDelay()), seconds(dt.serverCheckDelay()), "yes");
+        setting(t, "listen", c.listen(), PgmuxConfig.DEFAULT_LISTEN);
+        setting(t, "admin_listen", c.adminListen(), null);
+        setting(t, "transport", c.transport().name().toLowerCase(java.util.Locale.ROOT), "auto");
+        setting(t, "worker_threads", c.workerThreads(), 0);
+        setting(t, "max_message_length", c.maxMessageLength(), PgmuxConfig.MAX_MESSAGE_LENGTH_LIMIT);
+        setting(t, "max_parsed_message_length", c.maxParsedMessageLength(),
+                PgmuxConfig.defaultMaxParsedMessageLength(c.maxMessageLength()));
+        setting(t, "auth_type", c.authType().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'), "md5");
+        setting(t, "admin_users", String.join(",", c.admin().adminUsers()), "");
+        setting(t, "stats_users", String.join(",", c.admin().statsUsers()), "");
+        setting(t, "pool_mode", p.mode().configName(), dp.mode().configName());
+        setting(t, "default_pool_size", p.defaultPoolSize(), dp.defaultPoolSize());
+        setting(t, "min_pool_size", p.minPoolSize(), dp.minPoolSize());
+        setting(t, "reserve_pool_size", p.reservePoolSize(), dp.reservePoolSize());
+        setting(t, "reserve_pool_timeout", seconds(p.reservePoolTimeout()), seconds(dp.reservePoolTimeout()));
+        setting(t, "max_db_connections", p.maxDbConnections(), dp.maxDbConnections());
+        setting(t, "max_user_connections", p.maxUserConnections(), dp.maxUserConnections());
+        setting(t, "max_client_conn", p.maxClientConn(), dp.maxClientConn());
+        setting(t, "server_reset_query", p.serverResetQuery(), dp.serverResetQuery());
+        setting(t, "server_check_query", p.serverCheckQuery(), dp.serverCheckQuery());
+        setting(t, "pinning", p.pinning().name().toLowerCase(java.util.Locale.ROOT), "pin");
+        setting(t, "track_extra_parameters", String.join(",", p.trackExtraParameters()), "");
+        setting(t, "client_login_timeout", seconds(to.clientLoginTimeout()), seconds(dt.clientLoginTimeout()));
+        setting(t, "query_wait_timeout", seconds(to.queryWaitTimeout()), seconds(dt.queryWaitTimeout()));
+        setting(t, "max_waiting_clients", p.maxWaitingClients(), dp.maxWaitingClients());
+        setting(t, "server_connect_timeout", seconds(to.serverConnectTimeout()), seconds(dt.serverConnectTimeout()));
+        setting(t, "server_idle_timeout", seconds(to.serverIdleTimeout()), seconds(dt.serverIdleTimeout()));
+        setting(t, "server_lifetime", seconds(to.serverLifetime()), seconds(dt.serverLifetime()));
+        setting(t, "server_login_retry", seconds(to.serverLoginRetry()), seconds(dt.serverLoginRetry()));
+        setting(t, "client_idle_timeout", seconds(to.clientIdleTimeout()), seconds(dt.clientIdleTimeout()));
+        setting(t, "idle_transaction_timeout", seconds(to.idleTransactionTimeout()),
+                seconds(dt.idleTransactionTimeout()));
+        setting(t, "query_timeout", seconds(to.queryTimeout()), seconds(dt.queryTimeout()));
+        setting(t, "shutdown_timeout", seconds(to.shutdownTimeout()), seconds(dt.shutdownTimeout()));
+        setting(t, "server_check_delay", seconds(to.serverCheckDelay()), seconds(dt.serverCheckDelay()));
         return t;
+    }
+
+    /**
+     * A row of SHOW CONFIG; {@code changeable} is "no" for the keys a reload leaves as they were at start-up, from
+     * the one list the reload itself uses.
+     */
+    private static void setting(ResultTable t, String key, Object value, Object defaultValue) {
+        t.row(key, value, defaultValue, RestartOnlyKeys.isRestartOnly(key) ? "no" : "yes");
     }
 
     ResultTable lists() {

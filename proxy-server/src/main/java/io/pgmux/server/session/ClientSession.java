@@ -7,6 +7,7 @@ import io.netty.util.ReferenceCounted;
 import io.netty.util.concurrent.Future;
 import io.pgmux.config.PinningPolicy;
 import io.pgmux.config.PoolMode;
+import io.pgmux.config.Timeouts;
 import io.pgmux.pool.Pool;
 import io.pgmux.pool.Route;
 import io.pgmux.pool.ServerConnection;
@@ -93,7 +94,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         this.parameters = parameters;
         this.loginTimer = loginTimer;
         this.key = context.clients().newKey();
-        this.clock = new SessionClock(context.config().timeouts());
+        this.clock = new SessionClock();
     }
 
     ClientKey key() {
@@ -544,18 +545,18 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     private void cancelOnBackend() {
         ServerConnection server = link.server();
         if (server != null) {
-            context.cancels().cancel(ctx.channel().eventLoop(), server.pool().target(), server.backendKey());
+            context.cancels().cancel(ctx.channel().eventLoop(), server);
         }
     }
 
-    /** Called by the {@link TimeoutSweeper} on this session's loop. */
-    void checkTimeouts(long now) {
+    /** Called by the {@link TimeoutSweeper} on this session's loop, with the timeouts in force. */
+    void checkTimeouts(long now, Timeouts timeouts) {
         if (closed) {
             return;
         }
         ServerConnection server = link.server();
         boolean inTransaction = server != null && server.transactionStatus() != TransactionStatus.IDLE;
-        switch (clock.check(now, handover != null, link.busy(), inTransaction, welcomed)) {
+        switch (clock.check(now, timeouts, handover != null, link.busy(), inTransaction, welcomed)) {
             case NOTIFY_WAIT -> ctx.writeAndFlush(BackendMessages.noticeResponse(ctx.alloc(), Severity.NOTICE, "01000",
                     "pgmux: waiting for a server connection in pool " + pool.key() + " (queue position "
                             + handover.queuePosition() + ", waited " + clock.waitedMillis(now) + " ms)"));
@@ -609,7 +610,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
                 // A query is still running or a batch is half sent: its answers cannot be awaited safely, and must
                 // not reach the backend's next client, so the backend is not reused. PostgreSQL would notice the
                 // closed socket only when the query ends, so the query is cancelled first.
-                context.cancels().cancel(ctx.channel().eventLoop(), s.pool().target(), s.backendKey());
+                context.cancels().cancel(ctx.channel().eventLoop(), s);
                 pool.discard(s);
             } else {
                 // A pinned backend carries the client's session state: reset it like a session-mode backend.

@@ -1,6 +1,7 @@
 package io.pgmux.server.session;
 
 import io.pgmux.config.PgmuxConfig;
+import io.pgmux.pool.CancelForwarder;
 import io.pgmux.pool.PoolRegistry;
 import io.pgmux.server.admin.ServerControl;
 import io.pgmux.server.auth.AuthFailures;

@@ -20,16 +20,11 @@ final class SessionClock {
         IDLE_CLIENT
     }
 
-    private final Timeouts timeouts;
     private long lastActivity = System.nanoTime();
     private long queryStarted;
     private long waitStarted;
     private boolean cancelSent;
     private boolean waitNoticeSent;
-
-    SessionClock(Timeouts timeouts) {
-        this.timeouts = timeouts;
-    }
 
     void activity() {
         lastActivity = System.nanoTime();
@@ -50,12 +45,14 @@ final class SessionClock {
     }
 
     /**
+     * @param timeouts      the timeouts in force now (a reload may have changed them since the session began)
      * @param waiting       the client waits for a backend
      * @param running       a query is outstanding on the backend
      * @param inTransaction the client's backend is inside a transaction
      * @param welcomed      the client finished logging in (notices may be sent)
      */
-    Expired check(long now, boolean waiting, boolean running, boolean inTransaction, boolean welcomed) {
+    Expired check(long now, Timeouts timeouts, boolean waiting, boolean running, boolean inTransaction,
+                  boolean welcomed) {
         if (!welcomed) {
             return Expired.NOTHING; // logging in: client_login_timeout governs
         }
