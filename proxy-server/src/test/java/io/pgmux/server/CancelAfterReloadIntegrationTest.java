@@ -115,12 +115,16 @@ class CancelAfterReloadIntegrationTest {
         }
     }
 
+    /**
+     * Waits until the query sleeps inside pg_sleep: PostgreSQL ignores a cancel that arrives while it waits for the
+     * next message of an extended-protocol batch, which "active" alone does not rule out.
+     */
     private static void awaitRunning(OpsProxy proxy, String marker) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         try (Connection direct = proxy.pg.connect(); Statement s = direct.createStatement()) {
             while (System.nanoTime() < deadline) {
                 try (ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE state = 'active'"
-                        + " AND query LIKE '%" + marker + "%' AND pid <> pg_backend_pid()")) {
+                        + " AND wait_event = 'PgSleep' AND query LIKE '%" + marker + "%' AND pid <> pg_backend_pid()")) {
                     rs.next();
                     if (rs.getInt(1) > 0) {
                         return;
