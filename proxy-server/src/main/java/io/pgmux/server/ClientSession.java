@@ -70,8 +70,6 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
     private ServerHandover handover;
     /** Frames, and pieces of streamed messages, waiting for a backend. */
     private final ArrayDeque<ReferenceCounted> pending = new ArrayDeque<>();
-    /** A refused message was part of an extended-protocol batch: drop the rest of it, answer its Sync. */
-    private boolean skipUntilSync;
     private boolean welcomed;
     private boolean closed;
 
@@ -155,12 +153,9 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
             return;
         }
         timer.requestArrived();
-        if (skipUntilSync) {
-            frame.release();
-            if (type == FrontendType.SYNC) {
-                skipUntilSync = false;
-                answerForBackend(null);
-            }
+        if (link.requests().skipping()) {
+            frame.release(); // like PostgreSQL after an error: the rest of the batch is ignored, its Sync answered
+            answeredLocally(link.requests().skip(type));
         } else if (link.server() == null) {
             pending.add(frame);
             if (handover == null && mayAnswerWithoutServer(frame, type)) {
@@ -209,7 +204,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
             if (type == FrontendType.SYNC) {
                 frame.release();
                 pending.poll();
-                answerForBackend(null); // no backend held, so no transaction: ReadyForQuery idle
+                answeredLocally(link.requests().answerSync()); // no backend held, so no transaction: idle
             } else if (type == FrontendType.FLUSH) {
                 frame.release();
                 pending.poll(); // the answers given are flushed at the end of this read
@@ -290,7 +285,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
      * client, so the connection ends; pgmux then rolls the backend back or closes it as for any client that leaves.
      */
     private void refuseOversized(OversizedMessage message) {
-        if (closed || skipUntilSync) {
+        if (closed || link.requests().skipping()) {
             return; // skipped like any message up to the Sync
         }
         timer.requestArrived();
@@ -302,13 +297,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
         }
         PgException error = message.error(Severity.ERROR);
         metrics.errorSent(error.sqlState());
-        byte type = message.type();
-        if (type == FrontendType.QUERY || type == FrontendType.FUNCTION_CALL || type == FrontendType.SYNC) {
-            answerForBackend(error);
-        } else {
-            ctx.writeAndFlush(BackendMessages.errorResponse(ctx.alloc(), error));
-            skipUntilSync = true; // like PostgreSQL after an error: ignore the batch until its Sync
-        }
+        answeredLocally(link.requests().refuse(BackendMessages.errorResponse(ctx.alloc(), error), message.type()));
     }
 
     /**
@@ -329,25 +318,22 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
             // Earlier messages of this batch are already with the backend: no clean point to answer in between.
             ClientErrors.sendAndClose(ctx, new PgException(Severity.FATAL, refusal.sqlState(), refusal.getMessage(),
                     refusal.detail(), refusal.hint()));
-        } else if (type == FrontendType.QUERY) {
-            answerForBackend(refusal);
         } else {
-            ctx.write(BackendMessages.errorResponse(ctx.alloc(), refusal));
-            skipUntilSync = true; // like PostgreSQL after an error: ignore the batch until its Sync
+            answeredLocally(link.requests().refuse(BackendMessages.errorResponse(ctx.alloc(), refusal), type));
         }
         return false;
     }
 
-    /** Answers the client as the backend would at the end of a refused request: optional error, then ReadyForQuery. */
-    private void answerForBackend(PgException error) {
-        if (error != null) {
-            ctx.write(BackendMessages.errorResponse(ctx.alloc(), error));
+    /**
+     * pgmux answered the client itself (through the request queue, in order): the answer is flushed at once, and a
+     * ReadyForQuery that left nothing owed ends the request like the backend's own would.
+     */
+    private void answeredLocally(boolean readyAndIdle) {
+        ctx.flush();
+        if (readyAndIdle) {
+            timer.answered(link.transactionStatus() == TransactionStatus.IDLE);
+            releaseIfDone();
         }
-        ServerConnection server = link.server();
-        TransactionStatus status = server != null ? server.transactionStatus() : TransactionStatus.IDLE;
-        timer.answered(status == TransactionStatus.IDLE);
-        ctx.writeAndFlush(BackendMessages.readyForQuery(status));
-        releaseIfDone();
     }
 
     private void acquireServer() {
@@ -397,7 +383,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
                     : s.reportedParameters());
         }
         ReferenceCounted next;
-        while (!closed && link.server() != null && !skipUntilSync && (next = pending.poll()) != null) {
+        while (!closed && link.server() != null && !link.requests().skipping() && (next = pending.poll()) != null) {
             if (next instanceof MessageContinuation rest) {
                 link.sendRest(rest);
             } else {
