@@ -32,6 +32,11 @@ final class ServerLink implements ClientAnswers {
     private boolean serverNeedsFlush;
     /** pgmux answered a client message itself while the client was being read. */
     private boolean clientNeedsFlush;
+    /**
+     * Messages written to the client so far (wrapping is harmless): what the backend's answers are flushed with is
+     * told apart from what pgmux answered during a client read, which only the client's read-complete flushes.
+     */
+    private int clientWrites;
 
     /** @param maxStatements prepared statements per backend to route; 0 relays every message unchanged */
     ServerLink(ChannelHandlerContext client, int maxStatements, StatementCounters counters) {
@@ -80,10 +85,12 @@ final class ServerLink implements ClientAnswers {
         byte type = Frames.type(frame);
         boolean wasBusy = queue.busy();
         if (statements != null && StatementRouter.routes(type)) {
+            int writes = clientWrites;
             PgException refusal = statements.send(frame, server);
             if (refusal != null) {
                 refuse(refusal, type);
             }
+            clientNeedsFlush |= writes != clientWrites;
         } else {
             server.write(frame);
             queue.sent(type);
@@ -126,9 +133,11 @@ final class ServerLink implements ClientAnswers {
         }
         byte type = Frames.type(frame);
         if (type == FrontendType.PARSE) {
+            clientNeedsFlush = true;
             return statements.parseWithoutServer(frame);
         }
         if (type == FrontendType.CLOSE) {
+            clientNeedsFlush = true;
             statements.closeWithoutServer(frame);
             return true;
         }
@@ -198,7 +207,7 @@ final class ServerLink implements ClientAnswers {
     @Override
     public void write(ByteBuf message) {
         client.write(message, client.voidPromise());
-        clientNeedsFlush = true;
+        clientWrites++;
     }
 
     @Override
