@@ -76,8 +76,6 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     private ServerHandover handover;
     /** Frames, and pieces of streamed messages, waiting for a backend. */
     private final ArrayDeque<ReferenceCounted> pending = new ArrayDeque<>();
-    /** A refused message was part of an extended-protocol batch: drop the rest of it, answer its Sync. */
-    private boolean skipUntilSync;
     private boolean welcomed;
     private boolean closed;
 
@@ -161,12 +159,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
             return;
         }
         timer.requestArrived();
-        if (skipUntilSync) {
-            frame.release();
-            if (type == FrontendType.SYNC) {
-                skipUntilSync = false;
-                answerForBackend(null);
-            }
+        if (link.requests().skipping()) {
+            frame.release(); // like PostgreSQL after an error: the rest of the batch is ignored, its Sync answered
+            answeredLocally(link.requests().skip(type));
         } else if (link.server() == null) {
             pending.add(frame);
             if (handover == null && mayAnswerWithoutServer(frame, type)) {
@@ -215,7 +210,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
             if (type == FrontendType.SYNC) {
                 frame.release();
                 pending.poll();
-                answerForBackend(null); // no backend held, so no transaction: ReadyForQuery idle
+                answeredLocally(link.requests().answerSync()); // no backend held, so no transaction: idle
             } else if (type == FrontendType.FLUSH) {
                 frame.release();
                 pending.poll(); // the answers given are flushed at the end of this read
@@ -296,7 +291,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
      * client, so the connection ends; pgmux then rolls the backend back or closes it as for any client that leaves.
      */
     private void refuseOversized(OversizedMessage message) {
-        if (closed || skipUntilSync) {
+        if (closed || link.requests().skipping()) {
             return; // skipped like any message up to the Sync
         }
         timer.requestArrived();
@@ -308,13 +303,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         }
         PgException error = message.error(Severity.ERROR);
         metrics.errorSent(error.sqlState());
-        byte type = message.type();
-        if (type == FrontendType.QUERY || type == FrontendType.FUNCTION_CALL || type == FrontendType.SYNC) {
-            answerForBackend(error);
-        } else {
-            ctx.writeAndFlush(BackendMessages.errorResponse(ctx.alloc(), error));
-            skipUntilSync = true; // like PostgreSQL after an error: ignore the batch until its Sync
-        }
+        answeredLocally(link.requests().refuse(BackendMessages.errorResponse(ctx.alloc(), error), message.type()));
     }
 
     /**
@@ -335,25 +324,22 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
             // Earlier messages of this batch are already with the backend: no clean point to answer in between.
             ClientErrors.sendAndClose(ctx, new PgException(Severity.FATAL, refusal.sqlState(), refusal.getMessage(),
                     refusal.detail(), refusal.hint()));
-        } else if (type == FrontendType.QUERY) {
-            answerForBackend(refusal);
         } else {
-            ctx.write(BackendMessages.errorResponse(ctx.alloc(), refusal));
-            skipUntilSync = true; // like PostgreSQL after an error: ignore the batch until its Sync
+            answeredLocally(link.requests().refuse(BackendMessages.errorResponse(ctx.alloc(), refusal), type));
         }
         return false;
     }
 
-    /** Answers the client as the backend would at the end of a refused request: optional error, then ReadyForQuery. */
-    private void answerForBackend(PgException error) {
-        if (error != null) {
-            ctx.write(BackendMessages.errorResponse(ctx.alloc(), error));
+    /**
+     * pgmux answered the client itself (through the request queue, in order): the answer is flushed at once, and a
+     * ReadyForQuery that left nothing owed ends the request like the backend's own would.
+     */
+    private void answeredLocally(boolean readyAndIdle) {
+        ctx.flush();
+        if (readyAndIdle) {
+            timer.answered(link.transactionStatus() == TransactionStatus.IDLE);
+            releaseIfDone();
         }
-        ServerConnection server = link.server();
-        TransactionStatus status = server != null ? server.transactionStatus() : TransactionStatus.IDLE;
-        timer.answered(status == TransactionStatus.IDLE);
-        ctx.writeAndFlush(BackendMessages.readyForQuery(status));
-        releaseIfDone();
     }
 
     private void acquireServer() {
@@ -403,7 +389,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
                     : s.reportedParameters());
         }
         ReferenceCounted next;
-        while (!closed && link.server() != null && !skipUntilSync && (next = pending.poll()) != null) {
+        while (!closed && link.server() != null && !link.requests().skipping() && (next = pending.poll()) != null) {
             if (next instanceof MessageContinuation rest) {
                 link.sendRest(rest);
             } else {

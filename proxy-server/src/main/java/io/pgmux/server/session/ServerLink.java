@@ -2,40 +2,47 @@ package io.pgmux.server.session;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
+import io.pgmux.protocol.BackendMessages;
 import io.pgmux.pool.ServerConnection;
 import io.pgmux.pool.StatementCounters;
-import io.pgmux.protocol.BackendType;
 import io.pgmux.protocol.Frames;
 import io.pgmux.protocol.FrontendType;
 import io.pgmux.protocol.MessageContinuation;
+import io.pgmux.protocol.PgException;
+import io.pgmux.protocol.TransactionStatus;
+import io.pgmux.server.requests.ClientAnswers;
+import io.pgmux.server.requests.RequestQueue;
 import io.pgmux.server.statements.StatementRouter;
 
 /**
  * A client's link to the backend it holds: writes the client's messages to it (through the {@link StatementRouter}
- * when named statements follow the client), counts what the backend has not answered yet, and hands the backend's
- * answers to the client in order. It decides nothing about pools or pinning: {@link ClientSession} asks it whether
- * the backend is {@link #idle()} before giving it back.
+ * when named statements follow the client), records each in the client's {@link RequestQueue}, and hands the
+ * backend's answers to the client as the queue decides. It decides nothing about pools or pinning: {@link
+ * ClientSession} asks it whether the backend is {@link #idle()} before giving it back.
  *
  * <p>One per client, reused for every backend it is lent; confined to the client's event loop.
  */
-final class ServerLink {
+final class ServerLink implements ClientAnswers {
     private final ChannelHandlerContext client;
     /** Null in session mode or with max_prepared_statements 0: messages are relayed unchanged. */
     private final StatementRouter statements;
+    /** What the client has in flight, in order, and what it is owed for each request. */
+    private final RequestQueue queue = new RequestQueue(this);
     private ServerConnection server;
-    /** Query, Sync and FunctionCall messages sent and not yet answered by ReadyForQuery. */
-    private int outstanding;
-    /** Extended-protocol messages were sent since the last Sync: the batch must end on this backend. */
-    private boolean extendedSinceSync;
     private boolean serverNeedsFlush;
-    /** The statement router answered a client message itself while the client was being read. */
+    /** pgmux answered a client message itself while the client was being read. */
     private boolean clientNeedsFlush;
+    /**
+     * Messages written to the client so far (wrapping is harmless): what the backend's answers are flushed with is
+     * told apart from what pgmux answered during a client read, which only the client's read-complete flushes.
+     */
+    private int clientWrites;
 
     /** @param maxStatements prepared statements per backend to route; 0 relays every message unchanged */
     ServerLink(ChannelHandlerContext client, int maxStatements, StatementCounters counters) {
         this.client = client;
         this.statements = maxStatements > 0
-                ? new StatementRouter(maxStatements, counters, client.alloc(), this::answerClient) : null;
+                ? new StatementRouter(maxStatements, counters, client.alloc(), queue) : null;
     }
 
     boolean routesStatements() {
@@ -47,10 +54,13 @@ final class ServerLink {
         return server;
     }
 
+    /** The client's requests; what it is owed for each. */
+    RequestQueue requests() {
+        return queue;
+    }
+
     void attach(ServerConnection s) {
         server = s;
-        outstanding = 0;
-        extendedSinceSync = false;
     }
 
     /** Lets go of the backend (the caller gives it back to the pool) and returns it. */
@@ -63,10 +73,7 @@ final class ServerLink {
     /** The backend went away: nothing it owed will come. */
     void lost() {
         server = null;
-        outstanding = 0;
-        if (statements != null) {
-            statements.serverLost(); // releases answers still owed
-        }
+        queue.clear(); // releases answers still owed
     }
 
     /**
@@ -76,20 +83,34 @@ final class ServerLink {
      */
     boolean send(ByteBuf frame) {
         byte type = Frames.type(frame);
-        boolean started = false;
-        if (type == FrontendType.QUERY || type == FrontendType.SYNC || type == FrontendType.FUNCTION_CALL) {
-            started = outstanding++ == 0;
-            extendedSinceSync = false;
-        } else if (type != FrontendType.COPY_DATA && type != FrontendType.COPY_DONE && type != FrontendType.COPY_FAIL) {
-            extendedSinceSync = true; // Parse, Bind, Describe, Execute, Close, Flush: the batch ends with a Sync
-        }
-        if (statements != null) {
-            statements.send(frame, server);
+        boolean wasBusy = queue.busy();
+        if (statements != null && StatementRouter.routes(type)) {
+            int writes = clientWrites;
+            PgException refusal = statements.send(frame, server);
+            if (refusal != null) {
+                refuse(refusal, type);
+            }
+            clientNeedsFlush |= writes != clientWrites;
         } else {
             server.write(frame);
+            queue.sent(type);
         }
         serverNeedsFlush = true;
-        return started;
+        return !wasBusy && queue.busy();
+    }
+
+    /**
+     * Answers, in its place in the order, a message the statement router refused (PostgreSQL would have failed it,
+     * the backend cannot): by pgmux alone while the backend has nothing of the client's open, else with the backend
+     * failing in step, so that its batch and transaction end as PostgreSQL's would.
+     */
+    private void refuse(PgException error, byte type) {
+        ByteBuf answer = BackendMessages.errorResponse(client.alloc(), error);
+        if (queue.answersAlone(server.transactionStatus())) {
+            queue.refuse(answer, type); // a Parse, Bind, Describe or Close: the client's batch is skipped to its Sync
+        } else {
+            server.write(queue.refuseInStep(answer, client.alloc()));
+        }
     }
 
     /** Whether a Parse or Close may be answered without a backend (the final say is {@link #answerWithoutServer}). */
@@ -112,9 +133,11 @@ final class ServerLink {
         }
         byte type = Frames.type(frame);
         if (type == FrontendType.PARSE) {
+            clientNeedsFlush = true;
             return statements.parseWithoutServer(frame);
         }
         if (type == FrontendType.CLOSE) {
+            clientNeedsFlush = true;
             statements.closeWithoutServer(frame);
             return true;
         }
@@ -143,18 +166,12 @@ final class ServerLink {
         client.write(rest.content(), client.voidPromise());
     }
 
-    /** Hands a backend frame to the client. @return true when it was a ReadyForQuery that answered everything */
+    /** Hands a backend frame to the client. @return true when a ReadyForQuery reached it and nothing is owed */
     boolean deliver(ByteBuf frame, byte type) {
         if (statements != null) {
-            statements.onServerFrame(frame, type, server);
-        } else {
-            client.write(frame, client.voidPromise());
+            statements.observe(frame, type, server);
         }
-        if (type == BackendType.READY_FOR_QUERY && --outstanding <= 0) {
-            outstanding = 0;
-            return true;
-        }
-        return false;
+        return queue.onServerFrame(frame, type);
     }
 
     /** Flushes what was written to the backend during this read, and what pgmux answered the client itself. */
@@ -171,12 +188,12 @@ final class ServerLink {
 
     /** A request is running on the backend. */
     boolean busy() {
-        return outstanding > 0;
+        return queue.busy();
     }
 
     /** Part of a request has reached the backend: there is no clean point to answer the client in between. */
     boolean midRequest() {
-        return outstanding > 0 || extendedSinceSync;
+        return queue.midRequest();
     }
 
     /**
@@ -184,12 +201,17 @@ final class ServerLink {
      * client message cut off in the middle leaves PostgreSQL waiting for its rest, which no one else may send.)
      */
     boolean idle() {
-        return outstanding == 0 && !extendedSinceSync && (statements == null || statements.idle())
-                && (server == null || !server.midMessage());
+        return queue.mayGiveBack() && (server == null || !server.midMessage());
     }
 
-    private void answerClient(ByteBuf message) {
+    @Override
+    public void write(ByteBuf message) {
         client.write(message, client.voidPromise());
-        clientNeedsFlush = true;
+        clientWrites++;
+    }
+
+    @Override
+    public TransactionStatus transactionStatus() {
+        return server != null ? server.transactionStatus() : TransactionStatus.IDLE;
     }
 }

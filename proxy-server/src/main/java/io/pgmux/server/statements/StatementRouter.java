@@ -18,10 +18,11 @@ import io.pgmux.protocol.Parse;
 import io.pgmux.protocol.PgException;
 import io.pgmux.protocol.Severity;
 import io.pgmux.protocol.StatementReference;
+import io.pgmux.server.requests.RequestQueue;
+import io.pgmux.server.requests.Undo;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.function.Consumer;
 
 /**
  * Relays one client's messages to the server connections it is lent under transaction or statement pooling, so
@@ -37,13 +38,12 @@ import java.util.function.Consumer;
  * pgmux answers CloseComplete.</li>
  * <li>Each server keeps at most {@code capacity} such statements; the least recently used is closed.</li>
  * </ul>
- * The {@link ResponsePlan} keeps every answer in the order PostgreSQL itself would give it.
+ * The client's {@link RequestQueue} keeps every answer in the order PostgreSQL itself would give it.
  *
- * <p>Confined to the client's event loop. Each method takes ownership of the frame it is given.
+ * <p>Only Parse, Bind, Describe and Close pass through here; the client link relays every other message itself.
+ * Confined to the client's event loop. Each method takes ownership of the frame it is given.
  */
 public final class StatementRouter {
-    /** A statement name no server has: a Bind of it fails, which makes the server skip to the Sync like PostgreSQL. */
-    private static final String MISSING = TrackedStatement.PREFIX + "missing";
     /** CommandComplete tags of the statements that drop every prepared statement. */
     private static final ByteBuf DISCARD_ALL = tag("DISCARD ALL");
     private static final ByteBuf DEALLOCATE_ALL = tag("DEALLOCATE ALL");
@@ -51,7 +51,7 @@ public final class StatementRouter {
     private final int capacity;
     private final StatementCounters counters;
     private final ByteBufAllocator alloc;
-    private final ResponsePlan plan;
+    private final RequestQueue queue;
     private final Map<String, TrackedStatement> statements = new HashMap<>();
     /** The name of the last statement bound, so the usual Bind (the same statement again) decodes no string. */
     private String lastName;
@@ -59,28 +59,37 @@ public final class StatementRouter {
 
     /**
      * @param capacity prepared statements per server connection (max_prepared_statements), at least 1
-     * @param client   where answers for the client go, in order; takes ownership of each buffer
+     * @param queue    the client's requests, in order: what it is owed for each message sent or answered here
      */
-    public StatementRouter(int capacity, StatementCounters counters, ByteBufAllocator alloc, Consumer<ByteBuf> client) {
+    public StatementRouter(int capacity, StatementCounters counters, ByteBufAllocator alloc, RequestQueue queue) {
         this.capacity = capacity;
         this.counters = counters;
         this.alloc = alloc;
-        this.plan = new ResponsePlan(client);
+        this.queue = queue;
     }
 
-    /** Sends a client message to {@code server}, renamed or answered as needed. Malformed: ProtocolException. */
-    public void send(ByteBuf frame, ServerConnection server) {
+    /** Whether {@link #send} takes messages of this type; the others are relayed unchanged. */
+    public static boolean routes(byte type) {
+        return type == FrontendType.PARSE || type == FrontendType.BIND || type == FrontendType.DESCRIBE
+                || type == FrontendType.CLOSE;
+    }
+
+    /**
+     * Sends a Parse, Bind, Describe or Close ({@link #routes}) to {@code server}, renamed or answered as needed.
+     * Malformed: ProtocolException.
+     *
+     * @return null, or the error PostgreSQL would answer the message with where the server cannot (a second Parse
+     *         of a name); the frame is then released, and the caller answers the error in the message's place
+     */
+    public PgException send(ByteBuf frame, ServerConnection server) {
         try {
-            switch (Frames.type(frame)) {
+            return switch (Frames.type(frame)) {
                 case FrontendType.PARSE -> parse(frame, server);
                 case FrontendType.BIND -> bind(frame, server);
                 case FrontendType.DESCRIBE -> describe(frame, server);
                 case FrontendType.CLOSE -> close(frame, server);
-                case FrontendType.EXECUTE -> relay(frame, server, ResponsePlan.EXECUTE);
-                case FrontendType.SYNC -> relay(frame, server, ResponsePlan.SYNC);
-                case FrontendType.QUERY, FrontendType.FUNCTION_CALL -> relay(frame, server, ResponsePlan.QUERY);
-                default -> server.write(frame); // Flush and the COPY messages get no answer of their own
-            }
+                default -> throw new IllegalArgumentException("not a routed message: " + Frames.type(frame));
+            };
         } catch (RuntimeException e) {
             // Only decoding throws, and it comes before the frame is written or released.
             frame.release();
@@ -88,89 +97,74 @@ public final class StatementRouter {
         }
     }
 
-    /** Routes a server frame of the connection this client holds to the client, in the order it is owed. */
-    public void onServerFrame(ByteBuf frame, byte type, ServerConnection server) {
+    /** Notes what a server frame of the connection this client holds does to prepared statements. */
+    public void observe(ByteBuf frame, byte type, ServerConnection server) {
         if (type == BackendType.COMMAND_COMPLETE && dropsEveryStatement(frame)) {
             // DISCARD ALL or DEALLOCATE ALL ran: the server has no prepared statement left, nor has the client.
             statements.clear();
             server.statements().clear();
         }
-        plan.onServerFrame(frame, type);
     }
 
-    /** Nothing owed: the server connection can go back to the pool. */
-    public boolean idle() {
-        return plan.isEmpty();
-    }
-
-    /** The server connection was lost: whatever it owed will never come. */
-    public void serverLost() {
-        plan.clear();
-    }
-
-    private void parse(ByteBuf frame, ServerConnection server) {
+    private PgException parse(ByteBuf frame, ServerConnection server) {
         int nameLength = StatementReference.cStringLength(frame, Frames.bodyStart(frame), "Parse");
         if (nameLength == 0) {
-            relay(frame, server, ResponsePlan.PARSE);
-            return;
+            return relay(frame, server, RequestQueue.PARSE);
         }
         Parse parse = Parse.decode(frame);
         frame.release();
         String name = parse.statementName();
         if (statements.containsKey(name) || name.startsWith(TrackedStatement.PREFIX)) {
             // PostgreSQL's answer to a second Parse of one name; pgmux's own names are reserved the same way.
-            fail(server, new PgException(Severity.ERROR, "42P05", "prepared statement \"" + name
-                    + "\" already exists"));
-            return;
+            return new PgException(Severity.ERROR, "42P05", "prepared statement \"" + name + "\" already exists");
         }
         TrackedStatement statement = TrackedStatement.of(parse);
         statements.put(name, statement);
-        ResponsePlan.Undo forget = () -> statements.remove(name, statement);
+        Undo forget = () -> statements.remove(name, statement);
         if (server.statements().contains(statement.serverName())) {
             counters.hit();
-            plan.answer(BackendMessages.parseComplete(), forget);
+            queue.answer(BackendMessages.parseComplete(), forget);
         } else {
             counters.miss();
-            prepare(statement, server, ResponsePlan.RELAY, forget);
+            prepare(statement, server, RequestQueue.RELAY, forget);
         }
+        return null;
     }
 
-    private void bind(ByteBuf frame, ServerConnection server) {
+    private PgException bind(ByteBuf frame, ServerConnection server) {
         int nameIndex = StatementReference.bindNameIndex(frame);
-        rename(frame, server, nameIndex, ResponsePlan.BIND);
+        return rename(frame, server, nameIndex, RequestQueue.BIND);
     }
 
-    private void describe(ByteBuf frame, ServerConnection server) {
+    private PgException describe(ByteBuf frame, ServerConnection server) {
         int nameIndex = StatementReference.describeNameIndex(frame);
         if (frame.getByte(Frames.bodyStart(frame)) != Describe.STATEMENT) {
-            relay(frame, server, ResponsePlan.DESCRIBE); // a portal: portals live and die with the transaction
-            return;
+            return relay(frame, server, RequestQueue.DESCRIBE); // a portal: portals live and die with the transaction
         }
-        rename(frame, server, nameIndex, ResponsePlan.DESCRIBE);
+        return rename(frame, server, nameIndex, RequestQueue.DESCRIBE);
     }
 
     /** Bind or Describe of a statement: the client's name becomes the server's, prepared there first if needed. */
-    private void rename(ByteBuf frame, ServerConnection server, int nameIndex, byte kind) {
+    private PgException rename(ByteBuf frame, ServerConnection server, int nameIndex, byte kind) {
         int nameLength = StatementReference.cStringLength(frame, nameIndex, "Bind or Describe");
         if (nameLength == 0) {
-            relay(frame, server, kind); // the unnamed statement is the client's own and lives on this server
-            return;
+            return relay(frame, server, kind); // the unnamed statement is the client's own and lives on this server
         }
         TrackedStatement statement = lookup(frame, nameIndex, nameLength);
         if (statement == null) {
-            unknown(frame, server, kind, StatementReference.text(frame, nameIndex, nameLength));
-            return;
+            return unknown(frame, server, kind, StatementReference.text(frame, nameIndex, nameLength));
         }
         if (server.statements().contains(statement.serverName())) {
             counters.hit();
         } else {
             counters.miss();
-            prepare(statement, server, ResponsePlan.SWALLOW, null);
+            prepare(statement, server, RequestQueue.SWALLOW, null);
         }
         ByteBuf renamed = StatementReference.rename(alloc, frame, nameIndex, nameLength, statement.serverNameBytes());
         frame.release();
         server.write(renamed);
-        plan.expect(kind);
+        queue.expect(kind);
+        return null;
     }
 
     /** The client's statement named by the {@code length} bytes at {@code index}, or null. */
@@ -197,13 +191,12 @@ public final class StatementRouter {
     }
 
     /** A name this client never prepared: the server says so itself, unless the name is one of pgmux's own. */
-    private void unknown(ByteBuf frame, ServerConnection server, byte kind, String name) {
+    private PgException unknown(ByteBuf frame, ServerConnection server, byte kind, String name) {
         if (!name.startsWith(TrackedStatement.PREFIX)) {
-            relay(frame, server, kind); // "prepared statement ... does not exist", worded by PostgreSQL
-            return;
+            return relay(frame, server, kind); // "prepared statement ... does not exist", worded by PostgreSQL
         }
         frame.release();
-        fail(server, new PgException(Severity.ERROR, "26000", "prepared statement \"" + name + "\" does not exist"));
+        return new PgException(Severity.ERROR, "26000", "prepared statement \"" + name + "\" does not exist");
     }
 
     /**
@@ -222,12 +215,12 @@ public final class StatementRouter {
         Parse parse = Parse.decode(frame);
         String name = parse.statementName();
         if (statements.containsKey(name) || name.startsWith(TrackedStatement.PREFIX)) {
-            return false; // an error, which a server makes real (see fail)
+            return false; // an error, answered in its place once a server holds the rest of the batch
         }
         frame.release();
         TrackedStatement statement = TrackedStatement.of(parse);
         statements.put(name, statement);
-        plan.answer(BackendMessages.parseComplete(), () -> statements.remove(name, statement));
+        queue.answer(BackendMessages.parseComplete(), () -> statements.remove(name, statement));
         return true;
     }
 
@@ -242,37 +235,37 @@ public final class StatementRouter {
         if (close.kind() == Close.STATEMENT && !close.name().isEmpty()) {
             forget(close.name());
         } else {
-            plan.answer(BackendMessages.closeComplete(), null);
+            queue.answer(BackendMessages.closeComplete(), null);
         }
     }
 
-    private void close(ByteBuf frame, ServerConnection server) {
+    private PgException close(ByteBuf frame, ServerConnection server) {
         Close close = Close.decode(frame);
         if (close.kind() != Close.STATEMENT || close.name().isEmpty()) {
-            relay(frame, server, ResponsePlan.CLOSE);
-            return;
+            return relay(frame, server, RequestQueue.CLOSE);
         }
         frame.release();
         forget(close.name());
+        return null;
     }
 
     private void forget(String name) {
         TrackedStatement closed = statements.remove(name);
         // The server-side statement stays for other clients; PostgreSQL answers CloseComplete even for no statement.
-        plan.answer(BackendMessages.closeComplete(), closed == null ? null : () -> statements.putIfAbsent(name, closed));
+        queue.answer(BackendMessages.closeComplete(), closed == null ? null : () -> statements.putIfAbsent(name, closed));
     }
 
     /** Creates {@code statement} on {@code server}, closing the least recently used one if the server is full. */
-    private void prepare(TrackedStatement statement, ServerConnection server, byte action, ResponsePlan.Undo undo) {
+    private void prepare(TrackedStatement statement, ServerConnection server, byte action, Undo undo) {
         String evicted = server.statements().add(statement.serverName(), capacity);
         if (evicted != null) {
             counters.evicted();
             server.write(FrontendMessages.close(alloc, Close.STATEMENT, evicted));
-            plan.expect(ResponsePlan.CLOSE, ResponsePlan.SWALLOW, null,
+            queue.expect(RequestQueue.CLOSE, RequestQueue.SWALLOW, null,
                     () -> server.statements().add(evicted, Integer.MAX_VALUE));
         }
         server.write(statement.parseMessage(alloc));
-        plan.expect(ResponsePlan.PARSE, action, null, () -> {
+        queue.expect(RequestQueue.PARSE, action, null, () -> {
             server.statements().remove(statement.serverName());
             if (undo != null) {
                 undo.undo();
@@ -280,18 +273,10 @@ public final class StatementRouter {
         });
     }
 
-    /**
-     * Answers the client's message with {@code error} in its turn, and makes the server fail there too (a Bind of a
-     * statement it cannot have), so it skips the rest of the batch and aborts an open transaction like PostgreSQL.
-     */
-    private void fail(ServerConnection server, PgException error) {
-        server.write(FrontendMessages.bind(alloc, "", MISSING));
-        plan.expect(ResponsePlan.BIND, ResponsePlan.SUBSTITUTE_ERROR, BackendMessages.errorResponse(alloc, error), null);
-    }
-
-    private void relay(ByteBuf frame, ServerConnection server, byte kind) {
+    private PgException relay(ByteBuf frame, ServerConnection server, byte kind) {
         server.write(frame);
-        plan.expect(kind);
+        queue.expect(kind);
+        return null;
     }
 
     private static boolean dropsEveryStatement(ByteBuf frame) {
