@@ -97,6 +97,9 @@ class AdminConsoleIntegrationTest {
                 assertThat(Long.parseLong(stats.get("total_received"))).isPositive();
                 assertThat(rows(c, "SHOW CONFIG")).anySatisfy(r -> assertThat(r).containsEntry("key",
                         "default_pool_size").containsEntry("value", "2"));
+                assertThat(rows(c, "SHOW CONFIG")).as("every client timeout is listed, reloadable")
+                        .anySatisfy(r -> assertThat(r).containsEntry("key", "query_wait_notify")
+                                .containsEntry("changeable", "yes"));
             }
         }
     }

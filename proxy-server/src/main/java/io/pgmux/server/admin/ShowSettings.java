@@ -97,6 +97,7 @@ final class ShowSettings {
         setting(t, "client_login_timeout", seconds(to.clientLoginTimeout()), seconds(dt.clientLoginTimeout()));
         setting(t, "query_wait_timeout", seconds(to.queryWaitTimeout()), seconds(dt.queryWaitTimeout()));
         setting(t, "max_waiting_clients", p.maxWaitingClients(), dp.maxWaitingClients());
+        setting(t, "query_wait_notify", seconds(to.queryWaitNotify()), seconds(dt.queryWaitNotify()));
         setting(t, "server_connect_timeout", seconds(to.serverConnectTimeout()), seconds(dt.serverConnectTimeout()));
         setting(t, "server_idle_timeout", seconds(to.serverIdleTimeout()), seconds(dt.serverIdleTimeout()));
         setting(t, "server_lifetime", seconds(to.serverLifetime()), seconds(dt.serverLifetime()));
