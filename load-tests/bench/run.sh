@@ -5,8 +5,9 @@
 #   BENCH_SECONDS=10 load-tests/bench/run.sh     # shorter pgbench runs while developing
 #
 # What it does (everything on 127.0.0.1, in a temporary directory that is removed at the end):
-#   1. initdb + start a PostgreSQL (max_connections=200, md5 password user), pgbench -i -s 10
-#   2. start PgBouncer (if `pgbouncer` is on the PATH) and pgmux, both transaction pooling, pool size 20
+#   1. initdb + start a PostgreSQL (max_connections=200, SCRAM password user), pgbench -i -s 10
+#   2. start PgBouncer (if `pgbouncer` is on the PATH) and pgmux, both transaction pooling, pool size 20,
+#      both authenticating clients with SCRAM-SHA-256 and neither logging each connection
 #   3. pgmux start-up time (process start -> first "select 1" answered) for several JVM option sets
 #   4. pgbench scenarios against every target: tps, average and p99 latency, proxy CPU per transaction
 #   5. RSS growth per idle authenticated client for each proxy
@@ -186,11 +187,11 @@ port = $PG_PORT
 unix_socket_directories = ''
 max_connections = 200
 shared_buffers = 256MB
-password_encryption = md5
+password_encryption = scram-sha-256
 EOF
 cat >"$WORK/pgdata/pg_hba.conf" <<EOF
 host all postgres 127.0.0.1/32 trust
-host all all      127.0.0.1/32 md5
+host all all      127.0.0.1/32 scram-sha-256
 EOF
 touch "$WORK/postgresql.log"; chown "$svc_owner" "$WORK/postgresql.log" 2>/dev/null || true
 "${RUNAS[@]}" "$PG_BINDIR/pg_ctl" -D "$WORK/pgdata" -l "$WORK/postgresql.log" -w -t 60 start >/dev/null \
@@ -199,6 +200,11 @@ PG_STARTED=1
 psql -X -q -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres -v ON_ERROR_STOP=1 \
   -c "CREATE ROLE $DB_USER LOGIN PASSWORD '$DB_PASSWORD'" -c "CREATE DATABASE $DB OWNER $DB_USER" >/dev/null
 export PGPASSWORD=$DB_PASSWORD PGCONNECT_TIMEOUT=15
+# The same footing for both proxies: clients authenticate with SCRAM-SHA-256 (PgBouncer from the SCRAM secret in
+# pg_authid, pgmux from the password), and neither logs each connection (pgmux logs logins and disconnects at INFO).
+export PGMUX_AUTH_TYPE=scram-sha-256 PGMUX_LOG_LEVEL=WARN
+SCRAM_SECRET=$(psql -X -At -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres \
+  -c "SELECT rolpassword FROM pg_authid WHERE rolname = '$DB_USER'")
 log "pgbench -i -s $BENCH_SCALE"
 pgbench -i -q -s "$BENCH_SCALE" -h 127.0.0.1 -p "$PG_PORT" -U "$DB_USER" "$DB" >"$WORK/pgbench-init.log" 2>&1 \
   || { cat "$WORK/pgbench-init.log" >&2; die "pgbench -i failed"; }
@@ -218,14 +224,16 @@ $DB = host=127.0.0.1 port=$PG_PORT dbname=$DB
 listen_addr = 127.0.0.1
 listen_port = $BOUNCER_PORT
 unix_socket_dir =
-auth_type = md5
+auth_type = scram-sha-256
+log_connections = 0
+log_disconnections = 0
 auth_file = $WORK/pgbouncer/userlist.txt
 pool_mode = transaction
 default_pool_size = $POOL_SIZE
 max_client_conn = 12000
 logfile = $WORK/pgbouncer/pgbouncer.log
 EOF
-  printf '"%s" "%s"\n' "$DB_USER" "$DB_PASSWORD" >"$WORK/pgbouncer/userlist.txt"
+  printf '"%s" "%s"\n' "$DB_USER" "$SCRAM_SECRET" >"$WORK/pgbouncer/userlist.txt"
   chown -R "$svc_owner" "$WORK/pgbouncer" 2>/dev/null || true
   chmod 600 "$WORK/pgbouncer/userlist.txt"
   "${RUNAS[@]}" "$PGBOUNCER" -q "$WORK/pgbouncer/pgbouncer.ini" >>"$WORK/pgbouncer/stdout.log" 2>&1 &
@@ -533,9 +541,9 @@ mkdir -p "$(dirname "$RESULTS")"
   echo "# pgmux benchmark results ($STAMP)"
   echo
   echo "- machine: $(nproc) CPUs ($CPU_MODEL), ${MEM_GIB} GiB, $(uname -sr), $( (. /etc/os-release && echo "$PRETTY_NAME") 2>/dev/null || echo "?")"
-  echo "- PostgreSQL $PG_VERSION (max_connections=200, shared_buffers=256MB, md5 auth), pgbench -i -s $BENCH_SCALE"
-  echo "- $BOUNCER_VERSION (transaction pooling, default_pool_size=$POOL_SIZE, auth_type=md5)"
-  echo "- pgmux $PGMUX_COMMIT (transaction pooling, pool size $POOL_SIZE), $JAVA_VERSION, JVM options for throughput/memory: ${PGMUX_JAVA_OPTS:-(none)}"
+  echo "- PostgreSQL $PG_VERSION (max_connections=200, shared_buffers=256MB, scram-sha-256 auth), pgbench -i -s $BENCH_SCALE"
+  echo "- $BOUNCER_VERSION (transaction pooling, default_pool_size=$POOL_SIZE, auth_type=scram-sha-256, connection logging off)"
+  echo "- pgmux $PGMUX_COMMIT (transaction pooling, pool size $POOL_SIZE, auth_type scram-sha-256, log level WARN), $JAVA_VERSION, JVM options for throughput/memory: ${PGMUX_JAVA_OPTS:-(none)}"
   echo "- $(pgbench --version); every run -T $BENCH_SECONDS after a warm-up per target (${BENCH_WARMUP} s -S, then $(( (BENCH_WARMUP + 1) / 2 )) s -S -C); all processes share the same $(nproc) CPUs"
   echo "- load average before the run: $LOAD_BEFORE; after: $(cut -d' ' -f1-3 /proc/loadavg)"
   echo
