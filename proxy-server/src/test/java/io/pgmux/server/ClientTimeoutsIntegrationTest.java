@@ -9,9 +9,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.SQLWarning;
 import java.sql.Statement;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -73,23 +70,7 @@ class ClientTimeoutsIntegrationTest {
         try (TestProxy proxy = TestProxy.start("transaction", 1, "md5", "", "query_wait_notify: 300ms");
              Connection holder = proxy.connect(); Connection waiter = proxy.connect();
              Statement hs = holder.createStatement(); Statement ws = waiter.createStatement()) {
-            holder.setAutoCommit(false);
-            hs.execute("SELECT 1"); // holds the only backend inside a transaction
-            ExecutorService background = Executors.newSingleThreadExecutor();
-            try {
-                Future<String> result = background.submit(() -> {
-                    try (ResultSet rs = ws.executeQuery("SELECT 'served'")) {
-                        rs.next();
-                        return rs.getString(1);
-                    }
-                });
-                Thread.sleep(1200);
-                holder.commit();
-                assertThat(result.get(10, TimeUnit.SECONDS)).isEqualTo("served");
-            } finally {
-                background.shutdownNow();
-            }
-            SQLWarning warning = ws.getWarnings() != null ? ws.getWarnings() : waiter.getWarnings();
+            SQLWarning warning = QueuedQuery.runBehind(hs, ws, 1200);
             assertThat(warning != null).as("a notice arrived as a warning").isTrue();
             assertThat(warning.getMessage()).contains("waiting for a server connection").contains("queue position 1");
         }

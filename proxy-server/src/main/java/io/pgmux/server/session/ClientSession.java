@@ -95,10 +95,6 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         this.clock = new SessionClock();
     }
 
-    ClientKey key() {
-        return key;
-    }
-
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
