@@ -6,6 +6,7 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * Messages the proxy sends TO CLIENTS. Each method returns a new ByteBuf the caller owns (normally by writing it to a
@@ -105,6 +106,33 @@ public final class BackendMessages {
             MessageWriter.writeCString(buf, name);
             MessageWriter.writeCString(buf, value);
         });
+    }
+
+    /**
+     * The end of a login in one buffer: AuthenticationOk, a ParameterStatus per entry of {@code parameters} (in its
+     * iteration order), BackendKeyData and ReadyForQuery (idle). One buffer and one write instead of a dozen: a
+     * connection storm sends this once per client.
+     */
+    public static ByteBuf loginCompletion(ByteBufAllocator alloc, Map<String, String> parameters, int processId,
+                                          int secretKey) {
+        ByteBuf buf = alloc.buffer(256);
+        try {
+            buf.writeBytes(AUTHENTICATION_OK, AUTHENTICATION_OK.readerIndex(), AUTHENTICATION_OK.readableBytes());
+            for (Map.Entry<String, String> parameter : parameters.entrySet()) {
+                buf.writeByte(BackendType.PARAMETER_STATUS);
+                int lengthIndex = buf.writerIndex();
+                buf.writeInt(0);
+                MessageWriter.writeCString(buf, parameter.getKey());
+                MessageWriter.writeCString(buf, parameter.getValue());
+                buf.setInt(lengthIndex, buf.writerIndex() - lengthIndex);
+            }
+            buf.writeByte(BackendType.BACKEND_KEY_DATA).writeInt(12).writeInt(processId).writeInt(secretKey);
+            buf.writeBytes(READY_IDLE, READY_IDLE.readerIndex(), READY_IDLE.readableBytes());
+            return buf;
+        } catch (RuntimeException | Error e) {
+            buf.release();
+            throw e;
+        }
     }
 
     public static ByteBuf backendKeyData(ByteBufAllocator alloc, int processId, int secretKey) {

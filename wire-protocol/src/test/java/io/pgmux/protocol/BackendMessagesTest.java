@@ -10,7 +10,9 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.pgmux.testing.DetectLeaks;
 
+import java.io.ByteArrayOutputStream;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -106,6 +108,31 @@ class BackendMessagesTest {
                 ParameterStatus::decode)).isEqualTo(new ParameterStatus("server_version", "17.2"));
         assertThat(decodeAndRelease(BackendMessages.backendKeyData(ALLOC, 12345, -99), BackendKeyData::decode))
                 .isEqualTo(new BackendKeyData(12345, -99));
+    }
+
+    @Test
+    void loginCompletionIsTheFourMessagesInOneBuffer() {
+        Map<String, String> parameters = new LinkedHashMap<>();
+        parameters.put("server_version", "17.2");
+        parameters.put("TimeZone", "UTC");
+        byte[] separate = concat(copyAndRelease(BackendMessages.authenticationOk()),
+                copyAndRelease(BackendMessages.parameterStatus(ALLOC, "server_version", "17.2")),
+                copyAndRelease(BackendMessages.parameterStatus(ALLOC, "TimeZone", "UTC")),
+                copyAndRelease(BackendMessages.backendKeyData(ALLOC, 12345, -99)),
+                copyAndRelease(BackendMessages.readyForQuery(TransactionStatus.IDLE)));
+
+        assertThat(copyAndRelease(BackendMessages.loginCompletion(ALLOC, parameters, 12345, -99)))
+                .isEqualTo(separate);
+        assertThatThrownBy(() -> BackendMessages.loginCompletion(ALLOC, Map.of("a\0b", "x"), 1, 2))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    private static byte[] concat(byte[]... parts) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (byte[] part : parts) {
+            out.writeBytes(part);
+        }
+        return out.toByteArray();
     }
 
     @Test

@@ -69,6 +69,7 @@ public final class PgmuxCommand implements Callable<Integer> {
     boolean demo;
 
     public static void main(String[] args) {
+        ProcessDefaults.apply();
         System.exit(new CommandLine(new PgmuxCommand()).execute(args));
     }
 

@@ -29,7 +29,6 @@ import io.pgmux.server.clients.ClientErrors;
 import io.pgmux.server.clients.ClientKey;
 import io.pgmux.server.clients.LoginTimer;
 import io.pgmux.server.clients.OrdinaryDisconnect;
-import io.pgmux.server.logging.LogSafe;
 import io.pgmux.server.metrics.SessionMetrics;
 import io.pgmux.server.metrics.SessionTimer;
 import io.pgmux.server.pinning.PinGuard;
@@ -68,7 +67,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     private ChannelHandlerContext ctx;
     private Route route;
     /** How logs name this client: its pgmux process id, role, database and address. */
-    private String label;
+    private ClientLabel label;
 
     /** The backend held, if any, and what it owes the client; created at login. */
     private ServerLink link;
@@ -99,8 +98,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
         this.route = new Route(this, ctx.executor());
-        this.label = "client " + key.processId() + " (" + LogSafe.escape(user) + "@" + LogSafe.escape(database)
-                + " from " + ctx.channel().remoteAddress() + ")";
+        this.label = new ClientLabel(key.processId(), user, database, ctx.channel());
         try {
             this.mode = context.config().poolMode(database, user);
             this.pinning = context.config().pinningPolicy(database, user);

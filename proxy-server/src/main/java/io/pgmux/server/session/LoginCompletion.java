@@ -2,7 +2,6 @@ package io.pgmux.server.session;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.pgmux.protocol.BackendMessages;
-import io.pgmux.protocol.TransactionStatus;
 import io.pgmux.server.clients.ClientKey;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -32,9 +31,7 @@ final class LoginCompletion {
     }
 
     static void send(ChannelHandlerContext ctx, Map<String, String> reportedParameters, ClientKey key) {
-        ctx.write(BackendMessages.authenticationOk());
-        reportedParameters.forEach((name, value) -> ctx.write(BackendMessages.parameterStatus(ctx.alloc(), name, value)));
-        ctx.write(BackendMessages.backendKeyData(ctx.alloc(), key.processId(), key.secret()));
-        ctx.writeAndFlush(BackendMessages.readyForQuery(TransactionStatus.IDLE));
+        ctx.writeAndFlush(BackendMessages.loginCompletion(ctx.alloc(), reportedParameters, key.processId(),
+                key.secret()));
     }
 }

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.joran.JoranConfigurator;
+import ch.qos.logback.classic.spi.Configurator;
 import ch.qos.logback.classic.spi.LoggingEvent;
 import ch.qos.logback.classic.util.LogbackMDCAdapter;
 import ch.qos.logback.core.OutputStreamAppender;
@@ -13,7 +13,7 @@ import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 /**
- * pgmux's own logback.xml writes one line per event in both layouts, even for a message that reached the logger with
+ * pgmux's own logging set-up ({@link ConsoleLogging}) writes one line per event in both layouts, even for a message that reached the logger with
  * a raw line break (a value some call site forgot to escape).
  */
 class LogLayoutTest {
@@ -35,14 +35,23 @@ class LogLayoutTest {
                 .contains("\"formattedMessage\":\"user evil\\n12:00:00.000");
     }
 
+    @Test
+    void anOperatorsOwnConfigurationFileWins() {
+        // the test class path has a logback-test.xml, as an operator's -Dlogback.configurationFile would be
+        LoggerContext context = new LoggerContext();
+        ConsoleLogging configurator = new ConsoleLogging();
+        configurator.setContext(context);
+
+        assertThat(configurator.configure(context)).isEqualTo(Configurator.ExecutionStatus.INVOKE_NEXT_IF_ANY);
+        assertThat(context.getLogger(Logger.ROOT_LOGGER_NAME).iteratorForAppenders().hasNext()).isFalse();
+    }
+
     /** One event with {@link #INJECTED} as its message, encoded by the named appender of the production config. */
     private static String encode(String format) throws Exception {
         LoggerContext context = new LoggerContext();
         context.setMDCAdapter(new LogbackMDCAdapter()); // what SLF4J's binding would give the default context
         context.putProperty("PGMUX_LOG_FORMAT", format);
-        JoranConfigurator configurator = new JoranConfigurator();
-        configurator.setContext(context);
-        configurator.doConfigure(LogLayoutTest.class.getResource("/logback.xml"));
+        ConsoleLogging.apply(context);
         try {
             Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
             OutputStreamAppender<?> appender = (OutputStreamAppender<?>) root.getAppender(format);

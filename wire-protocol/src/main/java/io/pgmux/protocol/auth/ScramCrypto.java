@@ -9,12 +9,22 @@ import java.util.Base64;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
-/** Stateless helpers shared by the SCRAM client, server and secret. */
+/**
+ * Stateless helpers shared by the SCRAM client, server and secret.
+ *
+ * <p>Every login runs several HMACs, a digest and draws a nonce. Looking a {@code Mac} or {@code MessageDigest} up
+ * through the JCA provider list costs more than the hash itself, and the JDK's default {@code SecureRandom} on Linux
+ * (NativePRNG) takes a process-wide lock and reads {@code /dev/urandom}: so each thread (an event loop) keeps its
+ * own instances. A DRBG seeded once per thread is as unpredictable as NativePRNG for nonces and salts.
+ */
 final class ScramCrypto {
 
     static final int KEY_LENGTH = 32;
     private static final String HMAC = "HmacSHA256";
-    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final ThreadLocal<Mac> MAC = ThreadLocal.withInitial(() -> newInstance(() -> Mac.getInstance(HMAC)));
+    private static final ThreadLocal<MessageDigest> SHA256 =
+            ThreadLocal.withInitial(() -> newInstance(() -> MessageDigest.getInstance("SHA-256")));
+    private static final ThreadLocal<SecureRandom> RANDOM = ThreadLocal.withInitial(ScramCrypto::newRandom);
 
     private ScramCrypto() {
     }
@@ -22,7 +32,7 @@ final class ScramCrypto {
     /** HMAC-SHA-256 of {@code data} under {@code key}. */
     static byte[] hmac(byte[] key, byte[] data) {
         try {
-            Mac mac = Mac.getInstance(HMAC);
+            Mac mac = MAC.get();
             // HMAC pads keys with zeros, so an empty key equals a one-zero-byte key; the JDK rejects empty keys.
             mac.init(new SecretKeySpec(key.length == 0 ? new byte[1] : key, HMAC));
             return mac.doFinal(data);
@@ -36,11 +46,7 @@ final class ScramCrypto {
     }
 
     static byte[] sha256(byte[] data) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(data);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JDK", e);
-        }
+        return SHA256.get().digest(data);
     }
 
     /** RFC 5802 Hi(): PBKDF2 with HMAC-SHA-256 and one output block. */
@@ -70,13 +76,13 @@ final class ScramCrypto {
     /** A fresh random nonce: 18 random bytes in base64, which contains no comma. */
     static String newNonce() {
         byte[] raw = new byte[18];
-        RANDOM.nextBytes(raw);
+        RANDOM.get().nextBytes(raw);
         return base64(raw);
     }
 
     static byte[] randomSalt(int length) {
         byte[] salt = new byte[length];
-        RANDOM.nextBytes(salt);
+        RANDOM.get().nextBytes(salt);
         return salt;
     }
 
@@ -96,6 +102,26 @@ final class ScramCrypto {
     /** The password bytes as PostgreSQL hashes them for ASCII passwords (no SASLprep, see ScramClient). */
     static byte[] passwordBytes(String password) {
         return password.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private interface JcaLookup<T> {
+        T get() throws GeneralSecurityException;
+    }
+
+    private static <T> T newInstance(JcaLookup<T> lookup) {
+        try {
+            return lookup.get();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("SHA-256 or HmacSHA256 is missing from this JDK", e);
+        }
+    }
+
+    private static SecureRandom newRandom() {
+        try {
+            return SecureRandom.getInstance("DRBG");
+        } catch (GeneralSecurityException e) {
+            return new SecureRandom();
+        }
     }
 
     static boolean constantTimeEquals(byte[] a, byte[] b) {

@@ -1,0 +1,36 @@
+package io.pgmux.server.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.util.ResourceLeakDetector;
+import io.pgmux.testing.DetectLeaks;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+@DetectLeaks
+class ProcessDefaultsTest {
+
+    @AfterEach
+    void restore() {
+        System.clearProperty(ProcessDefaults.LEAK_DETECTION_PROPERTY);
+        ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.PARANOID);
+    }
+
+    @Test
+    void theLeakDetectorIsOffInTheServingProcess() {
+        System.clearProperty(ProcessDefaults.LEAK_DETECTION_PROPERTY);
+
+        ProcessDefaults.apply();
+
+        assertThat(ResourceLeakDetector.getLevel()).isEqualTo(ResourceLeakDetector.Level.DISABLED);
+    }
+
+    @Test
+    void anOperatorsLeakDetectionLevelIsKept() {
+        System.setProperty(ProcessDefaults.LEAK_DETECTION_PROPERTY, "paranoid");
+
+        ProcessDefaults.apply();
+
+        assertThat(ResourceLeakDetector.getLevel()).isEqualTo(ResourceLeakDetector.Level.PARANOID);
+    }
+}
