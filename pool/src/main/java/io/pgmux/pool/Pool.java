@@ -8,6 +8,8 @@ import io.pgmux.protocol.PgException;
 import io.pgmux.protocol.Severity;
 import io.pgmux.protocol.SqlState;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -374,7 +376,9 @@ public final class Pool {
 
     private void onOpened(ServerConnection server) {
         if (loginParameters == null) {
-            loginParameters = Map.copyOf(server.reportedParameters());
+            // A LinkedHashMap, not Map.copyOf: every hand-over walks these keys, and Map.copyOf's iterators make an
+            // entry object per step.
+            loginParameters = Collections.unmodifiableMap(new LinkedHashMap<>(server.reportedParameters()));
         }
         ledger.opened(server);
         log.debug("{} logged in to {}", server, target);

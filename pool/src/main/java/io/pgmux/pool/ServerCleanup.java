@@ -16,6 +16,9 @@ final class ServerCleanup {
 
     /** The statements to run, in order; empty when the backend is clean already. */
     static List<String> statements(ServerConnection server, boolean reset, String resetQuery) {
+        if (!reset && server.transactionStatus() == TransactionStatus.IDLE) {
+            return List.of(); // the usual release in transaction pooling: nothing to build
+        }
         List<String> cleanup = new ArrayList<>(2);
         if (server.transactionStatus() != TransactionStatus.IDLE) {
             cleanup.add("ROLLBACK");

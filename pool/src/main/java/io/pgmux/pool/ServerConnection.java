@@ -52,6 +52,9 @@ public final class ServerConnection {
     private final Map<String, String> reportedParameters;
     /** Parameters pgmux SET on this backend that PostgreSQL does not report (e.g. extra_float_digits). */
     private final Map<String, String> unreportedSettings = new HashMap<>();
+    /** Read-only views made once: they are read at every hand-over. */
+    private final Map<String, String> unreportedView = Collections.unmodifiableMap(unreportedSettings);
+    private final Map<String, String> reportedView;
     /** Prepared statements pgmux created here for clients, shared by every client this connection is lent to. */
     private final BackendStatements statements = new BackendStatements();
     private final long createdAtNanos;
@@ -81,6 +84,7 @@ public final class ServerConnection {
         this.channel = channel;
         this.backendKey = backendKey;
         this.reportedParameters = new ConcurrentHashMap<>(reportedParameters);
+        this.reportedView = Collections.unmodifiableMap(this.reportedParameters);
     }
 
     public long id() {
@@ -114,11 +118,11 @@ public final class ServerConnection {
     }
 
     public Map<String, String> reportedParameters() {
-        return Collections.unmodifiableMap(reportedParameters);
+        return reportedView;
     }
 
     public Map<String, String> unreportedSettings() {
-        return Collections.unmodifiableMap(unreportedSettings);
+        return unreportedView;
     }
 
     /** Records a SET of a parameter PostgreSQL does not report back, so the next holder can undo it. */

@@ -41,6 +41,7 @@ public final class ProxyMetrics implements AutoCloseable {
     /** Held here because Micrometer's function counters keep only a weak reference to what they read. */
     private final ClientFigures clients;
     private final JvmGcMetrics gc = new JvmGcMetrics();
+    private final Thread jvmBinding;
     /** Held here because Micrometer's function counters keep only a weak reference to what they read. */
     private final PinFigures pinFigures;
 
@@ -57,7 +58,11 @@ public final class ProxyMetrics implements AutoCloseable {
         prometheus.register(new PoolCollector(pools, clients, databases));
         clients();
         pins(pins);
-        jvm();
+        // The JVM binders look up a dozen MXBeans and load a few hundred classes: done beside start-up rather than
+        // before the listener opens. A scrape waits for them (see scrape), so no scrape misses a JVM figure.
+        jvmBinding = new Thread(this::jvm, "pgmux-jvm-metrics");
+        jvmBinding.setDaemon(true);
+        jvmBinding.start();
     }
 
     /** The figures a client session of (database, user) records. */
@@ -85,6 +90,7 @@ public final class ProxyMetrics implements AutoCloseable {
 
     /** Writes every metric in the format negotiated from {@code accept}. */
     public void scrape(OutputStream out, String accept) throws IOException {
+        awaitJvmBinding();
         registry.scrape(out, contentType(accept));
     }
 
@@ -124,6 +130,14 @@ public final class ProxyMetrics implements AutoCloseable {
                 .description("Total time backends stayed pinned, over the pins that ended").register(registry);
     }
 
+    private void awaitJvmBinding() {
+        try {
+            jvmBinding.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     private void jvm() {
         new ClassLoaderMetrics().bindTo(registry);
         new JvmMemoryMetrics().bindTo(registry);
@@ -148,6 +162,7 @@ public final class ProxyMetrics implements AutoCloseable {
 
     @Override
     public void close() {
+        awaitJvmBinding();
         gc.close();
         registry.close();
     }

@@ -94,9 +94,11 @@ final class ParameterSync {
         if (unreported.size() != wantedUnreported + trackedSql.size()) {
             return false; // something the client does not want is still SET on the backend
         }
-        for (Map.Entry<String, String> e : reported.entrySet()) {
-            String fresh = loginDefaults.get(e.getKey());
-            if (fresh != null && !fresh.equals(e.getValue()) && !wanted.containsKey(e.getKey())) {
+        // By key and lookup rather than over reported.entrySet(): the backend's map is a ConcurrentHashMap, whose
+        // entry iteration allocates an entry object per parameter, and this runs at every hand-over.
+        for (String name : loginDefaults.keySet()) {
+            String current = reported.get(name);
+            if (current != null && !current.equals(loginDefaults.get(name)) && !wanted.containsKey(name)) {
                 return false;
             }
         }
