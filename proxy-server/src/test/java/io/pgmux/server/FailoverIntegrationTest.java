@@ -60,9 +60,9 @@ class FailoverIntegrationTest {
                 }
                 long servedAfterUpMs = TimeUnit.NANOSECONDS.toMillis(servedAt - up);
                 System.out.printf("[failover] restart: outage %d ms; held client served %d ms after PostgreSQL was"
-                        + " up; load: %d commits, %d errors before the outage mark, %d after it%n",
-                        TimeUnit.NANOSECONDS.toMillis(up - outageStarted), servedAfterUpMs, load.commits.get(),
-                        load.errorsBefore.get(), load.errorsAfter.get());
+                        + " up; load: %d commits, %d errors before the outage mark, %d after it, %d broken"
+                        + " connections%n", TimeUnit.NANOSECONDS.toMillis(up - outageStarted), servedAfterUpMs,
+                        load.commits.get(), load.errorsBefore.get(), load.errorsAfter.get(), load.broken.get());
                 assertThat(servedAfterUpMs).as("served within 1 s of PostgreSQL accepting logins")
                         .isLessThan(1000);
                 assertThat(load.errorsAfter.get()).as("clients asking during the outage see no error").isZero();
@@ -70,6 +70,7 @@ class FailoverIntegrationTest {
                         .isLessThanOrEqualTo(POOL_SIZE);
                 assertThat(load.unexpected).as("only 57P01 or 08006 for statements on the stopped server")
                         .isEmpty();
+                assertThat(load.broken.get()).as("every client's connection to pgmux stays usable").isZero();
             } finally {
                 closeAll(idle);
             }
@@ -95,13 +96,15 @@ class FailoverIntegrationTest {
                     long firstCommit = load.awaitCommitsAfter(promoted, 100);
                     long recoveryMs = TimeUnit.NANOSECONDS.toMillis(firstCommit - promoted);
                     System.out.printf("[failover] switchover: first commit through pgmux %d ms after the promote;"
-                            + " load: %d commits, %d errors before the outage mark, %d after it%n", recoveryMs,
-                            load.commits.get(), load.errorsBefore.get(), load.errorsAfter.get());
+                            + " load: %d commits, %d errors before the outage mark, %d after it, %d broken"
+                            + " connections%n", recoveryMs, load.commits.get(), load.errorsBefore.get(),
+                            load.errorsAfter.get(), load.broken.get());
                     assertThat(recoveryMs).as("first commit within 2 s of the promote").isLessThan(2000);
                     assertThat(load.errorsAfter.get()).as("clients asking during the switchover see no error")
                             .isZero();
                     assertThat(load.errorsBefore.get()).isLessThanOrEqualTo(POOL_SIZE);
                     assertThat(load.unexpected).as("never 25006 (a write on a standby)").isEmpty();
+                    assertThat(load.broken.get()).as("every client's connection to pgmux stays usable").isZero();
                 }
                 try (Connection c = standby.connect(); Statement s = c.createStatement();
                      ResultSet rs = s.executeQuery("SELECT pg_is_in_recovery()")) {
@@ -173,6 +176,8 @@ class FailoverIntegrationTest {
         final AtomicInteger commits = new AtomicInteger();
         final AtomicInteger errorsBefore = new AtomicInteger();
         final AtomicInteger errorsAfter = new AtomicInteger();
+        /** Clients whose connection to pgmux broke: none should, whatever their statement met. */
+        final AtomicInteger broken = new AtomicInteger();
         final Map<String, String> unexpected = new ConcurrentHashMap<>();
         private final AtomicLong lastCommitNanos = new AtomicLong();
         private volatile long outageMark = Long.MAX_VALUE;
@@ -205,10 +210,21 @@ class FailoverIntegrationTest {
                     if (!"57P01".equals(e.getSQLState()) && !"08006".equals(e.getSQLState())) {
                         unexpected.put(e.getSQLState() + " " + e.getMessage(), "client " + client);
                     }
-                    c = closeQuietly(c);
+                    if (isBroken(c)) {
+                        broken.incrementAndGet();
+                        c = closeQuietly(c);
+                    }
                 }
             }
             closeQuietly(c);
+        }
+
+        private static boolean isBroken(Connection c) {
+            try {
+                return c == null || c.isClosed();
+            } catch (SQLException e) {
+                return true;
+            }
         }
 
         private static Connection closeQuietly(Connection c) {
