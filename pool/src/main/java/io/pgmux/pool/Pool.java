@@ -63,6 +63,7 @@ public final class Pool {
     private final Supplier<EventLoop> loops;
     private final PoolCounters counters = new PoolCounters();
     private final StatementCounters statementCounters = new StatementCounters();
+    private final FailoverCounters failoverCounters = new FailoverCounters();
     private final PoolLedger ledger;
     private final PoolAdmin admin;
 
@@ -149,6 +150,11 @@ public final class Pool {
     /** Counters of waits, exhaustion and backend churn since the pool was created. */
     public PoolCounters counters() {
         return counters;
+    }
+
+    /** The failover holds this pool rode out. */
+    public FailoverCounters failoverCounters() {
+        return failoverCounters;
     }
 
     /** How this pool's backends served clients' named prepared statements. */
@@ -390,6 +396,7 @@ public final class Pool {
         }
         long held = ledger.opened(server, clock.nanoTime());
         if (held >= 0) {
+            failoverCounters.recovered(held);
             log.info("pool {}: server logins work again, {} logged in after {} ms of failures (failover hold)", key,
                     server, TimeUnit.NANOSECONDS.toMillis(held));
         }

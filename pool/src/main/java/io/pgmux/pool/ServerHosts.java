@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Threading: called from every event loop; each method is one short critical section on this object.
  */
-final class ServerHosts {
+public final class ServerHosts {
     private static final Logger log = LoggerFactory.getLogger(ServerHosts.class);
     /** A host that failed a login is tried after the others for this long. */
     static final long DOWN_BACKOFF_NANOS = 5_000_000_000L;
