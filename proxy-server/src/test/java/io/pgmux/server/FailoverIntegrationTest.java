@@ -6,6 +6,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.pgmux.config.ConfigLoader;
 import io.pgmux.testing.DetectLeaks;
 import io.pgmux.testing.PrivatePostgres;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -111,13 +115,62 @@ class FailoverIntegrationTest {
                     rs.next();
                     assertThat(rs.getBoolean(1)).isFalse();
                 }
+                assertThat(showHosts(pgmux)).containsExactly(
+                        primary.port() + " primary down",
+                        standby.port() + " primary up");
+                Scrape metrics = Scrape.parse(metrics(pgmux));
+                assertThat(metrics.value("pgmux_pool_failovers_total", "database", "app")).isEqualTo(1);
+                assertThat(metrics.value("pgmux_pool_failover_hold_seconds_count", "database", "app")).isEqualTo(1);
+                assertThat(metrics.value("pgmux_host_up", "host", "127.0.0.1:" + standby.port(), "role", "primary"))
+                        .isEqualTo(1);
+                assertThat(metrics.value("pgmux_host_up", "host", "127.0.0.1:" + primary.port())).isZero();
+                assertThat(readyWithin(pgmux, 5)).as("ready while the first host is down and another is up")
+                        .isTrue();
             }
         }
+    }
+
+    /** SHOW HOSTS through the console: "PORT ROLE STATE" per host. */
+    private static List<String> showHosts(PgmuxServer pgmux) throws SQLException {
+        Properties p = new Properties();
+        p.setProperty("user", PrivatePostgres.USER);
+        p.setProperty("preferQueryMode", "simple");
+        List<String> rows = new ArrayList<>();
+        try (Connection console = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + pgmux.port()
+                + "/pgbouncer", p); Statement s = console.createStatement();
+             ResultSet rs = s.executeQuery("SHOW HOSTS")) {
+            while (rs.next()) {
+                rows.add(rs.getInt("port") + " " + rs.getString("role") + " " + rs.getString("state"));
+            }
+        }
+        return rows;
+    }
+
+    private static String metrics(PgmuxServer pgmux) throws Exception {
+        return get(pgmux, "/metrics").body();
+    }
+
+    private static boolean readyWithin(PgmuxServer pgmux, int seconds) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (get(pgmux, "/health/ready").statusCode() != 200) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            Thread.sleep(50);
+        }
+        return true;
+    }
+
+    private static HttpResponse<String> get(PgmuxServer pgmux, String path) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                + pgmux.adminPort() + path)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static PgmuxServer pgmux(String hosts, String attrs) throws InterruptedException {
         return new PgmuxServer(ConfigLoader.fromYaml("""
                 listen: 127.0.0.1:0
+                admin_listen: 127.0.0.1:0
+                admin_users: [%s]
                 auth_type: trust
                 pool: {mode: transaction, default_pool_size: %d}
                 timeouts: {server_connect_timeout: 2s, server_login_retry: 15s, query_wait_timeout: 60s}
@@ -128,7 +181,8 @@ class FailoverIntegrationTest {
                     user: %s
                     target_session_attrs: %s
                     failover_hold_timeout: 30s
-                """.formatted(POOL_SIZE, hosts, PrivatePostgres.DATABASE, PrivatePostgres.USER, attrs))).start();
+                """.formatted(PrivatePostgres.USER, POOL_SIZE, hosts, PrivatePostgres.DATABASE, PrivatePostgres.USER,
+                attrs))).start();
     }
 
     private static Connection connect(PgmuxServer pgmux) throws SQLException {
