@@ -34,6 +34,10 @@ final class RoleProbe implements ServerListener {
         }
         RoleProbe probe = new RoleProbe(server);
         server.attach(new Route(probe, server.eventLoop()));
+        if (!server.isOpen()) {
+            probe.onServerClosed(server, null); // closed before the route was set: its close may never come here
+            return probe.promise;
+        }
         server.write(FrontendMessages.query(server.channel().alloc(), QUERY));
         server.flush();
         return probe.promise;

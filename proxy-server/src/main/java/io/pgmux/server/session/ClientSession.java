@@ -382,6 +382,14 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         log.trace("{} attached {} with {} pending", label, s, pending.size());
         link.attach(s);
         s.attach(route);
+        if (!s.isOpen()) {
+            // It closed on its way here (a server shutting down), perhaps before it had a route to say so: nothing
+            // was sent to it, so the client simply waits for another.
+            link.detach();
+            s.detach();
+            acquireServer();
+            return;
+        }
         if (!welcomed) {
             welcome(s.reportedParameters(), pool.loginParameters() != null ? pool.loginParameters()
                     : s.reportedParameters());
