@@ -2,8 +2,8 @@
 package io.pgmux.config;
 
 /**
- * Applies a {@link BackendUrl}: database {@code DB} pointing at {@code HOST:PORT/DB} with backend login
- * {@code USER}/{@code PASSWORD}, plus client user {@code USER} with the same password, so clients log in to pgmux
+ * Applies a {@link BackendUrl}: database {@code DB} pointing at {@code HOST:PORT/DB} (or at its {@code hosts}) with
+ * backend login {@code USER}/{@code PASSWORD}, plus client user {@code USER} with the same password, so clients log in to pgmux
  * with the credentials they would use against PostgreSQL. Entries of the same name are replaced, others are kept.
  */
 final class BackendOverlay {
@@ -14,8 +14,13 @@ final class BackendOverlay {
     static void apply(ConfigNode root, BackendUrl url, String origin) {
         ConfigNode databases = root.childForWrite("databases");
         ConfigNode database = new ConfigNode(databases.pathOf(url.database()));
-        database.putScalar("host", url.host(), origin);
-        database.putScalar("port", Integer.toString(url.port()), origin);
+        if (url.hosts().size() == 1) {
+            database.putScalar("host", url.host(), origin);
+            database.putScalar("port", Integer.toString(url.port()), origin);
+        } else {
+            database.putList("hosts", new ConfigList(url.hosts().stream().map(HostPort::toString).toList(), origin,
+                    origin));
+        }
         database.putScalar("dbname", url.database(), origin);
         database.putScalar("user", url.user(), origin);
         database.putScalar("password", url.password(), origin);

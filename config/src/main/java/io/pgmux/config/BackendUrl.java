@@ -1,6 +1,8 @@
 // Parses the quick-start backend URL postgresql://USER:PASSWORD@HOST:PORT/DB.
 package io.pgmux.config;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 
@@ -8,7 +10,8 @@ import java.util.Objects;
  * A parsed {@code --backend} / {@code PGMUX_BACKEND} URL: {@code postgresql://USER:PASSWORD@HOST:PORT/DB}
  * (or {@code postgres://}). The port defaults to 5432, the password may be omitted, and user, password and database
  * are percent-decoded ({@code +} stays a plus sign). Query parameters are rejected rather than silently ignored,
- * because settings such as {@code sslmode} would otherwise appear to work.
+ * because settings such as {@code sslmode} would otherwise appear to work. As in libpq, several hosts may be given,
+ * separated by commas ({@code postgresql://u:p@h1:5432,h2:5432/db}), each with its own port or the default.
  *
  * <p>Hazard: holds a password; {@link #toString()} masks it and error messages never include it.
  *
@@ -17,8 +20,11 @@ import java.util.Objects;
  * @param host     host name or IP address, without IPv6 brackets
  * @param port     1..65535
  * @param database database name, never empty
+ * @param hosts    every host in the order written, the first being {@code host:port}; {@code null} in the
+ *                 constructor means that one alone
  */
-public record BackendUrl(String user, String password, String host, int port, String database) {
+public record BackendUrl(String user, String password, String host, int port, String database,
+                         List<HostPort> hosts) {
 
     /** The expected form, used in error messages. */
     public static final String FORM = "postgresql://USER:PASSWORD@HOST:PORT/DB";
@@ -29,6 +35,12 @@ public record BackendUrl(String user, String password, String host, int port, St
         Objects.requireNonNull(user, "user");
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(database, "database");
+        hosts = hosts == null ? List.of(new HostPort(host, port)) : List.copyOf(hosts);
+    }
+
+    /** A URL with one host. */
+    public BackendUrl(String user, String password, String host, int port, String database) {
+        this(user, password, host, port, database, null);
     }
 
     /**
@@ -57,7 +69,8 @@ public record BackendUrl(String user, String password, String host, int port, St
         if (database.indexOf('/') >= 0) {
             throw ConfigException.at(where, "database name must not contain '/', expected " + FORM);
         }
-        HostPort hostPort = parseHostPort(location.substring(0, slash), where);
+        List<HostPort> hosts = parseHosts(location.substring(0, slash), where);
+        HostPort hostPort = hosts.get(0);
         int colon = userInfo.indexOf(':');
         String user = PercentDecoding.decode(colon < 0 ? userInfo : userInfo.substring(0, colon), where, "user");
         if (user.isEmpty()) {
@@ -65,7 +78,7 @@ public record BackendUrl(String user, String password, String host, int port, St
         }
         String password = colon < 0 ? null : PercentDecoding.decode(userInfo.substring(colon + 1), where, "password");
         return new BackendUrl(user, password == null || password.isEmpty() ? null : password,
-                hostPort.host(), hostPort.port(), database);
+                hostPort.host(), hostPort.port(), database, hosts);
     }
 
     private static String stripScheme(String url, String where) {
@@ -78,31 +91,25 @@ public record BackendUrl(String user, String password, String host, int port, St
         throw ConfigException.at(where, "must start with postgresql:// or postgres://, expected " + FORM);
     }
 
-    private static HostPort parseHostPort(String text, String where) {
-        if (text.isEmpty() || text.startsWith(":") || text.equals("[]")) {
-            throw ConfigException.at(where, "must name a host, expected " + FORM);
-        }
-        if (text.indexOf(',') >= 0) {
-            throw ConfigException.at(where, "multiple hosts are not supported, expected " + FORM);
-        }
-        boolean hasPort = text.startsWith("[") ? text.contains("]:") : text.indexOf(':') >= 0;
-        if (!text.startsWith("[") && text.indexOf(':') != text.lastIndexOf(':')) {
-            throw ConfigException.at(where, "IPv6 addresses need brackets, e.g. postgresql://u:p@[::1]:5432/db");
-        }
-        if (hasPort) {
-            // Checked here first so that the message states the backend range (1..65535), not the listen range.
-            String portText = text.substring(text.lastIndexOf(':') + 1);
-            if (!portText.isEmpty() && portText.chars().allMatch(Character::isDigit)) {
-                IntegerValues.parse(portText, where + " port", 1, 65535);
+    private static List<HostPort> parseHosts(String text, String where) {
+        List<String> items = new ArrayList<>();
+        for (String item : text.split(",", -1)) {
+            if (item.isEmpty()) {
+                throw ConfigException.at(where, "must name a host, expected " + FORM);
             }
+            items.add(item);
         }
-        return HostPort.parse(hasPort ? text : text + ":" + DEFAULT_PORT, where);
+        return BackendHosts.parse(items, where);
     }
 
     /** The URL with the password replaced by {@code ***}. */
     @Override
     public String toString() {
-        return "postgresql://" + user + (password == null ? "" : ":***") + "@"
-                + new HostPort(host, port) + "/" + database;
+        StringBuilder text = new StringBuilder("postgresql://").append(user)
+                .append(password == null ? "" : ":***").append('@');
+        for (int i = 0; i < hosts.size(); i++) {
+            text.append(i == 0 ? "" : ",").append(hosts.get(i));
+        }
+        return text.append('/').append(database).toString();
     }
 }

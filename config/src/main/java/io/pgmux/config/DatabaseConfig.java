@@ -1,11 +1,14 @@
 // One logical database clients can connect to, and the PostgreSQL server behind it.
 package io.pgmux.config;
 
+import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 
 /**
  * An entry of the {@code databases} section. Clients connect to pgmux naming {@link #name()}; pgmux connects to
- * {@link #host()}:{@link #port()} and opens {@link #dbname()} there.
+ * {@link #host()}:{@link #port()} and opens {@link #dbname()} there, or, with several {@link #hosts()}, on the first
+ * of them whose role {@link #targetSessionAttrs()} accepts.
  *
  * <p>Hazard: holds a password; {@link #toString()} masks it, but the accessor returns it in clear.
  *
@@ -18,11 +21,23 @@ import java.util.Objects;
  * @param poolMode pool mode override, or {@code null} to inherit {@code pool.mode}
  * @param poolSize pool size override, or {@code null} to inherit {@code pool.default_pool_size}
  * @param pinning  pinning policy override, or {@code null} to inherit {@code pool.pinning}
+ * @param hosts    every host of the database in the order they are tried, the first being {@code host:port};
+ *                 {@code null} in the constructor means that one alone
+ * @param targetSessionAttrs which hosts' roles may serve the database; {@code null} means {@code any}
+ * @param failoverHoldTimeout how long a client waits for a backend while no host accepts logins (a restart, a
+ *                 failover) before it gets the login error; {@code null} means {@link #DEFAULT_FAILOVER_HOLD}
  */
 public record DatabaseConfig(String name, String host, int port, String dbname, String user, String password,
-        PoolMode poolMode, Integer poolSize, PinningPolicy pinning) {
+        PoolMode poolMode, Integer poolSize, PinningPolicy pinning, List<HostPort> hosts,
+        TargetSessionAttrs targetSessionAttrs, Duration failoverHoldTimeout) {
 
-    /** @throws IllegalArgumentException if the port is outside 1..65535 or the pool size is below 1 */
+    /** {@code failover_hold_timeout} when not set: long enough for a managed database's failover. */
+    public static final Duration DEFAULT_FAILOVER_HOLD = Duration.ofSeconds(30);
+
+    /**
+     * @throws IllegalArgumentException if the port is outside 1..65535, the pool size is below 1, or {@code hosts}
+     *                                  is empty or does not start with {@code host:port}
+     */
     public DatabaseConfig {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(host, "host");
@@ -33,6 +48,21 @@ public record DatabaseConfig(String name, String host, int port, String dbname, 
             throw new IllegalArgumentException("poolSize must be >= 1, got " + poolSize);
         }
         dbname = dbname == null ? name : dbname;
+        hosts = hosts == null ? List.of(new HostPort(host, port)) : List.copyOf(hosts);
+        if (hosts.isEmpty() || !hosts.get(0).equals(new HostPort(host, port))) {
+            throw new IllegalArgumentException("hosts must start with " + host + ":" + port + ", got " + hosts);
+        }
+        targetSessionAttrs = targetSessionAttrs == null ? TargetSessionAttrs.ANY : targetSessionAttrs;
+        failoverHoldTimeout = failoverHoldTimeout == null ? DEFAULT_FAILOVER_HOLD : failoverHoldTimeout;
+        if (failoverHoldTimeout.isNegative()) {
+            throw new IllegalArgumentException("failoverHoldTimeout must not be negative");
+        }
+    }
+
+    /** One host, any role, the default failover hold. */
+    public DatabaseConfig(String name, String host, int port, String dbname, String user, String password,
+            PoolMode poolMode, Integer poolSize, PinningPolicy pinning) {
+        this(name, host, port, dbname, user, password, poolMode, poolSize, pinning, null, null, null);
     }
 
     /** Like the record's own, but the password is shown as {@code ***}. */
@@ -40,6 +70,7 @@ public record DatabaseConfig(String name, String host, int port, String dbname, 
     public String toString() {
         return "DatabaseConfig[name=" + name + ", host=" + host + ", port=" + port + ", dbname=" + dbname
                 + ", user=" + user + ", password=" + (password == null ? "null" : "***")
-                + ", poolMode=" + poolMode + ", poolSize=" + poolSize + ", pinning=" + pinning + "]";
+                + ", poolMode=" + poolMode + ", poolSize=" + poolSize + ", pinning=" + pinning + ", hosts=" + hosts
+                + ", targetSessionAttrs=" + targetSessionAttrs + ", failoverHoldTimeout=" + failoverHoldTimeout + "]";
     }
 }

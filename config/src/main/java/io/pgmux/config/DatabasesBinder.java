@@ -2,6 +2,7 @@
 package io.pgmux.config;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** Reads and validates every entry under {@code databases}, keeping their order. */
@@ -25,18 +26,34 @@ final class DatabasesBinder {
 
     private static DatabaseConfig bindOne(String name, ConfigNode node) {
         SectionReader r = new SectionReader(node);
+        List<HostPort> hosts = hosts(r);
         DatabaseConfig database = new DatabaseConfig(
                 name,
-                r.requiredString("host"),
-                r.integer("port", DEFAULT_PORT, 1, 65535),
+                hosts.get(0).host(),
+                hosts.get(0).port(),
                 nonBlank(r, "dbname", name),
                 nonBlank(r, "user", null),
                 r.string("password", null),
                 r.choice("pool_mode", null, PoolMode::parse),
                 r.optionalInteger("pool_size", 1, Integer.MAX_VALUE),
-                r.choice("pinning", null, PinningPolicy::parse));
+                r.choice("pinning", null, PinningPolicy::parse),
+                hosts,
+                r.choice("target_session_attrs", null, TargetSessionAttrs::parse),
+                r.duration("failover_hold_timeout", null, true));
         r.finish();
         return database;
+    }
+
+    /** {@code hosts: [h1:5432, h2:5432]}, or the single {@code host} and {@code port}; one form, not both. */
+    private static List<HostPort> hosts(SectionReader r) {
+        ConfigList list = r.node().list("hosts");
+        if (list == null) {
+            return List.of(new HostPort(r.requiredString("host"), r.integer("port", DEFAULT_PORT, 1, 65535)));
+        }
+        if (r.string("host", null) != null || r.string("port", null) != null) {
+            throw ConfigException.at(list.origin(), "give either hosts or host and port, not both");
+        }
+        return BackendHosts.parse(list.items(), list.origin());
     }
 
     /** Names may be omitted, but an empty one is always a mistake. */

@@ -54,9 +54,31 @@ class BackendUrlTest {
         assertRejected("mysql://app:hunter2@h/db", "--backend: must start with postgresql:// or postgres://");
         assertRejected("postgresql://app:hunter2@h:0/db", "--backend port: must be 1..65535, got 0");
         assertRejected("postgresql://app:hunter2@h:99999/db", "--backend port: must be 1..65535, got 99999");
-        assertRejected("postgresql://app:hunter2@h1,h2/db", "--backend: multiple hosts are not supported");
+        assertRejected("postgresql://app:hunter2@h1,,h2/db", "--backend: must name a host");
+        assertRejected("postgresql://app:hunter2@h1,h1:5432/db", "--backend: names the same host twice");
+        assertRejected("postgresql://app:hunter2@h1,h2:0/db", "--backend port: must be 1..65535, got 0");
         assertRejected("postgresql://app:hunter%2@h/db", "--backend: invalid percent-encoding in the password");
         assertRejected("postgresql://app:hunter2@/db", "--backend: must name a host");
+    }
+
+    @Test
+    void parsesLibpqMultiHostForm() {
+        BackendUrl url = BackendUrl.parse("postgresql://app:secret@h1:5433,h2,[::1]:6000/appdb", "--backend");
+        assertThat(url.host()).isEqualTo("h1");
+        assertThat(url.port()).isEqualTo(5433);
+        assertThat(url.hosts()).containsExactly(new HostPort("h1", 5433), new HostPort("h2", 5432),
+                new HostPort("::1", 6000));
+        assertThat(url.toString()).isEqualTo("postgresql://app:***@h1:5433,h2:5432,[::1]:6000/appdb");
+    }
+
+    @Test
+    void multiHostUrlDefinesDatabaseWithEveryHost() {
+        QuickStartSettings flags = new QuickStartSettings("postgresql://app:pw@h1:5432,h2:5433/sales",
+                null, null, null, null, null);
+        DatabaseConfig sales = ConfigLoader.load(null, Map.of(), flags).database("sales");
+        assertThat(sales.hosts()).containsExactly(new HostPort("h1", 5432), new HostPort("h2", 5433));
+        assertThat(sales.host()).isEqualTo("h1");
+        assertThat(sales.targetSessionAttrs()).isEqualTo(TargetSessionAttrs.ANY);
     }
 
     @Test

@@ -4,6 +4,8 @@ package io.pgmux.pool;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
+import io.pgmux.config.HostPort;
+import io.pgmux.config.TargetSessionAttrs;
 import io.pgmux.protocol.PgException;
 import io.pgmux.protocol.Severity;
 import io.pgmux.protocol.SqlState;
@@ -52,6 +54,8 @@ public final class Pool {
     private final PoolKey key;
     /** Swapped by a reload that changed the database's address or login ({@link PoolAdmin#retarget}). */
     private volatile BackendTarget target;
+    /** The hosts of {@link #target} and what logins taught about them; replaced with the target. */
+    private volatile ServerHosts hosts;
     /** Swapped by a reload that changed sizes or timeouts ({@link PoolAdmin#reconfigure}). */
     private volatile PoolLimits limits;
     private final BackendConnector connector;
@@ -61,6 +65,7 @@ public final class Pool {
     private final Supplier<EventLoop> loops;
     private final PoolCounters counters = new PoolCounters();
     private final StatementCounters statementCounters = new StatementCounters();
+    private final FailoverCounters failoverCounters = new FailoverCounters();
     private final PoolLedger ledger;
     private final PoolAdmin admin;
 
@@ -95,6 +100,7 @@ public final class Pool {
         }
         this.key = key;
         this.target = target;
+        this.hosts = new ServerHosts("pool " + key, target.hosts(), target.sessionAttrs());
         this.limits = limits;
         this.connector = connector;
         this.clock = clock;
@@ -134,12 +140,23 @@ public final class Pool {
     }
 
     void target(BackendTarget newTarget) {
+        this.hosts = new ServerHosts("pool " + key, newTarget.hosts(), newTarget.sessionAttrs());
         this.target = newTarget;
+    }
+
+    /** Each host of the database with the role and state the pool last saw, for SHOW HOSTS and the metrics. */
+    public List<ServerHosts.HostView> hosts() {
+        return hosts.views();
     }
 
     /** Counters of waits, exhaustion and backend churn since the pool was created. */
     public PoolCounters counters() {
         return counters;
+    }
+
+    /** The failover holds this pool rode out. */
+    public FailoverCounters failoverCounters() {
+        return failoverCounters;
     }
 
     /** How this pool's backends served clients' named prepared statements. */
@@ -321,6 +338,7 @@ public final class Pool {
      * tick), so idle backends elsewhere never starve them.
      */
     void replenish(long now) {
+        failWaiters(ledger.holdRanOut(now));
         PoolLedger.Openings openings = ledger.slotsToOpen(now, this::homeLoop);
         openings.loops().forEach(this::openServer);
         if (openings.budgetFull()) {
@@ -359,7 +377,7 @@ public final class Pool {
         long started = clock.nanoTime();
         Future<ServerConnection> connecting;
         try {
-            connecting = connector.connect(this, target, loop);
+            connecting = HostSelection.open(this, connector, target, hosts, loop);
         } catch (RuntimeException e) { // e.g. the loop is shutting down
             onOpenFailed(e);
             return;
@@ -380,7 +398,12 @@ public final class Pool {
             // entry object per step.
             loginParameters = Collections.unmodifiableMap(new LinkedHashMap<>(server.reportedParameters()));
         }
-        ledger.opened(server);
+        long held = ledger.opened(server, clock.nanoTime());
+        if (held >= 0) {
+            failoverCounters.recovered(held);
+            log.info("pool {}: server logins work again, {} logged in after {} ms of failures (failover hold)", key,
+                    server, TimeUnit.NANOSECONDS.toMillis(held));
+        }
         log.debug("{} logged in to {}", server, target);
         offer(server);
     }
@@ -390,10 +413,21 @@ public final class Pool {
         List<Waiter> failed = ledger.openFailed(cause, loginParameters != null, clock.nanoTime());
         counters.connectFailed();
         giveBudgets();
+        failWaiters(failed);
+        long retryIn = ledger.retryDelayWhileHolding(clock.nanoTime());
+        EventLoop loop = homeLoop();
+        if (retryIn >= 0 && loop != null) {
+            // Clients are held: try again as soon as the short back-off allows, not at the janitor's next tick.
+            clock.schedule(loop, () -> replenish(clock.nanoTime()), retryIn);
+        }
+    }
+
+    /** Fails {@code failed} with the last login error: logins are failing and nothing can serve them. */
+    private void failWaiters(List<Waiter> failed) {
         PgException error = ledger.lastLoginError();
         for (Waiter waiter : failed) {
             waiter.cancelTimeout();
-            waiter.promise.tryFailure(error != null ? error : cause);
+            waiter.promise.tryFailure(error != null ? error : ServerFailures.closedDuringLogin());
         }
     }
 
@@ -408,6 +442,10 @@ public final class Pool {
             discard(server);
             return;
         }
+        if (!servesTarget(server)) {
+            discard(server);
+            return;
+        }
         Waiter waiter;
         while ((waiter = ledger.handOff(server, clock.nanoTime())) != null) {
             if (waiter == PoolLedger.REJECT) {
@@ -419,6 +457,25 @@ public final class Pool {
                 return;
             }
         }
+    }
+
+    /**
+     * False for a backend whose server changed role since its login (in_hot_standby reported again, as PostgreSQL
+     * 14 and later do when a standby is promoted) to one the pool does not accept: it is closed as it comes back,
+     * never lent again. Reads one reported parameter, and only for pools that care about the role.
+     */
+    private boolean servesTarget(ServerConnection server) {
+        if (target.sessionAttrs() == TargetSessionAttrs.ANY) {
+            return true;
+        }
+        ServerRole role = ServerRole.fromReported(server.reportedParameters());
+        if (role == null || role.serves(target.sessionAttrs())) {
+            return true;
+        }
+        hosts.roleReported(new HostPort(server.target().host(), server.target().port()), role, clock.nanoTime());
+        log.info("{} is on a {} now; closing it (target_session_attrs {})", server, role.text(),
+                target.sessionAttrs().text());
+        return false;
     }
 
     /** Takes a backend out of the pool's accounting, once; frees its slots and opens a replacement if needed. */

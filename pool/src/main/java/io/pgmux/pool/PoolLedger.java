@@ -73,7 +73,7 @@ final class PoolLedger {
         this.databaseBudget = databaseBudget;
         this.userBudget = userBudget;
         this.owner = owner;
-        this.backoff = new LoginBackoff(limits.loginRetry().toNanos());
+        this.backoff = new LoginBackoff(limits.loginRetry().toNanos(), limits.failoverHold().toNanos());
     }
 
     /**
@@ -93,7 +93,7 @@ final class PoolLedger {
                     && now - server.idleSinceNanos >= limits.checkDelay().toNanos();
             return new Lending(server, check, null, Slot.NOT_NOW, null);
         }
-        if (size == 0 && backoff.active(now)) {
+        if (size == 0 && backoff.active(now) && !backoff.holding(now)) {
             return new Lending(null, false, null, Slot.NOT_NOW, backoff.failingError());
         }
         if (limits.maxWaiting() > 0 && queue.size() >= limits.maxWaiting()) {
@@ -156,24 +156,48 @@ final class PoolLedger {
         return server;
     }
 
-    /** A backend finished logging in; it counts as open from now on, and the back-off (if any) is over. */
-    synchronized void opened(ServerConnection server) {
+    /**
+     * A backend finished logging in; it counts as open from now on, and the back-off (if any) is over. Returns how
+     * long the failover hold it ends lasted, in nanoseconds, or -1 when there was none.
+     */
+    synchronized long opened(ServerConnection server, long now) {
         loggingIn--;
         servers.add(server);
-        backoff.succeeded();
+        return backoff.succeeded(now);
     }
 
     /**
      * A backend failed to connect or log in: its slot is free (the caller gives the budgets back) and the back-off
      * starts. Returns the waiters to fail with {@link #lastLoginError()}: all of them when no backend ever logged in
      * and none exists, because each is then a client still logging in that nothing can serve before the back-off
-     * ends (as PgBouncer does); otherwise none, and they keep waiting.
+     * ends (as PgBouncer does), and likewise when none exists and the failover hold ran out; otherwise none, and
+     * they keep waiting.
      */
     synchronized List<Waiter> openFailed(Throwable cause, boolean everLoggedIn, long now) {
         size--;
         loggingIn--;
-        backoff.failed(now, cause);
-        return !everLoggedIn && size == 0 ? queue.drain() : List.of();
+        backoff.failed(now, cause, everLoggedIn);
+        boolean hopeless = !everLoggedIn || backoff.holdExpired(now);
+        return hopeless && size == 0 ? queue.drain() : List.of();
+    }
+
+    /**
+     * The waiters to fail with {@link #lastLoginError()} because the failover hold ran out with no backend open;
+     * empty otherwise. They would otherwise wait for the next attempt, a whole server_login_retry later.
+     */
+    synchronized List<Waiter> holdRanOut(long now) {
+        return size == 0 && backoff.holdExpired(now) && !queue.isEmpty() ? queue.drain() : List.of();
+    }
+
+    /**
+     * After a failed login: nanoseconds until the next attempt may start, when clients are waiting and the pool is
+     * holding them (so that the caller arms a retry rather than leaving it to the janitor's next tick); else -1.
+     */
+    synchronized long retryDelayWhileHolding(long now) {
+        if (queue.isEmpty() || !backoff.holding(now)) {
+            return -1;
+        }
+        return backoff.currentRetryNanos(now);
     }
 
     synchronized PgException lastLoginError() {
@@ -230,6 +254,7 @@ final class PoolLedger {
 
     synchronized void limits(PoolLimits newLimits) {
         limits = newLimits;
+        backoff.retune(newLimits.loginRetry().toNanos(), newLimits.failoverHold().toNanos());
     }
 
     synchronized void paused(boolean value) {

@@ -1,6 +1,7 @@
 // The sizes, timeouts and queries one pool enforces, resolved from the configuration for one (database, user) pair.
 package io.pgmux.pool;
 
+import io.pgmux.config.DatabaseConfig;
 import io.pgmux.config.PgmuxConfig;
 import io.pgmux.config.PoolSettings;
 import io.pgmux.config.Timeouts;
@@ -25,10 +26,13 @@ import java.util.Objects;
  * @param loginRetry        after a failed connect or login, no new attempt for this long (server_login_retry)
  * @param maxWaiting        clients that may wait at once; one more is refused at once (max_waiting_clients);
  *                          0 = unbounded
+ * @param failoverHold      after logins that used to succeed start failing (a restart, a failover), how long the
+ *                          pool keeps clients waiting and retries quickly instead of backing off for
+ *                          {@code loginRetry} (failover_hold_timeout); 0 = no hold
  */
 public record PoolLimits(int maxSize, int minSize, int reserveSize, Duration reserveTimeout, Duration queryWaitTimeout,
         String resetQuery, String checkQuery, Duration checkDelay, Duration checkTimeout, Duration serverLifetime,
-        Duration serverIdleTimeout, Duration loginRetry, int maxWaiting) {
+        Duration serverIdleTimeout, Duration loginRetry, int maxWaiting, Duration failoverHold) {
 
     /**
      * Caps {@code minSize} at {@code maxSize} and turns null queries into "none".
@@ -51,6 +55,16 @@ public record PoolLimits(int maxSize, int minSize, int reserveSize, Duration res
         Objects.requireNonNull(serverLifetime, "serverLifetime");
         Objects.requireNonNull(serverIdleTimeout, "serverIdleTimeout");
         Objects.requireNonNull(loginRetry, "loginRetry");
+        Objects.requireNonNull(failoverHold, "failoverHold");
+    }
+
+    /** Limits with the default failover hold. */
+    public PoolLimits(int maxSize, int minSize, int reserveSize, Duration reserveTimeout, Duration queryWaitTimeout,
+            String resetQuery, String checkQuery, Duration checkDelay, Duration checkTimeout, Duration serverLifetime,
+            Duration serverIdleTimeout, Duration loginRetry, int maxWaiting) {
+        this(maxSize, minSize, reserveSize, reserveTimeout, queryWaitTimeout, resetQuery, checkQuery, checkDelay,
+                checkTimeout, serverLifetime, serverIdleTimeout, loginRetry, maxWaiting,
+                DatabaseConfig.DEFAULT_FAILOVER_HOLD);
     }
 
     /** Limits with an unbounded wait queue. */
@@ -75,9 +89,11 @@ public record PoolLimits(int maxSize, int minSize, int reserveSize, Duration res
     public static PoolLimits from(PgmuxConfig config, String database, String user) {
         PoolSettings pool = config.pool();
         Timeouts t = config.timeouts();
+        DatabaseConfig db = config.database(database);
         return new PoolLimits(config.poolSize(database, user), pool.minPoolSize(), pool.reservePoolSize(),
                 pool.reservePoolTimeout(), t.queryWaitTimeout(), pool.serverResetQuery(), pool.serverCheckQuery(),
                 t.serverCheckDelay(), t.serverConnectTimeout(), t.serverLifetime(), t.serverIdleTimeout(),
-                t.serverLoginRetry(), pool.maxWaitingClients());
+                t.serverLoginRetry(), pool.maxWaitingClients(),
+                db == null ? DatabaseConfig.DEFAULT_FAILOVER_HOLD : db.failoverHoldTimeout());
     }
 }

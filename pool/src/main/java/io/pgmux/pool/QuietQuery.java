@@ -36,6 +36,11 @@ final class QuietQuery implements ServerListener {
             return promise.setSuccess(null);
         }
         server.attach(new Route(this, server.eventLoop()));
+        if (!server.isOpen()) {
+            // Closed before the route was set, so its close may never reach this listener.
+            onServerClosed(server, null);
+            return promise;
+        }
         awaitingReadyForQuery = statements.size();
         for (String sql : statements) {
             server.write(FrontendMessages.query(server.channel().alloc(), sql));

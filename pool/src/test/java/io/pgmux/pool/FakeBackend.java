@@ -26,7 +26,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * CommandComplete and ReadyForQuery with the transaction status it leads to (BEGIN opens a transaction,
  * COMMIT/ROLLBACK end it, a statement starting with FAIL is an error, HANG is never answered, SLEEP n is answered
  * after n microseconds and not listed); Terminate closes.
- * Counts the sessions open now and at most, and lists every statement received, in order.
+ * Counts the sessions open now and at most, and lists every statement received, in order. It may play a primary
+ * or a standby ({@link #hotStandby}: the {@code in_hot_standby} ParameterStatus of PostgreSQL 14, and the answer to
+ * {@code SELECT pg_is_in_recovery()}), be promoted while sessions are open, and drop every session as a crash does.
  */
 final class FakeBackend implements AutoCloseable {
     private static final AtomicInteger ADDRESSES = new AtomicInteger();
@@ -38,6 +40,10 @@ final class FakeBackend implements AutoCloseable {
     private final AtomicInteger logins = new AtomicInteger();
     private final List<String> statements = new CopyOnWriteArrayList<>();
     private volatile boolean refuseLogins;
+    /** "on", "off", or null to report no in_hot_standby (a server older than 14). */
+    private volatile String hotStandby = "off";
+    private volatile boolean inRecovery;
+    private final List<Channel> sessions = new CopyOnWriteArrayList<>();
 
     FakeBackend(EventLoopGroup group) {
         listener = new ServerBootstrap().group(group).channel(LocalServerChannel.class)
@@ -57,6 +63,29 @@ final class FakeBackend implements AutoCloseable {
     /** From now on, logins fail as with a wrong password. */
     void refuseLogins(boolean refuse) {
         refuseLogins = refuse;
+    }
+
+    /**
+     * From now on, logins show this role: {@code "on"} a standby, {@code "off"} a primary, null a server that does
+     * not report in_hot_standby and is asked pg_is_in_recovery() instead ({@code recovery} is its answer).
+     */
+    void hotStandby(String reported, boolean recovery) {
+        hotStandby = reported;
+        inRecovery = recovery;
+    }
+
+    /** A standby promoted: open sessions are told in_hot_standby is off, as PostgreSQL 14 does. */
+    void promote() {
+        hotStandby = "off";
+        inRecovery = false;
+        for (Channel session : sessions) {
+            session.writeAndFlush(BackendMessages.parameterStatus(session.alloc(), "in_hot_standby", "off"));
+        }
+    }
+
+    /** Closes every open session at once, as a server that crashed. */
+    void dropSessions() {
+        sessions.forEach(Channel::close);
     }
 
     /** Sessions open at this moment. */
@@ -93,12 +122,14 @@ final class FakeBackend implements AutoCloseable {
         @Override
         public void channelActive(ChannelHandlerContext ctx) throws Exception {
             peak.accumulateAndGet(open.incrementAndGet(), Math::max);
+            sessions.add(ctx.channel());
             super.channelActive(ctx);
         }
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) throws Exception {
             open.decrementAndGet();
+            sessions.remove(ctx.channel());
             super.channelInactive(ctx);
         }
 
@@ -135,6 +166,10 @@ final class FakeBackend implements AutoCloseable {
             ctx.write(BackendMessages.authenticationOk());
             ctx.write(BackendMessages.parameterStatus(ctx.alloc(), "server_version", "16.0"));
             ctx.write(BackendMessages.parameterStatus(ctx.alloc(), "application_name", ""));
+            String standby = hotStandby;
+            if (standby != null) {
+                ctx.write(BackendMessages.parameterStatus(ctx.alloc(), "in_hot_standby", standby));
+            }
             ctx.write(BackendMessages.backendKeyData(ctx.alloc(), pid, 42));
             ctx.writeAndFlush(BackendMessages.readyForQuery(status));
         }
@@ -148,6 +183,9 @@ final class FakeBackend implements AutoCloseable {
                 return;
             }
             statements.add(sql);
+            if (sql.equals("SELECT pg_is_in_recovery()")) {
+                ctx.write(BackendMessages.dataRow(ctx.alloc(), List.of(inRecovery ? "t" : "f")));
+            }
             if (sql.equals("HANG")) {
                 return;
             }

@@ -46,6 +46,11 @@ final class FakePoolBed implements AutoCloseable {
         return pool;
     }
 
+    /** Closes {@code pool} with the bed. */
+    void adopt(Pool pool) {
+        pools.add(pool);
+    }
+
     EventLoop loop() {
         return group.next();
     }

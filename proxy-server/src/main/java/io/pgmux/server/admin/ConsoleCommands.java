@@ -26,7 +26,7 @@ final class ConsoleCommands {
     private static final Logger log = LoggerFactory.getLogger(ConsoleCommands.class);
     private static final long POLL_MILLIS = 20;
     static final List<String> HELP = List.of(
-            "SHOW HELP|CONFIG|DATABASES|POOLS|CLIENTS|SERVERS|USERS|VERSION|STATE",
+            "SHOW HELP|CONFIG|DATABASES|POOLS|CLIENTS|SERVERS|USERS|VERSION|STATE|HOSTS",
             "SHOW STATS|STATS_TOTALS|STATS_AVERAGES|LISTS",
             "SET key = arg (accepted and ignored: change the configuration file and RELOAD)",
             "RELOAD", "PAUSE [<db>]", "RESUME [<db>]", "DISABLE <db>", "ENABLE <db>", "RECONNECT [<db>]",
@@ -35,12 +35,14 @@ final class ConsoleCommands {
     private final ServerControl control;
     private final ShowActivity activity;
     private final ShowSettings settings;
+    private final ShowHosts hosts;
     private final boolean admin;
 
     ConsoleCommands(ServerControl control, String version, boolean admin) {
         this.control = control;
         this.activity = new ShowActivity(control);
         this.settings = new ShowSettings(control, version);
+        this.hosts = new ShowHosts(control);
         this.admin = admin;
     }
 
@@ -83,6 +85,7 @@ final class ConsoleCommands {
             case "LISTS" -> settings.lists();
             case "VERSION" -> settings.version();
             case "STATE" -> settings.state();
+            case "HOSTS" -> hosts.hosts();
             case "HELP" -> null;
             default -> throw ConsoleCommand.syntax("unknown SHOW subject \"" + subject + "\"; try SHOW HELP");
         };

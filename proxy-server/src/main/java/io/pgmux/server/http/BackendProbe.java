@@ -8,6 +8,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.pgmux.config.DatabaseConfig;
+import io.pgmux.config.HostPort;
 import io.pgmux.config.PgmuxConfig;
 import io.pgmux.protocol.transport.Transport;
 import java.util.Map;
@@ -75,19 +76,29 @@ final class BackendProbe {
     }
 
     private void probe(DatabaseConfig db) {
+        probe(db, 0);
+    }
+
+    /** Tries the database's hosts in order: it is reachable when any of them accepts a connection. */
+    private void probe(DatabaseConfig db, int index) {
+        HostPort host = db.hosts().get(index);
         int timeout = (int) Math.max(100, periodMillis);
         ChannelFuture connect = new Bootstrap().group(loop).channel(transport.socketChannelClass())
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, timeout)
                 .handler(new ChannelInboundHandlerAdapter())
-                .connect(db.host(), db.port());
+                .connect(host.host(), host.port());
         connect.addListener(f -> {
+            connect.channel().close();
             boolean up = f.isSuccess();
+            if (!up && index + 1 < db.hosts().size()) {
+                probe(db, index + 1);
+                return;
+            }
             Boolean before = reachable.put(db.name(), up);
             if (before == null || before != up) {
-                log.info("database {} at {}:{} is {}", db.name(), db.host(), db.port(),
-                        up ? "reachable" : "unreachable: " + f.cause().getMessage());
+                log.info("database {} at {} is {}", db.name(), host, up ? "reachable"
+                        : "unreachable: " + f.cause().getMessage());
             }
-            connect.channel().close();
         });
     }
 }

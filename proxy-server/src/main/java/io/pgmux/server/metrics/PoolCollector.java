@@ -47,6 +47,7 @@ final class PoolCollector implements MultiCollector {
             limits(f, labels, pool.limits());
             counters(f, labels, pool.counters());
             statementCache(f, labels, pool.statementCounters());
+            HostFigures.add(f, labels, pool);
         }
         meters.values().forEach(m -> sessionFigures(f, m));
         budgets(f);

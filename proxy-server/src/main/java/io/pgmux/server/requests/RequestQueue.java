@@ -8,6 +8,7 @@ import io.pgmux.protocol.BackendType;
 import io.pgmux.protocol.FrontendMessages;
 import io.pgmux.protocol.FrontendType;
 import io.pgmux.protocol.TransactionStatus;
+import java.util.function.Supplier;
 
 /**
  * The ordered queue of one client link's requests: one entry per request that is owed an answer, whether it went to
@@ -266,6 +267,62 @@ public final class RequestQueue {
     /** Everything is answered and no batch or copy is half done: the backend may go back to the pool. */
     public boolean mayGiveBack() {
         return ring.isEmpty() && !batchOpen && !copyIn;
+    }
+
+    /** The backend is in COPY FROM STDIN, or the client's copy has not been answered yet. */
+    public boolean copying() {
+        return copyIn;
+    }
+
+    /**
+     * The backend went away with requests in flight, outside a copy, and the client's connection goes on: answers
+     * them as PostgreSQL answers a failed statement. The first request still owed of each Query or batch gets an
+     * error made by {@code error}, and its Sync or Query the ReadyForQuery that ends it (the status is read from the
+     * client side, idle without a backend); answers pgmux made that come before it are delivered, later ones of the
+     * failed batch dropped. A batch still open gets its error now and its messages are skipped to the client's Sync.
+     *
+     * @return true when a ReadyForQuery reached the client and nothing more is owed
+     */
+    public boolean serverLost(Supplier<ByteBuf> error) {
+        readySent = false;
+        boolean failed = false;
+        while (!ring.isEmpty()) {
+            byte kind = ring.kind(0);
+            if (kind == ANSWER) {
+                ByteBuf answer = ring.takeHeadMessage();
+                pop(false);
+                if (failed) {
+                    answer.release();
+                } else {
+                    client.write(answer);
+                }
+            } else if (kind == READY || kind == SYNC || kind == QUERY) {
+                if (kind != READY && !failed) {
+                    client.write(error.get());
+                }
+                pop(kind != READY);
+                deliverReady();
+                failed = false;
+            } else if (kind == COPY_END || kind == IGNORED_SYNC) {
+                pop(false);
+            } else {
+                if (!failed) {
+                    client.write(error.get());
+                    failed = true;
+                }
+                pop(true);
+            }
+        }
+        readyOwed = 0;
+        copyIn = false;
+        if (batchOpen) {
+            if (!failed) {
+                client.write(error.get());
+            }
+            batchOpen = false;
+            skipping = true;
+        }
+        return readyAndIdle();
     }
 
     /** The backend went away: whatever it owed will never come. Releases the answers held, delivering none. */

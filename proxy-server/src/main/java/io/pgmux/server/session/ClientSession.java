@@ -77,6 +77,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     private final ArrayDeque<ReferenceCounted> pending = new ArrayDeque<>();
     private boolean welcomed;
     private boolean closed;
+    /** The FATAL the held backend said goodbye with (a server shutting down), kept for when its socket closes. */
+    private PgException serverFarewell;
 
     private final SessionClock clock;
     /** Figures for the metrics endpoint; {@link SessionMetrics#NOOP} when it is off. */
@@ -378,6 +380,14 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         log.trace("{} attached {} with {} pending", label, s, pending.size());
         link.attach(s);
         s.attach(route);
+        if (!s.isOpen()) {
+            // It closed on its way here (a server shutting down), perhaps before it had a route to say so: nothing
+            // was sent to it, so the client simply waits for another.
+            link.detach();
+            s.detach();
+            acquireServer();
+            return;
+        }
         if (!welcomed) {
             welcome(s.reportedParameters(), pool.loginParameters() != null ? pool.loginParameters()
                     : s.reportedParameters());
@@ -437,6 +447,13 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
             guard.observe(frame, type);
         }
         if (type == BackendType.ERROR_RESPONSE) {
+            PgException farewell = BackendLoss.farewell(frame);
+            if (farewell != null
+                    && BackendLoss.survivable(mode, guard, link.requests().copying(), s.transactionStatus())) {
+                serverFarewell = farewell; // the client gets an ERROR instead when the socket closes
+                frame.release();
+                return;
+            }
             metrics.errorSent(frame); // before delivery, which hands the frame on
         }
         if (link.deliver(frame, type)) {
@@ -513,8 +530,22 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         if (s != link.server()) {
             return;
         }
-        link.lost();
-        fail(cause);
+        PgException farewell = serverFarewell;
+        serverFarewell = null;
+        if (closed || !BackendLoss.survivable(mode, guard, link.requests().copying(), s.transactionStatus())) {
+            link.lost();
+            fail(farewell != null ? farewell : cause);
+            return;
+        }
+        PgException error = BackendLoss.error(farewell);
+        log.info("{} lost {} under its requests: {}", label, s, error.getMessage());
+        metrics.errorSent(error.sqlState());
+        boolean readyAndIdle = link.lostUnder(error);
+        ctx.flush();
+        ctx.channel().config().setAutoRead(true); // it may have been off for the backend's backpressure
+        if (readyAndIdle) {
+            timer.answered(true);
+        }
     }
 
     /** Called from any thread when a CancelRequest with this client's key arrived. */

@@ -77,6 +77,18 @@ final class ServerLink implements ClientAnswers {
     }
 
     /**
+     * The backend went away under requests of the client whose connection goes on ({@link BackendLoss}): answers
+     * them with {@code error} and ReadyForQuery, as {@link RequestQueue#serverLost} says.
+     *
+     * @return true when a ReadyForQuery reached the client and nothing more is owed
+     */
+    boolean lostUnder(PgException error) {
+        server = null;
+        serverNeedsFlush = false;
+        return queue.serverLost(() -> BackendMessages.errorResponse(client.alloc(), error));
+    }
+
+    /**
      * Writes a client message to the backend (flushed by {@link #flush}).
      *
      * @return true when it starts a request while nothing was outstanding (the query clock starts)

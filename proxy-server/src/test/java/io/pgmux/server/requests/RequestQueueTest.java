@@ -65,6 +65,36 @@ class RequestQueueTest {
     }
 
     @Test
+    void aLostServerAnswersEachPipelinedRequestWithOneErrorAndItsReadyForQuery() {
+        clientSends("Q");
+        queue.expect(RequestQueue.PARSE, RequestQueue.RELAY, null, () -> undone.add("lost parse"));
+        clientSends("BES");
+        queue.answer(message(BackendType.CLOSE_COMPLETE), () -> undone.add("dropped close"));
+        clientSends("SQ");
+        status = TransactionStatus.IDLE;
+
+        assertThat(queue.serverLost(() -> message(BackendType.ERROR_RESPONSE))).isTrue();
+
+        assertThat(types()).isEqualTo("EZEZ3EZEZ");
+        assertThat(undone).containsExactly("lost parse");
+        assertThat(queue.mayGiveBack()).isTrue();
+        assertThat(queue.skipping()).isFalse();
+    }
+
+    @Test
+    void aLostServerMidBatchFailsItAndSkipsToTheClientsSync() {
+        clientSends("PB");
+
+        assertThat(queue.serverLost(() -> message(BackendType.ERROR_RESPONSE))).isFalse();
+
+        assertThat(types()).isEqualTo("E");
+        assertThat(queue.skipping()).isTrue();
+        assertThat(queue.skip(FrontendType.EXECUTE)).isFalse(); // dropped by the session, as after any refusal
+        assertThat(queue.skip(FrontendType.SYNC)).isTrue();
+        assertThat(types()).isEqualTo("EZ");
+    }
+
+    @Test
     void anAnswerWithNothingOwedBeforeItGoesAtOnce() {
         queue.answer(message(BackendType.CLOSE_COMPLETE), null);
         assertThat(types()).isEqualTo("3");

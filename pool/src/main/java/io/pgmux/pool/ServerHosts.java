@@ -1,0 +1,153 @@
+// What a pool knows of each host of its database: its role, whether its last login failed, and in which order to try them.
+package io.pgmux.pool;
+
+import io.pgmux.config.HostPort;
+import io.pgmux.config.TargetSessionAttrs;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The hosts of one pool's database, each with the role its last login showed and whether the last attempt on it
+ * failed. {@link #order} says in which order to try them for a new backend: hosts whose known role serves the pool
+ * first, in turn with hosts of unknown role (round robin among them, so that the backends of a pool of standbys
+ * spread), then the primary of a {@code prefer-standby} pool, then hosts that showed another role (roles change
+ * in a failover, so they are still tried); within each group, a host whose last attempt failed less than
+ * {@link #DOWN_BACKOFF_NANOS} ago goes last.
+ *
+ * <p>Threading: called from every event loop; each method is one short critical section on this object.
+ */
+public final class ServerHosts {
+    private static final Logger log = LoggerFactory.getLogger(ServerHosts.class);
+    /** A host that failed a login is tried after the others for this long. */
+    static final long DOWN_BACKOFF_NANOS = 5_000_000_000L;
+
+    /** One host's state, for SHOW HOSTS and the metrics. */
+    public record HostView(HostPort address, ServerRole role, boolean up, long lastChangeNanos) {
+    }
+
+    private static final class Host {
+        final HostPort address;
+        ServerRole role = ServerRole.UNKNOWN;
+        boolean up = true;
+        long failedAtNanos;
+        long lastChangeNanos;
+
+        Host(HostPort address) {
+            this.address = address;
+        }
+    }
+
+    private final String owner;
+    private final TargetSessionAttrs attrs;
+    private final List<Host> hosts = new ArrayList<>();
+    private int nextFirst;
+
+    ServerHosts(String owner, List<HostPort> addresses, TargetSessionAttrs attrs) {
+        this.owner = owner;
+        this.attrs = attrs;
+        addresses.forEach(a -> hosts.add(new Host(a)));
+    }
+
+    TargetSessionAttrs attrs() {
+        return attrs;
+    }
+
+    /** The hosts in the order to try them now; each group in turn starts with its next host (round robin). */
+    synchronized List<HostPort> order(long now) {
+        List<HostPort> ordered = new ArrayList<>(hosts.size());
+        int turn = nextFirst++ & Integer.MAX_VALUE;
+        List<Host> group = new ArrayList<>(hosts.size());
+        for (int rank = 0; rank < 6; rank++) {
+            group.clear();
+            for (Host host : hosts) {
+                if (rank(host, now) == rank) {
+                    group.add(host);
+                }
+            }
+            for (int i = 0; i < group.size(); i++) {
+                ordered.add(group.get((turn + i) % group.size()).address);
+            }
+        }
+        return ordered;
+    }
+
+    /** 0..2 by role preference (1 is the primary of a prefer-standby pool), plus 3 for a host that failed recently. */
+    private int rank(Host host, long now) {
+        int byRole;
+        if (host.role == ServerRole.UNKNOWN) {
+            byRole = 0; // in turn with the hosts known to serve, so that every host is soon known
+        } else if (attrs.prefersStandby()) {
+            byRole = host.role == ServerRole.STANDBY ? 0 : 1;
+        } else {
+            byRole = host.role.serves(attrs) ? 0 : 2;
+        }
+        boolean recentlyDown = !host.up && now - host.failedAtNanos < DOWN_BACKOFF_NANOS;
+        return byRole + (recentlyDown ? 3 : 0);
+    }
+
+    /** A login on {@code address} succeeded and showed {@code role}; a change of role is logged once. */
+    synchronized void loggedIn(HostPort address, ServerRole role, long now) {
+        Host host = find(address);
+        if (host == null) {
+            return;
+        }
+        if (!host.up) {
+            log.info("{}: host {} is up again ({})", owner, address, role.text());
+            host.up = true;
+            host.lastChangeNanos = now;
+        }
+        observed(host, role, now);
+    }
+
+    /** A backend on {@code address} reported {@code role} after its login (a standby was promoted). */
+    synchronized void roleReported(HostPort address, ServerRole role, long now) {
+        Host host = find(address);
+        if (host != null) {
+            observed(host, role, now);
+        }
+    }
+
+    private void observed(Host host, ServerRole role, long now) {
+        if (role != ServerRole.UNKNOWN && role != host.role) {
+            if (host.role != ServerRole.UNKNOWN) {
+                log.info("{}: host {} changed role from {} to {}", owner, host.address, host.role.text(),
+                        role.text());
+            }
+            host.role = role;
+            host.lastChangeNanos = now;
+        }
+    }
+
+    /** A connect or login on {@code address} failed. */
+    synchronized void failed(HostPort address, long now) {
+        Host host = find(address);
+        if (host == null) {
+            return;
+        }
+        if (host.up) {
+            log.info("{}: host {} is down", owner, address);
+            host.up = false;
+            host.lastChangeNanos = now;
+        }
+        host.failedAtNanos = now;
+    }
+
+    synchronized List<HostView> views() {
+        List<HostView> views = new ArrayList<>(hosts.size());
+        for (Host host : hosts) {
+            views.add(new HostView(host.address, host.role, host.up, host.lastChangeNanos));
+        }
+        return views;
+    }
+
+    private Host find(HostPort address) {
+        for (Host host : hosts) {
+            if (host.address.equals(address)) {
+                return host;
+            }
+        }
+        return null;
+    }
+}
