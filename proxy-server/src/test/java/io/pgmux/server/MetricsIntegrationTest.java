@@ -164,7 +164,8 @@ class MetricsIntegrationTest {
     void pinnedGaugeFollowsAPinningClient() throws Exception {
         double listensBefore = proxy.scrape().value("pgmux_pins_total", "reason", "listen");
         try (Connection c = proxy.connect(); Statement s = c.createStatement()) {
-            s.execute("LISTEN metrics_test");
+            // Fanned out, a LISTEN alone pins nothing; beside another statement it goes to PostgreSQL and pins.
+            s.execute("SELECT 1; LISTEN metrics_test");
             Scrape pinned = proxy.scrape();
             assertThat(pinned.value("pgmux_pinned_backends")).isEqualTo(1);
             assertThat(pinned.value("pgmux_pins_total", "reason", "listen")).isEqualTo(listensBefore + 1);
