@@ -18,6 +18,8 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufAllocatorMetricProvider;
 import io.netty.util.internal.PlatformDependent;
 import io.pgmux.pool.PoolRegistry;
+import io.pgmux.server.notify.NotifyHubs;
+import io.pgmux.server.notify.NotifyMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -57,6 +59,7 @@ public final class ProxyMetrics implements AutoCloseable {
         prometheus.register(new PoolCollector(pools, clients, databases));
         clients();
         pins(pins);
+        NotifyMetrics.bind(registry, NotifyHubs.of(pools));
         jvm();
     }
 

@@ -72,7 +72,8 @@ public final class NotifyHub implements ServerListener {
     private final Set<String> confirmed = ConcurrentHashMap.newKeySet();
     private final Map<String, List<Promise<Void>>> waiting = new HashMap<>();
     private final ArrayDeque<Command> inFlight = new ArrayDeque<>();
-    private ServerConnection server;
+    /** Written on {@link #loop} only; volatile for the admin console, which asks which backend listens. */
+    private volatile ServerConnection server;
     private boolean opening;
 
     NotifyHub(Pool pool, EventLoop loop, NotifyFigures figures) {
@@ -97,6 +98,11 @@ public final class NotifyHub implements ServerListener {
     /** Withdraws {@code inbox}'s interest in {@code channel}. Called from any loop. */
     void unsubscribe(String channel, NotificationInbox inbox) {
         loop.execute(() -> withdraw(channel, inbox));
+    }
+
+    /** Whether {@code s} is this hub's listening connection. */
+    boolean listensOn(ServerConnection s) {
+        return s == server;
     }
 
     /** Channels the listening connection LISTENs on now. */

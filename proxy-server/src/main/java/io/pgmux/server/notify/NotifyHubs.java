@@ -4,6 +4,7 @@ package io.pgmux.server.notify;
 import io.netty.channel.EventLoop;
 import io.pgmux.pool.Pool;
 import io.pgmux.pool.PoolRegistry;
+import io.pgmux.pool.ServerConnection;
 import java.util.Map;
 import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -41,6 +42,12 @@ public final class NotifyHubs {
     /** Channels listened on now, over every pool. */
     public int channels() {
         return hubs.values().stream().mapToInt(NotifyHub::channels).sum();
+    }
+
+    /** Whether {@code server} is the listening connection of its pool, for SHOW SERVERS. */
+    public boolean isListening(ServerConnection server) {
+        NotifyHub hub = hubs.get(server.pool());
+        return hub != null && hub.listensOn(server);
     }
 
     /** Channels the listening connection of {@code pool} LISTENs on now; 0 without one. */
