@@ -96,6 +96,7 @@ public record PoolSettings(PoolMode mode, int defaultPoolSize, int minPoolSize, 
 
     // PostgreSQL folds unquoted parameter names to lower case, so SET Search_Path and search_path are the same.
     private static List<String> lowerCased(List<String> names) {
-        return names == null ? List.of() : names.stream().map(name -> name.toLowerCase(Locale.ROOT)).distinct().toList();
+        return names == null ? List.of()
+                : names.stream().map(name -> name.toLowerCase(Locale.ROOT)).distinct().toList();
     }
 }

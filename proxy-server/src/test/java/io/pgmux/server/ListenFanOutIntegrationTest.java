@@ -118,6 +118,29 @@ class ListenFanOutIntegrationTest {
     }
 
     @Test
+    void extendedProtocolListenIsAnsweredAsPostgresWould() throws Exception {
+        try (RawClient client = login(); Connection direct = proxy.pg.connect(); Statement d = direct.createStatement()) {
+            client.sendTyped('P', "\0LISTEN ext_channel\0\0\0".getBytes(StandardCharsets.UTF_8));
+            client.sendTyped('D', "S\0".getBytes(StandardCharsets.UTF_8));
+            client.sendTyped('B', new byte[] {0, 0, 0, 0, 0, 0, 0, 0});
+            client.sendTyped('D', "P\0".getBytes(StandardCharsets.UTF_8));
+            client.sendTyped('E', new byte[] {0, 0, 0, 0, 0});
+            client.sendTyped('S', new byte[0]);
+            List<String> answers = new ArrayList<>();
+            RawClient.Message m;
+            while ((m = client.read()).type() != 'Z') {
+                answers.add(m.type() == 'C' ? "C " + new String(m.body(), 0, m.body().length - 1,
+                        StandardCharsets.US_ASCII) : String.valueOf(m.type()));
+            }
+            assertThat(answers).containsExactly("1", "t", "n", "2", "n", "C LISTEN");
+            assertThat((char) m.body()[0]).isEqualTo('I');
+            assertThat(proxy.anotherClientGetsIn()).isTrue();
+            d.execute("NOTIFY ext_channel, 'extended'");
+            assertThat(text(client.readUntil('A'))).isEqualTo("ext_channel:extended");
+        }
+    }
+
+    @Test
     void listenThenRollbackSubscribesNothing() throws Exception {
         try (RawClient client = login(); Connection direct = proxy.pg.connect(); Statement d = direct.createStatement()) {
             client.sendQuery("BEGIN");
