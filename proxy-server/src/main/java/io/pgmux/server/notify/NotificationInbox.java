@@ -11,6 +11,7 @@ import io.pgmux.protocol.SqlState;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
@@ -58,9 +59,14 @@ final class NotificationInbox {
         return end < 0 ? "" : notification.toString(start, end - start, StandardCharsets.UTF_8);
     }
 
-    /** A notification from the hub, on any loop; takes ownership. */
-    void offer(ByteBuf notification) {
-        ctx.executor().execute(() -> receive(notification));
+    /** Notifications from the hub, in order, on any loop; takes ownership of them. */
+    void offer(List<ByteBuf> notifications) {
+        ctx.executor().execute(() -> {
+            for (ByteBuf notification : notifications) {
+                receive(notification);
+            }
+            deliverIfIdle();
+        });
     }
 
     /** The listening connection was lost, on any loop: a client that listens is warned. */
@@ -101,11 +107,17 @@ final class NotificationInbox {
             notification.release(); // the client left, or has not committed its LISTEN (or has UNLISTENed)
             return;
         }
-        hold(notification);
+        held.add(notification);
+        checkLimit();
     }
 
     private void hold(ByteBuf message) {
         held.add(message);
+        checkLimit();
+        deliverIfIdle();
+    }
+
+    private void checkLimit() {
         if (held.size() > limit) {
             int count = held.size();
             closed = true;
@@ -114,9 +126,7 @@ final class NotificationInbox {
             overflow.accept(new PgException(Severity.FATAL, SqlState.CONFIGURATION_LIMIT_EXCEEDED,
                     "pgmux: more than " + limit + " notifications queued for this client (pool.max_queued_notifications);"
                             + " the client is not reading them"));
-            return;
         }
-        deliverIfIdle();
     }
 
     /** Writes what is held, while the client is idle and its socket takes more. */

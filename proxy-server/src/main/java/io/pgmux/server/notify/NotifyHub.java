@@ -72,6 +72,11 @@ public final class NotifyHub implements ServerListener {
     private final Set<String> confirmed = ConcurrentHashMap.newKeySet();
     private final Map<String, List<Promise<Void>>> waiting = new HashMap<>();
     private final ArrayDeque<Command> inFlight = new ArrayDeque<>();
+    /**
+     * Notifications of the current read batch, by inbox: each inbox gets them in one task at the end of the batch,
+     * and writes and flushes them at once (one wake-up and one flush per client per batch, not per notification).
+     */
+    private final Map<NotificationInbox, List<ByteBuf>> batch = new HashMap<>();
     /** Written on {@link #loop} only; volatile for the admin console, which asks which backend listens. */
     private volatile ServerConnection server;
     private boolean opening;
@@ -221,8 +226,22 @@ public final class NotifyHub implements ServerListener {
         }
         figures.countReceived();
         for (NotificationInbox inbox : inboxes) {
-            inbox.offer(notification.retainedDuplicate());
+            batch.computeIfAbsent(inbox, k -> new ArrayList<>(4)).add(notification.retainedDuplicate());
         }
+    }
+
+    @Override
+    public void onServerReadComplete(ServerConnection s) {
+        handOver();
+    }
+
+    /** Hands every inbox what this read batch brought for it. */
+    private void handOver() {
+        if (batch.isEmpty()) {
+            return;
+        }
+        batch.forEach(NotificationInbox::offer);
+        batch.clear();
     }
 
     private void answered(Command command) {
@@ -263,6 +282,7 @@ public final class NotifyHub implements ServerListener {
         if (s != server) {
             return;
         }
+        handOver(); // what the backend sent last goes out before the warning
         server = null;
         inFlight.clear();
         confirmed.clear();
