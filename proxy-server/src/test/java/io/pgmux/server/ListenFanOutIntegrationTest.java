@@ -141,6 +141,35 @@ class ListenFanOutIntegrationTest {
     }
 
     @Test
+    void aClientHoldingABackendNeverWaitsForTheListeningOne() throws Exception {
+        try (RawClient a = login(); RawClient b = login(); Connection direct = proxy.pg.connect();
+             Statement d = direct.createStatement()) {
+            a.sendQuery("BEGIN; SELECT 1");
+            tags(a);
+            b.sendQuery("BEGIN; SELECT 1");
+            tags(b); // both backends of the pool are held: the listening backend must wait for one
+            a.sendQuery("LISTEN held_pool");
+            RawClient.Message answer = nextMessageWithin(a, 2000);
+            assertThat(answer).as("answered at once, not after a backend came free").isNotNull();
+            assertThat(answer.type()).isEqualTo('C');
+            tags(a);
+            a.sendQuery("COMMIT");
+            tags(a);
+            b.sendQuery("COMMIT");
+            tags(b);
+            RawClient.Message got = null;
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            for (int n = 0; got == null && System.nanoTime() < deadline; n++) {
+                d.execute("NOTIFY held_pool, '" + n + "'");
+                got = nextMessageWithin(a, 200);
+            }
+            assertThat(got).as("the listening backend subscribed once a backend came free").isNotNull();
+            assertThat(text(got)).startsWith("held_pool:");
+        }
+        awaitNoListeningBackend();
+    }
+
+    @Test
     void listenThenRollbackSubscribesNothing() throws Exception {
         try (RawClient client = login(); Connection direct = proxy.pg.connect(); Statement d = direct.createStatement()) {
             client.sendQuery("BEGIN");

@@ -94,8 +94,15 @@ public final class ClientListens {
                 hubs.figures());
     }
 
-    /** Whether {@code frame} is a LISTEN of a channel the hub must subscribe to before pgmux answers it. */
-    public boolean mustWait(ByteBuf frame, byte type) {
+    /**
+     * Whether {@code frame} is a LISTEN of a channel the hub must subscribe to before pgmux answers it. A client that
+     * holds a backend never waits (it would wait for the pool while holding part of it): its LISTEN, inside a
+     * transaction, takes effect only at COMMIT, and the hub is subscribed in the meantime ({@link #answerTag}).
+     */
+    public boolean mustWait(ByteBuf frame, byte type, boolean holdsServer) {
+        if (holdsServer) {
+            return false;
+        }
         List<ListenAction> actions = actions(frame, type);
         if (actions == null) {
             return false;
@@ -271,10 +278,24 @@ public final class ClientListens {
         return Outcome.PASS; // PostgreSQL (or the statement router) answers the Close as usual
     }
 
+    private void subscriptionFailed(String channel, Throwable cause) {
+        if (interested.remove(channel)) {
+            hub.unsubscribe(channel, inbox);
+            inbox.warn("pgmux: LISTEN " + channel + " could not be served, no notifications of it will arrive: "
+                    + cause.getMessage());
+        }
+    }
+
     /** The CommandComplete of a LISTEN or UNLISTEN, whose delivery makes the action part of the transaction. */
     private void answerTag(RequestQueue queue, ListenAction action) {
-        if (action.listens() && interested.add(action.channel())) {
-            hub.subscribe(action.channel(), inbox); // not awaited (see mustWait): register at least
+        String channel = action.channel();
+        if (action.listens() && interested.add(channel)) {
+            // Not awaited (see mustWait): should the hub fail, the client is warned instead of refused.
+            hub.subscribe(channel, inbox).addListener((Future<Void> f) -> {
+                if (!f.isSuccess()) {
+                    ctx.executor().execute(() -> subscriptionFailed(channel, f.cause()));
+                }
+            });
         }
         ByteBuf tag = BackendMessages.commandComplete(ctx.alloc(), action.tag());
         ListenTransaction.Answered entry = transaction.answering(tag, action);

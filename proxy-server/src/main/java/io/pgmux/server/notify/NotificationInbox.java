@@ -59,11 +59,15 @@ final class NotificationInbox {
         return end < 0 ? "" : notification.toString(start, end - start, StandardCharsets.UTF_8);
     }
 
-    /** Notifications from the hub, in order, on any loop; takes ownership of them. */
-    void offer(List<ByteBuf> notifications) {
+    /**
+     * Notifications from the hub, in order, on any loop; takes ownership of them.
+     *
+     * @param notifications channel name, then the NotificationResponse, for each
+     */
+    void offer(List<Object> notifications) {
         ctx.executor().execute(() -> {
-            for (ByteBuf notification : notifications) {
-                receive(notification);
+            for (int i = 0; i < notifications.size(); i += 2) {
+                receive((String) notifications.get(i), (ByteBuf) notifications.get(i + 1));
             }
             deliverIfIdle();
         });
@@ -72,12 +76,18 @@ final class NotificationInbox {
     /** The listening connection was lost, on any loop: a client that listens is warned. */
     void listenerLost() {
         ctx.executor().execute(() -> {
-            if (!closed && !listening.isEmpty()) {
-                hold(BackendMessages.noticeResponse(ctx.alloc(), Severity.WARNING, SqlState.WARNING,
-                        "pgmux: the connection listening for notifications was lost and has been replaced;"
-                                + " notifications sent in between may have been missed"));
+            if (!listening.isEmpty()) {
+                warn("pgmux: the connection listening for notifications was lost and has been replaced;"
+                        + " notifications sent in between may have been missed");
             }
         });
+    }
+
+    /** Sends the client a WARNING, in order with its notifications; on the client's loop. */
+    void warn(String message) {
+        if (!closed) {
+            hold(BackendMessages.noticeResponse(ctx.alloc(), Severity.WARNING, SqlState.WARNING, message));
+        }
     }
 
     boolean listensOn(String channel) {
@@ -102,8 +112,8 @@ final class NotificationInbox {
         }
     }
 
-    private void receive(ByteBuf notification) {
-        if (closed || !listening.contains(channelOf(notification))) {
+    private void receive(String channel, ByteBuf notification) {
+        if (closed || !listening.contains(channel)) {
             notification.release(); // the client left, or has not committed its LISTEN (or has UNLISTENed)
             return;
         }
@@ -134,13 +144,13 @@ final class NotificationInbox {
         if (held.isEmpty() || closed || !idle.getAsBoolean()) {
             return;
         }
-        boolean wrote = false;
+        int wrote = 0;
         while (!held.isEmpty() && ctx.channel().isWritable()) {
             ctx.write(held.poll(), ctx.voidPromise());
-            figures.countDelivered();
-            wrote = true;
+            wrote++;
         }
-        if (wrote) {
+        if (wrote > 0) {
+            figures.countDelivered(wrote);
             ctx.flush();
         }
     }

@@ -20,8 +20,8 @@ public final class NotifyFigures {
         received.increment();
     }
 
-    void countDelivered() {
-        delivered.increment();
+    void countDelivered(int count) {
+        delivered.add(count);
     }
 
     void countDropped(int count) {

@@ -75,8 +75,9 @@ public final class NotifyHub implements ServerListener {
     /**
      * Notifications of the current read batch, by inbox: each inbox gets them in one task at the end of the batch,
      * and writes and flushes them at once (one wake-up and one flush per client per batch, not per notification).
+     * Each list alternates channel name and notification, so that no client decodes the channel again.
      */
-    private final Map<NotificationInbox, List<ByteBuf>> batch = new HashMap<>();
+    private final Map<NotificationInbox, List<Object>> batch = new HashMap<>();
     /** Written on {@link #loop} only; volatile for the admin console, which asks which backend listens. */
     private volatile ServerConnection server;
     private boolean opening;
@@ -220,13 +221,16 @@ public final class NotifyHub implements ServerListener {
     }
 
     private void fanOut(ByteBuf notification) {
-        Set<NotificationInbox> inboxes = interest.get(NotificationInbox.channelOf(notification));
+        String channel = NotificationInbox.channelOf(notification);
+        Set<NotificationInbox> inboxes = interest.get(channel);
         if (inboxes == null) {
             return; // a channel unsubscribed a moment ago
         }
         figures.countReceived();
         for (NotificationInbox inbox : inboxes) {
-            batch.computeIfAbsent(inbox, k -> new ArrayList<>(4)).add(notification.retainedDuplicate());
+            List<Object> pending = batch.computeIfAbsent(inbox, k -> new ArrayList<>(4));
+            pending.add(channel);
+            pending.add(notification.retainedDuplicate());
         }
     }
 

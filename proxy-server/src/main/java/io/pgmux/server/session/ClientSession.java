@@ -176,7 +176,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         } else if (link.requests().skipping()) {
             frame.release(); // like PostgreSQL after an error: the rest of the batch is ignored, its Sync answered
             answeredLocally(link.requests().skip(type));
-        } else if (listens != null && listens.mustWait(frame, type)) {
+        } else if (listens != null && listens.mustWait(frame, type, link.server() != null)) {
             awaitListener(frame, type);
         } else if (link.server() == null) {
             pending.add(frame);
