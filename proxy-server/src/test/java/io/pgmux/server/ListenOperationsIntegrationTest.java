@@ -68,6 +68,45 @@ class ListenOperationsIntegrationTest {
                 }
             }
         }
+        awaitNobodyListening();
+    }
+
+    @Test
+    void reconnectReplacesTheListeningBackendAndWaitCloseReturns() throws Exception {
+        try (Connection listener = proxy.connect(); Statement s = listener.createStatement();
+             Connection console = proxy.connect("pgbouncer", proxy.pg.user(), proxy.pg.password());
+             Statement c = console.createStatement();
+             Connection direct = proxy.pg.connect(); Statement d = direct.createStatement()) {
+            s.execute("LISTEN ops_reconnect");
+            int before = listeningPid(c);
+            double lostBefore = proxy.scrape().value("pgmux_notify_listeners_lost_total");
+            c.execute("RECONNECT " + proxy.pg.database());
+            c.execute("WAIT_CLOSE " + proxy.pg.database()); // returns: the listening backend is not kept for ever
+            assertThat(proxy.scrape().value("pgmux_notify_listeners_lost_total")).isEqualTo(lostBefore + 1);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            int received = 0;
+            for (int n = 0; received == 0 && System.nanoTime() < deadline; n++) {
+                d.execute("NOTIFY ops_reconnect, '" + n + "'");
+                received = ((PGConnection) listener).getNotifications(200).length;
+            }
+            assertThat(received).as("notifications through the new listening backend").isPositive();
+            assertThat(listeningPid(c)).isNotEqualTo(before);
+        }
+        awaitNobodyListening();
+    }
+
+    private static int listeningPid(Statement console) throws Exception {
+        try (ResultSet rs = console.executeQuery("SHOW SERVERS")) {
+            while (rs.next()) {
+                if ("pgmux listen".equals(rs.getString("application_name"))) {
+                    return rs.getInt("remote_pid");
+                }
+            }
+        }
+        throw new AssertionError("no listening backend in SHOW SERVERS");
+    }
+
+    private static void awaitNobodyListening() throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (proxy.scrape().value("pgmux_notify_listening_clients") != 0 && System.nanoTime() < deadline) {
             Thread.sleep(20);

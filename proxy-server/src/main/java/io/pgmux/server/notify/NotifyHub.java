@@ -6,6 +6,7 @@ import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import io.pgmux.pool.Pool;
+import io.pgmux.pool.PoolAdmin;
 import io.pgmux.pool.Route;
 import io.pgmux.pool.ServerConnection;
 import io.pgmux.pool.ServerListener;
@@ -81,6 +82,8 @@ public final class NotifyHub implements ServerListener {
     /** Written on {@link #loop} only; volatile for the admin console, which asks which backend listens. */
     private volatile ServerConnection server;
     private boolean opening;
+    /** The periodic check for a listening connection the pool wants closed runs (from the first open on). */
+    private boolean checking;
 
     NotifyHub(Pool pool, EventLoop loop, NotifyFigures figures) {
         this.pool = pool;
@@ -182,6 +185,10 @@ public final class NotifyHub implements ServerListener {
         }
         server = s;
         s.attach(route);
+        if (!checking) {
+            checking = true;
+            loop.scheduleWithFixedDelay(this::replaceIfRetired, 1, 1, TimeUnit.SECONDS);
+        }
         log.info("{} listens for pool {} on {} channel(s)", s, pool.key(), interest.size());
         for (String channel : interest.keySet()) {
             inFlight.add(new Command(channel, true));
@@ -287,12 +294,36 @@ public final class NotifyHub implements ServerListener {
             return;
         }
         handOver(); // what the backend sent last goes out before the warning
+        replace(s, "was lost (" + (cause == null ? "closed" : cause.getMessage()) + ")");
+    }
+
+    /**
+     * The pool wants the listening connection closed (RECONNECT, a reload that moved the database): it never goes
+     * back to the pool, where that would happen, so the hub replaces it itself. Without this, WAIT_CLOSE would wait
+     * for it for ever, and after a failover it would keep listening on the old server.
+     */
+    private void replaceIfRetired() {
+        ServerConnection s = server;
+        if (s == null) {
+            return;
+        }
+        for (PoolAdmin.ServerView view : pool.admin().servers()) {
+            if (view.server() == s && view.closeNeeded()) {
+                handOver();
+                pool.discard(s);
+                replace(s, "is to be closed (RECONNECT or a new server address)");
+                return;
+            }
+        }
+    }
+
+    /** The listening connection is gone: listening clients are warned, and another one LISTENs on every channel. */
+    private void replace(ServerConnection s, String why) {
         server = null;
         inFlight.clear();
         confirmed.clear();
         figures.countLost();
-        log.warn("listening connection {} of pool {} was lost ({}); opening another", s, pool.key(),
-                cause == null ? "closed" : cause.getMessage());
+        log.warn("listening connection {} of pool {} {}; opening another", s, pool.key(), why);
         Set<NotificationInbox> warned = new LinkedHashSet<>();
         interest.values().forEach(warned::addAll);
         for (NotificationInbox inbox : warned) {
