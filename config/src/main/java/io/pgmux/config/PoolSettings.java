@@ -34,11 +34,18 @@ import java.util.Objects;
  * @param maxWaitingClients    {@code pool.max_waiting_clients}: clients that may wait for a server connection of one
  *                             pool at once; a client that would wait beyond it is refused at once (53300) instead of
  *                             waiting up to {@code timeouts.query_wait_timeout}. 0 = unbounded
+ * @param listen               {@code pool.listen}: how LISTEN is served in transaction and statement pooling
+ * @param maxQueuedNotifications {@code pool.max_queued_notifications}: notifications pgmux holds for one client
+ *                             (inside a transaction, or while the client does not read) before it disconnects that
+ *                             client with 53400
  */
 public record PoolSettings(PoolMode mode, int defaultPoolSize, int minPoolSize, int reservePoolSize,
         Duration reservePoolTimeout, int maxDbConnections, int maxUserConnections, int maxClientConn,
         String serverResetQuery, String serverCheckQuery, PinningPolicy pinning, List<String> trackExtraParameters,
-        int maxPreparedStatements, int maxWaitingClients) {
+        int maxPreparedStatements, int maxWaitingClients, ListenMode listen, int maxQueuedNotifications) {
+
+    /** Notifications held per client unless configured: far more than a reading client ever has in flight. */
+    public static final int DEFAULT_MAX_QUEUED_NOTIFICATIONS = 10_000;
 
     /**
      * Null queries become the empty string and a null parameter list the empty list; the list is copied lower-cased,
@@ -50,9 +57,20 @@ public record PoolSettings(PoolMode mode, int defaultPoolSize, int minPoolSize, 
         Objects.requireNonNull(mode, "mode");
         Objects.requireNonNull(reservePoolTimeout, "reservePoolTimeout");
         Objects.requireNonNull(pinning, "pinning");
+        Objects.requireNonNull(listen, "listen");
         serverResetQuery = serverResetQuery == null ? "" : serverResetQuery;
         serverCheckQuery = serverCheckQuery == null ? "" : serverCheckQuery;
         trackExtraParameters = lowerCased(trackExtraParameters);
+    }
+
+    /** The settings with LISTEN fanned out and the default bound on queued notifications. */
+    public PoolSettings(PoolMode mode, int defaultPoolSize, int minPoolSize, int reservePoolSize,
+            Duration reservePoolTimeout, int maxDbConnections, int maxUserConnections, int maxClientConn,
+            String serverResetQuery, String serverCheckQuery, PinningPolicy pinning, List<String> trackExtraParameters,
+            int maxPreparedStatements, int maxWaitingClients) {
+        this(mode, defaultPoolSize, minPoolSize, reservePoolSize, reservePoolTimeout, maxDbConnections,
+                maxUserConnections, maxClientConn, serverResetQuery, serverCheckQuery, pinning, trackExtraParameters,
+                maxPreparedStatements, maxWaitingClients, ListenMode.FAN_OUT, DEFAULT_MAX_QUEUED_NOTIFICATIONS);
     }
 
     /** The settings with an unbounded wait queue ({@code max_waiting_clients} 0). */
@@ -68,15 +86,17 @@ public record PoolSettings(PoolMode mode, int defaultPoolSize, int minPoolSize, 
     /**
      * The documented defaults: transaction mode, 20 connections per pool, 10000 clients, {@code DISCARD ALL},
      * check query {@code SELECT 1}, pinning {@code pin}, no extra tracked parameters, 200 prepared statements per
-     * server connection (PgBouncer's default), no bound on waiting clients.
+     * server connection (PgBouncer's default), no bound on waiting clients, LISTEN fanned out with up to 10,000
+     * notifications held per client.
      */
     public static PoolSettings defaults() {
         return new PoolSettings(PoolMode.TRANSACTION, 20, 0, 0, Duration.ofSeconds(5), 0, 0, 10_000, "DISCARD ALL",
-                "SELECT 1", PinningPolicy.PIN, List.of(), 200, 0);
+                "SELECT 1", PinningPolicy.PIN, List.of(), 200, 0, ListenMode.FAN_OUT, DEFAULT_MAX_QUEUED_NOTIFICATIONS);
     }
 
     // PostgreSQL folds unquoted parameter names to lower case, so SET Search_Path and search_path are the same.
     private static List<String> lowerCased(List<String> names) {
-        return names == null ? List.of() : names.stream().map(name -> name.toLowerCase(Locale.ROOT)).distinct().toList();
+        return names == null ? List.of()
+                : names.stream().map(name -> name.toLowerCase(Locale.ROOT)).distinct().toList();
     }
 }

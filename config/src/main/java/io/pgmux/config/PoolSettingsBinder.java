@@ -31,7 +31,9 @@ final class PoolSettingsBinder {
                 r.names("track_extra_parameters", d.trackExtraParameters(), PARAMETER_NAME,
                         "a list of parameter names like [search_path, statement_timeout]"),
                 r.integer("max_prepared_statements", d.maxPreparedStatements(), 0, MAX),
-                r.integer("max_waiting_clients", d.maxWaitingClients(), 0, MAX));
+                r.integer("max_waiting_clients", d.maxWaitingClients(), 0, MAX),
+                r.choice("listen", d.listen(), ListenMode::parse),
+                r.integer("max_queued_notifications", d.maxQueuedNotifications(), 1, MAX));
         if (settings.minPoolSize() > settings.defaultPoolSize()) {
             throw ConfigException.at(r.originOf("min_pool_size"), "must not exceed pool.default_pool_size ("
                     + settings.defaultPoolSize() + "), got " + settings.minPoolSize());

@@ -163,8 +163,13 @@ class MetricsIntegrationTest {
     @Test
     void pinnedGaugeFollowsAPinningClient() throws Exception {
         double listensBefore = proxy.scrape().value("pgmux_pins_total", "reason", "listen");
-        try (Connection c = proxy.connect(); Statement s = c.createStatement()) {
-            s.execute("LISTEN metrics_test");
+        // Fanned out, a LISTEN alone pins nothing; beside another statement in one Query it goes to PostgreSQL and
+        // pins (the simple query mode keeps pgjdbc from splitting the statements).
+        String simple = "jdbc:postgresql://127.0.0.1:" + proxy.port() + "/" + proxy.pg.database()
+                + "?preferQueryMode=simple";
+        try (Connection c = java.sql.DriverManager.getConnection(simple, proxy.pg.user(), proxy.pg.password());
+             Statement s = c.createStatement()) {
+            s.execute("SELECT 1; LISTEN metrics_test");
             Scrape pinned = proxy.scrape();
             assertThat(pinned.value("pgmux_pinned_backends")).isEqualTo(1);
             assertThat(pinned.value("pgmux_pins_total", "reason", "listen")).isEqualTo(listensBefore + 1);

@@ -30,7 +30,8 @@ class PinningIntegrationTest {
 
     @BeforeAll
     static void start() throws Exception {
-        proxy = TestProxy.start("transaction", 1, "md5", "", "query_wait_timeout: 700ms").warmedUp();
+        // LISTEN pins only under pool.listen: pin (the default fans it out, see ListenFanOutIntegrationTest).
+        proxy = TestProxy.start("transaction", 1, "md5", "listen: pin", "query_wait_timeout: 700ms").warmedUp();
     }
 
     @AfterAll

@@ -27,7 +27,7 @@ class StrictPinningIntegrationTest {
     @BeforeAll
     static void start() throws Exception {
         // Without statement tracking, so that a named protocol statement is one more thing that would pin.
-        proxy = TestProxy.start("transaction", 1, "md5", "pinning: refuse\nmax_prepared_statements: 0",
+        proxy = TestProxy.start("transaction", 1, "md5", "pinning: refuse\nmax_prepared_statements: 0\nlisten: pin",
                 "query_wait_timeout: 700ms").warmedUp();
     }
 

@@ -8,6 +8,7 @@ import io.pgmux.pool.StatementCounters;
 import io.pgmux.pool.PoolStats;
 import io.pgmux.server.metrics.ClientEntry;
 import io.pgmux.server.metrics.PoolMeters;
+import io.pgmux.server.notify.NotifyHubs;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.time.Instant;
@@ -22,6 +23,8 @@ import java.util.Map;
  * are reported as 0 rather than left out, so the columns line up.
  */
 final class ShowActivity {
+    /** SHOW SERVERS' application_name of a pool's listening connection (pool.listen: fan-out). */
+    static final String LISTENING = "pgmux listen";
     private static final DateTimeFormatter TIME =
             DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC);
 
@@ -97,6 +100,7 @@ final class ShowActivity {
 
     ResultTable servers() {
         ResultTable t = connectionColumns();
+        NotifyHubs listening = NotifyHubs.of(control.pools());
         for (Pool pool : control.pools().pools()) {
             for (PoolAdmin.ServerView v : pool.admin().servers()) {
                 SocketAddress remote = v.server().channel().remoteAddress();
@@ -112,7 +116,8 @@ final class ShowActivity {
                 };
                 t.row("S", v.server().target().user(), pool.key().database(), "none", state, host(remote), port(remote),
                         host(local), port(local), time, time, 0, 0, v.closeNeeded() ? 1 : 0,
-                        Long.toHexString(v.server().id()), "", v.server().backendKey().processId(), "", "", 0,
+                        Long.toHexString(v.server().id()), "", v.server().backendKey().processId(), "",
+                        listening.isListening(v.server()) ? LISTENING : "", 0,
                         v.server().id());
             }
         }

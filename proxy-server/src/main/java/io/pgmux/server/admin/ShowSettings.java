@@ -94,6 +94,8 @@ final class ShowSettings {
         setting(t, "server_check_query", p.serverCheckQuery(), dp.serverCheckQuery());
         setting(t, "pinning", p.pinning().name().toLowerCase(java.util.Locale.ROOT), "pin");
         setting(t, "track_extra_parameters", String.join(",", p.trackExtraParameters()), "");
+        setting(t, "listen_mode", p.listen().configName(), dp.listen().configName());
+        setting(t, "max_queued_notifications", p.maxQueuedNotifications(), dp.maxQueuedNotifications());
         setting(t, "client_login_timeout", seconds(to.clientLoginTimeout()), seconds(dt.clientLoginTimeout()));
         setting(t, "query_wait_timeout", seconds(to.queryWaitTimeout()), seconds(dt.queryWaitTimeout()));
         setting(t, "max_waiting_clients", p.maxWaitingClients(), dp.maxWaitingClients());

@@ -18,6 +18,8 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufAllocatorMetricProvider;
 import io.netty.util.internal.PlatformDependent;
 import io.pgmux.pool.PoolRegistry;
+import io.pgmux.server.notify.NotifyHubs;
+import io.pgmux.server.notify.NotifyMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -58,6 +60,7 @@ public final class ProxyMetrics implements AutoCloseable {
         prometheus.register(new PoolCollector(pools, clients, databases));
         clients();
         pins(pins);
+        NotifyMetrics.bind(registry, NotifyHubs.of(pools));
         // The JVM binders look up a dozen MXBeans and load a few hundred classes: done beside start-up rather than
         // before the listener opens. A scrape waits for them (see scrape), so no scrape misses a JVM figure.
         jvmBinding = new Thread(this::jvm, "pgmux-jvm-metrics");

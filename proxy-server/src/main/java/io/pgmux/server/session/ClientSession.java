@@ -5,6 +5,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCounted;
 import io.netty.util.concurrent.Future;
+import io.pgmux.config.ListenMode;
 import io.pgmux.config.PinningPolicy;
 import io.pgmux.config.PoolMode;
 import io.pgmux.config.Timeouts;
@@ -31,6 +32,7 @@ import io.pgmux.server.clients.LoginTimer;
 import io.pgmux.server.clients.OrdinaryDisconnect;
 import io.pgmux.server.metrics.SessionMetrics;
 import io.pgmux.server.metrics.SessionTimer;
+import io.pgmux.server.notify.ClientListens;
 import io.pgmux.server.pinning.PinGuard;
 import java.util.ArrayDeque;
 import java.util.Map;
@@ -79,6 +81,10 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     private boolean closed;
     /** The FATAL the held backend said goodbye with (a server shutting down), kept for when its socket closes. */
     private PgException serverFarewell;
+    /** LISTEN answered by pgmux (pool.listen: fan-out, outside session pooling); null otherwise. */
+    private ClientListens listens;
+    /** A LISTEN waits for the pool's listening connection to subscribe: the client's messages queue meanwhile. */
+    private boolean awaitingListener;
 
     private final SessionClock clock;
     /** Figures for the metrics endpoint; {@link SessionMetrics#NOOP} when it is off. */
@@ -113,6 +119,11 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         }
         this.link = new ServerLink(ctx, mode == PoolMode.SESSION ? 0 : context.config().pool().maxPreparedStatements(),
                 pool.statementCounters());
+        if (mode != PoolMode.SESSION && context.config().pool().listen() == ListenMode.FAN_OUT) {
+            listens = ClientListens.open(context.pools(), pool, ctx, context.config().pool().maxQueuedNotifications(),
+                    this::readyForNotifications, this::fail);
+            link.watch(listens);
+        }
         context.clients().register(key, this::cancelRunningQuery);
         context.sweeper().register(this, ctx.executor());
         Map<String, String> defaults = pool.loginParameters();
@@ -155,13 +166,22 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
             return;
         }
         timer.requestArrived();
-        if (link.requests().skipping()) {
+        dispatch(frame, type);
+    }
+
+    /** A checked client message goes where the client's state says: dropped, queued, answered or forwarded. */
+    private void dispatch(ByteBuf frame, byte type) {
+        if (awaitingListener) {
+            pending.add(frame); // behind the LISTEN that waits
+        } else if (link.requests().skipping()) {
             frame.release(); // like PostgreSQL after an error: the rest of the batch is ignored, its Sync answered
             answeredLocally(link.requests().skip(type));
+        } else if (listens != null && listens.mustWait(frame, type, link.server() != null)) {
+            awaitListener(frame, type);
         } else if (link.server() == null) {
             pending.add(frame);
             if (handover == null && mayAnswerWithoutServer(frame, type)) {
-                if (type == FrontendType.SYNC || type == FrontendType.FLUSH) {
+                if (type == FrontendType.SYNC || type == FrontendType.FLUSH || type == FrontendType.QUERY) {
                     answerPendingWithoutServer();
                 }
             } else {
@@ -184,6 +204,10 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     private boolean mayAnswerWithoutServer(ByteBuf frame, byte type) {
         if (!welcomed || guard == null || pending.size() > MAX_MESSAGES_WITHOUT_SERVER) {
             return false;
+        }
+        if (listens != null && (type != FrontendType.QUERY || pending.size() == 1)
+                && listens.answersWithoutServer(frame, type)) {
+            return true; // a LISTEN or UNLISTEN, answered without a backend
         }
         return switch (type) {
             case FrontendType.SYNC, FrontendType.FLUSH -> true;
@@ -220,8 +244,61 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     }
 
     private boolean answeredWithoutServer(ByteBuf frame) {
+        if (listens != null) {
+            ClientListens.Outcome outcome = listens.answer(frame, Frames.type(frame), link.requests(),
+                    TransactionStatus.IDLE, true);
+            if (outcome != ClientListens.Outcome.PASS) {
+                answeredLocally(outcome == ClientListens.Outcome.ANSWERED_READY);
+                return true;
+            }
+        }
         guard.answeredWithoutServer(frame);
         return link.answerWithoutServer(frame);
+    }
+
+    /**
+     * A LISTEN of a channel the pool's listening connection does not LISTEN on yet: it and everything after it wait
+     * until it does, so that the client's LISTEN, once answered, misses no notification.
+     */
+    private void awaitListener(ByteBuf frame, byte type) {
+        awaitingListener = true;
+        ctx.channel().config().setAutoRead(false);
+        pending.add(frame);
+        listens.await(frame, type, this::listenerReady);
+    }
+
+    /** The listening connection subscribed (or failed to): the queued messages go on, in order. */
+    private void listenerReady() {
+        awaitingListener = false;
+        if (closed) {
+            return;
+        }
+        ArrayDeque<ReferenceCounted> waiting = new ArrayDeque<>(pending);
+        pending.clear();
+        ctx.channel().config().setAutoRead(handover == null);
+        for (ReferenceCounted message : waiting) {
+            if (message instanceof MessageContinuation rest) {
+                forwardRest(rest);
+            } else {
+                ByteBuf frame = (ByteBuf) message;
+                dispatch(frame, Frames.type(frame));
+            }
+        }
+        link.flush();
+        ctx.flush();
+    }
+
+    /**
+     * Whether a notification may be written to the client now: as PostgreSQL, only outside a transaction and while
+     * the client waits for nothing.
+     */
+    private boolean readyForNotifications() {
+        if (closed || !welcomed || awaitingListener || handover != null || !pending.isEmpty()) {
+            return false;
+        }
+        ServerConnection server = link.server();
+        return server == null
+                || link.idle() && !link.busy() && server.transactionStatus() == TransactionStatus.IDLE;
     }
 
     /**
@@ -243,6 +320,16 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     }
 
     private void forward(ByteBuf frame) {
+        // Once pinned, LISTEN and UNLISTEN act on the pinned backend, so that an UNLISTEN undoes what a LISTEN
+        // that PostgreSQL ran (beside other statements) did there.
+        if (listens != null && (guard == null || !guard.pinned())) {
+            ClientListens.Outcome outcome = listens.answer(frame, Frames.type(frame), link.requests(),
+                    link.transactionStatus(), !link.midRequest());
+            if (outcome != ClientListens.Outcome.PASS) {
+                answeredLocally(outcome == ClientListens.Outcome.ANSWERED_READY);
+                return;
+            }
+        }
         boolean admitted;
         try {
             admitted = mode == PoolMode.SESSION || admitStateChanges(frame);
@@ -335,6 +422,13 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         if (readyAndIdle) {
             timer.answered(link.transactionStatus() == TransactionStatus.IDLE);
             releaseIfDone();
+            deliverNotifications();
+        }
+    }
+
+    private void deliverNotifications() {
+        if (listens != null) {
+            listens.deliverIfIdle();
         }
     }
 
@@ -393,7 +487,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
                     : s.reportedParameters());
         }
         ReferenceCounted next;
-        while (!closed && link.server() != null && !link.requests().skipping() && (next = pending.poll()) != null) {
+        while (!closed && link.server() != null && !link.requests().skipping() && !awaitingListener
+                && (next = pending.poll()) != null) {
             if (next instanceof MessageContinuation rest) {
                 link.sendRest(rest);
             } else {
@@ -402,7 +497,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         }
         link.flush();
         ctx.channel().config().setAutoRead(s.channel().isWritable());
-        if (!pending.isEmpty()) {
+        if (!pending.isEmpty() && !awaitingListener) {
             replayAfterRefusal();
         }
         releaseIfDone();
@@ -463,6 +558,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
                 guard.idle(s, label);
             }
             releaseIfDone();
+            deliverNotifications();
         } else if (!ctx.channel().isWritable()) {
             s.channel().config().setAutoRead(false);
         }
@@ -521,6 +617,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         ServerConnection server = link != null ? link.server() : null;
         if (server != null) {
             server.channel().config().setAutoRead(ctx.channel().isWritable());
+        }
+        if (ctx.channel().isWritable()) {
+            deliverNotifications();
         }
         ctx.fireChannelWritabilityChanged();
     }
@@ -604,6 +703,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         context.sweeper().unregister(this, ctx.executor());
         if (guard != null) {
             guard.clientLeft();
+        }
+        if (listens != null) {
+            listens.close();
         }
         ReferenceCounted message;
         while ((message = pending.poll()) != null) {

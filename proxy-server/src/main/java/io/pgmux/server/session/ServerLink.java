@@ -10,6 +10,7 @@ import io.pgmux.protocol.FrontendType;
 import io.pgmux.protocol.MessageContinuation;
 import io.pgmux.protocol.PgException;
 import io.pgmux.protocol.TransactionStatus;
+import io.pgmux.server.notify.ClientListens;
 import io.pgmux.server.requests.ClientAnswers;
 import io.pgmux.server.requests.RequestQueue;
 import io.pgmux.server.statements.StatementRouter;
@@ -37,12 +38,19 @@ final class ServerLink implements ClientAnswers {
      * told apart from what pgmux answered during a client read, which only the client's read-complete flushes.
      */
     private int clientWrites;
+    /** Sees every message written to the client, in order, when LISTEN is answered by pgmux; else null. */
+    private ClientListens listens;
 
     /** @param maxStatements prepared statements per backend to route; 0 relays every message unchanged */
     ServerLink(ChannelHandlerContext client, int maxStatements, StatementCounters counters) {
         this.client = client;
         this.statements = maxStatements > 0
                 ? new StatementRouter(maxStatements, counters, client.alloc(), queue) : null;
+    }
+
+    /** From now on, every message written to the client passes through {@code watcher} first. */
+    void watch(ClientListens watcher) {
+        this.listens = watcher;
     }
 
     boolean routesStatements() {
@@ -218,6 +226,9 @@ final class ServerLink implements ClientAnswers {
 
     @Override
     public void write(ByteBuf message) {
+        if (listens != null) {
+            listens.clientBound(message);
+        }
         client.write(message, client.voidPromise());
         clientWrites++;
     }

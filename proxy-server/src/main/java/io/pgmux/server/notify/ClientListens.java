@@ -1,0 +1,380 @@
+// A client's LISTEN and UNLISTEN under pool.listen: fan-out, answered by pgmux instead of a pinned backend.
+package io.pgmux.server.notify;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.util.concurrent.Future;
+import io.pgmux.pool.Pool;
+import io.pgmux.pool.PoolRegistry;
+import io.pgmux.protocol.BackendMessages;
+import io.pgmux.protocol.BackendType;
+import io.pgmux.protocol.BindHeader;
+import io.pgmux.protocol.Close;
+import io.pgmux.protocol.Describe;
+import io.pgmux.protocol.Execute;
+import io.pgmux.protocol.Frames;
+import io.pgmux.protocol.FrontendType;
+import io.pgmux.protocol.Parse;
+import io.pgmux.protocol.PgException;
+import io.pgmux.protocol.Query;
+import io.pgmux.protocol.Severity;
+import io.pgmux.protocol.TransactionStatus;
+import io.pgmux.server.requests.RequestQueue;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+
+/**
+ * Answers one client's LISTEN, UNLISTEN and UNLISTEN * itself, with what PostgreSQL would send, so that listening
+ * does not pin a backend: a simple Query made only of such statements (one CommandComplete each, then
+ * ReadyForQuery), and in the extended protocol a Parse of one such statement with the Bind, Describe and Execute of
+ * it (ParseComplete, BindComplete, ParameterDescription or NoData, CommandComplete). The answers take their place in
+ * the client's {@link RequestQueue}; {@link ListenTransaction} applies them when the client's transaction commits,
+ * and the client's {@link NotificationInbox} receives the notifications of the channels it then listens on.
+ *
+ * <p>What goes to PostgreSQL instead, and pins the backend as LISTEN did before fan-out: a Query that mixes LISTEN
+ * with other statements, a Query that arrives while earlier requests of the client are still unanswered (pgmux
+ * could not know whether it would run in a failed transaction), a LISTEN prepared under a name.
+ *
+ * <p>Before a LISTEN of a channel the client has no interest in yet is answered, the hub must LISTEN on it
+ * ({@link #mustWait}, {@link #await}), so that every notification committed after the client's LISTEN reaches it.
+ *
+ * <p>Confined to the client's event loop.
+ */
+public final class ClientListens {
+    /** What became of a client message. */
+    public enum Outcome {
+        /** Not answered here: it goes on as usual (the frame is still the caller's). */
+        PASS,
+        /** Answered (the frame was taken); no ReadyForQuery was among the answers. */
+        ANSWERED,
+        /** Answered, and a ReadyForQuery reached the client with nothing more owed. */
+        ANSWERED_READY
+    }
+
+    private final ChannelHandlerContext ctx;
+    private final NotifyHub hub;
+    private final NotificationInbox inbox;
+    private final ListenTransaction transaction;
+    /** Channels this client registered with the hub: listened on, or waiting for its transaction. */
+    private final Set<String> interested = new HashSet<>();
+    /** Channels the hub could not LISTEN on, with the error the client's LISTEN is answered with. */
+    private final Map<String, PgException> refused = new HashMap<>();
+    /** The unnamed prepared statement, when it is a LISTEN or UNLISTEN pgmux answered the Parse of. */
+    private ListenAction unnamedStatement;
+    /** The portal bound to {@link #unnamedStatement}, and its name. */
+    private ListenAction portal;
+    private String portalName;
+    /** While messages queue for a batch answered without a backend: its last unnamed Parse is a LISTEN. */
+    private boolean batchParsedListen;
+
+    private ClientListens(ChannelHandlerContext ctx, NotifyHub hub, int limit, BooleanSupplier idle,
+                          Consumer<PgException> overflow, NotifyFigures figures) {
+        this.ctx = ctx;
+        this.hub = hub;
+        this.inbox = new NotificationInbox(ctx, limit, idle, overflow, figures);
+        this.transaction = new ListenTransaction(inbox, this::dropUnneededInterest);
+    }
+
+    /**
+     * Fan-out for one client of {@code pool}.
+     *
+     * @param limit    pool.max_queued_notifications
+     * @param idle     whether the client may be sent a notification now (outside a transaction, nothing in flight)
+     * @param overflow ends the client's connection with the error given
+     */
+    public static ClientListens open(PoolRegistry pools, Pool pool, ChannelHandlerContext ctx, int limit,
+                                     BooleanSupplier idle, Consumer<PgException> overflow) {
+        NotifyHubs hubs = NotifyHubs.of(pools);
+        return new ClientListens(ctx, hubs.hub(pool, ctx.channel().eventLoop()), limit, idle, overflow,
+                hubs.figures());
+    }
+
+    /**
+     * Whether {@code frame} is a LISTEN of a channel the hub must subscribe to before pgmux answers it. A client that
+     * holds a backend never waits (it would wait for the pool while holding part of it): its LISTEN, inside a
+     * transaction, takes effect only at COMMIT, and the hub is subscribed in the meantime ({@link #answerTag}).
+     */
+    public boolean mustWait(ByteBuf frame, byte type, boolean holdsServer) {
+        if (holdsServer) {
+            return false;
+        }
+        List<ListenAction> actions = actions(frame, type);
+        if (actions == null) {
+            return false;
+        }
+        for (ListenAction action : actions) {
+            if (action.listens() && !interested.contains(action.channel())
+                    && !refused.containsKey(action.channel())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Subscribes the hub to the channels {@code frame} LISTENs on; runs {@code resume} on this loop when done. */
+    public void await(ByteBuf frame, byte type, Runnable resume) {
+        List<ListenAction> actions = actions(frame, type);
+        int[] remaining = {0};
+        for (ListenAction action : actions) {
+            String channel = action.channel();
+            if (!action.listens() || interested.contains(channel) || refused.containsKey(channel)) {
+                continue;
+            }
+            interested.add(channel);
+            remaining[0]++;
+            hub.subscribe(channel, inbox).addListener((Future<Void> f) -> ctx.executor().execute(() -> {
+                if (!f.isSuccess()) {
+                    interested.remove(channel);
+                    hub.unsubscribe(channel, inbox);
+                    refused.put(channel, f.cause() instanceof PgException e ? e
+                            : new PgException(Severity.ERROR, "08006", String.valueOf(f.cause().getMessage())));
+                }
+                if (--remaining[0] == 0) {
+                    resume.run();
+                }
+            }));
+        }
+        if (remaining[0] == 0) {
+            resume.run();
+        }
+    }
+
+    /**
+     * Answers {@code frame} if it is a LISTEN or UNLISTEN pgmux answers, in its turn in {@code queue}.
+     *
+     * @param status the transaction status the client is in, exact only when {@code quiet}
+     * @param quiet  nothing of the client's is in flight: no request unanswered, no batch or copy open
+     */
+    public Outcome answer(ByteBuf frame, byte type, RequestQueue queue, TransactionStatus status, boolean quiet) {
+        if (Frames.isPartial(frame)) {
+            return Outcome.PASS;
+        }
+        return switch (type) {
+            case FrontendType.QUERY -> query(frame, queue, status, quiet);
+            case FrontendType.PARSE -> parse(frame, queue, status, quiet);
+            case FrontendType.BIND -> bind(frame, queue);
+            case FrontendType.DESCRIBE -> describe(frame, queue);
+            case FrontendType.EXECUTE -> execute(frame, queue);
+            case FrontendType.CLOSE -> close(frame);
+            default -> Outcome.PASS;
+        };
+    }
+
+    /** Whether a message queued while the client holds no backend could be answered here, without one. */
+    public boolean answersWithoutServer(ByteBuf frame, byte type) {
+        return switch (type) {
+            case FrontendType.QUERY -> actions(frame, type) != null;
+            case FrontendType.PARSE -> batchParsedListen = actions(frame, type) != null;
+            // Only what follows a LISTEN's Parse; the exact check is made when it is answered.
+            case FrontendType.BIND, FrontendType.DESCRIBE -> batchParsedListen || unnamedStatement != null;
+            case FrontendType.EXECUTE -> batchParsedListen || unnamedStatement != null || portal != null;
+            default -> false;
+        };
+    }
+
+    private Outcome query(ByteBuf frame, RequestQueue queue, TransactionStatus status, boolean quiet) {
+        // A Query drops the unnamed statement and portal, whoever answers it.
+        unnamedStatement = null;
+        portal = null;
+        List<ListenAction> actions = actions(frame, FrontendType.QUERY);
+        if (actions == null || !quiet) {
+            return Outcome.PASS;
+        }
+        frame.release();
+        PgException error = refusal(actions, status);
+        if (error != null) {
+            return ready(queue.refuse(BackendMessages.errorResponse(ctx.alloc(), error), FrontendType.QUERY));
+        }
+        for (ListenAction action : actions) {
+            answerTag(queue, action);
+        }
+        return ready(queue.answerSync());
+    }
+
+    private Outcome parse(ByteBuf frame, RequestQueue queue, TransactionStatus status, boolean quiet) {
+        if (frame.getByte(Frames.bodyStart(frame)) != 0) {
+            return Outcome.PASS; // a named statement: PostgreSQL prepares it
+        }
+        List<ListenAction> actions = actions(frame, FrontendType.PARSE);
+        if (actions == null) {
+            unnamedStatement = null; // the client's next unnamed statement is PostgreSQL's
+            return Outcome.PASS;
+        }
+        frame.release();
+        PgException error = refusal(actions, quiet ? status : TransactionStatus.IN_TRANSACTION);
+        if (error != null) {
+            unnamedStatement = null;
+            queue.refuse(BackendMessages.errorResponse(ctx.alloc(), error), FrontendType.PARSE);
+            return Outcome.ANSWERED;
+        }
+        ListenAction previous = unnamedStatement;
+        unnamedStatement = actions.get(0);
+        queue.answer(BackendMessages.parseComplete(), () -> unnamedStatement = previous);
+        return Outcome.ANSWERED;
+    }
+
+    private Outcome bind(ByteBuf frame, RequestQueue queue) {
+        if (unnamedStatement == null && portal == null) {
+            return Outcome.PASS;
+        }
+        BindHeader bind = BindHeader.decode(frame);
+        if (!bind.statementName().isEmpty() || unnamedStatement == null) {
+            if (bind.portalName().equals(portalName)) {
+                portal = null; // the portal is PostgreSQL's now
+            }
+            return Outcome.PASS;
+        }
+        frame.release();
+        portal = unnamedStatement;
+        portalName = bind.portalName();
+        queue.answer(answer(BackendType.BIND_COMPLETE), () -> portal = null);
+        return Outcome.ANSWERED;
+    }
+
+    private Outcome describe(ByteBuf frame, RequestQueue queue) {
+        if (unnamedStatement == null && portal == null) {
+            return Outcome.PASS;
+        }
+        Describe describe = Describe.decode(frame);
+        if (describe.kind() == Describe.STATEMENT && describe.name().isEmpty() && unnamedStatement != null) {
+            frame.release();
+            ByteBuf noParameters = ctx.alloc().buffer(7).writeByte(BackendType.PARAMETER_DESCRIPTION).writeInt(6)
+                    .writeShort(0);
+            queue.answer(noParameters, null);
+            queue.answer(answer(BackendType.NO_DATA), null);
+            return Outcome.ANSWERED;
+        }
+        if (describe.kind() == Describe.PORTAL && portal != null && describe.name().equals(portalName)) {
+            frame.release();
+            queue.answer(answer(BackendType.NO_DATA), null);
+            return Outcome.ANSWERED;
+        }
+        return Outcome.PASS;
+    }
+
+    private Outcome execute(ByteBuf frame, RequestQueue queue) {
+        if (portal == null || !Execute.decode(frame).portalName().equals(portalName)) {
+            return Outcome.PASS;
+        }
+        frame.release();
+        answerTag(queue, portal);
+        return Outcome.ANSWERED;
+    }
+
+    private Outcome close(ByteBuf frame) {
+        if (unnamedStatement != null || portal != null) {
+            Close close = Close.decode(frame);
+            if (close.kind() == Close.STATEMENT && close.name().isEmpty()) {
+                unnamedStatement = null;
+            } else if (close.kind() == Close.PORTAL && close.name().equals(portalName)) {
+                portal = null;
+            }
+        }
+        return Outcome.PASS; // PostgreSQL (or the statement router) answers the Close as usual
+    }
+
+    private void subscriptionFailed(String channel, Throwable cause) {
+        if (interested.remove(channel)) {
+            hub.unsubscribe(channel, inbox);
+            inbox.warn("pgmux: LISTEN " + channel + " could not be served, no notifications of it will arrive: "
+                    + cause.getMessage());
+        }
+    }
+
+    /** The CommandComplete of a LISTEN or UNLISTEN, whose delivery makes the action part of the transaction. */
+    private void answerTag(RequestQueue queue, ListenAction action) {
+        String channel = action.channel();
+        if (action.listens() && interested.add(channel)) {
+            // Not awaited (see mustWait): should the hub fail, the client is warned instead of refused.
+            hub.subscribe(channel, inbox).addListener((Future<Void> f) -> {
+                if (!f.isSuccess()) {
+                    ctx.executor().execute(() -> subscriptionFailed(channel, f.cause()));
+                }
+            });
+        }
+        ByteBuf tag = BackendMessages.commandComplete(ctx.alloc(), action.tag());
+        ListenTransaction.Answered entry = transaction.answering(tag, action);
+        queue.answer(tag, () -> transaction.skipped(entry));
+    }
+
+    /** The error PostgreSQL would answer instead, or null. */
+    private PgException refusal(List<ListenAction> actions, TransactionStatus status) {
+        if (status == TransactionStatus.FAILED) {
+            return new PgException(Severity.ERROR, "25P02",
+                    "current transaction is aborted, commands ignored until end of transaction block");
+        }
+        for (ListenAction action : actions) {
+            PgException error = action.listens() ? refused.remove(action.channel()) : null;
+            if (error != null) {
+                return new PgException(Severity.ERROR, error.sqlState(), error.getMessage());
+            }
+        }
+        return null;
+    }
+
+    private Outcome ready(boolean readyAndIdle) {
+        return readyAndIdle ? Outcome.ANSWERED_READY : Outcome.ANSWERED;
+    }
+
+    private ByteBuf answer(byte type) {
+        return ctx.alloc().buffer(5).writeByte(type).writeInt(4);
+    }
+
+    /** The LISTEN and UNLISTEN statements of a Query or unnamed Parse, or null when it is anything else. */
+    private static List<ListenAction> actions(ByteBuf frame, byte type) {
+        int start = Frames.bodyStart(frame);
+        int end = start + Frames.bodyLength(frame);
+        if (type == FrontendType.QUERY) {
+            if (!ListenStatements.mayBeListen(frame, start, end - 1)) {
+                return null;
+            }
+            return ListenStatements.parse(Query.sql(frame));
+        }
+        if (type != FrontendType.PARSE || frame.getByte(start) != 0) {
+            return null;
+        }
+        int textEnd = frame.indexOf(start + 1, end, (byte) 0);
+        if (textEnd < 0 || !ListenStatements.mayBeListen(frame, start + 1, textEnd)) {
+            return null;
+        }
+        List<ListenAction> actions = ListenStatements.parse(Parse.decode(frame).query());
+        return actions != null && actions.size() == 1 ? actions : null;
+    }
+
+    /** Every message written to the client passes here first, in order (see {@link ListenTransaction}). */
+    public void clientBound(ByteBuf message) {
+        transaction.clientBound(message);
+    }
+
+    /** Writes the notifications held for the client if it is idle now. */
+    public void deliverIfIdle() {
+        inbox.deliverIfIdle();
+    }
+
+    /** The client left: its interest in every channel ends. */
+    public void close() {
+        inbox.close();
+        for (String channel : interested) {
+            hub.unsubscribe(channel, inbox);
+        }
+        interested.clear();
+    }
+
+    /** After a commit or rollback: channels neither listened on nor awaiting a transaction are given up. */
+    private void dropUnneededInterest() {
+        Set<String> needed = new HashSet<>(inbox.listening());
+        transaction.pendingListens(needed);
+        interested.removeIf(channel -> {
+            if (needed.contains(channel)) {
+                return false;
+            }
+            hub.unsubscribe(channel, inbox);
+            return true;
+        });
+    }
+}

@@ -1,0 +1,119 @@
+// When a client's answered LISTEN and UNLISTEN take effect: at COMMIT, not at all on ROLLBACK.
+package io.pgmux.server.notify;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.pgmux.protocol.BackendType;
+import io.pgmux.protocol.Frames;
+import io.pgmux.protocol.ReadyForQuery;
+import io.pgmux.protocol.TransactionStatus;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Follows the messages a client receives, in the order it receives them, to decide when the LISTEN and UNLISTEN
+ * pgmux answered take effect, as PostgreSQL's do: an action whose CommandComplete reached the client joins the
+ * client's transaction, and is applied when that transaction commits (a CommandComplete COMMIT, or a ReadyForQuery
+ * reporting idle with no error or ROLLBACK since: an implicit transaction ended) and forgotten when it does not.
+ *
+ * <p>Known divergence: a ROLLBACK TO SAVEPOINT is not followed. A LISTEN made inside a subtransaction that is rolled
+ * back still takes effect at COMMIT, and an error after a LISTEN that is later recovered from by ROLLBACK TO
+ * SAVEPOINT makes the LISTEN count only if the transaction then commits with COMMIT.
+ *
+ * <p>Confined to the client's loop. Costs one emptiness check per message while no action is outstanding.
+ */
+final class ListenTransaction {
+    private static final ByteBuf COMMIT = tag("COMMIT");
+    private static final ByteBuf ROLLBACK = tag("ROLLBACK");
+
+    /** An answer pgmux made for a LISTEN or UNLISTEN, not yet written to the client. */
+    record Answered(ByteBuf answer, ListenAction action) {
+    }
+
+    private final NotificationInbox inbox;
+    private final Runnable settled;
+    private final ArrayDeque<Answered> awaiting = new ArrayDeque<>();
+    private final List<ListenAction> uncommitted = new ArrayList<>();
+    private boolean failed;
+
+    /** @param settled runs when actions were applied or forgotten (the interest in channels may change) */
+    ListenTransaction(NotificationInbox inbox, Runnable settled) {
+        this.inbox = inbox;
+        this.settled = settled;
+    }
+
+    /** pgmux will write {@code answer} for {@code action}, in its turn. */
+    Answered answering(ByteBuf answer, ListenAction action) {
+        Answered entry = new Answered(answer, action);
+        awaiting.add(entry);
+        return entry;
+    }
+
+    /** The answer was dropped (an earlier message of its batch failed): the action never happened. */
+    void skipped(Answered entry) {
+        awaiting.remove(entry);
+        settled.run();
+    }
+
+    /** Channels a LISTEN not yet committed or forgotten may still add. */
+    void pendingListens(Set<String> into) {
+        awaiting.forEach(a -> addListen(a.action(), into));
+        uncommitted.forEach(a -> addListen(a, into));
+    }
+
+    private static void addListen(ListenAction action, Set<String> into) {
+        if (action.listens()) {
+            into.add(action.channel());
+        }
+    }
+
+    /** A message about to be written to the client. */
+    void clientBound(ByteBuf message) {
+        if (awaiting.isEmpty() && uncommitted.isEmpty()) {
+            return;
+        }
+        if (!awaiting.isEmpty() && awaiting.peek().answer() == message) {
+            uncommitted.add(awaiting.poll().action());
+            return;
+        }
+        if (uncommitted.isEmpty()) {
+            return;
+        }
+        byte type = Frames.type(message);
+        if (type == BackendType.COMMAND_COMPLETE) {
+            if (tagIs(message, COMMIT)) {
+                end(true);
+            } else if (tagIs(message, ROLLBACK)) {
+                failed = true; // a ROLLBACK, or the COMMIT of a failed transaction
+            }
+        } else if (type == BackendType.ERROR_RESPONSE) {
+            failed = true;
+        } else if (type == BackendType.READY_FOR_QUERY && ReadyForQuery.status(message) == TransactionStatus.IDLE) {
+            end(!failed);
+        }
+    }
+
+    private void end(boolean committed) {
+        if (committed) {
+            uncommitted.forEach(inbox::apply);
+        }
+        uncommitted.clear();
+        failed = false;
+        settled.run();
+    }
+
+    private static boolean tagIs(ByteBuf message, ByteBuf tag) {
+        int length = tag.readableBytes();
+        return Frames.bodyLength(message) == length
+                && ByteBufUtil.equals(message, Frames.bodyStart(message), tag, 0, length);
+    }
+
+    /** A CommandComplete body: the tag and its terminating NUL, shared read-only. */
+    private static ByteBuf tag(String tag) {
+        return Unpooled.unreleasableBuffer(Unpooled.copiedBuffer(tag + "\0", StandardCharsets.US_ASCII)).asReadOnly();
+    }
+}
