@@ -27,6 +27,7 @@ import io.pgmux.server.session.LiveConfig;
 import io.pgmux.server.session.ProxyContext;
 import io.pgmux.server.session.TimeoutSweeper;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -60,6 +61,8 @@ public final class PgmuxServer implements AutoCloseable {
     private Channel listener;
     private AdminHttpServer admin;
     private volatile boolean draining;
+    /** SIGTERM received: not ready any more, though the listener still accepts during shutdown_grace. */
+    private volatile boolean leaving;
     private final AtomicBoolean drainStarted = new AtomicBoolean();
     private final Reloader reloader = new Reloader(this::reloadNow);
 
@@ -109,7 +112,11 @@ public final class PgmuxServer implements AutoCloseable {
 
     /** Binds the listen address; port 0 picks a free port (see {@link #port()}). */
     public PgmuxServer start() throws InterruptedException {
-        listener = new ServerBootstrap()
+        ServerBootstrap bootstrap = new ServerBootstrap();
+        if (config.fleet().soReuseport()) {
+            ReusePort.apply(bootstrap, transport);
+        }
+        listener = bootstrap
                 .group(bossGroup, workerGroup)
                 .channel(transport.serverChannelClass())
                 .option(ChannelOption.SO_BACKLOG, 4096)
@@ -120,10 +127,10 @@ public final class PgmuxServer implements AutoCloseable {
                 .bind(config.listen().host(), config.listen().port())
                 .sync()
                 .channel();
-        log.info("pgmux listening on {}:{} (transport {}, {} event loops)", config.listen().host(), port(),
-                transport.name(), config.workerThreads());
+        log.info("pgmux listening on {}:{} (transport {}, {} event loops{})", config.listen().host(), port(),
+                transport.name(), config.workerThreads(), config.fleet().soReuseport() ? ", SO_REUSEPORT" : "");
         if (config.adminListen() != null) {
-            admin = AdminHttpServer.start(config.adminListen(), transport, metrics, live::config, this::accepting);
+            admin = AdminHttpServer.start(config.adminListen(), transport, metrics, live::config, this::ready);
         }
         return this;
     }
@@ -131,6 +138,15 @@ public final class PgmuxServer implements AutoCloseable {
     /** True while the client listener is bound and accepting new connections. */
     boolean accepting() {
         return listener != null && listener.isActive() && !draining;
+    }
+
+    /**
+     * Readiness: true while pgmux takes new clients, that is while it accepts, no shutdown has begun and
+     * max_client_conn leaves room. The databases play no part: a client that arrives while PostgreSQL is away
+     * queues (or gets PostgreSQL's error), which beats being refused because every replica left the Service.
+     */
+    boolean ready() {
+        return accepting() && !leaving && context.clients().connected() < config.pool().maxClientConn();
     }
 
     /**
@@ -179,16 +195,25 @@ public final class PgmuxServer implements AutoCloseable {
     }
 
     /**
-     * SIGTERM: stops accepting, stops lending backends (clients that ask wait), waits up to shutdown_timeout for
-     * the backends held by clients to come back (transactions in progress end normally), then closes everything.
+     * SIGTERM: reports not ready and keeps accepting for shutdown_grace (load balancers and endpoint lists catch up
+     * meanwhile), then stops accepting, lets the last clients accepted start their transaction
+     * ({@link LastArrivals}, only with a grace), stops lending backends (clients that ask wait), waits up to
+     * shutdown_timeout for the backends held by clients to come back (transactions in progress end normally), then
+     * closes everything.
      */
     public void drainAndClose() {
         if (!drainStarted.compareAndSet(false, true)) {
             return; // a second signal while draining changes nothing
         }
+        leaving = true;
+        Duration grace = live.config().fleet().shutdownGrace();
+        sleepThroughGrace(grace);
         draining = true;
         if (listener != null) {
             listener.close().syncUninterruptibly();
+        }
+        if (!grace.isZero()) {
+            LastArrivals.await(context.clients(), pools);
         }
         long timeoutNanos = live.config().timeouts().shutdownTimeout().toNanos();
         long deadline = System.nanoTime() + timeoutNanos;
@@ -207,6 +232,18 @@ public final class PgmuxServer implements AutoCloseable {
             log.warn("shutdown_timeout reached with {} backends still held by clients; closing them", left);
         }
         close();
+    }
+
+    private static void sleepThroughGrace(Duration grace) {
+        if (grace.isZero()) {
+            return;
+        }
+        log.info("shutting down: not ready, still accepting clients for shutdown_grace ({} ms)", grace.toMillis());
+        try {
+            Thread.sleep(grace.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private int busyServers() {
