@@ -17,6 +17,8 @@ import io.pgmux.config.ConfigException;
 import io.pgmux.server.admin.ServerControl;
 import io.pgmux.server.auth.AuthFailures;
 import io.pgmux.server.clients.ClientRegistry;
+import io.pgmux.server.clients.PeerCancels;
+import io.pgmux.server.clients.PeerKeys;
 import io.pgmux.server.http.AdminHttpServer;
 import io.pgmux.server.login.ClientChannelInitializer;
 import io.pgmux.server.login.ClientTls;
@@ -85,7 +87,8 @@ public final class PgmuxServer implements AutoCloseable {
         ServerConnector connector = new ServerConnector(transport, config.timeouts().serverConnectTimeout(),
                 config.maxMessageLength(), config.maxParsedMessageLength(), new ServerTls(config.auth().serverTls()));
         this.pools = new PoolRegistry(config, connector, workerGroup);
-        ClientRegistry clients = new ClientRegistry(config.pool().maxClientConn());
+        PeerKeys peerKeys = new PeerKeys(config.fleet().peerId());
+        ClientRegistry clients = new ClientRegistry(config.pool().maxClientConn(), peerKeys);
         PinCounters pins = new PinCounters();
         PinFiguresView pinFigures = new PinFiguresView(pins);
         this.metrics = new ProxyMetrics(pools, clients, pinFigures, () -> live.config().databases().keySet());
@@ -94,7 +97,9 @@ public final class PgmuxServer implements AutoCloseable {
         CancelForwarder cancels = new CancelForwarder(transport, config.timeouts().serverConnectTimeout());
         TimeoutSweeper sweeper = new TimeoutSweeper(() -> live.config().timeouts());
         this.context = new ProxyContext(config, pools, clients, cancels, live.credentials(), sweeper, pins, metrics,
-                control, live, new ClientTls(config.auth().clientTls()), new AuthFailures());
+                control, live, new ClientTls(config.auth().clientTls()), new AuthFailures(),
+                new PeerCancels(clients, peerKeys, () -> live.config().fleet(), transport,
+                        config.timeouts().serverConnectTimeout()));
         for (AuthFailures.Reason reason : AuthFailures.Reason.values()) {
             metrics.bindAuthFailures(reason.tag(), context.authFailures(), failures -> failures.count(reason));
         }
