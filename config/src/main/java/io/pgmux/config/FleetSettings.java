@@ -1,4 +1,4 @@
-// Settings for running several pgmux processes side by side: rolling restarts and cancels across replicas.
+// Settings for running several pgmux processes side by side: rollouts, cancels across replicas, one budget.
 package io.pgmux.config;
 
 import java.time.Duration;
@@ -20,8 +20,12 @@ import java.util.TreeMap;
  *                      are no peers
  * @param peers         {@code peers}: the client address of every replica by peer id (this one's included); a
  *                      CancelRequest carrying another peer's id is forwarded to that peer
+ * @param maxDbConnections {@code fleet_max_db_connections}: most backends that all replicas together keep open to
+ *                      one database, each holding one of that many slots (a PostgreSQL session advisory lock); 0
+ *                      (the default) is no fleet budget
  */
-public record FleetSettings(Duration shutdownGrace, boolean soReuseport, int peerId, Map<Integer, HostPort> peers) {
+public record FleetSettings(Duration shutdownGrace, boolean soReuseport, int peerId, Map<Integer, HostPort> peers,
+        int maxDbConnections) {
 
     /** The largest peer id: cancel keys carry it in 8 bits of their process id. */
     public static final int MAX_PEER_ID = 255;
@@ -41,11 +45,14 @@ public record FleetSettings(Duration shutdownGrace, boolean soReuseport, int pee
         if (!peers.isEmpty() && !peers.containsKey(peerId)) {
             throw new IllegalArgumentException("peers must list this replica's peer id " + peerId);
         }
+        if (maxDbConnections < 0) {
+            throw new IllegalArgumentException("maxDbConnections must be >= 0, got " + maxDbConnections);
+        }
     }
 
     /** A lone pgmux: no grace, no SO_REUSEPORT, no peers. */
     public static FleetSettings defaults() {
-        return new FleetSettings(Duration.ZERO, false, 0, Map.of());
+        return new FleetSettings(Duration.ZERO, false, 0, Map.of(), 0);
     }
 
     /** True when cancel keys carry a peer id and foreign ones are forwarded. */

@@ -1,4 +1,4 @@
-// Binds the fleet keys (shutdown_grace, so_reuseport, peer_id, peers) to FleetSettings.
+// Binds the fleet keys (shutdown_grace, so_reuseport, peer_id, peers, fleet_max_db_connections).
 package io.pgmux.config;
 
 import java.time.Duration;
@@ -22,7 +22,8 @@ final class FleetSettingsBinder {
         if (peerId != null && !peers.isEmpty() && !peers.containsKey(peerId)) {
             throw ConfigException.at(root.originOf("peer_id"), "peers has no entry for peer_id " + peerId);
         }
-        return new FleetSettings(grace, reuseport, peerId == null || peers.isEmpty() ? 0 : peerId, peers);
+        int budget = root.integer("fleet_max_db_connections", 0, 0, Integer.MAX_VALUE);
+        return new FleetSettings(grace, reuseport, peerId == null || peers.isEmpty() ? 0 : peerId, peers, budget);
     }
 
     /** {@code peers: {1: host:port, 2: host:port}}, keyed by peer id. */

@@ -26,6 +26,7 @@ class FleetSettingsTest {
         assertThat(fleet.shutdownGrace()).isZero();
         assertThat(fleet.soReuseport()).isFalse();
         assertThat(fleet.hasPeers()).isFalse();
+        assertThat(fleet.maxDbConnections()).isZero();
     }
 
     @Test
@@ -37,10 +38,12 @@ class FleetSettingsTest {
                 peers:
                   1: 10.0.0.1:6432
                   2: pgmux-1.pgmux:6432
+                fleet_max_db_connections: 90
                 """).fleet();
         assertThat(fleet.shutdownGrace()).isEqualTo(Duration.ofSeconds(15));
         assertThat(fleet.soReuseport()).isTrue();
         assertThat(fleet.peerId()).isEqualTo(2);
+        assertThat(fleet.maxDbConnections()).isEqualTo(90);
         assertThat(fleet.peers()).containsExactly(Map.entry(1, new HostPort("10.0.0.1", 6432)),
                 Map.entry(2, new HostPort("pgmux-1.pgmux", 6432)));
     }

@@ -8,7 +8,9 @@ import io.netty.channel.WriteBufferWaterMark;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.pgmux.config.PgmuxConfig;
 import io.pgmux.config.TransportType;
+import io.pgmux.pool.BackendConnector;
 import io.pgmux.pool.CancelForwarder;
+import io.pgmux.pool.FleetBudgetConnector;
 import io.pgmux.pool.PoolRegistry;
 import io.pgmux.pool.ServerConnector;
 import io.pgmux.pool.ServerTls;
@@ -84,8 +86,11 @@ public final class PgmuxServer implements AutoCloseable {
         this.bossGroup = transport.newEventLoopGroup(1, new DefaultThreadFactory("pgmux-accept", true));
         this.workerGroup = transport.newEventLoopGroup(config.workerThreads(),
                 new DefaultThreadFactory("pgmux-io", true));
-        ServerConnector connector = new ServerConnector(transport, config.timeouts().serverConnectTimeout(),
-                config.maxMessageLength(), config.maxParsedMessageLength(), new ServerTls(config.auth().serverTls()));
+        // The fleet budget is read at every opening, so a reload can set, change or lift it.
+        BackendConnector connector = new FleetBudgetConnector(new ServerConnector(transport,
+                config.timeouts().serverConnectTimeout(), config.maxMessageLength(), config.maxParsedMessageLength(),
+                new ServerTls(config.auth().serverTls())), () -> live.config().fleet().maxDbConnections(),
+                config.timeouts().serverConnectTimeout());
         this.pools = new PoolRegistry(config, connector, workerGroup);
         PeerKeys peerKeys = new PeerKeys(config.fleet().peerId());
         ClientRegistry clients = new ClientRegistry(config.pool().maxClientConn(), peerKeys);
