@@ -16,8 +16,8 @@ import java.util.TreeMap;
  *                      listener closes; {@link Duration#ZERO} (the default) closes the listener at once
  * @param soReuseport   {@code so_reuseport}: bind the client listener with {@code SO_REUSEPORT}, so that a new process
  *                      can listen on the same port before the old one leaves (epoll and io_uring transports only)
- * @param peerId        {@code peer_id}: this replica's id in {@code peers}, 1..{@value #MAX_PEER_ID}; 0 when there
- *                      are no peers
+ * @param peerId        {@code peer_id}: this replica's id in {@code peers}, 0..{@value #MAX_PEER_ID} (a StatefulSet
+ *                      ordinal fits); 0 when there are no peers
  * @param peers         {@code peers}: the client address of every replica by peer id (this one's included); a
  *                      CancelRequest carrying another peer's id is forwarded to that peer
  * @param maxDbConnections {@code fleet_max_db_connections}: most backends that all replicas together keep open to

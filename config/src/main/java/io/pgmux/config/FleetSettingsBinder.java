@@ -14,7 +14,7 @@ final class FleetSettingsBinder {
     static FleetSettings bind(SectionReader root) {
         Duration grace = root.duration("shutdown_grace", Duration.ZERO, true);
         boolean reuseport = root.choice("so_reuseport", false, FleetSettingsBinder::bool);
-        Integer peerId = root.optionalInteger("peer_id", 1, FleetSettings.MAX_PEER_ID);
+        Integer peerId = root.optionalInteger("peer_id", 0, FleetSettings.MAX_PEER_ID);
         Map<Integer, HostPort> peers = peers(root.node().section("peers"));
         if (!peers.isEmpty() && peerId == null) {
             throw ConfigException.at(root.originOf("peer_id"), "is required when peers are listed");
@@ -31,7 +31,7 @@ final class FleetSettingsBinder {
         Map<Integer, HostPort> peers = new LinkedHashMap<>();
         SectionReader r = new SectionReader(section);
         for (String key : section.keys()) {
-            int id = IntegerValues.parse(key, section.pathOf(key) + " (peer id)", 1, FleetSettings.MAX_PEER_ID);
+            int id = IntegerValues.parse(key, section.pathOf(key) + " (peer id)", 0, FleetSettings.MAX_PEER_ID);
             HostPort address = r.hostPort(key, null);
             if (address == null) {
                 throw ConfigException.at(section.pathOf(key), "must be the peer's address, host:port");

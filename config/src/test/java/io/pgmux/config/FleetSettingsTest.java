@@ -4,9 +4,13 @@ package io.pgmux.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class FleetSettingsTest {
 
@@ -59,9 +63,19 @@ class FleetSettingsTest {
     @Test
     void peerIdsFitInACancelKey() {
         assertThatThrownBy(() -> ConfigLoader.fromYaml(BASE + "peer_id: 256\n"))
-                .hasMessageContaining("must be 1..255, got 256");
-        assertThatThrownBy(() -> ConfigLoader.fromYaml(BASE + "peer_id: 1\npeers:\n  0: a:6432\n  1: b:6432\n"))
-                .hasMessageContaining("peers.0 (peer id): must be 1..255, got 0");
+                .hasMessageContaining("must be 0..255, got 256");
+        assertThatThrownBy(() -> ConfigLoader.fromYaml(BASE + "peer_id: 1\npeers:\n  256: a:6432\n  1: b:6432\n"))
+                .hasMessageContaining("peers.256 (peer id): must be 0..255, got 256");
+    }
+
+    @Test
+    void peerIdsStartAtZeroLikeStatefulSetOrdinalsAndComeFromTheEnvironment(@TempDir Path dir) throws IOException {
+        Path file = Files.writeString(dir.resolve("pgmux.yaml"),
+                BASE + "peers:\n  0: pgmux-0.pgmux:6432\n  1: pgmux-1.pgmux:6432\n");
+        assertThat(ConfigLoader.load(file, Map.of("PGMUX_PEER_ID", "0"), null).fleet().peerId()).isZero();
+        FleetSettings fleet = ConfigLoader.load(file, Map.of("PGMUX_PEER_ID", "1"), null).fleet();
+        assertThat(fleet.peerId()).isEqualTo(1);
+        assertThat(fleet.hasPeers()).isTrue();
     }
 
     @Test

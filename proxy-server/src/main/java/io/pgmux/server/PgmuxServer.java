@@ -92,7 +92,7 @@ public final class PgmuxServer implements AutoCloseable {
                 new ServerTls(config.auth().serverTls())), () -> live.config().fleet().maxDbConnections(),
                 config.timeouts().serverConnectTimeout());
         this.pools = new PoolRegistry(config, connector, workerGroup);
-        PeerKeys peerKeys = new PeerKeys(config.fleet().peerId());
+        PeerKeys peerKeys = PeerKeys.of(config.fleet());
         ClientRegistry clients = new ClientRegistry(config.pool().maxClientConn(), peerKeys);
         PinCounters pins = new PinCounters();
         PinFiguresView pinFigures = new PinFiguresView(pins);

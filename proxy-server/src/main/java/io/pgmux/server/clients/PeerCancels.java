@@ -58,7 +58,7 @@ public final class PeerCancels {
             return;
         }
         int issuer = PeerKeys.peerOf(processId);
-        HostPort peer = keys.peerId() == 0 || issuer == keys.peerId() ? null : fleet.get().peers().get(issuer);
+        HostPort peer = !keys.peering() || issuer == keys.peerId() ? null : fleet.get().peers().get(issuer);
         if (peer == null) {
             clients.cancel(processId, cancel.secretKey());
             return;
