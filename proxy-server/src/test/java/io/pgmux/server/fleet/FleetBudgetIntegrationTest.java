@@ -56,16 +56,14 @@ class FleetBudgetIntegrationTest {
                 replicas.add(FleetProcess.start(FreePorts.find(), BUDGET,
                         "fleet_max_db_connections: " + BUDGET + "\n"));
             }
-            for (int r = 0; r < 3; r++) {
-                boolean survivor = r < 2;
-                int port = replicas.get(r).port;
-                for (int c = 0; c < CLIENTS_PER_REPLICA; c++) {
-                    threads.execute(() -> storm(port, survivor));
-                }
-            }
             threads.execute(this::sample);
+            // The victim's clients come first, so that it surely holds slots when it dies: the budget is first
+            // come, first served, and busy replicas keep theirs.
             FleetProcess victim = replicas.get(2);
+            stormOn(threads, victim, false);
             awaitServers(List.of(victim), 1, Duration.ofSeconds(30));
+            stormOn(threads, replicas.get(0), true);
+            stormOn(threads, replicas.get(1), true);
             Thread.sleep(1000);
             victim.kill();
             assertThat(victim.awaitExit(Duration.ofSeconds(10))).isNotEqualTo(-1);
@@ -87,6 +85,12 @@ class FleetBudgetIntegrationTest {
         assertThat(maxActive.get()).as("backends running client queries at once").isBetween(1, BUDGET);
         assertThat(maxActiveWithoutSlot.get()).as("backends running client queries without a slot").isZero();
         assertThat(survivorFailures).as("failed clients of the surviving replicas").isEmpty();
+    }
+
+    private void stormOn(ExecutorService threads, FleetProcess replica, boolean survivor) {
+        for (int c = 0; c < CLIENTS_PER_REPLICA; c++) {
+            threads.execute(() -> storm(replica.port, survivor));
+        }
     }
 
     private void storm(int port, boolean survivor) {
