@@ -22,7 +22,9 @@ final class EnvironmentOverlay {
             "PGMUX_POOL_SIZE", "pool.default_pool_size",
             "PGMUX_MAX_CLIENT_CONN", "pool.max_client_conn",
             "PGMUX_AUTH_TYPE", "auth_type",
-            "PGMUX_TRANSPORT", "transport");
+            "PGMUX_TRANSPORT", "transport",
+            // Differs per replica while the file is shared, e.g. from a StatefulSet's pod-index label.
+            "PGMUX_PEER_ID", "peer_id");
 
     private EnvironmentOverlay() {
     }

@@ -26,11 +26,13 @@ import java.util.Objects;
  * @param users            {@code users}: by name; empty only with {@code auth_type: trust}
  * @param admin            {@code admin_users}, {@code stats_users}: who may use the admin console
  * @param auth             client TLS and authentication rules ({@code client_tls_*}, ...)
+ * @param fleet            how this replica cooperates with others ({@code shutdown_grace}, {@code so_reuseport},
+ *                         {@code peer_id}, {@code peers}); {@code null} is {@link FleetSettings#defaults()}
  */
 public record PgmuxConfig(HostPort listen, HostPort adminListen, TransportType transport, int workerThreads,
         int maxMessageLength, int maxParsedMessageLength, AuthType authType, PoolSettings pool, Timeouts timeouts,
         Map<String, DatabaseConfig> databases, Map<String, UserConfig> users, AdminSettings admin,
-        AuthSettings auth) {
+        AuthSettings auth, FleetSettings fleet) {
 
     /** Default client listen address. */
     public static final HostPort DEFAULT_LISTEN = new HostPort(HostPort.DEFAULT_HOST, 6432);
@@ -69,6 +71,16 @@ public record PgmuxConfig(HostPort listen, HostPort adminListen, TransportType t
         databases = Collections.unmodifiableMap(new LinkedHashMap<>(Objects.requireNonNull(databases, "databases")));
         users = Collections.unmodifiableMap(new LinkedHashMap<>(Objects.requireNonNull(users, "users")));
         admin = admin == null ? AdminSettings.none() : admin;
+        fleet = fleet == null ? FleetSettings.defaults() : fleet;
+    }
+
+    /** A configuration of a lone pgmux ({@link FleetSettings#defaults()}). */
+    public PgmuxConfig(HostPort listen, HostPort adminListen, TransportType transport, int workerThreads,
+            int maxMessageLength, int maxParsedMessageLength, AuthType authType, PoolSettings pool, Timeouts timeouts,
+            Map<String, DatabaseConfig> databases, Map<String, UserConfig> users, AdminSettings admin,
+            AuthSettings auth) {
+        this(listen, adminListen, transport, workerThreads, maxMessageLength, maxParsedMessageLength, authType, pool,
+                timeouts, databases, users, admin, auth, FleetSettings.defaults());
     }
 
     /** A configuration without admin console users, TLS or extra authentication rules. */

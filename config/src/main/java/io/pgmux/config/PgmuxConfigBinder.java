@@ -37,6 +37,7 @@ final class PgmuxConfigBinder {
                 r.names("admin_users", List.of(), USER_NAME, "a list of user names like [admin, ops]"),
                 r.names("stats_users", List.of(), USER_NAME, "a list of user names like [monitor]"));
         AuthSettings auth = AuthSettingsBinder.bind(r);
+        FleetSettings fleet = FleetSettingsBinder.bind(r);
         // Unknown keys first: a misspelt "databases" should be reported as a typo, not as "no databases".
         r.finish();
         if (databases.isEmpty()) {
@@ -55,6 +56,6 @@ final class PgmuxConfigBinder {
         AuthSettingsBinder.checkAuthUser(auth, users, r.originOf("auth_user"));
         return new PgmuxConfig(listen, adminListen, transport, workerThreads, maxMessageLength,
                 maxParsedMessageLength, authType, pool,
-                timeouts, databases, users, admin, auth);
+                timeouts, databases, users, admin, auth, fleet);
     }
 }

@@ -8,7 +8,9 @@ import io.netty.channel.WriteBufferWaterMark;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.pgmux.config.PgmuxConfig;
 import io.pgmux.config.TransportType;
+import io.pgmux.pool.BackendConnector;
 import io.pgmux.pool.CancelForwarder;
+import io.pgmux.pool.FleetBudgetConnector;
 import io.pgmux.pool.PoolRegistry;
 import io.pgmux.pool.ServerConnector;
 import io.pgmux.pool.ServerTls;
@@ -17,6 +19,8 @@ import io.pgmux.config.ConfigException;
 import io.pgmux.server.admin.ServerControl;
 import io.pgmux.server.auth.AuthFailures;
 import io.pgmux.server.clients.ClientRegistry;
+import io.pgmux.server.clients.PeerCancels;
+import io.pgmux.server.clients.PeerKeys;
 import io.pgmux.server.http.AdminHttpServer;
 import io.pgmux.server.login.ClientChannelInitializer;
 import io.pgmux.server.login.ClientTls;
@@ -27,6 +31,7 @@ import io.pgmux.server.session.LiveConfig;
 import io.pgmux.server.session.ProxyContext;
 import io.pgmux.server.session.TimeoutSweeper;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -60,6 +65,8 @@ public final class PgmuxServer implements AutoCloseable {
     private Channel listener;
     private AdminHttpServer admin;
     private volatile boolean draining;
+    /** SIGTERM received: not ready any more, though the listener still accepts during shutdown_grace. */
+    private volatile boolean leaving;
     private final AtomicBoolean drainStarted = new AtomicBoolean();
     private final Reloader reloader = new Reloader(this::reloadNow);
 
@@ -79,10 +86,14 @@ public final class PgmuxServer implements AutoCloseable {
         this.bossGroup = transport.newEventLoopGroup(1, new DefaultThreadFactory("pgmux-accept", true));
         this.workerGroup = transport.newEventLoopGroup(config.workerThreads(),
                 new DefaultThreadFactory("pgmux-io", true));
-        ServerConnector connector = new ServerConnector(transport, config.timeouts().serverConnectTimeout(),
-                config.maxMessageLength(), config.maxParsedMessageLength(), new ServerTls(config.auth().serverTls()));
+        // The fleet budget is read at every opening, so a reload can set, change or lift it.
+        BackendConnector connector = new FleetBudgetConnector(new ServerConnector(transport,
+                config.timeouts().serverConnectTimeout(), config.maxMessageLength(), config.maxParsedMessageLength(),
+                new ServerTls(config.auth().serverTls())), () -> live.config().fleet().maxDbConnections(),
+                config.timeouts().serverConnectTimeout());
         this.pools = new PoolRegistry(config, connector, workerGroup);
-        ClientRegistry clients = new ClientRegistry(config.pool().maxClientConn());
+        PeerKeys peerKeys = PeerKeys.of(config.fleet());
+        ClientRegistry clients = new ClientRegistry(config.pool().maxClientConn(), peerKeys);
         PinCounters pins = new PinCounters();
         PinFiguresView pinFigures = new PinFiguresView(pins);
         this.metrics = new ProxyMetrics(pools, clients, pinFigures, () -> live.config().databases().keySet());
@@ -91,7 +102,9 @@ public final class PgmuxServer implements AutoCloseable {
         CancelForwarder cancels = new CancelForwarder(transport, config.timeouts().serverConnectTimeout());
         TimeoutSweeper sweeper = new TimeoutSweeper(() -> live.config().timeouts());
         this.context = new ProxyContext(config, pools, clients, cancels, live.credentials(), sweeper, pins, metrics,
-                control, live, new ClientTls(config.auth().clientTls()), new AuthFailures());
+                control, live, new ClientTls(config.auth().clientTls()), new AuthFailures(),
+                new PeerCancels(clients, peerKeys, () -> live.config().fleet(), transport,
+                        config.timeouts().serverConnectTimeout()));
         for (AuthFailures.Reason reason : AuthFailures.Reason.values()) {
             metrics.bindAuthFailures(reason.tag(), context.authFailures(), failures -> failures.count(reason));
         }
@@ -109,7 +122,11 @@ public final class PgmuxServer implements AutoCloseable {
 
     /** Binds the listen address; port 0 picks a free port (see {@link #port()}). */
     public PgmuxServer start() throws InterruptedException {
-        listener = new ServerBootstrap()
+        ServerBootstrap bootstrap = new ServerBootstrap();
+        if (config.fleet().soReuseport()) {
+            ReusePort.apply(bootstrap, transport);
+        }
+        listener = bootstrap
                 .group(bossGroup, workerGroup)
                 .channel(transport.serverChannelClass())
                 .option(ChannelOption.SO_BACKLOG, 4096)
@@ -120,10 +137,10 @@ public final class PgmuxServer implements AutoCloseable {
                 .bind(config.listen().host(), config.listen().port())
                 .sync()
                 .channel();
-        log.info("pgmux listening on {}:{} (transport {}, {} event loops)", config.listen().host(), port(),
-                transport.name(), config.workerThreads());
+        log.info("pgmux listening on {}:{} (transport {}, {} event loops{})", config.listen().host(), port(),
+                transport.name(), config.workerThreads(), config.fleet().soReuseport() ? ", SO_REUSEPORT" : "");
         if (config.adminListen() != null) {
-            admin = AdminHttpServer.start(config.adminListen(), transport, metrics, live::config, this::accepting);
+            admin = AdminHttpServer.start(config.adminListen(), transport, metrics, live::config, this::ready);
         }
         return this;
     }
@@ -131,6 +148,15 @@ public final class PgmuxServer implements AutoCloseable {
     /** True while the client listener is bound and accepting new connections. */
     boolean accepting() {
         return listener != null && listener.isActive() && !draining;
+    }
+
+    /**
+     * Readiness: true while pgmux takes new clients, that is while it accepts, no shutdown has begun and
+     * max_client_conn leaves room. The databases play no part: a client that arrives while PostgreSQL is away
+     * queues (or gets PostgreSQL's error), which beats being refused because every replica left the Service.
+     */
+    boolean ready() {
+        return accepting() && !leaving && context.clients().connected() < config.pool().maxClientConn();
     }
 
     /**
@@ -179,16 +205,25 @@ public final class PgmuxServer implements AutoCloseable {
     }
 
     /**
-     * SIGTERM: stops accepting, stops lending backends (clients that ask wait), waits up to shutdown_timeout for
-     * the backends held by clients to come back (transactions in progress end normally), then closes everything.
+     * SIGTERM: reports not ready and keeps accepting for shutdown_grace (load balancers and endpoint lists catch up
+     * meanwhile), then stops accepting, lets the last clients accepted start their transaction
+     * ({@link LastArrivals}, only with a grace), stops lending backends (clients that ask wait), waits up to
+     * shutdown_timeout for the backends held by clients to come back (transactions in progress end normally), then
+     * closes everything.
      */
     public void drainAndClose() {
         if (!drainStarted.compareAndSet(false, true)) {
             return; // a second signal while draining changes nothing
         }
+        leaving = true;
+        Duration grace = live.config().fleet().shutdownGrace();
+        sleepThroughGrace(grace);
         draining = true;
         if (listener != null) {
             listener.close().syncUninterruptibly();
+        }
+        if (!grace.isZero()) {
+            LastArrivals.await(context.clients(), pools);
         }
         long timeoutNanos = live.config().timeouts().shutdownTimeout().toNanos();
         long deadline = System.nanoTime() + timeoutNanos;
@@ -207,6 +242,18 @@ public final class PgmuxServer implements AutoCloseable {
             log.warn("shutdown_timeout reached with {} backends still held by clients; closing them", left);
         }
         close();
+    }
+
+    private static void sleepThroughGrace(Duration grace) {
+        if (grace.isZero()) {
+            return;
+        }
+        log.info("shutting down: not ready, still accepting clients for shutdown_grace ({} ms)", grace.toMillis());
+        try {
+            Thread.sleep(grace.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private int busyServers() {

@@ -44,7 +44,10 @@ public final class RestartOnlyKeys {
             new Key("server_tls_ca_file", c -> c.auth().serverTls().caFile()),
             new Key("server_tls_cert_file", c -> c.auth().serverTls().certFile()),
             new Key("server_tls_key_file", c -> c.auth().serverTls().keyFile()),
-            new Key("server_tls_protocols", c -> c.auth().serverTls().protocols()));
+            new Key("server_tls_protocols", c -> c.auth().serverTls().protocols()),
+            // The listener is bound once; cancel keys already handed out carry the peer id.
+            new Key("so_reuseport", c -> c.fleet().soReuseport()),
+            new Key("peer_id", c -> c.fleet().peerId()));
 
     private RestartOnlyKeys() {
     }

@@ -7,8 +7,9 @@ import java.sql.Connection;
 import java.sql.Statement;
 
 /**
- * {@code --demo}: starts PostgreSQL from the binaries bundled in the jar (no database installation needed),
- * creates a password-protected role and database, and runs pgmux in front of it.
+ * {@code --demo}: starts PostgreSQL from the binaries bundled in pgmux-demo.jar (no database installation needed),
+ * creates a password-protected role and database, and runs pgmux in front of it. The production pgmux.jar leaves
+ * those binaries out; {@link PgmuxCommand} checks for them before this class is loaded.
  */
 final class DemoMode {
     static final String USER = "demo";

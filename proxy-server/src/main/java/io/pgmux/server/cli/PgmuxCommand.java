@@ -77,6 +77,11 @@ public final class PgmuxCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         try {
             if (demo) {
+                if (!demoBuild()) {
+                    System.err.println("pgmux: --demo needs the demo build, pgmux-demo.jar (mvn package writes it beside "
+                            + "pgmux.jar); this jar leaves out the embedded PostgreSQL");
+                    return 2;
+                }
                 return DemoMode.run(this);
             }
             PgmuxConfig effective = load(backend);
@@ -84,6 +89,20 @@ public final class PgmuxCommand implements Callable<Integer> {
         } catch (ConfigException e) {
             System.err.println("pgmux: " + e.getMessage());
             return 2;
+        }
+    }
+
+    /**
+     * Whether this jar carries the embedded PostgreSQL. Checked by name, before {@link DemoMode} is touched, since
+     * loading DemoMode without it would fail with a linkage error instead of a message.
+     */
+    private static boolean demoBuild() {
+        try {
+            Class.forName("io.zonky.test.db.postgres.embedded.EmbeddedPostgres", false,
+                    PgmuxCommand.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException e) {
+            return false;
         }
     }
 

@@ -45,8 +45,16 @@ public final class ClientRegistry implements ClientFigures {
     private final LongAdder logouts = new LongAdder();
     private final Map<PoolKey, PoolMeters> meters = new ConcurrentHashMap<>();
 
+    private final PeerKeys peerKeys;
+
     public ClientRegistry(int maxClients) {
+        this(maxClients, PeerKeys.NONE);
+    }
+
+    /** @param peerKeys how cancel keys name this replica among its peers ({@link PeerKeys#NONE} without peers) */
+    public ClientRegistry(int maxClients, PeerKeys peerKeys) {
         this.maxClients = maxClients;
+        this.peerKeys = peerKeys;
     }
 
     /** Counts a new connection; false means it is over max_client_conn and must be turned away. */
@@ -84,7 +92,7 @@ public final class ClientRegistry implements ClientFigures {
     public ClientKey newKey() {
         int pid;
         do {
-            pid = nextProcessId.incrementAndGet() & Integer.MAX_VALUE;
+            pid = peerKeys.processId(nextProcessId.incrementAndGet());
         } while (pid == 0 || byProcessId.containsKey(pid));
         return new ClientKey(pid, random.nextInt());
     }

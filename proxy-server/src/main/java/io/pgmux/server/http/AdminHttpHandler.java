@@ -1,4 +1,4 @@
-// Answers the admin HTTP endpoints: /metrics, /health/live and /health/ready.
+// Answers the admin HTTP endpoints: /metrics, /health/live, /health/ready and /health/backends.
 package io.pgmux.server.http;
 
 import io.netty.buffer.ByteBuf;
@@ -33,10 +33,12 @@ final class AdminHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest
 
     private final ProxyMetrics metrics;
     private final BooleanSupplier ready;
+    private final BooleanSupplier backendsReachable;
 
-    AdminHttpHandler(ProxyMetrics metrics, BooleanSupplier ready) {
+    AdminHttpHandler(ProxyMetrics metrics, BooleanSupplier ready, BooleanSupplier backendsReachable) {
         this.metrics = metrics;
         this.ready = ready;
+        this.backendsReachable = backendsReachable;
     }
 
     @Override
@@ -71,8 +73,13 @@ final class AdminHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest
                 return ready.getAsBoolean()
                         ? text(ctx, HttpResponseStatus.OK, "ready\n")
                         : text(ctx, HttpResponseStatus.SERVICE_UNAVAILABLE, "not ready\n");
+            case "/health/backends":
+                return backendsReachable.getAsBoolean()
+                        ? text(ctx, HttpResponseStatus.OK, "reachable\n")
+                        : text(ctx, HttpResponseStatus.SERVICE_UNAVAILABLE, "unreachable\n");
             default:
-                return text(ctx, HttpResponseStatus.NOT_FOUND, "not found; try /metrics, /health/live, /health/ready\n");
+                return text(ctx, HttpResponseStatus.NOT_FOUND,
+                        "not found; try /metrics, /health/live, /health/ready, /health/backends\n");
         }
     }
 

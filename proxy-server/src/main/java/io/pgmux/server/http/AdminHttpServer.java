@@ -21,8 +21,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Serves {@code GET /metrics} (Prometheus text, or OpenMetrics when the {@code Accept} header asks for it),
- * {@code GET /health/live} (200 while the process serves) and {@code GET /health/ready} (200 while the client
- * listener accepts and every configured database answered its last TCP probe, else 503).
+ * {@code GET /health/live} (200 while the process serves), {@code GET /health/ready} (200 while pgmux takes new
+ * clients: the listener accepts, no shutdown has begun and max_client_conn is not reached, else 503) and
+ * {@code GET /health/backends} (200 while every configured database answered its last TCP probe, else 503).
+ *
+ * <p>Readiness deliberately ignores the databases: while PostgreSQL is away, clients are better off queued by pgmux
+ * (or answered with PostgreSQL's error) than refused because every replica left the Service at once.
  *
  * <p>One dedicated event-loop thread: scrapes and probes never run on the loops that carry client traffic.
  * Requests are limited to 8 KiB. {@link #close()} stops the probe, the listener and the thread.
@@ -44,14 +48,15 @@ public final class AdminHttpServer implements AutoCloseable {
     /**
      * Binds {@code address} (port 0 picks a free one) and starts probing the databases.
      *
-     * @param accepting true while the client listener accepts connections (false before start and while draining)
+     * @param ready true while pgmux takes new clients (false before start, during the shutdown grace and while
+     *              draining)
      */
     public static AdminHttpServer start(HostPort address, Transport transport, ProxyMetrics metrics,
-                                        Supplier<PgmuxConfig> config, BooleanSupplier accepting)
+                                        Supplier<PgmuxConfig> config, BooleanSupplier ready)
             throws InterruptedException {
         EventLoopGroup group = transport.newEventLoopGroup(1, new DefaultThreadFactory("pgmux-admin", true));
         BackendProbe probe = new BackendProbe(config, transport, group.next(), PROBE_PERIOD_MILLIS);
-        BooleanSupplier ready = () -> accepting.getAsBoolean() && probe.allReachable();
+        probe.bindMetrics(metrics.registry());
         try {
             Channel channel = new ServerBootstrap()
                     .group(group)
@@ -61,13 +66,13 @@ public final class AdminHttpServer implements AutoCloseable {
                         protected void initChannel(Channel ch) {
                             ch.pipeline().addLast(new HttpServerCodec(4096, 8192, 8192));
                             ch.pipeline().addLast(new HttpObjectAggregator(8192));
-                            ch.pipeline().addLast(new AdminHttpHandler(metrics, ready));
+                            ch.pipeline().addLast(new AdminHttpHandler(metrics, ready, probe::allReachable));
                         }
                     })
                     .bind(address.host(), address.port()).sync().channel();
             probe.start();
             AdminHttpServer server = new AdminHttpServer(group, probe, channel);
-            log.info("pgmux admin HTTP on {}:{} (/metrics, /health/live, /health/ready)", address.host(),
+            log.info("pgmux admin HTTP on {}:{} (/metrics, /health/live, /health/ready, /health/backends)", address.host(),
                     server.port());
             return server;
         } catch (InterruptedException | RuntimeException e) {

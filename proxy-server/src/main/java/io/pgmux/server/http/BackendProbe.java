@@ -1,6 +1,8 @@
-// Checks every second that each configured database accepts TCP connections, for /health/ready.
+// Checks every second that each configured database accepts TCP connections, for /health/backends.
 package io.pgmux.server.http;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -35,6 +37,8 @@ final class BackendProbe {
     private final long periodMillis;
     private final Map<String, Boolean> reachable = new ConcurrentHashMap<>();
     private ScheduledFuture<?> task;
+    /** Set before {@link #start}; read on the admin loop only. */
+    private MeterRegistry registry;
 
     BackendProbe(Supplier<PgmuxConfig> config, Transport transport, EventLoop loop, long periodMillis) {
         this.config = config;
@@ -61,6 +65,14 @@ final class BackendProbe {
             }
         }
         return true;
+    }
+
+    /**
+     * Publishes {@code pgmux_database_reachable{database}}: 1 while the last probe of that database connected, else
+     * 0. A gauge is registered the first time a database is probed, so databases added by RELOAD get one too.
+     */
+    void bindMetrics(MeterRegistry registry) {
+        this.registry = registry;
     }
 
     /** The last probe result of each configured database; absent until its first probe ended. */
@@ -95,6 +107,13 @@ final class BackendProbe {
                 return;
             }
             Boolean before = reachable.put(db.name(), up);
+            if (before == null && registry != null) {
+                Gauge.builder("pgmux.database.reachable", reachable,
+                                map -> Boolean.TRUE.equals(map.get(db.name())) ? 1 : 0)
+                        .tag("database", db.name())
+                        .description("1 while the database accepted the last TCP probe of pgmux, else 0")
+                        .register(registry);
+            }
             if (before == null || before != up) {
                 log.info("database {} at {} is {}", db.name(), host, up ? "reachable"
                         : "unreachable: " + f.cause().getMessage());

@@ -103,7 +103,7 @@ final class ClientStartupHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void forwardCancel(ChannelHandlerContext ctx, CancelRequest cancel) {
-        context.clients().cancel(cancel.processId(), cancel.secretKey());
+        context.peerCancels().route(ctx.channel().eventLoop(), cancel);
         // Like PostgreSQL: no answer either way, so a wrong key reveals nothing.
         ctx.close();
     }

@@ -7,6 +7,7 @@ import io.pgmux.server.admin.ServerControl;
 import io.pgmux.server.auth.AuthFailures;
 import io.pgmux.server.auth.Credentials;
 import io.pgmux.server.clients.ClientRegistry;
+import io.pgmux.server.clients.PeerCancels;
 import io.pgmux.server.login.ClientTls;
 import io.pgmux.server.metrics.ProxyMetrics;
 import io.pgmux.server.metrics.SessionMetrics;
@@ -22,7 +23,7 @@ import io.pgmux.server.pinning.PinCounters;
 public record ProxyContext(PgmuxConfig config, PoolRegistry pools, ClientRegistry clients, CancelForwarder cancels,
                     Credentials credentials, TimeoutSweeper sweeper, PinCounters pinCounters,
                     ProxyMetrics metrics, ServerControl control, LiveConfig live,
-                    ClientTls clientTls, AuthFailures authFailures) {
+                    ClientTls clientTls, AuthFailures authFailures, PeerCancels peerCancels) {
 
     @Override
     public PgmuxConfig config() {

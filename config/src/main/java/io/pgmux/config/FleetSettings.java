@@ -1,0 +1,62 @@
+// Settings for running several pgmux processes side by side: rollouts, cancels across replicas, one budget.
+package io.pgmux.config;
+
+import java.time.Duration;
+import java.util.Collections;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+
+/**
+ * How one pgmux cooperates with the other replicas of a fleet. Everything here is off by default, so a single
+ * pgmux behaves exactly as before.
+ *
+ * @param shutdownGrace {@code shutdown_grace}: on SIGTERM, how long pgmux reports not ready while it still accepts
+ *                      clients, so that load balancers and Kubernetes endpoints stop routing to it before the
+ *                      listener closes; {@link Duration#ZERO} (the default) closes the listener at once
+ * @param soReuseport   {@code so_reuseport}: bind the client listener with {@code SO_REUSEPORT}, so that a new process
+ *                      can listen on the same port before the old one leaves (epoll and io_uring transports only)
+ * @param peerId        {@code peer_id}: this replica's id in {@code peers}, 0..{@value #MAX_PEER_ID} (a StatefulSet
+ *                      ordinal fits); 0 when there are no peers
+ * @param peers         {@code peers}: the client address of every replica by peer id (this one's included); a
+ *                      CancelRequest carrying another peer's id is forwarded to that peer
+ * @param maxDbConnections {@code fleet_max_db_connections}: most backends that all replicas together keep open to
+ *                      one database, each holding one of that many slots (a PostgreSQL session advisory lock); 0
+ *                      (the default) is no fleet budget
+ */
+public record FleetSettings(Duration shutdownGrace, boolean soReuseport, int peerId, Map<Integer, HostPort> peers,
+        int maxDbConnections) {
+
+    /** The largest peer id: cancel keys carry it in 8 bits of their process id. */
+    public static final int MAX_PEER_ID = 255;
+
+    /**
+     * @throws IllegalArgumentException for a negative grace, a peer id out of range, or peers without this replica
+     */
+    public FleetSettings {
+        Objects.requireNonNull(shutdownGrace, "shutdownGrace");
+        if (shutdownGrace.isNegative()) {
+            throw new IllegalArgumentException("shutdownGrace must not be negative, got " + shutdownGrace);
+        }
+        if (peerId < 0 || peerId > MAX_PEER_ID) {
+            throw new IllegalArgumentException("peerId must be 0.." + MAX_PEER_ID + ", got " + peerId);
+        }
+        peers = Collections.unmodifiableMap(new TreeMap<>(Objects.requireNonNull(peers, "peers")));
+        if (!peers.isEmpty() && !peers.containsKey(peerId)) {
+            throw new IllegalArgumentException("peers must list this replica's peer id " + peerId);
+        }
+        if (maxDbConnections < 0) {
+            throw new IllegalArgumentException("maxDbConnections must be >= 0, got " + maxDbConnections);
+        }
+    }
+
+    /** A lone pgmux: no grace, no SO_REUSEPORT, no peers. */
+    public static FleetSettings defaults() {
+        return new FleetSettings(Duration.ZERO, false, 0, Map.of(), 0);
+    }
+
+    /** True when cancel keys carry a peer id and foreign ones are forwarded. */
+    public boolean hasPeers() {
+        return !peers.isEmpty();
+    }
+}
