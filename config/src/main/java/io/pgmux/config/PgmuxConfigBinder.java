@@ -48,10 +48,15 @@ final class PgmuxConfigBinder {
         // With an hba file the methods come from its rules; with an auth file or auth_query the users section may
         // be empty.
         boolean usersElsewhere = auth.authFile() != null || auth.authQuery() != null;
+        Map<String, UserConfig> merged = AuthSettingsBinder.withAuthFileUsers(users, auth);
         if (auth.hbaFile() == null && !(users.isEmpty() && usersElsewhere)) {
-            CredentialRules.check(authType, users);
+            // The section's users with the secrets they end up with: a user listed only for its settings (as in
+            // PgBouncer's [users]) takes its password from the auth file.
+            Map<String, UserConfig> sectionUsers = new java.util.LinkedHashMap<>();
+            users.keySet().forEach(name -> sectionUsers.put(name, merged.get(name)));
+            CredentialRules.check(authType, sectionUsers);
         }
-        users = AuthSettingsBinder.withAuthFileUsers(users, auth);
+        users = merged;
         AuthSettingsBinder.checkAuthUser(auth, users, r.originOf("auth_user"));
         return new PgmuxConfig(listen, adminListen, transport, workerThreads, maxMessageLength,
                 maxParsedMessageLength, authType, pool,

@@ -118,6 +118,8 @@ class PgBouncerIniTest {
         PgmuxConfig config = load(convert("""
                 [databases]
                 app = host=db
+                [users]
+                app = pool_mode=statement
                 [pgbouncer]
                 listen_addr = ::1
                 listen_port = 7432
@@ -126,7 +128,9 @@ class PgBouncerIniTest {
                 """));
         assertThat(config.authType()).isEqualTo(AuthType.PASSWORD);
         assertThat(config.auth().cleartextWithoutTls()).isTrue();
-        assertThat(config.user("app").password()).isEqualTo("secret");
+        assertThat(config.user("app").password()).as("[users] gives settings, auth_file the password")
+                .isEqualTo("secret");
+        assertThat(config.user("app").poolMode()).isEqualTo(PoolMode.STATEMENT);
         assertThat(config.listen().toString()).isEqualTo("[::1]:7432");
     }
 

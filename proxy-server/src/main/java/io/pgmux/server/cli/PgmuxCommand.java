@@ -17,12 +17,16 @@ import picocli.CommandLine.Option;
 
 /** The pgmux command line: run from a config file, from quick-start flags, or as a self-contained demo. */
 @Command(name = "pgmux", mixinStandardHelpOptions = true, versionProvider = PgmuxVersion.class,
-        sortOptions = false, usageHelpAutoWidth = true,
+        sortOptions = false, usageHelpAutoWidth = true, subcommands = ConvertCommand.class,
         description = "Connection-multiplexing PostgreSQL proxy.%n"
                 + "Settings come from --config FILE, then PGMUX_* environment variables, then flags (flags win).")
 public final class PgmuxCommand implements Callable<Integer> {
     @Option(names = "--config", paramLabel = "FILE", description = "YAML configuration file.")
     Path config;
+
+    @Option(names = "--pgbouncer-ini", paramLabel = "FILE", description = "Run from a PgBouncer configuration "
+            + "file instead of --config (see 'pgmux convert').")
+    Path pgbouncerIni;
 
     @Option(names = "--backend", paramLabel = "URL",
             description = "postgresql://USER:PASSWORD@HOST:PORT/DB: serve database DB; clients log in as USER.")
@@ -92,6 +96,13 @@ public final class PgmuxCommand implements Callable<Integer> {
     }
 
     PgmuxConfig load(String backendUrl) {
+        if (pgbouncerIni != null) {
+            if (config != null) {
+                throw new ConfigException("--config and --pgbouncer-ini: give one configuration file, not both");
+            }
+            return PgBouncerIniSource.load(pgbouncerIni, System.getenv(), quickStart(backendUrl),
+                    new ClientTlsFlags(clientTlsCert, clientTlsKey, clientTlsSslmode, clientTlsCa));
+        }
         return ConfigLoader.load(config, System.getenv(), quickStart(backendUrl),
                 new ClientTlsFlags(clientTlsCert, clientTlsKey, clientTlsSslmode, clientTlsCa));
     }
