@@ -68,9 +68,10 @@ public final class PgBouncerSettings {
                 + "no address (Unix socket only) pgmux listens on 127.0.0.1", COMBINED);
         ignored("listen_backlog", "the operating system's default backlog is used");
         mapped("listen_port", "the port of listen", COMBINED);
-        ignored("log_connections", "pgmux logs each login and logout at DEBUG (PGMUX_LOG_LEVEL)");
-        ignored("log_disconnections", "pgmux logs each login and logout at DEBUG (PGMUX_LOG_LEVEL)");
-        ignored("log_pooler_errors", "errors pgmux sends to clients are counted on /metrics");
+        ignored("log_connections", "pgmux logs every login at INFO");
+        ignored("log_disconnections", "pgmux logs every disconnection at INFO");
+        ignored("log_pooler_errors", "errors sent to clients are counted by SQLSTATE class on /metrics "
+                + "(pgmux_client_errors_total)");
         ignored("log_stats", "pgmux publishes its figures on /metrics (admin_listen) and SHOW STATS");
         ignored("logfile", "pgmux logs to standard output; redirect it or use PGMUX_LOG_FORMAT=json");
         integer("max_client_conn", "pool", "max_client_conn", 1);

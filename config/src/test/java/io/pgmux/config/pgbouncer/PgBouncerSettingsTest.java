@@ -2,7 +2,10 @@ package io.pgmux.config.pgbouncer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -43,6 +46,21 @@ class PgBouncerSettingsTest {
         }
         assertThat(PgBouncerSettings.treatment("Pool_Mode")).as("keys ignore case").isEqualTo(Treatment.APPLIED);
         assertThat(PgBouncerSettings.treatment("pool_size")).isNull();
+    }
+
+    @Test
+    void theMigrationGuideHasARowForEverySetting() throws Exception {
+        String guide = Files.readString(Path.of("..", "docs", "migrating-from-pgbouncer.md"));
+        for (String name : PgBouncerSettings.names()) {
+            String treatment = PgBouncerSettings.treatment(name).name().toLowerCase(Locale.ROOT);
+            assertThat(guide).as(name).contains("| `" + name + "` | " + treatment + " |");
+        }
+        for (String key : DatabaseEntries.IGNORED.keySet()) {
+            assertThat(guide).as("[databases] " + key).contains("`" + key + "`");
+        }
+        for (String key : UserEntries.IGNORED.keySet()) {
+            assertThat(guide).as("[users] " + key).contains("`" + key + "`");
+        }
     }
 
     @Test
