@@ -35,7 +35,8 @@ final class PgmuxConfigBinder {
         Map<String, UserConfig> users = UsersBinder.bind(root.section("users"));
         AdminSettings admin = new AdminSettings(
                 r.names("admin_users", List.of(), USER_NAME, "a list of user names like [admin, ops]"),
-                r.names("stats_users", List.of(), USER_NAME, "a list of user names like [monitor]"));
+                r.names("stats_users", List.of(), USER_NAME, "a list of user names like [monitor]"),
+                LogSettingsBinder.bind(r));
         AuthSettings auth = AuthSettingsBinder.bind(r);
         // Unknown keys first: a misspelt "databases" should be reported as a typo, not as "no databases".
         r.finish();

@@ -15,6 +15,7 @@ import io.pgmux.pool.ServerTls;
 import io.pgmux.protocol.transport.Transport;
 import io.pgmux.config.ConfigException;
 import io.pgmux.server.admin.ServerControl;
+import io.pgmux.server.admin.StatsLog;
 import io.pgmux.server.auth.AuthFailures;
 import io.pgmux.server.clients.ClientRegistry;
 import io.pgmux.server.http.AdminHttpServer;
@@ -122,6 +123,7 @@ public final class PgmuxServer implements AutoCloseable {
                 .channel();
         log.info("pgmux listening on {}:{} (transport {}, {} event loops)", config.listen().host(), port(),
                 transport.name(), config.workerThreads());
+        StatsLog.start(context.control(), bossGroup.next()); // the accept loop carries no client
         if (config.adminListen() != null) {
             admin = AdminHttpServer.start(config.adminListen(), transport, metrics, live::config, this::accepting);
         }

@@ -68,11 +68,10 @@ public final class PgBouncerSettings {
                 + "no address (Unix socket only) pgmux listens on 127.0.0.1", COMBINED);
         ignored("listen_backlog", "the operating system's default backlog is used");
         mapped("listen_port", "the port of listen", COMBINED);
-        ignored("log_connections", "pgmux logs every login at INFO");
-        ignored("log_disconnections", "pgmux logs every disconnection at INFO");
-        ignored("log_pooler_errors", "errors sent to clients are counted by SQLSTATE class on /metrics "
-                + "(pgmux_client_errors_total)");
-        ignored("log_stats", "pgmux publishes its figures on /metrics (admin_listen) and SHOW STATS");
+        flag("log_connections");
+        flag("log_disconnections");
+        flag("log_pooler_errors");
+        flag("log_stats");
         ignored("logfile", "pgmux logs to standard output; redirect it or use PGMUX_LOG_FORMAT=json");
         integer("max_client_conn", "pool", "max_client_conn", 1);
         ignored("max_db_client_connections", "pgmux limits clients in total only (max_client_conn)");
@@ -131,7 +130,14 @@ public final class PgBouncerSettings {
                         e.value().strip().equalsIgnoreCase("allow") ? "prefer" : e.value().strip()));
         ignored("service_name", "it only names PgBouncer's Windows service");
         ignored("so_reuseport", "run one pgmux per host: it uses every core itself");
-        ignored("stats_period", "pgmux publishes its figures on /metrics (admin_listen) and SHOW STATS");
+        applied("stats_period", (e, o) -> {
+            String d = IniValues.duration(e, o);
+            if ("0".equals(d)) {
+                o.error(e, "must be at least 1 second");
+            } else if (d != null) {
+                o.top("stats_period", d);
+            }
+        });
         applied("stats_users", (e, o) -> o.top("stats_users", IniValues.list(e.value())));
         ignored("suspend_timeout", "SUSPEND (online restart) is not supported");
         ignored("syslog", "pgmux logs to standard output");
@@ -210,6 +216,15 @@ public final class PgBouncerSettings {
             Integer n = IniValues.integer(e, min, o);
             if (n != null) {
                 o.in(section, key, n);
+            }
+        });
+    }
+
+    private static void flag(String name) {
+        applied(name, (e, o) -> {
+            Boolean on = IniValues.flag(e, o);
+            if (on != null) {
+                o.top(name, on);
             }
         });
     }

@@ -77,6 +77,9 @@ class PgBouncerIniTest {
                 .isEqualTo(Duration.ofSeconds(3600));
         assertThat(config.auth().serverTls().mode()).isEqualTo(ServerTlsMode.PREFER);
         assertThat(config.maxMessageLength()).isEqualTo(1 << 30);
+        assertThat(config.admin().logging().connections()).isFalse();
+        assertThat(config.admin().logging().disconnections()).isTrue();
+        assertThat(config.admin().logging().statsPeriod()).isEqualTo(Duration.ofSeconds(30));
     }
 
     @Test
@@ -86,7 +89,7 @@ class PgBouncerIniTest {
         assertThat(conversion.warnings()).anySatisfy(w -> assertThat(w).startsWith("pgbouncer.ini line 22: logfile"));
         assertThat(String.join("\n", conversion.warnings()))
                 .contains("pidfile is ignored", "unix_socket_dir is ignored", "tcp_keepidle is ignored",
-                        "log_connections is ignored", "stats_period is ignored", "server_lifetime = 0",
+                        "server_lifetime = 0",
                         "database reporting: connect_query is ignored", "database ha: pgmux connects to one host",
                         "load_balance_hosts is ignored", "database local_db: no host", "* is ignored",
                         "user analyst: max_user_connections is ignored", "user batch: query_timeout is ignored");

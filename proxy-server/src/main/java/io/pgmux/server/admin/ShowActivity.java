@@ -3,8 +3,6 @@ package io.pgmux.server.admin;
 
 import io.pgmux.pool.Pool;
 import io.pgmux.pool.PoolAdmin;
-import io.pgmux.pool.PoolCounters;
-import io.pgmux.pool.StatementCounters;
 import io.pgmux.pool.PoolStats;
 import io.pgmux.server.metrics.ClientEntry;
 import io.pgmux.server.metrics.PoolMeters;
@@ -13,7 +11,6 @@ import java.net.SocketAddress;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -51,7 +48,7 @@ final class ShowActivity {
         return t;
     }
 
-    /** SHOW STATS: totals since start and averages per second (or per event) over the time since start. */
+    /** SHOW STATS: totals since start and averages per second (or per event) over the last stats_period. */
     ResultTable stats() {
         ResultTable t = new ResultTable().text("database");
         t.number("total_xact_count", "total_query_count", "total_server_assignment_count", "total_received",
@@ -64,7 +61,7 @@ final class ShowActivity {
             Object[] row = new Object[23];
             row[0] = e.getKey();
             System.arraycopy(d.totals(), 0, row, 1, 11);
-            System.arraycopy(d.averages(uptimeSeconds()), 0, row, 12, 11);
+            System.arraycopy(averages(e.getKey(), d), 0, row, 12, 11);
             t.row(row);
         }
         return t;
@@ -78,7 +75,7 @@ final class ShowActivity {
         for (Map.Entry<String, DatabaseTotals> e : totals().entrySet()) {
             Object[] row = new Object[12];
             row[0] = e.getKey();
-            System.arraycopy(averages ? e.getValue().averages(uptimeSeconds()) : e.getValue().totals(), 0, row, 1, 11);
+            System.arraycopy(averages ? averages(e.getKey(), e.getValue()) : e.getValue().totals(), 0, row, 1, 11);
             t.row(row);
         }
         return t;
@@ -127,19 +124,12 @@ final class ShowActivity {
     }
 
     private Map<String, DatabaseTotals> totals() {
-        Map<String, DatabaseTotals> byDatabase = new LinkedHashMap<>();
-        control.config().databases().keySet().forEach(name -> byDatabase.put(name, new DatabaseTotals()));
-        for (PoolMeters m : control.clients().allMeters()) {
-            byDatabase.computeIfAbsent(m.key().database(), k -> new DatabaseTotals()).add(m);
-        }
-        for (Pool pool : control.pools().pools()) {
-            byDatabase.computeIfAbsent(pool.key().database(), k -> new DatabaseTotals()).add(pool.counters(), pool.statementCounters());
-        }
-        return byDatabase;
+        return DatabaseTotals.collect(control);
     }
 
-    private double uptimeSeconds() {
-        return Math.max(1, (System.currentTimeMillis() - control.startedAtMillis()) / 1000.0);
+    /** Averages over the last stats_period, as PgBouncer reports them (since start until a period has ended). */
+    private Object[] averages(String database, DatabaseTotals sinceStart) {
+        return control.statsPeriod().averages(database, sinceStart, System.currentTimeMillis());
     }
 
     private static String host(SocketAddress address) {
@@ -148,58 +138,5 @@ final class ShowActivity {
 
     private static int port(SocketAddress address) {
         return address instanceof InetSocketAddress inet ? inet.getPort() : 0;
-    }
-
-    /** Sums over the pools of one database; times in microseconds, as PgBouncer reports them. */
-    private static final class DatabaseTotals {
-        long xacts;
-        long queries;
-        long received;
-        long sent;
-        long xactMicros;
-        long queryMicros;
-        long waitMicros;
-        long waits;
-        long assignments;
-        long clientParses;
-        long serverParses;
-
-        void add(PoolMeters m) {
-            var tx = m.transactionLatency();
-            var q = m.queryLatency();
-            xacts += tx.count();
-            xactMicros += tx.sumNanos() / 1000;
-            queries += q.count();
-            queryMicros += m.queryDatabaseLatency().sumNanos() / 1000;
-            received += m.bytesReceived();
-            sent += m.bytesSent();
-        }
-
-        void add(PoolCounters c, StatementCounters statements) {
-            clientParses += statements.hits() + statements.misses();
-            serverParses += statements.misses();
-            waitMicros += c.waitNanosTotal() / 1000;
-            waits += c.completedWaits();
-            assignments += c.acquireLatency().snapshot().count();
-        }
-
-        Object[] totals() {
-            return new Object[] {xacts, queries, assignments, received, sent, xactMicros, queryMicros, waitMicros,
-                clientParses, serverParses, 0};
-        }
-
-        Object[] averages(double seconds) {
-            return new Object[] {perSecond(xacts, seconds), perSecond(queries, seconds), perSecond(assignments, seconds),
-                perSecond(received, seconds), perSecond(sent, seconds), per(xactMicros, xacts), per(queryMicros, queries), per(waitMicros, waits),
-                perSecond(clientParses, seconds), perSecond(serverParses, seconds), 0};
-        }
-
-        private static long perSecond(long total, double seconds) {
-            return Math.round(total / seconds);
-        }
-
-        private static long per(long total, long count) {
-            return count == 0 ? 0 : total / count;
-        }
     }
 }

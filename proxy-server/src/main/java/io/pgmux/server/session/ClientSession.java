@@ -421,7 +421,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         clock.activity(); // idle time counts from the end of the login
         loginTimer.stop();
         guard = PinGuard.create(context, defaults, pinning, link.routesStatements(), metrics);
-        log.info("{} logged in, {} pooling", label, mode.configName());
+        if (context.config().admin().logging().connections()) {
+            log.info("{} logged in, {} pooling", label, mode.configName());
+        }
     }
 
     @Override
@@ -599,7 +601,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
                 pool.release(s, mode == PoolMode.SESSION || guard != null && guard.pinned());
             }
         }
-        log.info("{} disconnected", label);
+        if (context.config().admin().logging().disconnections()) {
+            log.info("{} disconnected", label);
+        }
         ctx.fireChannelInactive();
     }
 
