@@ -42,6 +42,9 @@ class LogSwitchesIntegrationTest {
             awaitMessage(log, m -> m.startsWith("stats: " + pg.database() + ": ") && m.contains(" queries/s"));
             List<String> messages = log.messages();
             assertThat(messages).anySatisfy(m -> assertThat(m).contains(" logged in, transaction pooling"));
+            assertThat(log.events()).filteredOn(e -> e.getFormattedMessage().contains(" logged in,")).first()
+                    .satisfies(e -> assertThat(e.getMDCPropertyMap()).containsEntry("database", pg.database())
+                            .containsEntry("user", pg.user()).containsKey("client_id"));
             assertThat(messages).anySatisfy(m -> assertThat(m).endsWith(" disconnected"));
             assertThat(messages).anySatisfy(m -> assertThat(m).contains("pooler error 3D000")
                     .contains("no_such_db"));

@@ -29,6 +29,7 @@ import io.pgmux.server.clients.ClientErrors;
 import io.pgmux.server.clients.ClientKey;
 import io.pgmux.server.clients.LoginTimer;
 import io.pgmux.server.clients.OrdinaryDisconnect;
+import io.pgmux.server.logging.ClientMdc;
 import io.pgmux.server.logging.LogSafe;
 import io.pgmux.server.metrics.SessionMetrics;
 import io.pgmux.server.metrics.SessionTimer;
@@ -422,7 +423,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         loginTimer.stop();
         guard = PinGuard.create(context, defaults, pinning, link.routesStatements(), metrics);
         if (context.config().admin().logging().connections()) {
-            log.info("{} logged in, {} pooling", label, mode.configName());
+            try (ClientMdc mdc = ClientMdc.of(database, user, key.processId())) {
+                log.info("{} logged in, {} pooling", label, mode.configName());
+            }
         }
     }
 
@@ -602,7 +605,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
             }
         }
         if (context.config().admin().logging().disconnections()) {
-            log.info("{} disconnected", label);
+            try (ClientMdc mdc = ClientMdc.of(database, user, key.processId())) {
+                log.info("{} disconnected", label);
+            }
         }
         ctx.fireChannelInactive();
     }
