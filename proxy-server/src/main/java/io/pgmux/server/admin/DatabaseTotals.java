@@ -79,6 +79,23 @@ final class DatabaseTotals {
         return d;
     }
 
+    /** This plus {@code other}, for the server-wide figures of SHOW TOTALS. */
+    DatabaseTotals plus(DatabaseTotals other) {
+        DatabaseTotals d = minus(null);
+        d.xacts += other.xacts;
+        d.queries += other.queries;
+        d.received += other.received;
+        d.sent += other.sent;
+        d.xactMicros += other.xactMicros;
+        d.queryMicros += other.queryMicros;
+        d.waitMicros += other.waitMicros;
+        d.waits += other.waits;
+        d.assignments += other.assignments;
+        d.clientParses += other.clientParses;
+        d.serverParses += other.serverParses;
+        return d;
+    }
+
     Object[] totals() {
         return new Object[] {xacts, queries, assignments, received, sent, xactMicros, queryMicros, waitMicros,
             clientParses, serverParses, 0};

@@ -4,6 +4,7 @@ package io.pgmux.server.admin;
 import io.pgmux.pool.Pool;
 import io.pgmux.pool.PoolAdmin;
 import io.pgmux.pool.PoolStats;
+import io.pgmux.server.metrics.ClientActivity;
 import io.pgmux.server.metrics.ClientEntry;
 import io.pgmux.server.metrics.PoolMeters;
 import java.net.InetSocketAddress;
@@ -34,7 +35,7 @@ final class ShowActivity {
                         "sv_active_cancel", "sv_being_canceled", "sv_idle", "sv_used", "sv_tested", "sv_login",
                         "maxwait", "maxwait_us")
                 .text("pool_mode", "load_balance_hosts")
-                .number("paused", "exhaustion_events", "wait_timeouts");
+                .number("paused").bigNumber("exhaustion_events", "wait_timeouts");
         for (Pool pool : control.pools().pools()) {
             PoolStats s = pool.stats();
             PoolMeters m = control.clients().meters(pool.key().database(), pool.key().user());
@@ -51,7 +52,7 @@ final class ShowActivity {
     /** SHOW STATS: totals since start and averages per second (or per event) over the last stats_period. */
     ResultTable stats() {
         ResultTable t = new ResultTable().text("database");
-        t.number("total_xact_count", "total_query_count", "total_server_assignment_count", "total_received",
+        t.numeric("total_xact_count", "total_query_count", "total_server_assignment_count", "total_received",
                 "total_sent", "total_xact_time", "total_query_time", "total_wait_time", "total_client_parse_count",
                 "total_server_parse_count", "total_bind_count", "avg_xact_count", "avg_query_count",
                 "avg_server_assignment_count", "avg_recv", "avg_sent", "avg_xact_time", "avg_query_time",
@@ -69,7 +70,7 @@ final class ShowActivity {
 
     /** SHOW STATS_TOTALS ({@code averages} false) or SHOW STATS_AVERAGES: the same figures without prefixes. */
     ResultTable statsSubset(boolean averages) {
-        ResultTable t = new ResultTable().text("database").number("xact_count", "query_count",
+        ResultTable t = new ResultTable().text("database").numeric("xact_count", "query_count",
                 "server_assignment_count", "bytes_received", "bytes_sent", "xact_time", "query_time", "wait_time",
                 "client_parse_count", "server_parse_count", "bind_count");
         for (Map.Entry<String, DatabaseTotals> e : totals().entrySet()) {
@@ -85,9 +86,12 @@ final class ShowActivity {
         ResultTable t = connectionColumns();
         for (ClientEntry c : control.clients().loggedInClients()) {
             String time = TIME.format(Instant.ofEpochMilli(c.connectedAt()));
-            t.row("C", c.user(), c.database(), "none", "active", host(c.remoteAddress()), port(c.remoteAddress()),
-                    host(c.localAddress()), port(c.localAddress()), time, time, 0, 0, 0, Long.toHexString(c.id()), "",
-                    0, "", c.applicationName(), 0, c.id());
+            ClientActivity activity = c.channel().pipeline().get("session") instanceof ClientActivity a ? a : null;
+            String state = activity == null ? "active" : activity.activityState(); // the console's own clients
+            long server = activity == null ? -1 : activity.linkedServerId();
+            t.row("C", c.user(), c.database(), "none", state, host(c.remoteAddress()), port(c.remoteAddress()),
+                    host(c.localAddress()), port(c.localAddress()), time, time, 0, 0, 0, Long.toHexString(c.id()),
+                    server < 0 ? "" : Long.toHexString(server), 0, "", c.applicationName(), 0, c.id());
         }
         return t;
     }
@@ -116,7 +120,7 @@ final class ShowActivity {
         return t;
     }
 
-    private static ResultTable connectionColumns() {
+    static ResultTable connectionColumns() {
         return new ResultTable().text("type", "user", "database", "replication", "state", "addr").number("port")
                 .text("local_addr").number("local_port").text("connect_time", "request_time")
                 .number("wait", "wait_us", "close_needed").text("ptr", "link").number("remote_pid")

@@ -37,6 +37,19 @@ final class StatsPeriod {
         return completed;
     }
 
+    /** The averages of all databases together, as SHOW TOTALS gives them; like {@link #averages} otherwise. */
+    Object[] averagesOfAll(DatabaseTotals sinceStart, long nowMillis) {
+        Completed completed = last;
+        if (completed == null) {
+            return sinceStart.averages(Math.max(1, (nowMillis - control.startedAtMillis()) / 1000.0));
+        }
+        DatabaseTotals all = new DatabaseTotals();
+        for (DatabaseTotals figures : completed.figures().values()) {
+            all = all.plus(figures);
+        }
+        return all.averages(completed.seconds());
+    }
+
     /** The averages of {@code database} over the last completed period, or since start before there is one. */
     Object[] averages(String database, DatabaseTotals sinceStart, long nowMillis) {
         Completed completed = last;

@@ -30,6 +30,7 @@ import io.pgmux.server.clients.ClientKey;
 import io.pgmux.server.clients.LoginTimer;
 import io.pgmux.server.clients.OrdinaryDisconnect;
 import io.pgmux.server.logging.ClientMdc;
+import io.pgmux.server.metrics.ClientActivity;
 import io.pgmux.server.logging.LogSafe;
 import io.pgmux.server.metrics.SessionMetrics;
 import io.pgmux.server.metrics.SessionTimer;
@@ -52,7 +53,7 @@ import org.slf4j.LoggerFactory;
  * <p>Threading: every field is confined to the client's event loop; the backend's frames are delivered here
  * through the {@link Route}, on this loop.
  */
-public final class ClientSession extends ChannelInboundHandlerAdapter implements ServerListener {
+public final class ClientSession extends ChannelInboundHandlerAdapter implements ServerListener, ClientActivity {
     private static final Logger log = LoggerFactory.getLogger(ClientSession.class);
 
     private final ProxyContext context;
@@ -610,6 +611,22 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
             }
         }
         ctx.fireChannelInactive();
+    }
+
+    @Override
+    public String activityState() {
+        ServerLink l = link;
+        if (l != null && l.server() != null) {
+            return "active";
+        }
+        return handover != null ? "waiting" : "idle";
+    }
+
+    @Override
+    public long linkedServerId() {
+        ServerLink l = link;
+        ServerConnection s = l == null ? null : l.server();
+        return s == null ? -1 : s.id();
     }
 
     @Override
