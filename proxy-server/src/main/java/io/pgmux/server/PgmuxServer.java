@@ -87,6 +87,7 @@ public final class PgmuxServer implements AutoCloseable {
         PinCounters pins = new PinCounters();
         PinFiguresView pinFigures = new PinFiguresView(pins);
         this.metrics = new ProxyMetrics(pools, clients, pinFigures, () -> live.config().databases().keySet());
+        metrics.bindBuildInfo(PgmuxVersion.version());
         ServerControl control = new ServerControl(live::config, pools, clients, pinFigures, reloader::submit,
                 this::close);
         CancelForwarder cancels = new CancelForwarder(transport, config.timeouts().serverConnectTimeout());

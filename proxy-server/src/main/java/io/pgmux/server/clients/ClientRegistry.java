@@ -45,6 +45,11 @@ public final class ClientRegistry implements ClientFigures {
     private final LongAdder logouts = new LongAdder();
     private final Map<PoolKey, PoolMeters> meters = new ConcurrentHashMap<>();
 
+    @Override
+    public int maxClients() {
+        return maxClients;
+    }
+
     public ClientRegistry(int maxClients) {
         this.maxClients = maxClients;
     }
