@@ -3,10 +3,16 @@ package io.pgmux.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pgmux.testing.DetectLeaks;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.util.concurrent.CompletableFuture;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -14,6 +20,18 @@ import org.junit.jupiter.api.Timeout;
 @DetectLeaks
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class AlertMetricsIntegrationTest {
+
+    /** Every pgmux metric the compose setup's alert rules use, so that a rename cannot silence an alert. */
+    private static Set<String> alertRuleMetrics() throws Exception {
+        String rules = Files.readString(Path.of("..", "deploy", "prometheus", "pgmux-alerts.yml"));
+        Set<String> metrics = new TreeSet<>();
+        Matcher m = Pattern.compile("\\bpgmux_[a-z_]+").matcher(rules);
+        while (m.find()) {
+            metrics.add(m.group());
+        }
+        assertThat(metrics).isNotEmpty();
+        return metrics;
+    }
 
     @Test
     void limitsUtilisationAndTheOldestWaitAreGauges() throws Exception {
@@ -52,6 +70,10 @@ class AlertMetricsIntegrationTest {
                 assertThat(queued.get(10, TimeUnit.SECONDS)).isTrue();
                 assertThat(proxy.scrape().value("pgmux_pool_wait_oldest_seconds", "database", db, "user", user))
                         .isZero();
+                Scrape now = proxy.scrape();
+                for (String metric : alertRuleMetrics()) {
+                    assertThat(now.has(metric)).as("%s, used by the example alert rules", metric).isTrue();
+                }
             }
         }
     }
