@@ -111,6 +111,31 @@ public final class PgmuxServer implements AutoCloseable {
 
     /** Binds the listen address; port 0 picks a free port (see {@link #port()}). */
     public PgmuxServer start() throws InterruptedException {
+        try {
+            bindListener();
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (Exception e) {
+            close();
+            throw ListenFailure.of(e, config.listen(), "clients");
+        }
+        log.info("pgmux listening on {}:{} (transport {}, {} event loops)", config.listen().host(), port(),
+                transport.name(), config.workerThreads());
+        StatsLog.start(context.control(), bossGroup.next()); // the accept loop carries no client
+        if (config.adminListen() != null) {
+            try {
+                admin = AdminHttpServer.start(config.adminListen(), transport, metrics, live::config, this::accepting);
+            } catch (InterruptedException e) {
+                throw e;
+            } catch (Exception e) {
+                close();
+                throw ListenFailure.of(e, config.adminListen(), "the admin HTTP endpoint");
+            }
+        }
+        return this;
+    }
+
+    private void bindListener() throws InterruptedException {
         listener = new ServerBootstrap()
                 .group(bossGroup, workerGroup)
                 .channel(transport.serverChannelClass())
@@ -122,13 +147,6 @@ public final class PgmuxServer implements AutoCloseable {
                 .bind(config.listen().host(), config.listen().port())
                 .sync()
                 .channel();
-        log.info("pgmux listening on {}:{} (transport {}, {} event loops)", config.listen().host(), port(),
-                transport.name(), config.workerThreads());
-        StatsLog.start(context.control(), bossGroup.next()); // the accept loop carries no client
-        if (config.adminListen() != null) {
-            admin = AdminHttpServer.start(config.adminListen(), transport, metrics, live::config, this::accepting);
-        }
-        return this;
     }
 
     /** True while the client listener is bound and accepting new connections. */
