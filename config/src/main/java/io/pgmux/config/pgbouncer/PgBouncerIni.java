@@ -19,6 +19,10 @@ import java.util.Map;
  */
 public final class PgBouncerIni {
 
+    /** Settings whose empty value is not the default: no reset query, no check query, no tracked parameters. */
+    private static final java.util.Set<String> EMPTY_MEANS_SOMETHING = java.util.Set.of("server_reset_query",
+            "server_check_query", "track_extra_parameters");
+
     private PgBouncerIni() {
     }
 
@@ -58,7 +62,12 @@ public final class PgBouncerIni {
         }
         for (IniEntry entry : general.values()) {
             PgBouncerSettings.Setting setting = PgBouncerSettings.find(entry.key());
-            if (setting == null) {
+            if (setting != null && entry.value().isBlank() && !EMPTY_MEANS_SOMETHING.contains(setting.name())) {
+                continue; // as in PgBouncer, an empty value is the default ("not set" for files and names)
+            }
+            if (setting == null && PgBouncerSettings.isNewerThan125(entry.key())) {
+                out.warn(entry, "a setting of PgBouncer releases after 1.25, which pgmux does not know");
+            } else if (setting == null) {
                 out.error(entry.where() + ": unknown PgBouncer setting '" + entry.key() + "'");
             } else {
                 PgBouncerSettings.apply(setting, entry, out);

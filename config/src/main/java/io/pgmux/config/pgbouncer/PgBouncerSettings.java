@@ -22,6 +22,8 @@ public final class PgBouncerSettings {
     }
 
     private static final Map<String, Setting> SETTINGS = new LinkedHashMap<>();
+    /** Named in PgBouncer's sample configuration after 1.25.2. */
+    private static final Set<String> NEWER = Set.of("login_notify_message", "pool_idle_timeout", "auth_pam_confdir");
     private static final BiConsumer<IniEntry, ConversionTarget> COMBINED = (entry, out) -> { };
 
     static {
@@ -179,6 +181,11 @@ public final class PgBouncerSettings {
     public static String note(String name) {
         Setting setting = find(name);
         return setting == null ? "" : setting.note();
+    }
+
+    /** Settings added after PgBouncer 1.25 (ignored with a warning rather than refused as unknown). */
+    static boolean isNewerThan125(String name) {
+        return NEWER.contains(name.toLowerCase(Locale.ROOT));
     }
 
     static Setting find(String name) {

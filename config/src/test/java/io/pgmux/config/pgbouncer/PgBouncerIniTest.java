@@ -101,6 +101,37 @@ class PgBouncerIniTest {
     }
 
     @Test
+    void everySettingAtPgBouncersDefaultConvertsAndLoads() throws Exception {
+        Path defaults = Path.of(PgBouncerIniTest.class.getResource("/pgbouncer/defaults.ini").toURI());
+        PgBouncerConversion conversion = PgBouncerIni.convert(defaults);
+        // No user can log in with md5 and no auth_file, in PgBouncer as in pgmux: trust comes from the environment.
+        PgmuxConfig config = ConfigLoader.loadYaml(conversion.yaml(), "converted", Map.of("PGMUX_AUTH_TYPE", "trust"),
+                QuickStartSettings.none(), null);
+
+        assertThat(config.pool().mode()).isEqualTo(PoolMode.SESSION);
+        assertThat(config.pool().maxClientConn()).isEqualTo(100);
+        assertThat(config.pool().maxPreparedStatements()).isEqualTo(200);
+        assertThat(config.auth().authFile()).as("an empty file name is not set").isNull();
+        assertThat(config.auth().clientTls().certFile()).isNull();
+        assertThat(config.timeouts().queryWaitTimeout()).isEqualTo(Duration.ofSeconds(120));
+        assertThat(config.admin().logging().statsPeriod()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(String.join("\n", conversion.warnings())).contains("unix_socket_dir is ignored",
+                "tcp_defer_accept is ignored", "scram_iterations is ignored", "listen_addr is not set")
+                .doesNotContain("conffile", "verbose");
+    }
+
+    @Test
+    void settingsOfLaterPgBouncersAreIgnoredWithAWarning() {
+        PgBouncerConversion conversion = convert("""
+                [databases]
+                app = host=db
+                [pgbouncer]
+                pool_idle_timeout = 60
+                """);
+        assertThat(conversion.warnings()).anySatisfy(w -> assertThat(w).contains("pool_idle_timeout is ignored"));
+    }
+
+    @Test
     void pgbouncerDefaultsThatPgmuxDoesNotShareAreWrittenOut() {
         PgmuxConfig config = load(convert("""
                 [databases]
