@@ -17,8 +17,10 @@ import picocli.CommandLine.Spec;
 
 /**
  * Converts a PgBouncer ini file to pgmux YAML on standard output; what was translated or ignored goes to standard
- * error too (and into the YAML as comments). The YAML is also checked the way {@code --config} would load it, so a
- * file that converts but would not start is reported now. Exit status 0, or 2 when the file cannot be used.
+ * error too (and into the YAML as comments). The YAML is then checked the way {@code --config} would load it, so a
+ * file that converts but would not start is reported now; it is printed all the same, since the files it names
+ * (auth_file, certificates) may exist only where pgmux will run. Exit status 0; 2 when the ini file cannot be
+ * converted (nothing printed) or the result does not load here.
  */
 @Command(name = "convert", mixinStandardHelpOptions = true,
         description = "Print the pgmux YAML equivalent to a PgBouncer configuration file.%n"
@@ -35,20 +37,28 @@ final class ConvertCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        PgBouncerConversion conversion;
         try {
-            PgBouncerConversion conversion = PgBouncerIni.convert(iniFile);
-            ConfigLoader.loadYaml(conversion.yaml(), iniFile + " (converted)", Map.of(), QuickStartSettings.none(),
-                    null);
-            conversion.notes().forEach(note -> err.println("pgmux: note: " + note));
-            conversion.warnings().forEach(warning -> err.println("pgmux: warning: " + warning));
-            out.print(conversion.yaml());
-            out.flush();
-            err.flush();
-            return 0;
+            conversion = PgBouncerIni.convert(iniFile);
         } catch (ConfigException e) {
             err.println("pgmux: " + e.getMessage());
             err.flush();
             return 2;
         }
+        conversion.notes().forEach(note -> err.println("pgmux: note: " + note));
+        conversion.warnings().forEach(warning -> err.println("pgmux: warning: " + warning));
+        out.print(conversion.yaml());
+        out.flush();
+        int status = 0;
+        try {
+            ConfigLoader.loadYaml(conversion.yaml(), iniFile + " (converted)", Map.of(), QuickStartSettings.none(),
+                    null);
+        } catch (ConfigException e) {
+            // Printed all the same: the files it names may exist only where pgmux will run.
+            err.println("pgmux: the converted configuration does not load here: " + e.getMessage());
+            status = 2;
+        }
+        err.flush();
+        return status;
     }
 }

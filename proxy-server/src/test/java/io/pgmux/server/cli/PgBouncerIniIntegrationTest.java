@@ -117,6 +117,24 @@ class PgBouncerIniIntegrationTest {
                 "line 5: unknown PgBouncer setting 'max_client_con'").doesNotContain("at io.pgmux");
     }
 
+    @Test
+    void convertPrintsTheYamlEvenWhenItsFilesAreNotHere() throws Exception {
+        Path ini = Files.writeString(dir.resolve("elsewhere.ini"), """
+                [databases]
+                app = host=db
+                [pgbouncer]
+                auth_file = /etc/pgbouncer/no-such-userlist.txt
+                """);
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int status = run(out, err, "convert", ini.toString());
+
+        assertThat(status).isEqualTo(2);
+        assertThat(out.toString()).contains("auth_file: /etc/pgbouncer/no-such-userlist.txt");
+        assertThat(err.toString()).contains("pgmux: the converted configuration does not load here: ")
+                .contains("no-such-userlist.txt");
+    }
+
     private static int run(StringWriter out, StringWriter err, String... args) {
         CommandLine cli = new CommandLine(new PgmuxCommand());
         cli.setOut(new PrintWriter(out));
