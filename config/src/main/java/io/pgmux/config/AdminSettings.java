@@ -11,12 +11,19 @@ import java.util.Objects;
  *
  * @param adminUsers {@code admin_users}: may run every console command, including PAUSE, RELOAD and SHUTDOWN
  * @param statsUsers {@code stats_users}: may run the read-only SHOW commands only
+ * @param logging    {@code log_connections}, {@code log_stats} and the other log switches
  */
-public record AdminSettings(List<String> adminUsers, List<String> statsUsers) {
+public record AdminSettings(List<String> adminUsers, List<String> statsUsers, LogSettings logging) {
 
     public AdminSettings {
         adminUsers = List.copyOf(Objects.requireNonNull(adminUsers, "adminUsers"));
         statsUsers = List.copyOf(Objects.requireNonNull(statsUsers, "statsUsers"));
+        logging = logging == null ? LogSettings.defaults() : logging;
+    }
+
+    /** Console users with the default log switches. */
+    public AdminSettings(List<String> adminUsers, List<String> statsUsers) {
+        this(adminUsers, statsUsers, LogSettings.defaults());
     }
 
     /** No console users: the console refuses everyone. */

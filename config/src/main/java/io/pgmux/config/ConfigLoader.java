@@ -45,6 +45,22 @@ public final class ConfigLoader {
         return PgmuxConfigBinder.bind(root);
     }
 
+    /**
+     * Like {@link #load(Path, Map, QuickStartSettings, ClientTlsFlags)}, with YAML text that is already in memory
+     * (such as a converted PgBouncer ini file) in the place of the file.
+     *
+     * @param sourceName names the text in syntax errors
+     */
+    public static PgmuxConfig loadYaml(String yaml, String sourceName, Map<String, String> environment,
+            QuickStartSettings flags, ClientTlsFlags tlsFlags) {
+        ConfigNode root = YamlTreeReader.read(yaml, sourceName);
+        EnvironmentOverlay.apply(root, environment == null ? Map.of() : environment);
+        FlagOverlay.apply(root, flags == null ? QuickStartSettings.none() : flags);
+        ClientTlsOverlay.apply(root, environment == null ? Map.of() : environment,
+                tlsFlags == null ? ClientTlsFlags.none() : tlsFlags);
+        return PgmuxConfigBinder.bind(root);
+    }
+
     /** Loads configuration from YAML text alone, without environment or flags; convenient for tests. */
     public static PgmuxConfig fromYaml(String yaml) {
         return PgmuxConfigBinder.bind(YamlTreeReader.read(yaml, "configuration"));

@@ -19,40 +19,65 @@ final class PgmuxConfigBinder {
 
     static PgmuxConfig bind(ConfigNode root) {
         SectionReader r = new SectionReader(root);
-        HostPort listen = r.hostPort("listen", PgmuxConfig.DEFAULT_LISTEN);
-        HostPort adminListen = r.hostPort("admin_listen", null);
-        TransportType transport = r.choice("transport", TransportType.AUTO, TransportType::parse);
-        int workerThreads = r.integer("worker_threads", 0, 0, 4096);
-        int maxMessageLength = r.integer("max_message_length", PgmuxConfig.MAX_MESSAGE_LENGTH_LIMIT,
-                PgmuxConfig.MIN_MESSAGE_LENGTH, PgmuxConfig.MAX_MESSAGE_LENGTH_LIMIT);
-        int maxParsedMessageLength = r.integer("max_parsed_message_length",
+        ConfigErrors errors = new ConfigErrors();
+        HostPort listen = errors.attempt(() -> r.hostPort("listen", PgmuxConfig.DEFAULT_LISTEN),
+                PgmuxConfig.DEFAULT_LISTEN);
+        HostPort adminListen = errors.attempt(() -> r.hostPort("admin_listen", null), null);
+        TransportType transport = errors.attempt(
+                () -> r.choice("transport", TransportType.AUTO, TransportType::parse), TransportType.AUTO);
+        int workerThreads = errors.attempt(() -> r.integer("worker_threads", 0, 0, 4096), 0);
+        int maxMessageLength = errors.attempt(() -> r.integer("max_message_length",
+                PgmuxConfig.MAX_MESSAGE_LENGTH_LIMIT, PgmuxConfig.MIN_MESSAGE_LENGTH,
+                PgmuxConfig.MAX_MESSAGE_LENGTH_LIMIT), PgmuxConfig.MAX_MESSAGE_LENGTH_LIMIT);
+        int maxParsedMessageLength = errors.attempt(() -> r.integer("max_parsed_message_length",
                 PgmuxConfig.defaultMaxParsedMessageLength(maxMessageLength), PgmuxConfig.MIN_MESSAGE_LENGTH,
-                maxMessageLength);
-        AuthType authType = r.choice("auth_type", AuthType.MD5, AuthType::parse);
-        PoolSettings pool = PoolSettingsBinder.bind(root.section("pool"));
-        Timeouts timeouts = TimeoutsBinder.bind(root.section("timeouts"));
-        Map<String, DatabaseConfig> databases = DatabasesBinder.bind(root.section("databases"));
-        Map<String, UserConfig> users = UsersBinder.bind(root.section("users"));
-        AdminSettings admin = new AdminSettings(
-                r.names("admin_users", List.of(), USER_NAME, "a list of user names like [admin, ops]"),
-                r.names("stats_users", List.of(), USER_NAME, "a list of user names like [monitor]"));
-        AuthSettings auth = AuthSettingsBinder.bind(r);
-        FleetSettings fleet = FleetSettingsBinder.bind(r);
+                maxMessageLength), PgmuxConfig.defaultMaxParsedMessageLength(maxMessageLength));
+        AuthType authType = errors.attempt(() -> r.choice("auth_type", AuthType.MD5, AuthType::parse), AuthType.MD5);
+        PoolSettings pool = errors.attempt(() -> PoolSettingsBinder.bind(root.section("pool")),
+                PoolSettings.defaults());
+        Timeouts timeouts = errors.attempt(() -> TimeoutsBinder.bind(root.section("timeouts")), Timeouts.defaults());
+        Map<String, DatabaseConfig> databases = errors.attempt(() -> DatabasesBinder.bind(root.section("databases")),
+                null);
+        Map<String, UserConfig> bound = errors.attempt(() -> UsersBinder.bind(root.section("users")), Map.of());
+        List<String> adminUsers = errors.attempt(() -> r.names("admin_users", List.of(), USER_NAME,
+                "a list of user names like [admin, ops]"), List.of());
+        List<String> statsUsers = errors.attempt(() -> r.names("stats_users", List.of(), USER_NAME,
+                "a list of user names like [monitor]"), List.of());
+        // These two read several keys each: one that fails leaves the keys after it unread, which the unknown-key
+        // check below would then report as typos.
+        LogSettings logging = errors.attempt(() -> LogSettingsBinder.bind(r), null);
+        AuthSettings auth = errors.attempt(() -> AuthSettingsBinder.bind(r), null);
+        FleetSettings fleet = errors.attempt(() -> FleetSettingsBinder.bind(r), null);
+        boolean allKeysRead = logging != null && auth != null && fleet != null;
+        AdminSettings admin = new AdminSettings(adminUsers, statsUsers, logging);
         // Unknown keys first: a misspelt "databases" should be reported as a typo, not as "no databases".
-        r.finish();
-        if (databases.isEmpty()) {
-            throw new ConfigException(NO_DATABASES);
+        if (allKeysRead && !errors.check(r::finish)) {
+            errors.throwIfAny();
+        }
+        if (databases != null && databases.isEmpty()) {
+            errors.check(() -> {
+                throw new ConfigException(NO_DATABASES);
+            });
         }
         if (authType == AuthType.REJECT) {
-            throw ConfigException.at(r.originOf("auth_type"), "reject is only valid in auth_hba_file rules");
+            errors.check(() -> {
+                throw ConfigException.at(r.originOf("auth_type"), "reject is only valid in auth_hba_file rules");
+            });
         }
+        errors.throwIfAny();
+        Map<String, UserConfig> users = bound;
         // With an hba file the methods come from its rules; with an auth file or auth_query the users section may
         // be empty.
         boolean usersElsewhere = auth.authFile() != null || auth.authQuery() != null;
+        Map<String, UserConfig> merged = AuthSettingsBinder.withAuthFileUsers(users, auth);
         if (auth.hbaFile() == null && !(users.isEmpty() && usersElsewhere)) {
-            CredentialRules.check(authType, users);
+            // The section's users with the secrets they end up with: a user listed only for its settings (as in
+            // PgBouncer's [users]) takes its password from the auth file.
+            Map<String, UserConfig> sectionUsers = new java.util.LinkedHashMap<>();
+            users.keySet().forEach(name -> sectionUsers.put(name, merged.get(name)));
+            CredentialRules.check(authType, sectionUsers);
         }
-        users = AuthSettingsBinder.withAuthFileUsers(users, auth);
+        users = merged;
         AuthSettingsBinder.checkAuthUser(auth, users, r.originOf("auth_user"));
         return new PgmuxConfig(listen, adminListen, transport, workerThreads, maxMessageLength,
                 maxParsedMessageLength, authType, pool,

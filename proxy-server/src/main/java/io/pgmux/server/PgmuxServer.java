@@ -17,6 +17,7 @@ import io.pgmux.pool.ServerTls;
 import io.pgmux.protocol.transport.Transport;
 import io.pgmux.config.ConfigException;
 import io.pgmux.server.admin.ServerControl;
+import io.pgmux.server.admin.StatsLog;
 import io.pgmux.server.auth.AuthFailures;
 import io.pgmux.server.clients.ClientRegistry;
 import io.pgmux.server.clients.PeerCancels;
@@ -97,6 +98,7 @@ public final class PgmuxServer implements AutoCloseable {
         PinCounters pins = new PinCounters();
         PinFiguresView pinFigures = new PinFiguresView(pins);
         this.metrics = new ProxyMetrics(pools, clients, pinFigures, () -> live.config().databases().keySet());
+        metrics.bindBuildInfo(PgmuxVersion.version());
         ServerControl control = new ServerControl(live::config, pools, clients, pinFigures, reloader::submit,
                 this::close);
         CancelForwarder cancels = new CancelForwarder(transport, config.timeouts().serverConnectTimeout());
@@ -122,6 +124,31 @@ public final class PgmuxServer implements AutoCloseable {
 
     /** Binds the listen address; port 0 picks a free port (see {@link #port()}). */
     public PgmuxServer start() throws InterruptedException {
+        try {
+            bindListener();
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (Exception e) {
+            close();
+            throw ListenFailure.of(e, config.listen(), "clients");
+        }
+        log.info("pgmux listening on {}:{} (transport {}, {} event loops{})", config.listen().host(), port(),
+                transport.name(), config.workerThreads(), config.fleet().soReuseport() ? ", SO_REUSEPORT" : "");
+        StatsLog.start(context.control(), bossGroup.next()); // the accept loop carries no client
+        if (config.adminListen() != null) {
+            try {
+                admin = AdminHttpServer.start(config.adminListen(), transport, metrics, live::config, this::ready);
+            } catch (InterruptedException e) {
+                throw e;
+            } catch (Exception e) {
+                close();
+                throw ListenFailure.of(e, config.adminListen(), "the admin HTTP endpoint");
+            }
+        }
+        return this;
+    }
+
+    private void bindListener() throws InterruptedException {
         ServerBootstrap bootstrap = new ServerBootstrap();
         if (config.fleet().soReuseport()) {
             ReusePort.apply(bootstrap, transport);
@@ -137,12 +164,6 @@ public final class PgmuxServer implements AutoCloseable {
                 .bind(config.listen().host(), config.listen().port())
                 .sync()
                 .channel();
-        log.info("pgmux listening on {}:{} (transport {}, {} event loops{})", config.listen().host(), port(),
-                transport.name(), config.workerThreads(), config.fleet().soReuseport() ? ", SO_REUSEPORT" : "");
-        if (config.adminListen() != null) {
-            admin = AdminHttpServer.start(config.adminListen(), transport, metrics, live::config, this::ready);
-        }
-        return this;
     }
 
     /** True while the client listener is bound and accepting new connections. */

@@ -27,15 +27,16 @@ final class ConsoleCommands {
     private static final long POLL_MILLIS = 20;
     static final List<String> HELP = List.of(
             "SHOW HELP|CONFIG|DATABASES|POOLS|CLIENTS|SERVERS|USERS|VERSION|STATE|HOSTS",
-            "SHOW STATS|STATS_TOTALS|STATS_AVERAGES|LISTS",
+            "SHOW STATS|STATS_TOTALS|STATS_AVERAGES|LISTS|TOTALS|MEM|FDS|SOCKETS",
             "SET key = arg (accepted and ignored: change the configuration file and RELOAD)",
             "RELOAD", "PAUSE [<db>]", "RESUME [<db>]", "DISABLE <db>", "ENABLE <db>", "RECONNECT [<db>]",
-            "KILL <db>", "SUSPEND", "SHUTDOWN", "WAIT_CLOSE [<db>]");
+            "KILL <db>", "KILL_CLIENT <id>", "SUSPEND", "SHUTDOWN", "WAIT_CLOSE [<db>]");
 
     private final ServerControl control;
     private final ShowActivity activity;
     private final ShowSettings settings;
     private final ShowHosts hosts;
+    private final ShowInternals internals;
     private final boolean admin;
 
     ConsoleCommands(ServerControl control, String version, boolean admin) {
@@ -43,6 +44,7 @@ final class ConsoleCommands {
         this.activity = new ShowActivity(control);
         this.settings = new ShowSettings(control, version);
         this.hosts = new ShowHosts(control);
+        this.internals = new ShowInternals(control, activity);
         this.admin = admin;
     }
 
@@ -86,6 +88,10 @@ final class ConsoleCommands {
             case "VERSION" -> settings.version();
             case "STATE" -> settings.state();
             case "HOSTS" -> hosts.hosts();
+            case "TOTALS" -> internals.totals();
+            case "MEM" -> internals.mem();
+            case "FDS" -> internals.fds();
+            case "SOCKETS" -> internals.sockets();
             case "HELP" -> null;
             default -> throw ConsoleCommand.syntax("unknown SHOW subject \"" + subject + "\"; try SHOW HELP");
         };
@@ -127,6 +133,7 @@ final class ConsoleCommands {
             case "DISABLE" -> control.disable(requireNamed(command));
             case "ENABLE" -> control.enable(requireNamed(command));
             case "KILL" -> control.kill(requireNamed(command));
+            case "KILL_CLIENT" -> ClientKill.kill(control.clients(), command.argument());
             case "RELOAD" -> {
                 reload(ctx, done);
                 return;

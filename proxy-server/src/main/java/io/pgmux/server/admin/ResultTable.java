@@ -7,12 +7,16 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Rows of text values under named columns, written as RowDescription, DataRows and CommandComplete. Numbers are
- * declared int8 and everything else text, as PgBouncer's console does, so tools that read it by type work.
+ * Rows of text values under named columns, written as RowDescription, DataRows and CommandComplete. Columns are
+ * declared with PgBouncer 1.25's types (int4 for counts of connections and the like, numeric for the SHOW STATS
+ * figures, text for the rest), so tools that read the console by type work; pgmux-only counters that may outgrow
+ * int4 are int8.
  */
 final class ResultTable {
     private static final int INT8 = 20;
+    private static final int INT4 = 23;
     private static final int TEXT = 25;
+    private static final int NUMERIC = 1700;
 
     private final List<String> names = new ArrayList<>();
     private final List<Integer> types = new ArrayList<>();
@@ -26,10 +30,25 @@ final class ResultTable {
         return this;
     }
 
+    /** int4 columns, as PgBouncer declares its counts, ports and times in seconds. */
     ResultTable number(String... columns) {
+        return add(INT4, columns);
+    }
+
+    /** int8 columns, for pgmux's own counters. */
+    ResultTable bigNumber(String... columns) {
+        return add(INT8, columns);
+    }
+
+    /** numeric columns, as PgBouncer declares the SHOW STATS figures. */
+    ResultTable numeric(String... columns) {
+        return add(NUMERIC, columns);
+    }
+
+    private ResultTable add(int type, String... columns) {
         for (String c : columns) {
             names.add(c);
-            types.add(INT8);
+            types.add(type);
         }
         return this;
     }
@@ -44,6 +63,16 @@ final class ResultTable {
             row.add(v == null ? null : String.valueOf(v));
         }
         rows.add(row);
+    }
+
+    /** Appends the rows of {@code from}, each followed by {@code extra} (for tables that add columns to another). */
+    void appendRows(ResultTable from, Object... extra) {
+        for (List<String> row : from.rows) {
+            Object[] values = new Object[row.size() + extra.length];
+            row.toArray(values);
+            System.arraycopy(extra, 0, values, row.size(), extra.length);
+            row(values);
+        }
     }
 
     List<String> columns() {

@@ -41,6 +41,7 @@ public final class ServerControl {
     private final Set<String> paused = ConcurrentHashMap.newKeySet();
     private volatile boolean pausedAll;
     private final long startedAtMillis = System.currentTimeMillis();
+    private final StatsPeriod statsPeriod = new StatsPeriod(this);
     private volatile boolean suspended;
 
     /**
@@ -99,6 +100,10 @@ public final class ServerControl {
 
     long startedAtMillis() {
         return startedAtMillis;
+    }
+
+    StatsPeriod statsPeriod() {
+        return statsPeriod;
     }
 
     boolean isDisabled(String database) {

@@ -3,9 +3,8 @@ package io.pgmux.server.admin;
 
 import io.pgmux.pool.Pool;
 import io.pgmux.pool.PoolAdmin;
-import io.pgmux.pool.PoolCounters;
-import io.pgmux.pool.StatementCounters;
 import io.pgmux.pool.PoolStats;
+import io.pgmux.server.metrics.ClientActivity;
 import io.pgmux.server.metrics.ClientEntry;
 import io.pgmux.server.metrics.PoolMeters;
 import io.pgmux.server.notify.NotifyHubs;
@@ -14,7 +13,6 @@ import java.net.SocketAddress;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -40,7 +38,7 @@ final class ShowActivity {
                         "sv_active_cancel", "sv_being_canceled", "sv_idle", "sv_used", "sv_tested", "sv_login",
                         "maxwait", "maxwait_us")
                 .text("pool_mode", "load_balance_hosts")
-                .number("paused", "exhaustion_events", "wait_timeouts");
+                .number("paused").bigNumber("exhaustion_events", "wait_timeouts");
         for (Pool pool : control.pools().pools()) {
             PoolStats s = pool.stats();
             PoolMeters m = control.clients().meters(pool.key().database(), pool.key().user());
@@ -54,10 +52,10 @@ final class ShowActivity {
         return t;
     }
 
-    /** SHOW STATS: totals since start and averages per second (or per event) over the time since start. */
+    /** SHOW STATS: totals since start and averages per second (or per event) over the last stats_period. */
     ResultTable stats() {
         ResultTable t = new ResultTable().text("database");
-        t.number("total_xact_count", "total_query_count", "total_server_assignment_count", "total_received",
+        t.numeric("total_xact_count", "total_query_count", "total_server_assignment_count", "total_received",
                 "total_sent", "total_xact_time", "total_query_time", "total_wait_time", "total_client_parse_count",
                 "total_server_parse_count", "total_bind_count", "avg_xact_count", "avg_query_count",
                 "avg_server_assignment_count", "avg_recv", "avg_sent", "avg_xact_time", "avg_query_time",
@@ -67,7 +65,7 @@ final class ShowActivity {
             Object[] row = new Object[23];
             row[0] = e.getKey();
             System.arraycopy(d.totals(), 0, row, 1, 11);
-            System.arraycopy(d.averages(uptimeSeconds()), 0, row, 12, 11);
+            System.arraycopy(averages(e.getKey(), d), 0, row, 12, 11);
             t.row(row);
         }
         return t;
@@ -75,13 +73,13 @@ final class ShowActivity {
 
     /** SHOW STATS_TOTALS ({@code averages} false) or SHOW STATS_AVERAGES: the same figures without prefixes. */
     ResultTable statsSubset(boolean averages) {
-        ResultTable t = new ResultTable().text("database").number("xact_count", "query_count",
+        ResultTable t = new ResultTable().text("database").numeric("xact_count", "query_count",
                 "server_assignment_count", "bytes_received", "bytes_sent", "xact_time", "query_time", "wait_time",
                 "client_parse_count", "server_parse_count", "bind_count");
         for (Map.Entry<String, DatabaseTotals> e : totals().entrySet()) {
             Object[] row = new Object[12];
             row[0] = e.getKey();
-            System.arraycopy(averages ? e.getValue().averages(uptimeSeconds()) : e.getValue().totals(), 0, row, 1, 11);
+            System.arraycopy(averages ? averages(e.getKey(), e.getValue()) : e.getValue().totals(), 0, row, 1, 11);
             t.row(row);
         }
         return t;
@@ -91,9 +89,12 @@ final class ShowActivity {
         ResultTable t = connectionColumns();
         for (ClientEntry c : control.clients().loggedInClients()) {
             String time = TIME.format(Instant.ofEpochMilli(c.connectedAt()));
-            t.row("C", c.user(), c.database(), "none", "active", host(c.remoteAddress()), port(c.remoteAddress()),
-                    host(c.localAddress()), port(c.localAddress()), time, time, 0, 0, 0, Long.toHexString(c.id()), "",
-                    0, "", c.applicationName(), 0, c.id());
+            ClientActivity activity = c.channel().pipeline().get("session") instanceof ClientActivity a ? a : null;
+            String state = activity == null ? "active" : activity.activityState(); // the console's own clients
+            long server = activity == null ? -1 : activity.linkedServerId();
+            t.row("C", c.user(), c.database(), "none", state, host(c.remoteAddress()), port(c.remoteAddress()),
+                    host(c.localAddress()), port(c.localAddress()), time, time, 0, 0, 0, Long.toHexString(c.id()),
+                    server < 0 ? "" : Long.toHexString(server), 0, "", c.applicationName(), 0, c.id());
         }
         return t;
     }
@@ -124,7 +125,7 @@ final class ShowActivity {
         return t;
     }
 
-    private static ResultTable connectionColumns() {
+    static ResultTable connectionColumns() {
         return new ResultTable().text("type", "user", "database", "replication", "state", "addr").number("port")
                 .text("local_addr").number("local_port").text("connect_time", "request_time")
                 .number("wait", "wait_us", "close_needed").text("ptr", "link").number("remote_pid")
@@ -132,19 +133,12 @@ final class ShowActivity {
     }
 
     private Map<String, DatabaseTotals> totals() {
-        Map<String, DatabaseTotals> byDatabase = new LinkedHashMap<>();
-        control.config().databases().keySet().forEach(name -> byDatabase.put(name, new DatabaseTotals()));
-        for (PoolMeters m : control.clients().allMeters()) {
-            byDatabase.computeIfAbsent(m.key().database(), k -> new DatabaseTotals()).add(m);
-        }
-        for (Pool pool : control.pools().pools()) {
-            byDatabase.computeIfAbsent(pool.key().database(), k -> new DatabaseTotals()).add(pool.counters(), pool.statementCounters());
-        }
-        return byDatabase;
+        return DatabaseTotals.collect(control);
     }
 
-    private double uptimeSeconds() {
-        return Math.max(1, (System.currentTimeMillis() - control.startedAtMillis()) / 1000.0);
+    /** Averages over the last stats_period, as PgBouncer reports them (since start until a period has ended). */
+    private Object[] averages(String database, DatabaseTotals sinceStart) {
+        return control.statsPeriod().averages(database, sinceStart, System.currentTimeMillis());
     }
 
     private static String host(SocketAddress address) {
@@ -153,58 +147,5 @@ final class ShowActivity {
 
     private static int port(SocketAddress address) {
         return address instanceof InetSocketAddress inet ? inet.getPort() : 0;
-    }
-
-    /** Sums over the pools of one database; times in microseconds, as PgBouncer reports them. */
-    private static final class DatabaseTotals {
-        long xacts;
-        long queries;
-        long received;
-        long sent;
-        long xactMicros;
-        long queryMicros;
-        long waitMicros;
-        long waits;
-        long assignments;
-        long clientParses;
-        long serverParses;
-
-        void add(PoolMeters m) {
-            var tx = m.transactionLatency();
-            var q = m.queryLatency();
-            xacts += tx.count();
-            xactMicros += tx.sumNanos() / 1000;
-            queries += q.count();
-            queryMicros += m.queryDatabaseLatency().sumNanos() / 1000;
-            received += m.bytesReceived();
-            sent += m.bytesSent();
-        }
-
-        void add(PoolCounters c, StatementCounters statements) {
-            clientParses += statements.hits() + statements.misses();
-            serverParses += statements.misses();
-            waitMicros += c.waitNanosTotal() / 1000;
-            waits += c.completedWaits();
-            assignments += c.acquireLatency().snapshot().count();
-        }
-
-        Object[] totals() {
-            return new Object[] {xacts, queries, assignments, received, sent, xactMicros, queryMicros, waitMicros,
-                clientParses, serverParses, 0};
-        }
-
-        Object[] averages(double seconds) {
-            return new Object[] {perSecond(xacts, seconds), perSecond(queries, seconds), perSecond(assignments, seconds),
-                perSecond(received, seconds), perSecond(sent, seconds), per(xactMicros, xacts), per(queryMicros, queries), per(waitMicros, waits),
-                perSecond(clientParses, seconds), perSecond(serverParses, seconds), 0};
-        }
-
-        private static long perSecond(long total, double seconds) {
-            return Math.round(total / seconds);
-        }
-
-        private static long per(long total, long count) {
-            return count == 0 ? 0 : total / count;
-        }
     }
 }

@@ -52,7 +52,7 @@ final class ShowSettings {
     }
 
     ResultTable users() {
-        ResultTable t = new ResultTable().text("name").number("pool_size", "reserve_pool_size").text("pool_mode")
+        ResultTable t = new ResultTable().text("name", "pool_size", "reserve_pool_size", "pool_mode")
                 .number("max_user_connections", "current_connections", "max_user_client_connections",
                         "current_client_connections");
         PgmuxConfig config = control.config();
@@ -110,6 +110,7 @@ final class ShowSettings {
         setting(t, "query_timeout", seconds(to.queryTimeout()), seconds(dt.queryTimeout()));
         setting(t, "shutdown_timeout", seconds(to.shutdownTimeout()), seconds(dt.shutdownTimeout()));
         setting(t, "server_check_delay", seconds(to.serverCheckDelay()), seconds(dt.serverCheckDelay()));
+        MoreConfigRows.add(c, (key, value, defaultValue) -> setting(t, key, value, defaultValue));
         return t;
     }
 

@@ -6,6 +6,7 @@ import io.pgmux.config.ConfigLoader;
 import io.pgmux.config.PgmuxConfig;
 import io.pgmux.config.PoolMode;
 import io.pgmux.config.QuickStartSettings;
+import io.pgmux.server.ListenFailure;
 import io.pgmux.server.PgmuxServer;
 import io.pgmux.server.PgmuxVersion;
 import java.nio.file.Path;
@@ -17,12 +18,35 @@ import picocli.CommandLine.Option;
 
 /** The pgmux command line: run from a config file, from quick-start flags, or as a self-contained demo. */
 @Command(name = "pgmux", mixinStandardHelpOptions = true, versionProvider = PgmuxVersion.class,
-        sortOptions = false, usageHelpAutoWidth = true,
+        sortOptions = false, usageHelpAutoWidth = true, subcommands = ConvertCommand.class,
         description = "Connection-multiplexing PostgreSQL proxy.%n"
-                + "Settings come from --config FILE, then PGMUX_* environment variables, then flags (flags win).")
+                + "Settings come from --config FILE, then PGMUX_* environment variables, then flags (flags win).",
+        footerHeading = "%nEnvironment variables (empty means not set):%n",
+        footer = {
+            "  PGMUX_BACKEND=URL           like --backend",
+            "  PGMUX_LISTEN=HOST:PORT      listen",
+            "  PGMUX_ADMIN_LISTEN=HOST:PORT  admin_listen (/metrics, /health/live, /health/ready)",
+            "  PGMUX_ADMIN_USERS=U[,U...]  admin_users",
+            "  PGMUX_STATS_USERS=U[,U...]  stats_users",
+            "  PGMUX_POOL_MODE=MODE        pool.mode",
+            "  PGMUX_POOL_SIZE=N           pool.default_pool_size",
+            "  PGMUX_MAX_CLIENT_CONN=N     pool.max_client_conn",
+            "  PGMUX_AUTH_TYPE=METHOD      auth_type",
+            "  PGMUX_TRANSPORT=NAME        transport (auto, io_uring, epoll, nio)",
+            "  PGMUX_CLIENT_TLS_CERT=FILE  client_tls_cert_file",
+            "  PGMUX_CLIENT_TLS_KEY=FILE   client_tls_key_file",
+            "  PGMUX_CLIENT_TLS_SSLMODE=M  client_tls_sslmode",
+            "  PGMUX_CLIENT_TLS_CA=FILE    client_tls_ca_file",
+            "  PGMUX_LOG_FORMAT=json       one JSON object per log line (default: text)",
+            "  PGMUX_LOG_LEVEL=LEVEL       log level (default INFO)",
+            "%nSubcommand: pgmux convert pgbouncer.ini prints the pgmux YAML for a PgBouncer configuration."})
 public final class PgmuxCommand implements Callable<Integer> {
     @Option(names = "--config", paramLabel = "FILE", description = "YAML configuration file.")
     Path config;
+
+    @Option(names = "--pgbouncer-ini", paramLabel = "FILE", description = "Run from a PgBouncer configuration "
+            + "file instead of --config (see 'pgmux convert').")
+    Path pgbouncerIni;
 
     @Option(names = "--backend", paramLabel = "URL",
             description = "postgresql://USER:PASSWORD@HOST:PORT/DB: serve database DB; clients log in as USER.")
@@ -86,7 +110,7 @@ public final class PgmuxCommand implements Callable<Integer> {
             }
             PgmuxConfig effective = load(backend);
             return serveUntilStopped(effective, () -> load(backend));
-        } catch (ConfigException e) {
+        } catch (ConfigException | ListenFailure e) {
             System.err.println("pgmux: " + e.getMessage());
             return 2;
         }
@@ -112,6 +136,13 @@ public final class PgmuxCommand implements Callable<Integer> {
     }
 
     PgmuxConfig load(String backendUrl) {
+        if (pgbouncerIni != null) {
+            if (config != null) {
+                throw new ConfigException("--config and --pgbouncer-ini: give one configuration file, not both");
+            }
+            return PgBouncerIniSource.load(pgbouncerIni, System.getenv(), quickStart(backendUrl),
+                    new ClientTlsFlags(clientTlsCert, clientTlsKey, clientTlsSslmode, clientTlsCa));
+        }
         return ConfigLoader.load(config, System.getenv(), quickStart(backendUrl),
                 new ClientTlsFlags(clientTlsCert, clientTlsKey, clientTlsSslmode, clientTlsCa));
     }

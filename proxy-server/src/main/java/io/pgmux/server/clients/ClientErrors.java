@@ -28,6 +28,7 @@ public final class ClientErrors {
     }
 
     public static void sendAndClose(Channel channel, PgException error) {
+        PoolerErrorLog.record(channel, error);
         if (!channel.isActive()) {
             channel.close();
             return;

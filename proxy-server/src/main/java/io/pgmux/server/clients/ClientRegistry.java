@@ -47,6 +47,11 @@ public final class ClientRegistry implements ClientFigures {
 
     private final PeerKeys peerKeys;
 
+    @Override
+    public int maxClients() {
+        return maxClients;
+    }
+
     public ClientRegistry(int maxClients) {
         this(maxClients, PeerKeys.NONE);
     }

@@ -32,7 +32,7 @@ import java.util.Locale;
 @ConfiguratorRank(ConfiguratorRank.CUSTOM_NORMAL_PRIORITY)
 public final class ConsoleLogging extends ContextAwareBase implements Configurator {
 
-    static final String TEXT_PATTERN = "%d{HH:mm:ss.SSS} %-5level [%thread] %logger{0} - %safeMsg%n";
+    static final String TEXT_PATTERN = "%d{yyyy-MM-dd HH:mm:ss.SSS z} %-5level [%thread] %logger{0} - %safeMsg%n";
 
     @Override
     public ExecutionStatus configure(LoggerContext context) {

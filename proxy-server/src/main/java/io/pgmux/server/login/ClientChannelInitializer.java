@@ -3,20 +3,27 @@ package io.pgmux.server.login;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.pgmux.protocol.StartupDecoder;
+import io.pgmux.config.LogSettings;
 import io.pgmux.server.clients.ClientAdmission;
+import io.pgmux.server.clients.PoolerErrorLog;
 import io.pgmux.server.metrics.TrafficCounter;
 import io.pgmux.server.session.ProxyContext;
+import java.util.function.Supplier;
 
 /** Builds a new client connection's pipeline for the startup phase; later handlers replace themselves. */
 public final class ClientChannelInitializer extends ChannelInitializer<Channel> {
     private final ProxyContext context;
+    /** One for every channel: the log switches of the configuration in force. */
+    private final Supplier<LogSettings> logSettings;
 
     public ClientChannelInitializer(ProxyContext context) {
         this.context = context;
+        this.logSettings = () -> context.config().admin().logging();
     }
 
     @Override
     protected void initChannel(Channel ch) {
+        ch.attr(PoolerErrorLog.SETTINGS).set(logSettings);
         if (context.recordsMetrics()) {
             ch.pipeline().addLast("traffic", new TrafficCounter());
         }

@@ -28,6 +28,11 @@ public interface ClientFigures {
     /** Logged-in clients that disconnected since start. */
     long logouts();
 
+    /** max_client_conn: client sockets accepted at most; 0 when not known. */
+    default int maxClients() {
+        return 0;
+    }
+
     /** The figures of the pool (database, user), created on first use and kept for the life of the server. */
     PoolMeters meters(String database, String user);
 

@@ -13,6 +13,7 @@ import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
@@ -26,11 +27,15 @@ final class PoolCollector implements MultiCollector {
     private final PoolRegistry pools;
     private final ClientFigures clients;
     private final Supplier<Iterable<String>> databases;
+    /** Every pin reason, so that each pool's pin counters exist from its start, at zero, for rate() and alerts. */
+    private final List<String> pinReasons;
 
-    PoolCollector(PoolRegistry pools, ClientFigures clients, Supplier<Iterable<String>> databases) {
+    PoolCollector(PoolRegistry pools, ClientFigures clients, Supplier<Iterable<String>> databases,
+            List<String> pinReasons) {
         this.pools = pools;
         this.clients = clients;
         this.databases = databases;
+        this.pinReasons = List.copyOf(pinReasons);
     }
 
     @Override
@@ -45,11 +50,12 @@ final class PoolCollector implements MultiCollector {
             int clients = m == null ? 0 : m.clients();
             serverAndClientGauges(f, labels, stats, clients);
             limits(f, labels, pool.limits());
+            PoolHealth.gauges(f, labels, stats, pool.limits(), pool.admin().maxWaitNanos());
             counters(f, labels, pool.counters());
             statementCache(f, labels, pool.statementCounters());
             HostFigures.add(f, labels, pool);
         }
-        meters.values().forEach(m -> sessionFigures(f, m));
+        meters.values().forEach(m -> sessionFigures(f, m, pinReasons));
         budgets(f);
         return f.build();
     }
@@ -107,7 +113,7 @@ final class PoolCollector implements MultiCollector {
         f.counter("pgmux_prepared_statements_cache", help, c.evictions(), labels.add("result", "eviction"));
     }
 
-    private static void sessionFigures(Families f, PoolMeters m) {
+    private static void sessionFigures(Families f, PoolMeters m, List<String> pinReasons) {
         Labels labels = labels(m.key());
         f.histogram("pgmux_query_duration_seconds", "Request to ReadyForQuery, waiting for a backend included",
                 m.queryResponse.snapshot(), labels);
@@ -119,8 +125,17 @@ final class PoolCollector implements MultiCollector {
         f.counter("pgmux_client_sent_bytes", "Bytes sent to logged-in clients", m.bytesSent(), labels);
         f.gauge("pgmux_pool_pinned_backends", "Backends of the pool pinned to their client now", m.pinnedNow.get(),
                 labels);
-        m.pins.forEach((reason, count) -> f.counter("pgmux_pool_pins", "Pins of the pool's backends by first reason",
-                count.sum(), labels.add("reason", reason)));
+        for (String reason : pinReasons) {
+            var count = m.pins.get(reason);
+            f.counter("pgmux_pool_pins", "Pins of the pool's backends by first reason", count == null ? 0 : count.sum(),
+                    labels.add("reason", reason));
+        }
+        m.pins.forEach((reason, count) -> {
+            if (!pinReasons.contains(reason)) {
+                f.counter("pgmux_pool_pins", "Pins of the pool's backends by first reason", count.sum(),
+                        labels.add("reason", reason));
+            }
+        });
         m.errors.forEach((sqlClass, count) -> f.counter("pgmux_client_errors",
                 "ErrorResponses sent to clients by SQLSTATE class", count, labels.add("sqlstate_class", sqlClass)));
     }

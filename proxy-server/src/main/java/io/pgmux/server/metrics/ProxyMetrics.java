@@ -57,7 +57,7 @@ public final class ProxyMetrics implements AutoCloseable {
         PrometheusRegistry prometheus = new PrometheusRegistry();
         this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT, prometheus,
                 io.micrometer.core.instrument.Clock.SYSTEM);
-        prometheus.register(new PoolCollector(pools, clients, databases));
+        prometheus.register(new PoolCollector(pools, clients, databases, pins.reasons()));
         clients();
         pins(pins);
         NotifyMetrics.bind(registry, NotifyHubs.of(pools));
@@ -80,6 +80,12 @@ public final class ProxyMetrics implements AutoCloseable {
     public <T> void bindAuthFailures(String reason, T failures, java.util.function.ToLongFunction<T> count) {
         io.micrometer.core.instrument.FunctionCounter.builder("pgmux.auth.failures", failures, f -> count.applyAsLong(f))
                 .tag("reason", reason).description("Failed client logins by reason").register(registry);
+    }
+
+    /** {@code pgmux_build_info{version}}: always 1, so that dashboards and alerts can join on the version. */
+    public void bindBuildInfo(String version) {
+        Gauge.builder("pgmux.build.info", () -> 1).tag("version", version)
+                .description("pgmux build, as a label; always 1").strongReference(true).register(registry);
     }
 
     public MeterRegistry registry() {
@@ -113,6 +119,9 @@ public final class ProxyMetrics implements AutoCloseable {
         FunctionCounter.builder("pgmux.client.connections.received", clients, ClientFigures::received)
                 .description("Client connections accepted by the listener (RDS Proxy: ClientConnectionsReceived)")
                 .register(registry);
+        Gauge.builder("pgmux.clients.max", clients, ClientFigures::maxClients)
+                .description("max_client_conn: client connections accepted at most")
+                .strongReference(true).register(registry);
         FunctionCounter.builder("pgmux.client.connections.refused", clients, ClientFigures::refused)
                 .tag("reason", "max_client_conn")
                 .description("Client connections refused because max_client_conn was reached")

@@ -30,6 +30,8 @@ import io.pgmux.server.clients.ClientErrors;
 import io.pgmux.server.clients.ClientKey;
 import io.pgmux.server.clients.LoginTimer;
 import io.pgmux.server.clients.OrdinaryDisconnect;
+import io.pgmux.server.logging.ClientMdc;
+import io.pgmux.server.metrics.ClientActivity;
 import io.pgmux.server.metrics.SessionMetrics;
 import io.pgmux.server.metrics.SessionTimer;
 import io.pgmux.server.notify.ClientListens;
@@ -52,7 +54,7 @@ import org.slf4j.LoggerFactory;
  * <p>Threading: every field is confined to the client's event loop; the backend's frames are delivered here
  * through the {@link Route}, on this loop.
  */
-public final class ClientSession extends ChannelInboundHandlerAdapter implements ServerListener {
+public final class ClientSession extends ChannelInboundHandlerAdapter implements ServerListener, ClientActivity {
     private static final Logger log = LoggerFactory.getLogger(ClientSession.class);
 
     private final ProxyContext context;
@@ -524,7 +526,11 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         clock.activity(); // idle time counts from the end of the login
         loginTimer.stop();
         guard = PinGuard.create(context, defaults, pinning, link.routesStatements(), metrics);
-        log.info("{} logged in, {} pooling", label, mode.configName());
+        if (context.config().admin().logging().connections()) {
+            try (ClientMdc mdc = ClientMdc.of(database, user, key.processId())) {
+                log.info("{} logged in, {} pooling", label, mode.configName());
+            }
+        }
     }
 
     @Override
@@ -730,8 +736,28 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
                 pool.release(s, mode == PoolMode.SESSION || guard != null && guard.pinned());
             }
         }
-        log.info("{} disconnected", label);
+        if (context.config().admin().logging().disconnections()) {
+            try (ClientMdc mdc = ClientMdc.of(database, user, key.processId())) {
+                log.info("{} disconnected", label);
+            }
+        }
         ctx.fireChannelInactive();
+    }
+
+    @Override
+    public String activityState() {
+        ServerLink l = link;
+        if (l != null && l.server() != null) {
+            return "active";
+        }
+        return handover != null ? "waiting" : "idle";
+    }
+
+    @Override
+    public long linkedServerId() {
+        ServerLink l = link;
+        ServerConnection s = l == null ? null : l.server();
+        return s == null ? -1 : s.id();
     }
 
     @Override

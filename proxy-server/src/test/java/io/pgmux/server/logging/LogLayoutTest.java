@@ -46,10 +46,29 @@ class LogLayoutTest {
         assertThat(context.getLogger(Logger.ROOT_LOGGER_NAME).iteratorForAppenders().hasNext()).isFalse();
     }
 
-    /** One event with {@link #INJECTED} as its message, encoded by the named appender of the production config. */
+    @Test
+    void textLinesStartWithTheDateTimeAndZone() throws Exception {
+        assertThat(encode("text")).matches("(?s)\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}\\.\\d{3} \\S+ INFO .*");
+    }
+
+    @Test
+    void jsonLinesCarryTheClientsDatabaseUserAndIdAsFields() throws Exception {
+        LogbackMDCAdapter mdc = new LogbackMDCAdapter();
+        mdc.put(ClientMdc.DATABASE, "app");
+        mdc.put(ClientMdc.USER, "alice");
+        mdc.put(ClientMdc.CLIENT_ID, "42");
+        assertThat(encode("json", mdc)).contains("\"database\":\"app\"", "\"user\":\"alice\"",
+                "\"client_id\":\"42\"");
+    }
+
     private static String encode(String format) throws Exception {
+        return encode(format, new LogbackMDCAdapter()); // what SLF4J's binding would give the default context
+    }
+
+    /** One event with {@link #INJECTED} as its message, encoded by the named appender of the production config. */
+    private static String encode(String format, LogbackMDCAdapter mdc) throws Exception {
         LoggerContext context = new LoggerContext();
-        context.setMDCAdapter(new LogbackMDCAdapter()); // what SLF4J's binding would give the default context
+        context.setMDCAdapter(mdc);
         context.putProperty("PGMUX_LOG_FORMAT", format);
         ConsoleLogging.apply(context);
         try {

@@ -1,0 +1,101 @@
+// Translates the [databases] section: one connection string per database.
+package io.pgmux.config.pgbouncer;
+
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Each [databases] line becomes {@code databases.NAME}: host, port, dbname, user, password, pool_size and pool_mode
+ * carry over; the other PgBouncer keys are ignored with a warning that names them, and an unknown key is an error,
+ * as in PgBouncer.
+ */
+final class DatabaseEntries {
+
+    /** Keys PgBouncer 1.25 accepts in a database's connection string that pgmux does not apply per database. */
+    static final Map<String, String> IGNORED = Map.ofEntries(
+            Map.entry("auth_user", "pgmux has one auth_user, in [pgbouncer]"),
+            Map.entry("auth_dbname", "auth_query runs in the database the client asked for"),
+            Map.entry("auth_query", "pgmux has one auth_query, in [pgbouncer]"),
+            Map.entry("client_encoding", "clients' own startup parameters are set on every server connection"),
+            Map.entry("datestyle", "clients' own startup parameters are set on every server connection"),
+            Map.entry("timezone", "clients' own startup parameters are set on every server connection"),
+            Map.entry("application_name", "clients' own application_name is set on every server connection"),
+            Map.entry("min_pool_size", "pgmux has one min_pool_size for every pool"),
+            Map.entry("reserve_pool", "pgmux has one reserve_pool_size for every pool"),
+            Map.entry("max_db_connections", "pgmux has one max_db_connections for every database"),
+            Map.entry("max_db_client_connections", "pgmux limits clients in total only (max_client_conn)"),
+            Map.entry("server_lifetime", "pgmux has one server_lifetime for every pool"),
+            Map.entry("connect_query", "not supported"),
+            Map.entry("load_balance_hosts", "pgmux connects to one host per database"));
+
+    /** Keys that carry over. */
+    static final Set<String> APPLIED = Set.of("host", "port", "dbname", "user", "password", "pool_size",
+            "pool_mode");
+
+    private DatabaseEntries() {
+    }
+
+    static void apply(IniEntry entry, ConversionTarget out) {
+        String name = entry.key();
+        if (name.equals("*")) {
+            out.warn(entry, "pgmux has no fallback database: clients may connect only to the databases listed");
+            return;
+        }
+        Map<String, String> pairs;
+        try {
+            pairs = ConnectionString.parse(entry.value());
+        } catch (IllegalArgumentException e) {
+            out.error(entry, e.getMessage());
+            return;
+        }
+        out.entry("databases", name);
+        for (Map.Entry<String, String> pair : pairs.entrySet()) {
+            String key = pair.getKey();
+            String value = pair.getValue();
+            if (IGNORED.containsKey(key)) {
+                out.warn(entry.where() + ": database " + name + ": " + key + " is ignored: " + IGNORED.get(key));
+            } else if (!APPLIED.contains(key)) {
+                out.error(entry.where() + ": database " + name + ": unknown key '" + key + "'");
+            } else {
+                applyKey(entry, name, key, value, out);
+            }
+        }
+        if (!pairs.containsKey("host") || pairs.get("host").isBlank()) {
+            out.entry("databases", name, "host", "127.0.0.1");
+            out.warn(entry.where() + ": database " + name + ": no host, so PgBouncer would use the Unix socket; "
+                    + "pgmux connects over TCP to 127.0.0.1");
+        }
+    }
+
+    private static void applyKey(IniEntry entry, String name, String key, String value, ConversionTarget out) {
+        switch (key) {
+            case "host" -> host(entry, name, value, out);
+            case "port", "pool_size" -> {
+                IniEntry one = new IniEntry(entry.section(), name + " " + key, value, entry.where(), entry.file());
+                Integer n = IniValues.integer(one, 1, out);
+                if (n != null) {
+                    out.entry("databases", name, key, n);
+                }
+            }
+            default -> out.entry("databases", name, key, value);
+        }
+    }
+
+    private static void host(IniEntry entry, String name, String value, ConversionTarget out) {
+        if (value.isBlank()) {
+            return;
+        }
+        String[] hosts = value.split(",");
+        String first = hosts[0].strip();
+        if (first.startsWith("/") || first.startsWith("@")) {
+            out.warn(entry.where() + ": database " + name + ": host " + first + " is a Unix socket directory; pgmux "
+                    + "connects over TCP to 127.0.0.1");
+            first = "127.0.0.1";
+        }
+        if (hosts.length > 1) {
+            out.warn(entry.where() + ": database " + name + ": pgmux connects to one host, " + first + "; "
+                    + value.substring(value.indexOf(',') + 1).strip() + " ignored");
+        }
+        out.entry("databases", name, "host", first);
+    }
+}

@@ -1,0 +1,92 @@
+// The PgBouncer settings that only mean something together: the listen address and the authentication method.
+package io.pgmux.config.pgbouncer;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Turns listen_addr and listen_port into pgmux's one {@code listen} address, and auth_type, auth_hba_file and
+ * auth_file into pgmux's authentication keys. Also writes out the PgBouncer defaults that differ from pgmux's
+ * (pool_mode session, max_client_conn 100), so that an ini file that leaves them out behaves as it did.
+ */
+final class ListenAndAuth {
+
+    private static final int PGBOUNCER_DEFAULT_PORT = 6432;
+    private static final int PGBOUNCER_DEFAULT_MAX_CLIENT_CONN = 100;
+
+    private ListenAndAuth() {
+    }
+
+    /** @param general the [pgbouncer] entries by lower-case key, the last of each */
+    static void apply(Map<String, IniEntry> general, ConversionTarget out) {
+        listen(general.get("listen_addr"), general.get("listen_port"), out);
+        auth(general.get("auth_type"), general.get("auth_hba_file"), general.get("auth_file"), out);
+        if (!out.has("pool", "mode")) {
+            out.in("pool", "mode", "session");
+        }
+        if (!out.has("pool", "max_client_conn")) {
+            out.in("pool", "max_client_conn", PGBOUNCER_DEFAULT_MAX_CLIENT_CONN);
+        }
+    }
+
+    private static void listen(IniEntry addr, IniEntry portEntry, ConversionTarget out) {
+        Integer port = portEntry == null ? Integer.valueOf(PGBOUNCER_DEFAULT_PORT)
+                : IniValues.integer(portEntry, 1, out);
+        if (port == null) {
+            return;
+        }
+        if (port > 65535) {
+            out.error(portEntry, "must be 1..65535, got " + port);
+            return;
+        }
+        List<String> addresses = addr == null ? List.of() : IniValues.list(addr.value());
+        String host;
+        if (addresses.isEmpty()) {
+            host = "127.0.0.1";
+            out.warn("listen_addr is not set: PgBouncer would accept Unix socket connections only; pgmux has no Unix "
+                    + "socket and listens on 127.0.0.1:" + port);
+        } else {
+            host = addresses.get(0).equals("*") ? "0.0.0.0" : addresses.get(0);
+            if (addresses.size() > 1) {
+                out.warn(addr.where() + ": listen_addr: pgmux listens on one address, " + host + "; "
+                        + String.join(", ", addresses.subList(1, addresses.size())) + " ignored");
+            } else if (addresses.get(0).equals("*")) {
+                out.note(addr, "* (every address) becomes 0.0.0.0");
+            }
+        }
+        out.top("listen", (host.contains(":") ? "[" + host + "]" : host) + ":" + port);
+    }
+
+    private static void auth(IniEntry type, IniEntry hbaFile, IniEntry authFile, ConversionTarget out) {
+        String method = type == null ? "md5" : type.value().strip().toLowerCase(Locale.ROOT);
+        switch (method) {
+            case "md5", "trust", "scram-sha-256" -> out.top("auth_type", method);
+            case "plain" -> {
+                out.top("auth_type", "password");
+                out.top("auth_cleartext_without_tls", true);
+                out.note(type, "plain becomes password, allowed without TLS as in PgBouncer");
+            }
+            case "any" -> {
+                out.top("auth_type", "trust");
+                out.warn(type.where() + ": auth_type = any becomes trust: clients still give a user name, which "
+                        + "pgmux keeps as given");
+            }
+            case "hba" -> {
+                if (hbaFile == null || hbaFile.value().isBlank()) {
+                    out.error(type, "hba needs auth_hba_file");
+                } else {
+                    out.top("auth_hba_file", IniValues.path(hbaFile));
+                }
+            }
+            case "cert", "ldap", "pam" -> out.error(type, method + " authentication is not supported by pgmux");
+            default -> out.error(type, "unknown method '" + type.value() + "'");
+        }
+        if (hbaFile != null && !"hba".equals(method) && !hbaFile.value().isBlank()) {
+            out.warn(hbaFile, "PgBouncer reads it only when auth_type = hba");
+        }
+        if (authFile != null && !authFile.value().isBlank()) {
+            out.top("auth_file", IniValues.path(authFile));
+        }
+    }
+}

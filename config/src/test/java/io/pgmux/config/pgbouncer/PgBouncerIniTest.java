@@ -1,0 +1,275 @@
+package io.pgmux.config.pgbouncer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.pgmux.config.AuthType;
+import io.pgmux.config.ConfigException;
+import io.pgmux.config.ConfigLoader;
+import io.pgmux.config.PasswordKind;
+import io.pgmux.config.PgmuxConfig;
+import io.pgmux.config.PoolMode;
+import io.pgmux.config.QuickStartSettings;
+import io.pgmux.config.ServerTlsMode;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Converts realistic PgBouncer files and loads the result through pgmux's own loader. */
+class PgBouncerIniTest {
+
+    @TempDir
+    Path dir;
+
+    private static Path fixture() throws URISyntaxException {
+        return Path.of(PgBouncerIniTest.class.getResource("/pgbouncer/pgbouncer.ini").toURI());
+    }
+
+    private static PgmuxConfig load(PgBouncerConversion conversion) {
+        return ConfigLoader.loadYaml(conversion.yaml(), "converted", Map.of(), QuickStartSettings.none(), null);
+    }
+
+    @Test
+    void productionFileWithIncludeAuthFileAndHbaFileRunsAsPgmuxConfiguration() throws Exception {
+        PgBouncerConversion conversion = PgBouncerIni.convert(fixture());
+        PgmuxConfig config = load(conversion);
+
+        assertThat(config.listen().toString()).isEqualTo("0.0.0.0:6432");
+        assertThat(config.databases()).containsOnlyKeys("app", "reporting", "ha", "local_db", "odd.name");
+        assertThat(config.database("app").host()).isEqualTo("10.0.1.10");
+        assertThat(config.database("app").dbname()).isEqualTo("app_production");
+        assertThat(config.database("app").user()).isEqualTo("app_rw");
+        assertThat(config.database("app").password()).as("quoted, with '' and #").isEqualTo("s3cr'et #1");
+        assertThat(config.database("app").poolSize()).isEqualTo(40);
+        assertThat(config.database("reporting").poolMode()).isEqualTo(PoolMode.SESSION);
+        assertThat(config.database("ha").host()).isEqualTo("10.0.2.1");
+        assertThat(config.database("ha").port()).isEqualTo(6543);
+        assertThat(config.database("local_db").host()).isEqualTo("127.0.0.1");
+        assertThat(config.database("odd.name").dbname()).as("from the %include").isEqualTo("odd");
+
+        assertThat(config.user("app").passwordKind()).as("from auth_file").isEqualTo(PasswordKind.MD5_HASH);
+        assertThat(config.user("analyst").password()).isEqualTo("analyst-secret");
+        assertThat(config.user("analyst").poolMode()).isEqualTo(PoolMode.SESSION);
+        assertThat(config.user("batch").poolMode()).isEqualTo(PoolMode.STATEMENT);
+        assertThat(config.auth().hbaRules()).as("local line skipped").hasSize(3);
+        assertThat(config.admin().adminUsers()).containsExactly("ops");
+        assertThat(config.admin().statsUsers()).containsExactly("monitor", "ops");
+
+        assertThat(config.pool().mode()).isEqualTo(PoolMode.TRANSACTION);
+        assertThat(config.pool().maxClientConn()).isEqualTo(2000);
+        assertThat(config.pool().defaultPoolSize()).isEqualTo(25);
+        assertThat(config.pool().minPoolSize()).isEqualTo(2);
+        assertThat(config.pool().reservePoolSize()).isEqualTo(5);
+        assertThat(config.pool().reservePoolTimeout()).isEqualTo(Duration.ofMillis(500));
+        assertThat(config.pool().maxDbConnections()).isEqualTo(100);
+        assertThat(config.pool().maxPreparedStatements()).isEqualTo(100);
+        assertThat(config.pool().trackExtraParameters()).containsExactly("search_path", "intervalstyle");
+        assertThat(config.timeouts().serverIdleTimeout()).isEqualTo(Duration.ofSeconds(300));
+        assertThat(config.timeouts().queryWaitTimeout()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(config.timeouts().idleTransactionTimeout()).isEqualTo(Duration.ofSeconds(120));
+        assertThat(config.timeouts().serverCheckDelay()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(config.timeouts().queryTimeout()).isEqualTo(Duration.ZERO);
+        assertThat(config.timeouts().serverLifetime()).as("0 keeps pgmux's default")
+                .isEqualTo(Duration.ofSeconds(3600));
+        assertThat(config.auth().serverTls().mode()).isEqualTo(ServerTlsMode.PREFER);
+        assertThat(config.maxMessageLength()).isEqualTo(1 << 30);
+        assertThat(config.admin().logging().connections()).isFalse();
+        assertThat(config.admin().logging().disconnections()).isTrue();
+        assertThat(config.admin().logging().statsPeriod()).isEqualTo(Duration.ofSeconds(30));
+    }
+
+    @Test
+    void everySettingWithoutEffectIsNamedInAWarningAndEveryTranslationInANote() throws Exception {
+        PgBouncerConversion conversion = PgBouncerIni.convert(fixture());
+
+        assertThat(conversion.warnings()).anySatisfy(w -> assertThat(w).startsWith("pgbouncer.ini line 22: logfile"));
+        assertThat(String.join("\n", conversion.warnings()))
+                .contains("pidfile is ignored", "unix_socket_dir is ignored", "tcp_keepidle is ignored",
+                        "server_lifetime = 0",
+                        "database reporting: connect_query is ignored", "database ha: pgmux connects to one host",
+                        "load_balance_hosts is ignored", "database local_db: no host", "* is ignored",
+                        "user analyst: max_user_connections is ignored", "user batch: query_timeout is ignored");
+        assertThat(String.join("\n", conversion.notes()))
+                .contains("server_tls_sslmode: allow becomes prefer", "listen_addr: * (every address)",
+                        "reserve_pool_timeout", "max_packet_size", "server_check_query: <empty>");
+        assertThat(conversion.yaml()).startsWith("# pgmux configuration converted from pgbouncer.ini")
+                .contains("#   pgbouncer.ini line 22: logfile is ignored");
+    }
+
+    @Test
+    void everySettingAtPgBouncersDefaultConvertsAndLoads() throws Exception {
+        Path defaults = Path.of(PgBouncerIniTest.class.getResource("/pgbouncer/defaults.ini").toURI());
+        PgBouncerConversion conversion = PgBouncerIni.convert(defaults);
+        // No user can log in with md5 and no auth_file, in PgBouncer as in pgmux: trust comes from the environment.
+        PgmuxConfig config = ConfigLoader.loadYaml(conversion.yaml(), "converted", Map.of("PGMUX_AUTH_TYPE", "trust"),
+                QuickStartSettings.none(), null);
+
+        assertThat(config.pool().mode()).isEqualTo(PoolMode.SESSION);
+        assertThat(config.pool().maxClientConn()).isEqualTo(100);
+        assertThat(config.pool().maxPreparedStatements()).isEqualTo(200);
+        assertThat(config.auth().authFile()).as("an empty file name is not set").isNull();
+        assertThat(config.auth().clientTls().certFile()).isNull();
+        assertThat(config.timeouts().queryWaitTimeout()).isEqualTo(Duration.ofSeconds(120));
+        assertThat(config.admin().logging().statsPeriod()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(String.join("\n", conversion.warnings())).contains("unix_socket_dir is ignored",
+                "tcp_defer_accept is ignored", "scram_iterations is ignored", "listen_addr is not set")
+                .doesNotContain("conffile", "verbose");
+    }
+
+    @Test
+    void settingsOfLaterPgBouncersAreIgnoredWithAWarning() {
+        PgBouncerConversion conversion = convert("""
+                [databases]
+                app = host=db
+                [pgbouncer]
+                pool_idle_timeout = 60
+                """);
+        assertThat(conversion.warnings()).anySatisfy(w -> assertThat(w).contains("pool_idle_timeout is ignored"));
+    }
+
+    @Test
+    void pgbouncerDefaultsThatPgmuxDoesNotShareAreWrittenOut() {
+        PgmuxConfig config = load(convert("""
+                [databases]
+                app = host=db
+                [pgbouncer]
+                auth_type = trust
+                listen_addr = 127.0.0.1
+                """));
+        assertThat(config.pool().mode()).as("PgBouncer's default").isEqualTo(PoolMode.SESSION);
+        assertThat(config.pool().maxClientConn()).as("PgBouncer's default").isEqualTo(100);
+        assertThat(config.listen().port()).isEqualTo(6432);
+        assertThat(config.authType()).isEqualTo(AuthType.TRUST);
+    }
+
+    @Test
+    void plainAuthenticationBecomesPasswordAllowedWithoutTls() throws Exception {
+        Files.writeString(dir.resolve("users.txt"), "\"app\" \"secret\"\n");
+        PgmuxConfig config = load(convert("""
+                [databases]
+                app = host=db
+                [users]
+                app = pool_mode=statement
+                [pgbouncer]
+                listen_addr = ::1
+                listen_port = 7432
+                auth_type = plain
+                auth_file = users.txt
+                """));
+        assertThat(config.authType()).isEqualTo(AuthType.PASSWORD);
+        assertThat(config.auth().cleartextWithoutTls()).isTrue();
+        assertThat(config.user("app").password()).as("[users] gives settings, auth_file the password")
+                .isEqualTo("secret");
+        assertThat(config.user("app").poolMode()).isEqualTo(PoolMode.STATEMENT);
+        assertThat(config.listen().toString()).isEqualTo("[::1]:7432");
+    }
+
+    @Test
+    void listenAddressListsAndUnixSocketOnlyFilesKeepOneTcpAddress() {
+        PgBouncerConversion several = convert("""
+                [databases]
+                app = host=db
+                [pgbouncer]
+                listen_addr = 10.0.0.5, 127.0.0.1
+                """);
+        assertThat(several.yaml()).contains("listen: 10.0.0.5:6432");
+        assertThat(several.warnings()).anySatisfy(w -> assertThat(w).contains("127.0.0.1 ignored"));
+
+        PgBouncerConversion socketOnly = convert("""
+                [databases]
+                app = host=db
+                """);
+        assertThat(socketOnly.yaml()).contains("listen: 127.0.0.1:6432");
+        assertThat(socketOnly.warnings()).anySatisfy(w -> assertThat(w).startsWith("listen_addr is not set"));
+    }
+
+    @Test
+    void everyMistakeIsReportedAtOnceWithItsLine() {
+        assertThatThrownBy(() -> convert("""
+                stray = 1
+                [databases]
+                app = host=db pool_siz=3
+                bad = host='unterminated
+                [users]
+                ann = pool_mod=session
+                [pgbouncer]
+                default_pool_size = many
+                listen_prot = 6432
+                auth_type = ldap
+                query_wait_timeout = soon
+                [pgbouncr]
+                x = 1
+                """))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("line 1: setting outside any section")
+                .hasMessageContaining("line 3: database app: unknown key 'pool_siz'")
+                .hasMessageContaining("line 4: bad: the quoted value of host has no closing quote")
+                .hasMessageContaining("line 6: user ann: unknown key 'pool_mod'")
+                .hasMessageContaining("line 8: default_pool_size: must be an integer, got 'many'")
+                .hasMessageContaining("line 9: unknown PgBouncer setting 'listen_prot'")
+                .hasMessageContaining("line 10: auth_type: ldap authentication is not supported")
+                .hasMessageContaining("line 11: query_wait_timeout: must be a number of seconds, got 'soon'")
+                .hasMessageContaining("line 13: unknown section [pgbouncr]");
+    }
+
+    @Test
+    void hbaWithoutItsFileAndAMissingIncludeAreErrors() {
+        assertThatThrownBy(() -> convert("""
+                [databases]
+                app = host=db
+                %include missing.ini
+                [pgbouncer]
+                auth_type = hba
+                """))
+                .hasMessageContaining("line 3: PgBouncer configuration file not found")
+                .hasMessageContaining("auth_type: hba needs auth_hba_file");
+    }
+
+    @Test
+    void includeLoopsStop() throws Exception {
+        Files.writeString(dir.resolve("loop.ini"), "%include loop.ini\n");
+        assertThatThrownBy(() -> PgBouncerIni.convert(Files.writeString(dir.resolve("main.ini"), """
+                [databases]
+                app = host=db
+                %include loop.ini
+                """))).hasMessageContaining("nested more than 10 deep");
+    }
+
+    @Test
+    void timesInSecondsBecomeDurations() {
+        PgmuxConfig config = load(convert("""
+                [databases]
+                app = host=db
+                [pgbouncer]
+                auth_type = trust
+                query_timeout = 2.5
+                client_idle_timeout = 600
+                query_wait_notify = 0
+                server_check_delay = 0
+                """));
+        assertThat(config.timeouts().queryTimeout()).isEqualTo(Duration.ofMillis(2500));
+        assertThat(config.timeouts().clientIdleTimeout()).isEqualTo(Duration.ofMinutes(10));
+        assertThat(config.timeouts().queryWaitNotify()).isEqualTo(Duration.ZERO);
+        assertThat(config.timeouts().serverCheckDelay()).isEqualTo(Duration.ZERO);
+    }
+
+    @Test
+    void textsThatYamlWouldReadAsOtherTypesStayTexts() {
+        PgmuxConfig config = load(convert("""
+                [databases]
+                app = host=db user=yes password=0777
+                [pgbouncer]
+                auth_type = trust
+                """));
+        assertThat(config.database("app").user()).isEqualTo("yes");
+        assertThat(config.database("app").password()).isEqualTo("0777");
+    }
+
+    private PgBouncerConversion convert(String ini) {
+        return PgBouncerIni.convert(dir.resolve("pgbouncer.ini"), ini);
+    }
+}
