@@ -8,7 +8,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -17,6 +19,7 @@ import java.util.concurrent.TimeUnit;
  * {@link #logTail()} returns for failure messages.
  */
 final class ChildPgmux implements AutoCloseable {
+    private static final Path JAR = Path.of("target", "pgmux.jar");
     final PostgresFixture pg = PostgresFixture.shared();
     final int port;
     private final Process process;
@@ -33,7 +36,27 @@ final class ChildPgmux implements AutoCloseable {
      * and {@code yamlExtras} appended to the top level of the configuration; returns once a client can log in.
      */
     static ChildPgmux start(List<String> jvmOptions, String mode, int poolSize, String yamlExtras) throws Exception {
-        Path jar = Path.of("target", "pgmux.jar");
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", JAR.toString()));
+        return start(command, Map.of(), mode, poolSize, yamlExtras);
+    }
+
+    /**
+     * Starts pgmux the documented production way, through the {@code deploy/pgmux} launcher, with {@code environment}
+     * added to the launcher's (e.g. where it keeps its class-data-sharing archive).
+     */
+    static ChildPgmux startWithLauncher(Map<String, String> environment) throws Exception {
+        Map<String, String> env = new HashMap<>(environment);
+        env.put("PGMUX_JAR", JAR.toAbsolutePath().toString());
+        env.put("JAVA", Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        return start(List.of("sh", Path.of("..", "deploy", "pgmux").toString()), env, "transaction", 2, "");
+    }
+
+    private static ChildPgmux start(List<String> launch, Map<String, String> environment, String mode, int poolSize,
+                                    String yamlExtras) throws Exception {
+        Path jar = JAR;
         if (!Files.exists(jar)) {
             throw new IllegalStateException("the shaded jar " + jar.toAbsolutePath() + " is built by mvn package");
         }
@@ -60,11 +83,11 @@ final class ChildPgmux implements AutoCloseable {
         Path config = Files.createTempFile("pgmux", ".yaml");
         Files.writeString(config, yaml, StandardCharsets.UTF_8);
         Path log = Files.createTempFile("pgmux", ".log");
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(jvmOptions);
-        command.addAll(List.of("-jar", jar.toString(), "--config", config.toString()));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        List<String> command = new ArrayList<>(launch);
+        command.addAll(List.of("--config", config.toString()));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().putAll(environment);
+        Process process = builder.start();
         ChildPgmux child = new ChildPgmux(process, log, port);
         try {
             child.awaitLogin();
@@ -103,6 +126,29 @@ final class ChildPgmux implements AutoCloseable {
 
     boolean isAlive() {
         return process.isAlive();
+    }
+
+    /** The command line of the pgmux process (the launcher execs java, so this is java's). */
+    List<String> commandLine() {
+        return process.info().arguments().map(List::of).orElse(List.of());
+    }
+
+    /** The running JVM's flags as {@code jcmd VM.flags} prints them (those from argument files included). */
+    String vmFlags() throws IOException, InterruptedException {
+        Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                Long.toString(process.pid()), "VM.flags").redirectErrorStream(true).start();
+        String out = new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        jcmd.waitFor(30, TimeUnit.SECONDS);
+        return out;
+    }
+
+    /** Stops pgmux as an orchestrator does (SIGTERM) and waits for it to exit. */
+    int stop() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+        return process.exitValue();
     }
 
     /** The last 4000 characters pgmux logged. */
