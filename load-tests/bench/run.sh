@@ -29,7 +29,8 @@
 #   BENCH_KEEP=1         keep the temporary directory (logs, pgbench per-transaction logs)
 #   PGMUX_JAR            benchmark this jar instead of building proxy-server/target/pgmux.jar
 #   PGMUX_COMMIT         commit to report for PGMUX_JAR (default: git rev-parse --short HEAD)
-#   PGMUX_JAVA_OPTS      JVM options for the throughput and memory runs (default: none)
+#   PGMUX_JAVA_OPTS      JVM options for the throughput and memory runs (default: the shipped settings,
+#                        @deploy/jvm.options; set it empty for none)
 #   PG_BINDIR            directory holding initdb/pg_ctl/postgres (default: PATH, then the newest
 #                        /usr/lib/postgresql/*/bin)
 #
@@ -47,7 +48,7 @@ BENCH_STARTUP_RUNS=${BENCH_STARTUP_RUNS:-5}
 BENCH_IDLE_CLIENTS=${BENCH_IDLE_CLIENTS:-"2000 10000"}
 BENCH_SCALE=${BENCH_SCALE:-10}
 BENCH_KEEP=${BENCH_KEEP:-0}
-PGMUX_JAVA_OPTS=${PGMUX_JAVA_OPTS:-}
+PGMUX_JAVA_OPTS=${PGMUX_JAVA_OPTS-@$REPO/deploy/jvm.options}
 POOL_SIZE=20
 DB=bench
 DB_USER=bench
@@ -313,10 +314,12 @@ STARTUP_VARIANTS=(
   "-XX:+UseSerialGC|-XX:+UseSerialGC"
   "PGMUX_TRANSPORT=epoll|PGMUX_TRANSPORT=epoll"
   "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC|-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
+  "deploy/jvm.options (the shipped settings)|@$REPO/deploy/jvm.options"
 )
 if [ -s "$CDS" ]; then
   STARTUP_VARIANTS+=(
     "AppCDS|-XX:SharedArchiveFile=$CDS"
+    "deploy/jvm.options + AppCDS (as deploy/pgmux runs it)|@$REPO/deploy/jvm.options -XX:SharedArchiveFile=$CDS"
     "AppCDS -XX:+UseSerialGC|-XX:SharedArchiveFile=$CDS -XX:+UseSerialGC"
     "AppCDS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC|-XX:SharedArchiveFile=$CDS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
     "AppCDS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC PGMUX_TRANSPORT=epoll|-XX:SharedArchiveFile=$CDS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC PGMUX_TRANSPORT=epoll"
