@@ -92,6 +92,26 @@ class ConsoleShutdownIntegrationTest {
     }
 
     @Test
+    void aPlainShutdownOnAnOpenConsoleEndsTheWait() throws Exception {
+        try (Connection idle = proxy.connect(); Statement s = idle.createStatement();
+             Connection console = console(); Statement c = console.createStatement()) {
+            s.execute("SELECT 1");
+            c.execute("SHUTDOWN WAIT_FOR_CLIENTS");
+            awaitNotAccepting();
+            Thread.sleep(300);
+            assertThat(stopped).as("still waiting for the clients").isNotDone();
+            try {
+                c.execute("SHUTDOWN");
+            } catch (SQLException e) {
+                // the connection may close before the answer arrives
+            }
+            stopped.get(10, TimeUnit.SECONDS);
+            assertThatThrownBy(() -> s.execute("SELECT 1")).as("the idle client was disconnected")
+                    .isInstanceOf(SQLException.class);
+        }
+    }
+
+    @Test
     void anUnknownArgumentIsASyntaxErrorAndStopsNothing() throws Exception {
         try (Connection console = console(); Statement c = console.createStatement()) {
             assertThatThrownBy(() -> c.execute("SHUTDOWN WAIT_FOR_GODOT")).isInstanceOf(SQLException.class)
