@@ -17,6 +17,7 @@ import io.pgmux.pool.ServerTls;
 import io.pgmux.protocol.transport.Transport;
 import io.pgmux.config.ConfigException;
 import io.pgmux.server.admin.ServerControl;
+import io.pgmux.server.admin.ShutdownMode;
 import io.pgmux.server.admin.StatsLog;
 import io.pgmux.server.auth.AuthFailures;
 import io.pgmux.server.clients.ClientRegistry;
@@ -40,6 +41,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,7 +49,8 @@ import org.slf4j.LoggerFactory;
 /**
  * A running pgmux: the listening socket, the event loops shared by client and backend connections, and the
  * pools. {@link #start} binds and returns; {@link #close} stops accepting, closes every connection and the pools;
- * {@link #drainAndClose} first lets transactions in progress finish (SIGTERM). {@link #reload} applies a new
+ * {@link #drainAndClose} first lets transactions in progress finish (SIGTERM); the console's SHUTDOWN
+ * WAIT_FOR_SERVERS and WAIT_FOR_CLIENTS wait for the backends or the clients. {@link #reload} applies a new
  * configuration without dropping clients.
  */
 public final class PgmuxServer implements AutoCloseable {
@@ -100,7 +103,7 @@ public final class PgmuxServer implements AutoCloseable {
         this.metrics = new ProxyMetrics(pools, clients, pinFigures, () -> live.config().databases().keySet());
         metrics.bindBuildInfo(PgmuxVersion.version());
         ServerControl control = new ServerControl(live::config, pools, clients, pinFigures, reloader::submit,
-                this::close);
+                this::shutdown);
         CancelForwarder cancels = new CancelForwarder(transport, config.timeouts().serverConnectTimeout());
         TimeoutSweeper sweeper = new TimeoutSweeper(() -> live.config().timeouts());
         this.context = new ProxyContext(config, pools, clients, cancels, live.credentials(), sweeper, pins, metrics,
@@ -250,19 +253,50 @@ public final class PgmuxServer implements AutoCloseable {
         long deadline = System.nanoTime() + timeoutNanos;
         pools.pools().forEach(p -> p.admin().pause());
         log.info("draining: waiting up to {} ms for transactions in progress", timeoutNanos / 1_000_000);
-        while (busyServers() > 0 && System.nanoTime() < deadline) {
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-        }
+        waitUntilNone(this::busyServers, deadline);
         int left = busyServers();
         if (left > 0) {
             log.warn("shutdown_timeout reached with {} backends still held by clients; closing them", left);
         }
         close();
+    }
+
+    /**
+     * SHUTDOWN from the admin console, on a thread of its own. The waiting modes stop accepting at once (as PgBouncer
+     * does, with no grace: the operator asked for it) and wait without a time limit; a plain SHUTDOWN or SIGTERM
+     * meanwhile ends the wait, since {@link #close} makes it return.
+     */
+    private void shutdown(ShutdownMode mode) {
+        if (mode != ShutdownMode.IMMEDIATE) {
+            leaving = true;
+            draining = true;
+            if (listener != null) {
+                listener.close().syncUninterruptibly();
+            }
+        }
+        if (mode == ShutdownMode.WAIT_FOR_SERVERS) {
+            pools.pools().forEach(p -> p.admin().pause());
+            log.info("SHUTDOWN WAIT_FOR_SERVERS: not accepting; waiting for the backends held by clients");
+            waitUntilNone(this::busyServers, Long.MAX_VALUE);
+        } else if (mode == ShutdownMode.WAIT_FOR_CLIENTS) {
+            log.info("SHUTDOWN WAIT_FOR_CLIENTS: not accepting; waiting for {} clients to disconnect",
+                    context.clients().connected());
+            waitUntilNone(context.clients()::connected, Long.MAX_VALUE);
+        }
+        close();
+    }
+
+    /** Polls until {@code remaining} is 0, the server closed (by another path), or {@code deadline} passed. */
+    private void waitUntilNone(IntSupplier remaining, long deadlineNanos) {
+        while (remaining.getAsInt() > 0 && closed.getCount() > 0
+                && (deadlineNanos == Long.MAX_VALUE || System.nanoTime() < deadlineNanos)) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     private static void sleepThroughGrace(Duration grace) {

@@ -9,6 +9,7 @@ import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -116,6 +117,29 @@ class ExporterQueriesIntegrationTest {
                     "log_disconnections", "log_pooler_errors", "log_stats", "stats_period");
             assertThat(AdminConsoleIntegrationTest.rows(c, "SHOW CONFIG")).anySatisfy(r -> assertThat(r)
                     .containsEntry("key", "log_stats").containsEntry("value", "1").containsEntry("changeable", "yes"));
+            Map<String, Map<String, String>> byKey = new HashMap<>();
+            AdminConsoleIntegrationTest.rows(c, "SHOW CONFIG").forEach(r -> byKey.put(r.get("key"), r));
+            assertThat(byKey.get("shutdown_grace")).as("shutdown_grace").containsEntry("value", "0")
+                    .containsEntry("default", "0").containsEntry("changeable", "yes");
+            assertThat(byKey.get("so_reuseport")).as("so_reuseport").containsEntry("value", "0")
+                    .containsEntry("default", "0").containsEntry("changeable", "no");
+            assertThat(byKey.get("peer_id")).as("peer_id").containsEntry("value", "0")
+                    .containsEntry("changeable", "no");
+            assertThat(byKey.get("peers")).as("peers").containsEntry("value", "").containsEntry("changeable", "yes");
+            assertThat(byKey.get("fleet_max_db_connections")).as("fleet_max_db_connections")
+                    .containsEntry("value", "0").containsEntry("changeable", "yes");
+        }
+    }
+
+    @Test
+    void showConfigShowsTheFleetKeysAsConfigured() throws Exception {
+        proxy.yaml.set(proxy.yaml.get() + "shutdown_grace: 7s\nfleet_max_db_connections: 9\n");
+        try (Connection console = console(); Statement c = console.createStatement()) {
+            c.execute("RELOAD");
+            Map<String, Map<String, String>> byKey = new HashMap<>();
+            AdminConsoleIntegrationTest.rows(c, "SHOW CONFIG").forEach(r -> byKey.put(r.get("key"), r));
+            assertThat(byKey.get("shutdown_grace")).containsEntry("value", "7");
+            assertThat(byKey.get("fleet_max_db_connections")).containsEntry("value", "9");
         }
     }
 

@@ -30,7 +30,8 @@ final class ConsoleCommands {
             "SHOW STATS|STATS_TOTALS|STATS_AVERAGES|LISTS|TOTALS|MEM|FDS|SOCKETS",
             "SET key = arg (accepted and ignored: change the configuration file and RELOAD)",
             "RELOAD", "PAUSE [<db>]", "RESUME [<db>]", "DISABLE <db>", "ENABLE <db>", "RECONNECT [<db>]",
-            "KILL <db>", "KILL_CLIENT <id>", "SUSPEND", "SHUTDOWN", "WAIT_CLOSE [<db>]");
+            "KILL <db>", "KILL_CLIENT <id>", "SUSPEND", "SHUTDOWN [WAIT_FOR_SERVERS|WAIT_FOR_CLIENTS]",
+            "WAIT_CLOSE [<db>]");
 
     private final ServerControl control;
     private final ShowActivity activity;
@@ -138,7 +139,7 @@ final class ConsoleCommands {
                 reload(ctx, done);
                 return;
             }
-            case "SHUTDOWN" -> control.shutdown();
+            case "SHUTDOWN" -> control.shutdown(ShutdownMode.parse(command.argument()));
             default -> throw ConsoleCommand.syntax("unknown command \"" + command.verb() + "\"; try SHOW HELP");
         }
         complete(ctx, command.verb(), done);

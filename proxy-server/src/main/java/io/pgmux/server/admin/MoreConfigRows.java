@@ -1,13 +1,17 @@
-// The SHOW CONFIG rows of authentication, TLS, prepared statements and logging, so that every key is listed.
+// The SHOW CONFIG rows of authentication, TLS, prepared statements, logging and the fleet: every key is listed.
 package io.pgmux.server.admin;
 
 import io.pgmux.config.AuthQuerySettings;
 import io.pgmux.config.AuthSettings;
+import io.pgmux.config.FleetSettings;
+import io.pgmux.config.HostPort;
 import io.pgmux.config.LogSettings;
 import io.pgmux.config.PgmuxConfig;
 import io.pgmux.config.PoolSettings;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * The rows ShowSettings started without. Values are written as the configuration file writes them (lists comma
@@ -56,6 +60,18 @@ final class MoreConfigRows {
         out.row("log_pooler_errors", flag(log.poolerErrors()), flag(defaults.poolerErrors()));
         out.row("log_stats", flag(log.stats()), flag(defaults.stats()));
         out.row("stats_period", seconds(log.statsPeriod()), seconds(defaults.statsPeriod()));
+        FleetSettings fleet = c.fleet();
+        FleetSettings lone = FleetSettings.defaults();
+        out.row("shutdown_grace", seconds(fleet.shutdownGrace()), seconds(lone.shutdownGrace()));
+        out.row("so_reuseport", flag(fleet.soReuseport()), flag(lone.soReuseport()));
+        out.row("peer_id", fleet.peerId(), lone.peerId());
+        out.row("peers", peers(fleet.peers()), "");
+        out.row("fleet_max_db_connections", fleet.maxDbConnections(), lone.maxDbConnections());
+    }
+
+    /** {@code id=host:port} by peer id, comma separated, as PgBouncer's [peers] section pairs them. */
+    private static String peers(Map<Integer, HostPort> peers) {
+        return peers.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(","));
     }
 
     /** 1 and 0, as PgBouncer writes its switches, so its exporters read them as numbers. */

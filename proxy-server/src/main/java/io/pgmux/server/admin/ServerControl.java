@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,7 +36,7 @@ public final class ServerControl {
     private final ClientRegistry clients;
     private final PinFigures pins;
     private final Supplier<CompletableFuture<List<String>>> reload;
-    private final Runnable shutdown;
+    private final Consumer<ShutdownMode> shutdown;
     private final Set<String> disabled = ConcurrentHashMap.newKeySet();
     /** Databases under PAUSE or KILL (until RESUME): pools created for them meanwhile start paused too. */
     private final Set<String> paused = ConcurrentHashMap.newKeySet();
@@ -48,10 +49,10 @@ public final class ServerControl {
      * @param reload   starts re-reading and applying the configuration off the caller's thread; the future
      *                 completes with what changed, or fails with {@link io.pgmux.config.ConfigException} when the
      *                 new file is invalid (nothing applied)
-     * @param shutdown stops the server gracefully; called on its own thread
+     * @param shutdown stops the server as the mode says, waiting if it says so; called on a thread of its own
      */
     public ServerControl(Supplier<PgmuxConfig> config, PoolRegistry pools, ClientRegistry clients, PinFigures pins,
-                         Supplier<CompletableFuture<List<String>>> reload, Runnable shutdown) {
+                         Supplier<CompletableFuture<List<String>>> reload, Consumer<ShutdownMode> shutdown) {
         this.config = config;
         this.pools = pools;
         this.clients = clients;
@@ -210,9 +211,11 @@ public final class ServerControl {
         return reload.get();
     }
 
-    void shutdown() {
-        log.info("SHUTDOWN requested from the admin console");
-        Thread stopper = new Thread(shutdown, "pgmux-shutdown");
+    /** Starts the shutdown on a thread of its own: the waiting modes may take as long as the clients do. */
+    void shutdown(ShutdownMode mode) {
+        log.info("SHUTDOWN{} requested from the admin console",
+                mode == ShutdownMode.IMMEDIATE ? "" : " " + mode.name());
+        Thread stopper = new Thread(() -> shutdown.accept(mode), "pgmux-shutdown");
         stopper.setDaemon(false);
         stopper.start();
     }
