@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pgmux.testing.DetectLeaks;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -23,11 +26,13 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class ConsoleShutdownIntegrationTest {
     private OpsProxy proxy;
+    private int port;
     private CompletableFuture<Void> stopped;
 
     @BeforeEach
     void start() throws Exception {
         proxy = OpsProxy.start("transaction", 2, "");
+        port = proxy.server.port();
         stopped = CompletableFuture.runAsync(() -> {
             try {
                 proxy.server.awaitClosed();
@@ -132,9 +137,18 @@ class ConsoleShutdownIntegrationTest {
         return proxy.connect("pgbouncer", proxy.pg.user(), proxy.pg.password());
     }
 
+    /**
+     * Waits until the listening socket itself refuses connections: {@code accepting()} turns false as the shutdown
+     * begins, a moment before the socket closes, and a client accepted in that moment would wait for a backend.
+     */
     private void awaitNotAccepting() throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (proxy.server.accepting() && System.nanoTime() < deadline) {
+        while (System.nanoTime() < deadline) {
+            try (Socket probe = new Socket()) {
+                probe.connect(new InetSocketAddress("127.0.0.1", port), 1000);
+            } catch (IOException refused) {
+                break;
+            }
             Thread.sleep(20);
         }
         assertThat(proxy.server.accepting()).as("the listener is closed").isFalse();
