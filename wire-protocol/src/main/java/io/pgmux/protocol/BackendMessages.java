@@ -102,10 +102,12 @@ public final class BackendMessages {
     }
 
     public static ByteBuf parameterStatus(ByteBufAllocator alloc, String name, String value) {
-        return MessageWriter.build(alloc, BackendType.PARAMETER_STATUS, buf -> {
-            MessageWriter.writeCString(buf, name);
-            MessageWriter.writeCString(buf, value);
-        });
+        return MessageWriter.build(alloc, BackendType.PARAMETER_STATUS, buf -> parameterStatusBody(buf, name, value));
+    }
+
+    private static void parameterStatusBody(ByteBuf buf, String name, String value) {
+        MessageWriter.writeCString(buf, name);
+        MessageWriter.writeCString(buf, value);
     }
 
     /**
@@ -119,14 +121,10 @@ public final class BackendMessages {
         try {
             buf.writeBytes(AUTHENTICATION_OK, AUTHENTICATION_OK.readerIndex(), AUTHENTICATION_OK.readableBytes());
             for (Map.Entry<String, String> parameter : parameters.entrySet()) {
-                buf.writeByte(BackendType.PARAMETER_STATUS);
-                int lengthIndex = buf.writerIndex();
-                buf.writeInt(0);
-                MessageWriter.writeCString(buf, parameter.getKey());
-                MessageWriter.writeCString(buf, parameter.getValue());
-                buf.setInt(lengthIndex, buf.writerIndex() - lengthIndex);
+                MessageWriter.append(buf, BackendType.PARAMETER_STATUS,
+                        b -> parameterStatusBody(b, parameter.getKey(), parameter.getValue()));
             }
-            buf.writeByte(BackendType.BACKEND_KEY_DATA).writeInt(12).writeInt(processId).writeInt(secretKey);
+            MessageWriter.append(buf, BackendType.BACKEND_KEY_DATA, b -> b.writeInt(processId).writeInt(secretKey));
             buf.writeBytes(READY_IDLE, READY_IDLE.readerIndex(), READY_IDLE.readableBytes());
             return buf;
         } catch (RuntimeException | Error e) {

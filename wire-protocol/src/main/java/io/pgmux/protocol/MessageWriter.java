@@ -23,18 +23,23 @@ final class MessageWriter {
     static ByteBuf build(ByteBufAllocator alloc, int type, Consumer<ByteBuf> body) {
         ByteBuf buf = alloc.buffer();
         try {
-            if (type != UNTYPED) {
-                buf.writeByte(type);
-            }
-            int lengthIndex = buf.writerIndex();
-            buf.writeInt(0);
-            body.accept(buf);
-            buf.setInt(lengthIndex, buf.writerIndex() - lengthIndex);
+            append(buf, type, body);
             return buf;
         } catch (RuntimeException | Error e) {
             buf.release();
             throw e;
         }
+    }
+
+    /** Appends one message to {@code buf}: {@code type} (unless {@link #UNTYPED}), the Int32 length, the body. */
+    static void append(ByteBuf buf, int type, Consumer<ByteBuf> body) {
+        if (type != UNTYPED) {
+            buf.writeByte(type);
+        }
+        int lengthIndex = buf.writerIndex();
+        buf.writeInt(0);
+        body.accept(buf);
+        buf.setInt(lengthIndex, buf.writerIndex() - lengthIndex);
     }
 
     /** Writes UTF-8 text and its \0 terminator; an embedded \0 would end the string early, so it is rejected. */

@@ -15,6 +15,19 @@ final class ConnectionString {
     }
 
     /**
+     * The settings of {@code entry}'s value, or null after reporting to {@code out} why they cannot be read (the
+     * entry is then skipped, and the conversion goes on to report every other mistake too).
+     */
+    static Map<String, String> parseOrReport(IniEntry entry, ConversionTarget out) {
+        try {
+            return parse(entry.value());
+        } catch (IllegalArgumentException e) {
+            out.error(entry, e.getMessage());
+            return null;
+        }
+    }
+
+    /**
      * Splits {@code text} into keys and values.
      *
      * @throws IllegalArgumentException with a message that names the key near the problem, never a value (which may

@@ -41,11 +41,8 @@ final class DatabaseEntries {
             out.warn(entry, "pgmux has no fallback database: clients may connect only to the databases listed");
             return;
         }
-        Map<String, String> pairs;
-        try {
-            pairs = ConnectionString.parse(entry.value());
-        } catch (IllegalArgumentException e) {
-            out.error(entry, e.getMessage());
+        Map<String, String> pairs = ConnectionString.parseOrReport(entry, out);
+        if (pairs == null) {
             return;
         }
         out.entry("databases", name);

@@ -25,11 +25,8 @@ final class UserEntries {
 
     static void apply(IniEntry entry, ConversionTarget out) {
         String name = entry.key();
-        Map<String, String> pairs;
-        try {
-            pairs = ConnectionString.parse(entry.value());
-        } catch (IllegalArgumentException e) {
-            out.error(entry, e.getMessage());
+        Map<String, String> pairs = ConnectionString.parseOrReport(entry, out);
+        if (pairs == null) {
             return;
         }
         out.entry("users", name);
