@@ -15,6 +15,9 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -210,6 +213,43 @@ class ListenFanOutIntegrationTest {
                 assertThat(notifications(c, 1)).containsExactly("jdbc_tx:committed");
             }
         }
+    }
+
+    /**
+     * The hub cannot LISTEN before the COMMIT (both backends are busy, and a client waits for one ahead of the hub):
+     * the COMMIT's answer waits for the hub, so a NOTIFY made once COMMIT returned still reaches the client, as it
+     * would on PostgreSQL.
+     */
+    @Test
+    void commitReturnsOnlyOnceTheHubListens() throws Exception {
+        ExecutorService sleepers = Executors.newFixedThreadPool(2);
+        try (Connection c = proxy.connect(); Connection busy = proxy.connect(); Connection queued = proxy.connect();
+             Connection direct = proxy.pg.connect(); Statement d = direct.createStatement()) {
+            c.setAutoCommit(false);
+            try (Statement s = c.createStatement()) {
+                s.execute("SELECT 1"); // the transaction holds one backend of two
+                Future<?> first = sleepers.submit(() -> sleep(busy, 1.0)); // the other backend
+                Thread.sleep(200);
+                Future<?> second = sleepers.submit(() -> sleep(queued, 0.1)); // queued ahead of the hub
+                Thread.sleep(200);
+                s.execute("LISTEN slow_hub");
+                c.commit();
+                d.execute("NOTIFY slow_hub, 'after commit'");
+                assertThat(notifications(c, 1)).containsExactly("slow_hub:after commit");
+                first.get(10, TimeUnit.SECONDS);
+                second.get(10, TimeUnit.SECONDS);
+            }
+        } finally {
+            sleepers.shutdownNow();
+        }
+        awaitNoListeningBackend();
+    }
+
+    private static Void sleep(Connection c, double seconds) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute("SELECT pg_sleep(" + seconds + ")");
+        }
+        return null;
     }
 
     @Test

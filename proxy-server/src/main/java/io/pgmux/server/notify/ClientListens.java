@@ -4,6 +4,7 @@ package io.pgmux.server.notify;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
 import io.pgmux.pool.Pool;
 import io.pgmux.pool.PoolRegistry;
 import io.pgmux.protocol.BackendMessages;
@@ -62,6 +63,10 @@ public final class ClientListens {
     private final ListenTransaction transaction;
     /** Channels this client registered with the hub: listened on, or waiting for its transaction. */
     private final Set<String> interested = new HashSet<>();
+    /** Channels whose subscription the hub has not confirmed yet, with its future. */
+    private final Map<String, Future<Void>> subscribing = new HashMap<>();
+    /** Held back from the client until the hub LISTENs on what its last transaction committed to; or null. */
+    private Promise<Void> commitGate;
     /** Channels the hub could not LISTEN on, with the error the client's LISTEN is answered with. */
     private final Map<String, PgException> refused = new HashMap<>();
     /** The unnamed prepared statement, when it is a LISTEN or UNLISTEN pgmux answered the Parse of. */
@@ -127,8 +132,8 @@ public final class ClientListens {
             }
             interested.add(channel);
             remaining[0]++;
-            hub.subscribe(channel, inbox).addListener((Future<Void> f) -> ctx.executor().execute(() -> {
-                if (!f.isSuccess()) {
+            subscribe(channel).addListener((Future<Void> f) -> ctx.executor().execute(() -> {
+                if (!f.isSuccess() && !subscribing.containsKey(channel) && interested.contains(channel)) {
                     interested.remove(channel);
                     hub.unsubscribe(channel, inbox);
                     refused.put(channel, f.cause() instanceof PgException e ? e
@@ -278,8 +283,17 @@ public final class ClientListens {
         return Outcome.PASS; // PostgreSQL (or the statement router) answers the Close as usual
     }
 
+    /** Asks the hub to LISTEN on {@code channel}; the future is {@link #subscribing} until it completes. */
+    private Future<Void> subscribe(String channel) {
+        Future<Void> subscription = hub.subscribe(channel, inbox);
+        subscribing.put(channel, subscription);
+        subscription.addListener(f -> ctx.executor().execute(() -> subscribing.remove(channel, subscription)));
+        return subscription;
+    }
+
     private void subscriptionFailed(String channel, Throwable cause) {
-        if (interested.remove(channel)) {
+        // The failure of a subscription given up and made again since (ROLLBACK, LISTEN) leaves the new one be.
+        if (!subscribing.containsKey(channel) && interested.remove(channel)) {
             hub.unsubscribe(channel, inbox);
             inbox.warn("pgmux: LISTEN " + channel + " could not be served, no notifications of it will arrive: "
                     + cause.getMessage());
@@ -290,8 +304,10 @@ public final class ClientListens {
     private void answerTag(RequestQueue queue, ListenAction action) {
         String channel = action.channel();
         if (action.listens() && interested.add(channel)) {
-            // Not awaited (see mustWait): should the hub fail, the client is warned instead of refused.
-            hub.subscribe(channel, inbox).addListener((Future<Void> f) -> {
+            // Not awaited (see mustWait): should the hub fail, the client is warned instead of refused. The COMMIT
+            // that makes it count waits for it instead (see clientBound).
+            Future<Void> subscription = subscribe(channel);
+            subscription.addListener((Future<Void> f) -> {
                 if (!f.isSuccess()) {
                     ctx.executor().execute(() -> subscriptionFailed(channel, f.cause()));
                 }
@@ -346,9 +362,41 @@ public final class ClientListens {
         return actions != null && actions.size() == 1 ? actions : null;
     }
 
-    /** Every message written to the client passes here first, in order (see {@link ListenTransaction}). */
-    public void clientBound(ByteBuf message) {
-        transaction.clientBound(message);
+    /**
+     * Every message written to the client passes here first, in order (see {@link ListenTransaction}).
+     *
+     * @return null, or a future that {@code message} and everything written to the client after it must wait for:
+     *         it commits a LISTEN whose channel the hub does not LISTEN on yet. PostgreSQL's COMMIT returns only
+     *         once the LISTEN is in force, so a NOTIFY the client makes happen after its COMMIT must reach it. The
+     *         client holds no backend while it waits (the backend is given back on the same ReadyForQuery), and
+     *         a hub that fails lets it go on with a warning (see {@link #subscriptionFailed}).
+     */
+    public Future<Void> clientBound(ByteBuf message) {
+        List<ListenAction> committed = transaction.clientBound(message);
+        if (committed.isEmpty()) {
+            return null;
+        }
+        int[] remaining = {1};
+        Promise<Void> gate = ctx.executor().newPromise();
+        Runnable countDown = () -> {
+            if (--remaining[0] == 0) {
+                gate.trySuccess(null);
+            }
+        };
+        for (ListenAction action : committed) {
+            Future<Void> subscription = action.listens() ? subscribing.get(action.channel()) : null;
+            if (subscription != null && !subscription.isDone()) {
+                remaining[0]++;
+                subscription.addListener(f -> ctx.executor().execute(countDown));
+            }
+        }
+        countDown.run();
+        if (gate.isDone()) {
+            return null;
+        }
+        commitGate = gate;
+        gate.addListener(f -> commitGate = null);
+        return gate;
     }
 
     /** Writes the notifications held for the client if it is idle now. */
@@ -358,6 +406,9 @@ public final class ClientListens {
 
     /** The client left: its interest in every channel ends. */
     public void close() {
+        if (commitGate != null) {
+            commitGate.trySuccess(null); // what is held back is let go (and released by the closed channel)
+        }
         inbox.close();
         for (String channel : interested) {
             hub.unsubscribe(channel, inbox);

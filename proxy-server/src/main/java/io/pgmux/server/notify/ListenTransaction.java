@@ -71,39 +71,48 @@ final class ListenTransaction {
         }
     }
 
-    /** A message about to be written to the client. */
-    void clientBound(ByteBuf message) {
+    /**
+     * A message about to be written to the client.
+     *
+     * @return the actions this message commits (it is the COMMIT or the ReadyForQuery that ends their transaction),
+     *         else an empty list
+     */
+    List<ListenAction> clientBound(ByteBuf message) {
         if (awaiting.isEmpty() && uncommitted.isEmpty()) {
-            return;
+            return List.of();
         }
         if (!awaiting.isEmpty() && awaiting.peek().answer() == message) {
             uncommitted.add(awaiting.poll().action());
-            return;
+            return List.of();
         }
         if (uncommitted.isEmpty()) {
-            return;
+            return List.of();
         }
         byte type = Frames.type(message);
         if (type == BackendType.COMMAND_COMPLETE) {
             if (tagIs(message, COMMIT)) {
-                end(true);
+                return end(true);
             } else if (tagIs(message, ROLLBACK)) {
                 failed = true; // a ROLLBACK, or the COMMIT of a failed transaction
             }
         } else if (type == BackendType.ERROR_RESPONSE) {
             failed = true;
         } else if (type == BackendType.READY_FOR_QUERY && ReadyForQuery.status(message) == TransactionStatus.IDLE) {
-            end(!failed);
+            return end(!failed);
         }
+        return List.of();
     }
 
-    private void end(boolean committed) {
+    private List<ListenAction> end(boolean committed) {
+        List<ListenAction> applied = List.of();
         if (committed) {
             uncommitted.forEach(inbox::apply);
+            applied = List.copyOf(uncommitted);
         }
         uncommitted.clear();
         failed = false;
         settled.run();
+        return applied;
     }
 
     private static boolean tagIs(ByteBuf message, ByteBuf tag) {

@@ -140,6 +140,10 @@ public final class NotifyHub implements ServerListener {
         }
         interest.remove(channel);
         confirmed.remove(channel);
+        List<Promise<Void>> unwanted = waiting.remove(channel);
+        if (unwanted != null) {
+            unwanted.forEach(p -> p.trySuccess(null)); // nobody waits for this LISTEN any more: let them go
+        }
         if (interest.isEmpty()) {
             close(); // nobody listens any more: the backend goes back to the pool's budget
         } else {

@@ -2,6 +2,7 @@ package io.pgmux.server.session;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.util.concurrent.Future;
 import io.pgmux.protocol.BackendMessages;
 import io.pgmux.pool.ServerConnection;
 import io.pgmux.pool.StatementCounters;
@@ -14,6 +15,7 @@ import io.pgmux.server.notify.ClientListens;
 import io.pgmux.server.requests.ClientAnswers;
 import io.pgmux.server.requests.RequestQueue;
 import io.pgmux.server.statements.StatementRouter;
+import java.util.ArrayDeque;
 
 /**
  * A client's link to the backend it holds: writes the client's messages to it (through the {@link StatementRouter}
@@ -40,6 +42,10 @@ final class ServerLink implements ClientAnswers {
     private int clientWrites;
     /** Sees every message written to the client, in order, when LISTEN is answered by pgmux; else null. */
     private ClientListens listens;
+    /** Client-bound messages held back until the hub LISTENs on what the client just committed to; else null. */
+    private ArrayDeque<ByteBuf> held;
+    /** Commits whose LISTENs {@link #held} still waits for. */
+    private int gates;
 
     /** @param maxStatements prepared statements per backend to route; 0 relays every message unchanged */
     ServerLink(ChannelHandlerContext client, int maxStatements, StatementCounters counters) {
@@ -183,7 +189,7 @@ final class ServerLink implements ClientAnswers {
      * always relayed, never swallowed or replaced.
      */
     void deliverRest(MessageContinuation rest) {
-        client.write(rest.content(), client.voidPromise());
+        toClient(rest.content());
     }
 
     /** Hands a backend frame to the client. @return true when a ReadyForQuery reached it and nothing is owed */
@@ -227,10 +233,38 @@ final class ServerLink implements ClientAnswers {
     @Override
     public void write(ByteBuf message) {
         if (listens != null) {
-            listens.clientBound(message);
+            Future<Void> gate = listens.clientBound(message);
+            if (gate != null) {
+                if (held == null) {
+                    held = new ArrayDeque<>();
+                }
+                gates++;
+                gate.addListener(f -> client.executor().execute(this::letHeldGo));
+            }
         }
-        client.write(message, client.voidPromise());
+        toClient(message);
         clientWrites++;
+    }
+
+    private void toClient(ByteBuf message) {
+        if (held != null) {
+            held.add(message);
+        } else {
+            client.write(message, client.voidPromise());
+        }
+    }
+
+    /** The hub LISTENs (or gave up): what was held back goes to the client, in order. */
+    private void letHeldGo() {
+        if (--gates > 0) {
+            return;
+        }
+        ArrayDeque<ByteBuf> messages = held;
+        held = null;
+        for (ByteBuf message : messages) {
+            client.write(message, client.voidPromise()); // a closed channel releases it
+        }
+        client.flush();
     }
 
     @Override
