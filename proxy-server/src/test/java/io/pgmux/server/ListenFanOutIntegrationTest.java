@@ -252,6 +252,82 @@ class ListenFanOutIntegrationTest {
         return null;
     }
 
+    /**
+     * LISTEN beside other statements in one Query goes to PostgreSQL (as an UNLISTEN, a no-op there) in its turn:
+     * the client gets PostgreSQL's answers with the LISTEN tag in place, listens, and pins nothing.
+     */
+    @Test
+    void listenAmongOtherStatementsNeedsNoPin() throws Exception {
+        try (RawClient client = login(); Connection direct = proxy.pg.connect(); Statement d = direct.createStatement()) {
+            client.sendQuery("SELECT 1; LISTEN mixed_a; SELECT 2; UNLISTEN mixed_b");
+            assertThat(tags(client)).containsExactly("SELECT 1", "LISTEN", "SELECT 1", "UNLISTEN");
+            assertFannedOut();
+            d.execute("NOTIFY mixed_a, 'one'");
+            assertThat(text(client.readUntil('A'))).isEqualTo("mixed_a:one");
+            client.sendQuery("SELECT 1; UNLISTEN mixed_a");
+            assertThat(tags(client)).containsExactly("SELECT 1", "UNLISTEN");
+            d.execute("NOTIFY mixed_a, 'two'");
+            assertThat(nextMessageWithin(client, 500)).isNull();
+        }
+        awaitNoListeningBackend();
+    }
+
+    /** As on PostgreSQL: an error before the LISTEN skips it, and a ROLLBACK undoes it. */
+    @Test
+    void listenAmongOtherStatementsFollowsErrorsAndRollback() throws Exception {
+        try (RawClient client = login(); Connection direct = proxy.pg.connect(); Statement d = direct.createStatement()) {
+            client.sendQuery("SELECT 1/0; LISTEN mixed_err");
+            RawClient.Message m;
+            List<Character> types = new ArrayList<>();
+            while ((m = client.read()).type() != 'Z') {
+                types.add(m.type());
+            }
+            assertThat(types).containsExactly('E');
+            client.sendQuery("BEGIN; LISTEN mixed_rb; SELECT 1");
+            assertThat(tags(client)).containsExactly("BEGIN", "LISTEN", "SELECT 1");
+            client.sendQuery("ROLLBACK");
+            assertThat(tags(client)).containsExactly("ROLLBACK");
+            client.sendQuery("BEGIN; SELECT 1/0");
+            client.readUntil('Z');
+            client.sendQuery("SELECT 1; LISTEN mixed_failed");
+            RawClient.Message refusal = client.readUntil('E');
+            assertThat(refusal.fields()).containsEntry('C', "25P02");
+            client.readUntil('Z');
+            client.sendQuery("ROLLBACK");
+            tags(client);
+            d.execute("NOTIFY mixed_err, 'x'; NOTIFY mixed_rb, 'y'; NOTIFY mixed_failed, 'z'");
+            assertThat(nextMessageWithin(client, 500)).isNull();
+        }
+        awaitNoListeningBackend();
+    }
+
+    /** A LISTEN sent while the client's earlier Query is still running is answered by PostgreSQL in its turn. */
+    @Test
+    void pipelinedListenNeedsNoPin() throws Exception {
+        try (RawClient client = login(); Connection direct = proxy.pg.connect(); Statement d = direct.createStatement()) {
+            client.sendQuery("SELECT pg_sleep(0.2)");
+            client.sendQuery("LISTEN piped");
+            assertThat(tags(client)).containsExactly("SELECT 1");
+            assertThat(tags(client)).containsExactly("LISTEN");
+            assertFannedOut();
+            d.execute("NOTIFY piped, 'after'");
+            assertThat(text(client.readUntil('A'))).isEqualTo("piped:after");
+        }
+        awaitNoListeningBackend();
+    }
+
+    /** The listening backend LISTENs for the client, and is the only one lent: the client pinned none. */
+    private static void assertFannedOut() throws InterruptedException {
+        Pool pool = proxy.server.pools().pool(proxy.pg.database(), proxy.pg.user());
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+        while (pool.stats().active() > 1 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(NotifyHubs.of(proxy.server.pools()).channels(pool)).as("channels of the listening backend")
+                .isPositive();
+        assertThat(pool.stats().active()).as("backends lent: the listening one only").isEqualTo(1);
+    }
+
     @Test
     void unlistenAllAndUnlistenOne() throws Exception {
         try (RawClient client = login(); Connection direct = proxy.pg.connect(); Statement d = direct.createStatement()) {

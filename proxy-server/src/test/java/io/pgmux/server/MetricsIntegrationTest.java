@@ -162,19 +162,14 @@ class MetricsIntegrationTest {
 
     @Test
     void pinnedGaugeFollowsAPinningClient() throws Exception {
-        double listensBefore = proxy.scrape().value("pgmux_pins_total", "reason", "listen");
-        // Fanned out, a LISTEN alone pins nothing; beside another statement in one Query it goes to PostgreSQL and
-        // pins (the simple query mode keeps pgjdbc from splitting the statements).
-        String simple = "jdbc:postgresql://127.0.0.1:" + proxy.port() + "/" + proxy.pg.database()
-                + "?preferQueryMode=simple";
-        try (Connection c = java.sql.DriverManager.getConnection(simple, proxy.pg.user(), proxy.pg.password());
-             Statement s = c.createStatement()) {
-            s.execute("SELECT 1; LISTEN metrics_test");
+        double before = proxy.scrape().value("pgmux_pins_total", "reason", "sql_prepare");
+        try (Connection c = proxy.connect(); Statement s = c.createStatement()) {
+            s.execute("PREPARE metrics_test AS SELECT 1");
             Scrape pinned = proxy.scrape();
             assertThat(pinned.value("pgmux_pinned_backends")).isEqualTo(1);
-            assertThat(pinned.value("pgmux_pins_total", "reason", "listen")).isEqualTo(listensBefore + 1);
+            assertThat(pinned.value("pgmux_pins_total", "reason", "sql_prepare")).isEqualTo(before + 1);
             assertThat(pinned.value("pgmux_pool_pinned_backends", pool)).isEqualTo(1);
-            assertThat(pinned.value("pgmux_pool_pins_total", with("reason", "listen"))).isPositive();
+            assertThat(pinned.value("pgmux_pool_pins_total", with("reason", "sql_prepare"))).isPositive();
         }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (proxy.scrape().value("pgmux_pinned_backends") != 0 && System.nanoTime() < deadline) {

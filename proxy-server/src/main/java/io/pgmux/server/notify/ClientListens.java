@@ -2,6 +2,7 @@
 package io.pgmux.server.notify;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
@@ -61,6 +62,7 @@ public final class ClientListens {
     private final NotifyHub hub;
     private final NotificationInbox inbox;
     private final ListenTransaction transaction;
+    private final RelayedListens relayed = new RelayedListens();
     /** Channels this client registered with the hub: listened on, or waiting for its transaction. */
     private final Set<String> interested = new HashSet<>();
     /** Channels whose subscription the hub has not confirmed yet, with its future. */
@@ -300,8 +302,72 @@ public final class ClientListens {
         }
     }
 
+    /**
+     * A Query going on to PostgreSQL that pgmux did not answer ({@link #answer} passed it): its LISTENs, if any, are
+     * sent as UNLISTEN and followed by {@link RelayedListens}, so that they need no pin.
+     *
+     * @param readiesBefore the ReadyForQuery messages the client is owed before this Query's
+     * @return the frame to send: {@code frame}, or its rewrite (then {@code frame} was released)
+     */
+    public ByteBuf relay(ByteBuf frame, int readiesBefore) {
+        if (Frames.type(frame) != FrontendType.QUERY || Frames.isPartial(frame)) {
+            return frame;
+        }
+        int start = Frames.bodyStart(frame);
+        int end = start + Frames.bodyLength(frame) - 1; // before the terminating NUL
+        if (!ListenStatements.mayContainListen(frame, start, end)) {
+            return frame;
+        }
+        byte[] utf8 = ByteBufUtil.getBytes(frame, start, end - start);
+        ListenStatements.Relayed rewrite = ListenStatements.relayable(Query.sql(frame), utf8);
+        if (rewrite == null) {
+            return frame;
+        }
+        for (ListenAction action : rewrite.actions()) {
+            subscribeUnawaited(action);
+        }
+        relayed.sent(rewrite.actions(), readiesBefore);
+        ByteBuf query = ctx.alloc().buffer(6 + rewrite.sql().length).writeByte(FrontendType.QUERY)
+                .writeInt(5 + rewrite.sql().length).writeBytes(rewrite.sql()).writeByte(0);
+        frame.release();
+        return query;
+    }
+
+    /**
+     * A message about to be written to the client, as the client must see it: the CommandComplete of a relayed
+     * LISTEN is given back its tag (and {@code message} released).
+     */
+    public ByteBuf restore(ByteBuf message) {
+        if (transaction.isOwnAnswer(message)) {
+            return message;
+        }
+        ListenAction action = relayed.answered(message);
+        if (action == null) {
+            return message;
+        }
+        transaction.joined(action);
+        if (!action.listens()) {
+            return message;
+        }
+        message.release();
+        return BackendMessages.commandComplete(ctx.alloc(), action.tag());
+    }
+
+    /** The backend went away under the client's requests: what it owed will not come. */
+    public void serverLost() {
+        relayed.clear();
+    }
+
     /** The CommandComplete of a LISTEN or UNLISTEN, whose delivery makes the action part of the transaction. */
     private void answerTag(RequestQueue queue, ListenAction action) {
+        subscribeUnawaited(action);
+        ByteBuf tag = BackendMessages.commandComplete(ctx.alloc(), action.tag());
+        ListenTransaction.Answered entry = transaction.answering(tag, action);
+        queue.answer(tag, () -> transaction.skipped(entry));
+    }
+
+    /** The hub's subscription for a LISTEN answered before the hub confirmed it (see {@link #mustWait}). */
+    private void subscribeUnawaited(ListenAction action) {
         String channel = action.channel();
         if (action.listens() && interested.add(channel)) {
             // Not awaited (see mustWait): should the hub fail, the client is warned instead of refused. The COMMIT
@@ -313,9 +379,6 @@ public final class ClientListens {
                 }
             });
         }
-        ByteBuf tag = BackendMessages.commandComplete(ctx.alloc(), action.tag());
-        ListenTransaction.Answered entry = transaction.answering(tag, action);
-        queue.answer(tag, () -> transaction.skipped(entry));
     }
 
     /** The error PostgreSQL would answer instead, or null. */

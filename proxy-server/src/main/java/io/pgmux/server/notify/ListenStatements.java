@@ -7,6 +7,7 @@ import io.pgmux.server.sql.SqlStatement;
 import io.pgmux.server.sql.SqlToken;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -48,6 +49,82 @@ final class ListenStatements {
         }
         int after = i + LISTEN.length;
         return after == to || isSpace(buf.getByte(after)) || buf.getByte(after) == ';';
+    }
+
+    /**
+     * A cheap look for the word LISTEN anywhere in the SQL bytes {@code [from, to)} (case ignored; in a string or a
+     * comment too): the Query that may need {@link #relayable}. Allocates nothing.
+     */
+    static boolean mayContainListen(ByteBuf buf, int from, int to) {
+        for (int i = from; i + LISTEN.length <= to; i++) {
+            if (lower(buf.getByte(i)) != 'l') {
+                continue;
+            }
+            int j = 1;
+            while (j < LISTEN.length && lower(buf.getByte(i + j)) == LISTEN[j]) {
+                j++;
+            }
+            if (j == LISTEN.length) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * A Query text with LISTEN and UNLISTEN statements among others, as it goes to PostgreSQL: each LISTEN made an
+     * UNLISTEN of the same channel (see {@link RelayedListens}).
+     *
+     * @param sql     the text to send, UTF-8
+     * @param actions the text's LISTEN and UNLISTEN statements, in order
+     */
+    record Relayed(byte[] sql, List<ListenAction> actions) {
+    }
+
+    /**
+     * {@code sql} with its LISTENs turned into UNLISTENs, or null when it has no LISTEN or UNLISTEN, or one pgmux
+     * cannot read exactly (then PostgreSQL runs it as written and the client is pinned, as without fan-out).
+     *
+     * @param utf8 the bytes {@code sql} was decoded from: a text that does not encode back to them exactly (another
+     *             client encoding) is left alone, since the rewrite is made on the bytes
+     */
+    static Relayed relayable(String sql, byte[] utf8) {
+        if (SqlLexer.readings(sql).size() != 1) {
+            return null;
+        }
+        SqlLexer lexer = SqlLexer.of(sql, SqlLexer.Reading.STANDARD);
+        List<ListenAction> actions = new ArrayList<>(2);
+        List<Integer> listenAt = new ArrayList<>(2);
+        for (SqlStatement st = lexer.next(); st != null; st = lexer.next()) {
+            if (!st.isWord(0, "listen") && !st.isWord(0, "unlisten")) {
+                continue;
+            }
+            ListenAction action = action(st);
+            if (action == null) {
+                return null;
+            }
+            actions.add(action);
+            if (action.listens()) {
+                listenAt.add(st.token(0).start());
+            }
+        }
+        if (actions.isEmpty() || lexer.nested()
+                || !Arrays.equals(sql.getBytes(StandardCharsets.UTF_8), utf8)) {
+            return null;
+        }
+        byte[] out = new byte[utf8.length + 2 * listenAt.size()];
+        int copied = 0;
+        int written = 0;
+        for (int at : listenAt) {
+            int byteAt = sql.substring(0, at).getBytes(StandardCharsets.UTF_8).length;
+            System.arraycopy(utf8, copied, out, written, byteAt - copied);
+            written += byteAt - copied;
+            out[written++] = 'U';
+            out[written++] = 'N';
+            copied = byteAt;
+        }
+        System.arraycopy(utf8, copied, out, written, utf8.length - copied);
+        return new Relayed(out, actions);
     }
 
     /** The statements of {@code sql} in order, or null unless every one is a LISTEN or UNLISTEN pgmux can answer. */

@@ -53,6 +53,16 @@ final class ListenTransaction {
         return entry;
     }
 
+    /** Whether {@code message} is an answer pgmux made for a LISTEN or UNLISTEN, next to be written. */
+    boolean isOwnAnswer(ByteBuf message) {
+        return !awaiting.isEmpty() && awaiting.peek().answer() == message;
+    }
+
+    /** PostgreSQL answered a relayed LISTEN or UNLISTEN (see {@link RelayedListens}): it joins the transaction. */
+    void joined(ListenAction action) {
+        uncommitted.add(action);
+    }
+
     /** The answer was dropped (an earlier message of its batch failed): the action never happened. */
     void skipped(Answered entry) {
         awaiting.remove(entry);

@@ -254,6 +254,11 @@ public final class RequestQueue {
         return readyAndIdle();
     }
 
+    /** How many ReadyForQuery messages the client is owed now: a request recorded next gets its own after them. */
+    public int readyOwed() {
+        return readyOwed;
+    }
+
     /** A request is running on the backend (or pgmux's ReadyForQuery waits behind one). */
     public boolean busy() {
         return readyOwed > 0;

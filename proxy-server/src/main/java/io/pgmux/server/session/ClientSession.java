@@ -322,15 +322,18 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     }
 
     private void forward(ByteBuf frame) {
-        // Once pinned, LISTEN and UNLISTEN act on the pinned backend, so that an UNLISTEN undoes what a LISTEN
-        // that PostgreSQL ran (beside other statements) did there.
-        if (listens != null && (guard == null || !guard.pinned())) {
-            ClientListens.Outcome outcome = listens.answer(frame, Frames.type(frame), link.requests(),
-                    link.transactionStatus(), !link.midRequest());
-            if (outcome != ClientListens.Outcome.PASS) {
-                answeredLocally(outcome == ClientListens.Outcome.ANSWERED_READY);
-                return;
+        if (listens != null) {
+            // Once pinned, an UNLISTEN goes to the pinned backend, where it undoes a LISTEN PostgreSQL ran as
+            // written (one pgmux could not read exactly: see ClientListens#relay).
+            if (guard == null || !guard.pinned()) {
+                ClientListens.Outcome outcome = listens.answer(frame, Frames.type(frame), link.requests(),
+                        link.transactionStatus(), !link.midRequest());
+                if (outcome != ClientListens.Outcome.PASS) {
+                    answeredLocally(outcome == ClientListens.Outcome.ANSWERED_READY);
+                    return;
+                }
             }
+            frame = listens.relay(frame, link.requests().readyOwed());
         }
         boolean admitted;
         try {

@@ -87,6 +87,9 @@ final class ServerLink implements ClientAnswers {
     /** The backend went away: nothing it owed will come. */
     void lost() {
         server = null;
+        if (listens != null) {
+            listens.serverLost();
+        }
         queue.clear(); // releases answers still owed
     }
 
@@ -99,6 +102,9 @@ final class ServerLink implements ClientAnswers {
     boolean lostUnder(PgException error) {
         server = null;
         serverNeedsFlush = false;
+        if (listens != null) {
+            listens.serverLost();
+        }
         return queue.serverLost(() -> BackendMessages.errorResponse(client.alloc(), error));
     }
 
@@ -233,6 +239,7 @@ final class ServerLink implements ClientAnswers {
     @Override
     public void write(ByteBuf message) {
         if (listens != null) {
+            message = listens.restore(message);
             Future<Void> gate = listens.clientBound(message);
             if (gate != null) {
                 if (held == null) {

@@ -26,6 +26,28 @@ class ListenStatementsTest {
                 new ListenAction(ListenAction.Kind.UNLISTEN, "a"));
     }
 
+    @Test
+    void relayTurnsEachListenIntoAnUnlistenOfTheSameChannel() {
+        String sql = "SELECT 'listen é'; listen \"Ünï\" ; /* LISTEN x */ UNLISTEN b; LISTEN c";
+        ListenStatements.Relayed relayed = ListenStatements.relayable(sql, sql.getBytes(StandardCharsets.UTF_8));
+        assertThat(new String(relayed.sql(), StandardCharsets.UTF_8))
+                .isEqualTo("SELECT 'listen é'; UNlisten \"Ünï\" ; /* LISTEN x */ UNLISTEN b; UNLISTEN c");
+        assertThat(relayed.actions()).containsExactly(new ListenAction(ListenAction.Kind.LISTEN, "Ünï"),
+                new ListenAction(ListenAction.Kind.UNLISTEN, "b"), new ListenAction(ListenAction.Kind.LISTEN, "c"));
+    }
+
+    @Test
+    void relayLeavesAloneWhatItCannotReadExactly() {
+        String none = "SELECT 'LISTEN a' /* LISTEN b */";
+        assertThat(ListenStatements.relayable(none, none.getBytes(StandardCharsets.UTF_8))).isNull();
+        String latin1 = "SELECT 'é'; LISTEN a"; // sent in another client encoding
+        assertThat(ListenStatements.relayable(latin1, latin1.getBytes(StandardCharsets.ISO_8859_1))).isNull();
+        String backslash = "SELECT 'a\\'; LISTEN a";
+        assertThat(ListenStatements.relayable(backslash, backslash.getBytes(StandardCharsets.UTF_8))).isNull();
+        String tooLong = "SELECT 1; LISTEN " + "x".repeat(64);
+        assertThat(ListenStatements.relayable(tooLong, tooLong.getBytes(StandardCharsets.UTF_8))).isNull();
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {
         "LISTEN a; SELECT 1", // mixed with another statement: PostgreSQL runs it

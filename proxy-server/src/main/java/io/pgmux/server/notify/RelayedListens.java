@@ -1,0 +1,89 @@
+// LISTEN and UNLISTEN that PostgreSQL runs, as UNLISTEN, among a client's other statements.
+package io.pgmux.server.notify;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.pgmux.protocol.BackendType;
+import io.pgmux.protocol.Frames;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.Iterator;
+import java.util.List;
+
+/**
+ * Follows the LISTEN and UNLISTEN statements of Queries pgmux cannot answer alone (mixed with other statements, or
+ * sent while earlier requests are unanswered) through PostgreSQL, so that they need no pin.
+ *
+ * <p>Each LISTEN goes to PostgreSQL as an UNLISTEN of the same channel. On a backend that never listened (under
+ * fan-out none lent to clients does) an UNLISTEN changes nothing, and PostgreSQL answers it exactly where and as it
+ * would the LISTEN: its CommandComplete comes in the statement's turn, an earlier error skips it, a failed
+ * transaction refuses it (25P02), a standby refuses it. pgmux gives the client the CommandComplete LISTEN instead,
+ * and the action joins the client's transaction at that moment, as a LISTEN pgmux answers does.
+ *
+ * <p>The UNLISTEN tags are matched to the statements by order: only UNLISTEN statements produce that tag, and those
+ * of one Query come after every ReadyForQuery owed before it and before its own. A Query's statements not answered
+ * by its ReadyForQuery (an error stopped it) are forgotten there.
+ *
+ * <p>Confined to the client's loop. Costs one emptiness check per client-bound message while nothing is relayed.
+ */
+final class RelayedListens {
+    private static final ByteBuf UNLISTEN = Unpooled.unreleasableBuffer(
+            Unpooled.copiedBuffer("UNLISTEN\0", StandardCharsets.US_ASCII)).asReadOnly();
+
+    /** One relayed Query: its LISTEN and UNLISTEN statements not answered yet. */
+    private static final class Request {
+        final ArrayDeque<ListenAction> actions;
+        /** ReadyForQuery messages the client gets before this Query's own. */
+        int readiesBefore;
+
+        Request(List<ListenAction> actions, int readiesBefore) {
+            this.actions = new ArrayDeque<>(actions);
+            this.readiesBefore = readiesBefore;
+        }
+    }
+
+    private final ArrayDeque<Request> requests = new ArrayDeque<>();
+
+    /** A Query with {@code actions} went on to the backend, {@code readiesBefore} ReadyForQuery owed before it. */
+    void sent(List<ListenAction> actions, int readiesBefore) {
+        requests.add(new Request(actions, readiesBefore));
+    }
+
+    /**
+     * A message from the backend about to be written to the client.
+     *
+     * @return the action it answers when it is the CommandComplete of a relayed statement, else null
+     */
+    ListenAction answered(ByteBuf message) {
+        if (requests.isEmpty()) {
+            return null;
+        }
+        byte type = Frames.type(message);
+        if (type == BackendType.READY_FOR_QUERY) {
+            for (Iterator<Request> it = requests.iterator(); it.hasNext(); ) {
+                if (it.next().readiesBefore-- == 0) {
+                    it.remove(); // the Query ended; what it did not answer never ran
+                }
+            }
+            return null;
+        }
+        Request current = requests.peek();
+        if (type != BackendType.COMMAND_COMPLETE || current.readiesBefore != 0 || current.actions.isEmpty()
+                || !isUnlisten(message)) {
+            return null;
+        }
+        return current.actions.poll();
+    }
+
+    private static boolean isUnlisten(ByteBuf message) {
+        int length = UNLISTEN.readableBytes();
+        return Frames.bodyLength(message) == length
+                && ByteBufUtil.equals(message, Frames.bodyStart(message), UNLISTEN, 0, length);
+    }
+
+    /** The backend went away: its answers will not come. */
+    void clear() {
+        requests.clear();
+    }
+}
