@@ -10,6 +10,8 @@ import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -312,6 +314,27 @@ class ListenFanOutIntegrationTest {
             assertFannedOut();
             d.execute("NOTIFY piped, 'after'");
             assertThat(text(client.readUntil('A'))).isEqualTo("piped:after");
+        }
+        awaitNoListeningBackend();
+    }
+
+    /** A LISTEN prepared under a name (pgjdbc from the first execution here) is prepared as UNLISTEN. */
+    @Test
+    void namedPreparedListenNeedsNoPin() throws Exception {
+        String url = "jdbc:postgresql://127.0.0.1:" + proxy.port() + "/" + proxy.pg.database() + "?prepareThreshold=1";
+        try (Connection c = DriverManager.getConnection(url, proxy.pg.user(), proxy.pg.password());
+             PreparedStatement listen = c.prepareStatement("LISTEN named_ch");
+             PreparedStatement unlisten = c.prepareStatement("UNLISTEN named_ch");
+             Connection direct = proxy.pg.connect(); Statement d = direct.createStatement()) {
+            listen.execute();
+            listen.execute();
+            assertFannedOut();
+            d.execute("NOTIFY named_ch, 'x'");
+            assertThat(notifications(c, 1)).containsExactly("named_ch:x");
+            unlisten.execute();
+            unlisten.execute();
+            d.execute("NOTIFY named_ch, 'y'");
+            assertThat(((PGConnection) c).getNotifications(300)).isEmpty();
         }
         awaitNoListeningBackend();
     }

@@ -15,6 +15,7 @@ import io.pgmux.protocol.Close;
 import io.pgmux.protocol.Describe;
 import io.pgmux.protocol.Execute;
 import io.pgmux.protocol.Frames;
+import io.pgmux.protocol.FrontendMessages;
 import io.pgmux.protocol.FrontendType;
 import io.pgmux.protocol.Parse;
 import io.pgmux.protocol.PgException;
@@ -22,6 +23,7 @@ import io.pgmux.protocol.Query;
 import io.pgmux.protocol.Severity;
 import io.pgmux.protocol.TransactionStatus;
 import io.pgmux.server.requests.RequestQueue;
+import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -310,7 +312,30 @@ public final class ClientListens {
      * @return the frame to send: {@code frame}, or its rewrite (then {@code frame} was released)
      */
     public ByteBuf relay(ByteBuf frame, int readiesBefore) {
-        if (Frames.type(frame) != FrontendType.QUERY || Frames.isPartial(frame)) {
+        byte type = Frames.type(frame);
+        if (type == FrontendType.BIND) {
+            if (relayed.hasStatements() || relayed.hasPortals()) {
+                BindHeader bind = BindHeader.decode(frame);
+                relayed.bound(bind.portalName(), bind.statementName());
+            }
+            return frame;
+        }
+        if (type == FrontendType.EXECUTE) {
+            ListenAction action = relayed.hasPortals() ? relayed.executes(Execute.decode(frame).portalName()) : null;
+            if (action != null) {
+                subscribeUnawaited(action);
+                relayed.sent(List.of(action), readiesBefore);
+            }
+            return frame;
+        }
+        if (type == FrontendType.CLOSE) {
+            if (relayed.hasStatements() || relayed.hasPortals()) {
+                Close close = Close.decode(frame);
+                relayed.closed(close.kind() == Close.STATEMENT, close.name());
+            }
+            return frame;
+        }
+        if (type != FrontendType.QUERY || Frames.isPartial(frame)) {
             return frame;
         }
         int start = Frames.bodyStart(frame);
@@ -331,6 +356,41 @@ public final class ClientListens {
                 .writeInt(5 + rewrite.sql().length).writeBytes(rewrite.sql()).writeByte(0);
         frame.release();
         return query;
+    }
+
+    /**
+     * A Parse as the client sent it, before anything else sees it: a statement prepared under a name whose text is
+     * one LISTEN is prepared as UNLISTEN, and its Executes are followed like a relayed Query's (see {@link
+     * RelayedListens}). Unnamed ones are {@link #answer}ed by pgmux.
+     *
+     * @return the frame to go on with: {@code frame}, or its rewrite (then {@code frame} was released)
+     */
+    public ByteBuf prepare(ByteBuf frame) {
+        int start = Frames.bodyStart(frame);
+        int end = start + Frames.bodyLength(frame);
+        int nameEnd = frame.indexOf(start, end, (byte) 0);
+        if (nameEnd <= start) {
+            return frame; // unnamed (or malformed, which the session refuses)
+        }
+        int textEnd = frame.indexOf(nameEnd + 1, end, (byte) 0);
+        if (textEnd < 0 || !ListenStatements.mayBeListen(frame, nameEnd + 1, textEnd)) {
+            if (relayed.hasStatements()) {
+                relayed.prepared(frame.toString(start, nameEnd - start, StandardCharsets.UTF_8), null);
+            }
+            return frame;
+        }
+        Parse parse = Parse.decode(frame);
+        List<ListenAction> actions = ListenStatements.parse(parse.query());
+        ListenStatements.Relayed rewrite = actions == null || actions.size() != 1 ? null
+                : ListenStatements.relayable(parse.query(), ByteBufUtil.getBytes(frame, nameEnd + 1,
+                        textEnd - nameEnd - 1));
+        relayed.prepared(parse.statementName(), rewrite == null ? null : actions.get(0));
+        if (rewrite == null) {
+            return frame; // PostgreSQL prepares it as written, and it pins
+        }
+        frame.release();
+        return FrontendMessages.parse(ctx.alloc(), parse.statementName(),
+                new String(rewrite.sql(), StandardCharsets.UTF_8), parse.parameterTypes());
     }
 
     /**

@@ -8,8 +8,10 @@ import io.pgmux.protocol.BackendType;
 import io.pgmux.protocol.Frames;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Follows the LISTEN and UNLISTEN statements of Queries pgmux cannot answer alone (mixed with other statements, or
@@ -44,10 +46,53 @@ final class RelayedListens {
     }
 
     private final ArrayDeque<Request> requests = new ArrayDeque<>();
+    /** Statements prepared under a name whose text is one LISTEN or UNLISTEN (prepared as UNLISTEN), by name. */
+    private final Map<String, ListenAction> statements = new HashMap<>();
+    /** Portals bound to one of {@link #statements}, by name. */
+    private final Map<String, ListenAction> portals = new HashMap<>();
 
     /** A Query with {@code actions} went on to the backend, {@code readiesBefore} ReadyForQuery owed before it. */
     void sent(List<ListenAction> actions, int readiesBefore) {
         requests.add(new Request(actions, readiesBefore));
+    }
+
+    /** Whether any statement is prepared under a name as a relayed LISTEN or UNLISTEN. */
+    boolean hasStatements() {
+        return !statements.isEmpty();
+    }
+
+    /** Whether any portal is bound to such a statement. */
+    boolean hasPortals() {
+        return !portals.isEmpty();
+    }
+
+    /** The client prepares {@code name}: as {@code action} relayed, or (null) as anything else. */
+    void prepared(String name, ListenAction action) {
+        if (action != null) {
+            statements.put(name, action);
+        } else {
+            statements.remove(name);
+        }
+    }
+
+    /** The client binds {@code portal} to {@code statement}. */
+    void bound(String portal, String statement) {
+        ListenAction action = statements.get(statement);
+        if (action != null) {
+            portals.put(portal, action);
+        } else {
+            portals.remove(portal);
+        }
+    }
+
+    /** The client closes a statement or a portal. */
+    void closed(boolean statement, String name) {
+        (statement ? statements : portals).remove(name);
+    }
+
+    /** The action of the portal the client executes, or null when it is not a relayed LISTEN or UNLISTEN. */
+    ListenAction executes(String portal) {
+        return portals.get(portal);
     }
 
     /**
@@ -68,12 +113,18 @@ final class RelayedListens {
             }
             return null;
         }
-        Request current = requests.peek();
-        if (type != BackendType.COMMAND_COMPLETE || current.readiesBefore != 0 || current.actions.isEmpty()
-                || !isUnlisten(message)) {
+        if (type != BackendType.COMMAND_COMPLETE || !isUnlisten(message)) {
             return null;
         }
-        return current.actions.poll();
+        for (Request request : requests) {
+            if (request.readiesBefore != 0) {
+                return null; // a tag of a request not followed here
+            }
+            if (!request.actions.isEmpty()) {
+                return request.actions.poll(); // several Executes of one batch are answered in turn
+            }
+        }
+        return null;
     }
 
     private static boolean isUnlisten(ByteBuf message) {

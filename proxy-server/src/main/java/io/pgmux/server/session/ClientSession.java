@@ -168,6 +168,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
             return;
         }
         timer.requestArrived();
+        if (listens != null && type == FrontendType.PARSE) {
+            frame = listens.prepare(frame);
+        }
         dispatch(frame, type);
     }
 
