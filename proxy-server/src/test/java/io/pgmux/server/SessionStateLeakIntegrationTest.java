@@ -16,7 +16,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -32,7 +34,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * that create state (some in spellings a keyword scan misses), each with a probe that is true in a clean session.
  * Client A runs the statement, then client B runs the probe, once while A stays connected (pool of two: B must be
  * given the other backend) and once after A left (pool of one: B gets A's backend, which must have been reset).
- * Each case gets a pgmux of its own, so that one leak cannot spoil the cases after it.
+ * The cases share one pgmux per pool size (starting one per case took most of the suite's time); a case that fails
+ * closes it, so that one leak cannot spoil the cases after it: they get a new one.
  */
 @DetectLeaks
 @Timeout(value = 600, unit = TimeUnit.SECONDS)
@@ -169,28 +172,60 @@ class SessionStateLeakIntegrationTest {
         }
     }
 
-    @ParameterizedTest(name = "{0}: {1}")
-    @MethodSource("cases")
-    void anotherClientGetsAnotherBackendWhileTheFirstStays(Protocol protocol, Leak leak) throws Exception {
-        try (TestProxy proxy = TestProxy.start("transaction", 2).warmedUp(); Connection a = proxy.connect()) {
-            run(a, leak, protocol);
-            try (Connection b = proxy.connect()) {
-                assertClean(b, leak);
-            }
+    /** What one case does with the pgmux it is given. */
+    interface Case {
+        void run(TestProxy proxy) throws Exception;
+    }
+
+    /** The shared pgmux of each pool size, started when a case first needs it. */
+    private static final Map<Integer, TestProxy> PGMUX = new HashMap<>();
+
+    @AfterAll
+    static void stopPgmux() {
+        PGMUX.values().forEach(TestProxy::close);
+        PGMUX.clear();
+    }
+
+    /** Runs {@code body} on the shared pgmux with a transaction pool of {@code poolSize}; closes it if it fails. */
+    private static void withPgmux(int poolSize, Case body) throws Exception {
+        TestProxy proxy = PGMUX.get(poolSize);
+        if (proxy == null) {
+            proxy = TestProxy.start("transaction", poolSize).warmedUp();
+            PGMUX.put(poolSize, proxy);
+        }
+        try {
+            body.run(proxy);
+        } catch (Exception | AssertionError e) {
+            PGMUX.remove(poolSize);
+            proxy.close(); // what this case left behind must not decide the next one
+            throw e;
         }
     }
 
     @ParameterizedTest(name = "{0}: {1}")
     @MethodSource("cases")
+    void anotherClientGetsAnotherBackendWhileTheFirstStays(Protocol protocol, Leak leak) throws Exception {
+        withPgmux(2, proxy -> {
+            try (Connection a = proxy.connect()) {
+                run(a, leak, protocol);
+                try (Connection b = proxy.connect()) {
+                    assertClean(b, leak);
+                }
+            }
+        });
+    }
+
+    @ParameterizedTest(name = "{0}: {1}")
+    @MethodSource("cases")
     void theBackendIsCleanForTheNextClientAfterTheFirstLeft(Protocol protocol, Leak leak) throws Exception {
-        try (TestProxy proxy = TestProxy.start("transaction", 1).warmedUp()) {
+        withPgmux(1, proxy -> {
             try (Connection a = proxy.connect()) {
                 run(a, leak, protocol);
             }
             try (Connection b = proxy.connect()) {
                 assertClean(b, leak);
             }
-        }
+        });
     }
 
     /** A prepared statement that creates state, its undo, and the probe. */
@@ -216,7 +251,7 @@ class SessionStateLeakIntegrationTest {
     void aNamedPreparedStatementPinsEveryTimeItRuns(Rerun rerun) throws Exception {
         Properties named = new Properties();
         named.setProperty("prepareThreshold", "1");
-        try (TestProxy proxy = TestProxy.start("transaction", 1).warmedUp()) {
+        withPgmux(1, proxy -> {
             try (Connection a = proxy.connect(named); PreparedStatement ps = a.prepareStatement(rerun.sql());
                  Statement s = a.createStatement()) {
                 ps.execute();
@@ -226,14 +261,14 @@ class SessionStateLeakIntegrationTest {
             try (Connection b = proxy.connect()) {
                 assertClean(b, new Leak(List.of(rerun.sql(), rerun.undo(), rerun.sql()), rerun.probe()));
             }
-        }
+        });
     }
 
     /** The unnamed statement lives until the next unnamed Parse or Query: a second Bind of it runs it again. */
     @ParameterizedTest(name = "{0}")
     @MethodSource("reruns")
     void theUnnamedStatementPinsEveryTimeItIsBound(Rerun rerun) throws Exception {
-        try (TestProxy proxy = TestProxy.start("transaction", 1).warmedUp()) {
+        withPgmux(1, proxy -> {
             try (RawClient a = new RawClient(proxy.port())) {
                 a.login(proxy.pg.user(), proxy.pg.password(), proxy.pg.database()); // the pool B uses
                 a.send(concat(parse("", rerun.sql()), bind("", ""), execute("", 0), sync()));
@@ -247,7 +282,7 @@ class SessionStateLeakIntegrationTest {
             try (Connection b = proxy.connect()) {
                 assertClean(b, new Leak(List.of(rerun.sql(), rerun.undo(), "(bind again)"), rerun.probe()));
             }
-        }
+        });
     }
 
     private static void run(Connection a, Leak leak, Protocol protocol) throws SQLException {
