@@ -2,6 +2,7 @@
 package io.pgmux.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pgmux.config.ConfigLoader;
 import io.pgmux.testing.DetectLeaks;
@@ -10,6 +11,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -46,8 +48,16 @@ class FailoverIntegrationTest {
         try (PrivatePostgres pg = PrivatePostgres.start(); PgmuxServer pgmux = pgmux(pg.host() + ":" + pg.port(),
                 "any")) {
             List<Connection> idle = connections(pgmux, 8);
-            try (Load load = new Load(pgmux, "SELECT 1")) {
+            try (Load load = new Load(pgmux, "SELECT 1"); Connection idleInTransaction = connect(pgmux);
+                 RawClient runningInTransaction = new RawClient(pgmux.port())) {
                 load.awaitCommits(200);
+                idleInTransaction.setAutoCommit(false);
+                query(idleInTransaction);
+                runningInTransaction.login(PrivatePostgres.USER, "", "app");
+                runningInTransaction.sendQuery("BEGIN");
+                runningInTransaction.readUntil('Z');
+                runningInTransaction.sendQuery("SELECT pg_sleep(60)");
+                Thread.sleep(200); // running on the server when it stops
                 pg.stop();
                 long outageStarted = System.nanoTime();
                 load.markOutage();
@@ -63,6 +73,8 @@ class FailoverIntegrationTest {
                 for (Connection c : idle) {
                     assertThat(query(c)).isEqualTo(1);
                 }
+                transactionLostButConnectionUsable(runningInTransaction);
+                transactionLostButConnectionUsable(idleInTransaction);
                 long servedAfterUpMs = TimeUnit.NANOSECONDS.toMillis(servedAt - up);
                 System.out.printf("[failover] restart: outage %d ms; PostgreSQL start took %d ms; held client served"
                         + " %d ms after the start returned; load: %d commits, %d errors before the outage mark, %d"
@@ -81,6 +93,44 @@ class FailoverIntegrationTest {
                 closeAll(idle);
             }
         }
+    }
+
+    /**
+     * A client whose statement was running inside a transaction when the server stopped: told at once, with the
+     * server's SQLSTATE, that its transaction is aborted, and answered as in a failed transaction until it rolls
+     * back; then it goes on on the same connection.
+     */
+    private static void transactionLostButConnectionUsable(RawClient client) throws Exception {
+        RawClient.Message error = client.readUntil('E');
+        assertThat(error.fields()).containsEntry('C', "57P01");
+        assertThat(error.fields().get('M')).contains("transaction is aborted");
+        assertThat(client.readUntil('Z').body()).as("a failed transaction").containsExactly('E');
+        client.sendQuery("SELECT 1");
+        assertThat(client.readUntil('E').fields()).containsEntry('C', "25P02");
+        assertThat(client.readUntil('Z').body()).containsExactly('E');
+        client.sendQuery("COMMIT");
+        RawClient.Message rolledBack = client.readUntil('C');
+        assertThat(new String(rolledBack.body(), 0, rolledBack.body().length - 1, StandardCharsets.US_ASCII))
+                .as("the COMMIT of a failed transaction").isEqualTo("ROLLBACK");
+        assertThat(client.readUntil('Z').body()).containsExactly('I');
+        client.sendQuery("SELECT 1");
+        assertThat(client.readUntil('D')).isNotNull();
+        assertThat(client.readUntil('Z').body()).containsExactly('I');
+    }
+
+    /**
+     * A client idle inside a transaction when the server stopped learns it with its next statement (the server's
+     * SQLSTATE), is refused until it rolls back, and goes on on the same connection.
+     */
+    private static void transactionLostButConnectionUsable(Connection client) throws Exception {
+        assertThatThrownBy(() -> query(client)).isInstanceOfSatisfying(SQLException.class,
+                e -> assertThat(e.getSQLState()).isEqualTo("57P01"));
+        assertThatThrownBy(() -> query(client)).isInstanceOfSatisfying(SQLException.class,
+                e -> assertThat(e.getSQLState()).isEqualTo("25P02"));
+        client.rollback();
+        assertThat(query(client)).isEqualTo(1);
+        client.commit();
+        assertThat(client.isClosed()).isFalse();
     }
 
     @Test

@@ -146,6 +146,16 @@ public final class PinGuard {
         }
     }
 
+    /**
+     * The backend went away inside the client's transaction: nothing the transaction sent took effect, as after a
+     * ROLLBACK.
+     */
+    public void transactionLost() {
+        pins.failed();
+        pins.confirm();
+        prepared.transactionEnded();
+    }
+
     /** DISCARD ALL and RESET ALL (a tracked SET without a name) put every parameter back at its default. */
     private static boolean resetsEveryParameter(StateChange change) {
         return change.kind() == StateChange.Kind.DISCARD_ALL

@@ -8,7 +8,6 @@ import io.pgmux.protocol.PgException;
 import io.pgmux.protocol.ProtocolException;
 import io.pgmux.protocol.Severity;
 import io.pgmux.protocol.SqlState;
-import io.pgmux.protocol.TransactionStatus;
 import io.pgmux.server.pinning.PinGuard;
 
 /**
@@ -16,13 +15,14 @@ import io.pgmux.server.pinning.PinGuard;
  * (57P02 when crashing, 57P03 when it cannot go on) and closes the socket; a client of PostgreSQL must reconnect.
  * A client of pgmux in transaction or statement pooling owns no session on the backend: only what it had running
  * there is lost. So, as long as it holds no session state there (not pinned), is not in the middle of a COPY and
- * was not inside a transaction (its statements ran on their own, as a Query or an extended-protocol batch started
- * outside one), it gets an ERROR with the server's SQLSTATE (08006 when the connection simply broke) in place of
+ * it gets an ERROR with the server's SQLSTATE (08006 when the connection simply broke) in place of
  * the requests it had in flight, then ReadyForQuery, and its connection to pgmux goes on: its next statement runs on
- * another backend, after the failover hold if need be. A client inside a transaction is disconnected with FATAL,
- * as by PostgreSQL: were it to go on, its next statements would run outside the transaction it believes open, and a
- * COMMIT would seem to succeed. In session pooling, or when pinned, the client's session is gone with the backend:
- * FATAL too. Stateless.
+ * another backend, after the failover hold if need be. A client inside a transaction gets the same ERROR, then a
+ * ReadyForQuery reporting a failed transaction, and pgmux answers it as PostgreSQL answers in a failed transaction
+ * until it ends it ({@link AbandonedTransaction}): its next statements cannot run outside the transaction it believes
+ * open, and a COMMIT cannot seem to succeed; after its ROLLBACK it goes on. In session pooling, or when pinned, the
+ * client's session is gone with the backend: it is disconnected with the server's FATAL, as by PostgreSQL.
+ * Stateless.
  */
 final class BackendLoss {
     private BackendLoss() {
@@ -46,23 +46,23 @@ final class BackendLoss {
 
     /**
      * Whether the client's connection may outlive the backend it holds (see the class comment).
-     *
-     * @param status the backend's transaction status at its last ReadyForQuery
      */
-    static boolean survivable(PoolMode mode, PinGuard guard, boolean copying, TransactionStatus status) {
-        return mode != PoolMode.SESSION && (guard == null || !guard.pinned()) && !copying
-                && status == TransactionStatus.IDLE;
+    static boolean survivable(PoolMode mode, PinGuard guard, boolean copying) {
+        return mode != PoolMode.SESSION && (guard == null || !guard.pinned()) && !copying;
     }
 
     /**
      * The ERROR the client gets in place of what it had in flight: the server's SQLSTATE when it said goodbye, else
      * 08006, and a message saying what happened and that the connection to pgmux is still usable.
      */
-    static PgException error(PgException farewell) {
+    static PgException error(PgException farewell, boolean inTransaction) {
         String sqlState = farewell != null ? farewell.sqlState() : SqlState.CONNECTION_FAILURE;
         String said = farewell != null ? " (" + farewell.getMessage() + ")" : "";
+        String outcome = inTransaction ? "the transaction is aborted (a COMMIT sent already may or may not have"
+                + " taken effect): end it with ROLLBACK"
+                : "the statement did not complete";
         return new PgException(Severity.ERROR, sqlState, "the database server ended the connection this statement"
-                + " ran on" + said + "; the statement did not complete, the connection to pgmux is still usable");
+                + " ran on" + said + "; " + outcome + ", the connection to pgmux is still usable");
     }
 
     private static boolean isShutdown(String sqlState) {

@@ -181,6 +181,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         } else if (link.requests().skipping()) {
             frame.release(); // like PostgreSQL after an error: the rest of the batch is ignored, its Sync answered
             answeredLocally(link.requests().skip(type));
+        } else if (link.server() == null && link.abandoned().active()) {
+            answeredLocally(link.abandoned().answer(frame, type, link.requests())); // until it ends the transaction
         } else if (listens != null && listens.mustWait(frame, type, link.server() != null)) {
             awaitListener(frame, type);
         } else if (link.server() == null) {
@@ -298,7 +300,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
      * the client waits for nothing.
      */
     private boolean readyForNotifications() {
-        if (closed || !welcomed || awaitingListener || handover != null || !pending.isEmpty()) {
+        if (closed || !welcomed || awaitingListener || handover != null || !pending.isEmpty()
+                || link.abandoned().active()) {
             return false;
         }
         ServerConnection server = link.server();
@@ -555,8 +558,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         }
         if (type == BackendType.ERROR_RESPONSE) {
             PgException farewell = BackendLoss.farewell(frame);
-            if (farewell != null
-                    && BackendLoss.survivable(mode, guard, link.requests().copying(), s.transactionStatus())) {
+            if (farewell != null && BackendLoss.survivable(mode, guard, link.requests().copying())) {
                 serverFarewell = farewell; // the client gets an ERROR instead when the socket closes
                 frame.release();
                 return;
@@ -643,15 +645,19 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         }
         PgException farewell = serverFarewell;
         serverFarewell = null;
-        if (closed || !BackendLoss.survivable(mode, guard, link.requests().copying(), s.transactionStatus())) {
+        if (closed || !BackendLoss.survivable(mode, guard, link.requests().copying())) {
             link.lost();
             fail(farewell != null ? farewell : cause);
             return;
         }
-        PgException error = BackendLoss.error(farewell);
+        boolean inTransaction = s.transactionStatus() != TransactionStatus.IDLE;
+        PgException error = BackendLoss.error(farewell, inTransaction);
         log.info("{} lost {} under its requests: {}", label, s, error.getMessage());
         metrics.errorSent(error.sqlState());
-        boolean readyAndIdle = link.lostUnder(error);
+        if (inTransaction && guard != null) {
+            guard.transactionLost();
+        }
+        boolean readyAndIdle = link.lostUnder(error, inTransaction);
         ctx.flush();
         ctx.channel().config().setAutoRead(true); // it may have been off for the backend's backpressure
         if (readyAndIdle) {

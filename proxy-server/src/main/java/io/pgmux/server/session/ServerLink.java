@@ -31,6 +31,8 @@ final class ServerLink implements ClientAnswers {
     private final StatementRouter statements;
     /** What the client has in flight, in order, and what it is owed for each request. */
     private final RequestQueue queue = new RequestQueue(this);
+    /** The client's transaction when its backend went away inside it, answered by pgmux until the client ends it. */
+    private final AbandonedTransaction abandoned;
     private ServerConnection server;
     private boolean serverNeedsFlush;
     /** pgmux answered a client message itself while the client was being read. */
@@ -50,6 +52,7 @@ final class ServerLink implements ClientAnswers {
     /** @param maxStatements prepared statements per backend to route; 0 relays every message unchanged */
     ServerLink(ChannelHandlerContext client, int maxStatements, StatementCounters counters) {
         this.client = client;
+        this.abandoned = new AbandonedTransaction(client.alloc());
         this.statements = maxStatements > 0
                 ? new StatementRouter(maxStatements, counters, client.alloc(), queue) : null;
     }
@@ -61,6 +64,10 @@ final class ServerLink implements ClientAnswers {
 
     boolean routesStatements() {
         return statements != null;
+    }
+
+    AbandonedTransaction abandoned() {
+        return abandoned;
     }
 
     /** The backend held, or null. */
@@ -97,9 +104,16 @@ final class ServerLink implements ClientAnswers {
      * The backend went away under requests of the client whose connection goes on ({@link BackendLoss}): answers
      * them with {@code error} and ReadyForQuery, as {@link RequestQueue#serverLost} says.
      *
+     * @param inTransaction the client was inside a transaction: it is now in a failed one ({@link AbandonedTransaction})
+     *
      * @return true when a ReadyForQuery reached the client and nothing more is owed
      */
-    boolean lostUnder(PgException error) {
+    boolean lostUnder(PgException error, boolean inTransaction) {
+        if (inTransaction) {
+            // The ReadyForQuery after the error reports a failed transaction; with nothing in flight, no error is
+            // written now and the client's next statement gets it.
+            abandoned.begin(queue.midRequest() ? null : error);
+        }
         server = null;
         serverNeedsFlush = false;
         if (listens != null) {
@@ -276,6 +290,9 @@ final class ServerLink implements ClientAnswers {
 
     @Override
     public TransactionStatus transactionStatus() {
-        return server != null ? server.transactionStatus() : TransactionStatus.IDLE;
+        if (server != null) {
+            return server.transactionStatus();
+        }
+        return abandoned.active() ? TransactionStatus.FAILED : TransactionStatus.IDLE;
     }
 }
