@@ -182,7 +182,8 @@ class PreparedStatementsIntegrationTest {
     @Test
     void backendKilledBetweenParseAndExecute() throws Exception {
         try (TestProxy proxy = TestProxy.start("transaction", 1)) {
-            // Inside a transaction the client holds its backend: killing it is an error, never another's result.
+            // Inside a transaction the client holds its backend: killing it is an error, never another's result;
+            // the transaction is aborted, and after the client's ROLLBACK its connection goes on.
             try (RawClient client = new RawClient(proxy.port())) {
                 client.login(proxy.pg.md5User(), proxy.pg.md5Password(), proxy.pg.database());
                 client.send(query("BEGIN"));
@@ -196,8 +197,11 @@ class PreparedStatementsIntegrationTest {
                     assertThat(m.type()).as("no row may arrive").isNotEqualTo('D');
                 }
                 assertThat(m).isNotNull();
-                assertThat(m.fields().get('V')).isEqualTo("FATAL");
-                assertThat(client.closedByServer()).isTrue();
+                assertThat(m.fields()).containsEntry('V', "ERROR").containsEntry('C', "57P01");
+                assertThat(client.readUntil('Z').body()).as("a failed transaction").containsExactly('E');
+                client.send(query("ROLLBACK"));
+                assertThat(client.readUntil('Z').body()).containsExactly('I');
+                assertThat(executeOne(client, "s")).isEqualTo("mine");
             }
             // Between transactions the client holds no backend: the statement is prepared again on a new one.
             try (RawClient client = new RawClient(proxy.port())) {
