@@ -6,6 +6,7 @@ import io.netty.util.ResourceLeakDetector;
 import io.netty.util.ResourceLeakDetectorFactory;
 import java.lang.reflect.Field;
 import java.util.List;
+import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -15,7 +16,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  *
  * <p>Loading this class installs, once per JVM, a leak detector factory whose detectors record every
  * report in {@link LeakRecorder}, and sets the detection level to PARANOID. After each test it forces
- * pending reports ({@link LeakReportTrigger}) and fails the test if any leak was recorded.
+ * pending reports ({@link LeakReportTrigger#quick}) and fails the test if any leak was recorded; after the class,
+ * more thoroughly ({@link LeakReportTrigger#thorough}), failing the class.
  *
  * <p>Hazard: Netty creates the ByteBuf detector once, when {@code AbstractByteBuf} is initialized. If
  * any code in the JVM touched a ByteBuf before this class was loaded, that detector is Netty's own and
@@ -27,7 +29,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * and discarded rather than blamed on this class. Netty reports a given leak trace only once per
  * detector, so an identical leak repeated by a later test from the same call path is not reported again.
  */
-public final class LeakDetectionExtension implements BeforeAllCallback, AfterEachCallback {
+public final class LeakDetectionExtension implements BeforeAllCallback, AfterEachCallback, AfterAllCallback {
 
     static {
         // Must run before AbstractByteBuf initializes its static detector; see the class comment.
@@ -51,7 +53,7 @@ public final class LeakDetectionExtension implements BeforeAllCallback, AfterEac
     public void beforeAll(ExtensionContext context) {
         ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.PARANOID); // a test may have lowered it
         requireRecordingByteBufDetector();
-        LeakReportTrigger.flush();
+        LeakReportTrigger.thorough();
         List<String> earlier = LeakRecorder.drain();
         if (!earlier.isEmpty()) {
             System.err.println("[pgmux test-support] leaks from before " + context.getDisplayName()
@@ -61,7 +63,18 @@ public final class LeakDetectionExtension implements BeforeAllCallback, AfterEac
 
     @Override
     public void afterEach(ExtensionContext context) {
-        LeakReportTrigger.flush();
+        LeakReportTrigger.quick();
+        failOnLeaks(context);
+    }
+
+    /** Once the class is done (its servers stopped), the thorough check: nothing it leaked goes unblamed. */
+    @Override
+    public void afterAll(ExtensionContext context) {
+        LeakReportTrigger.thorough();
+        failOnLeaks(context);
+    }
+
+    private static void failOnLeaks(ExtensionContext context) {
         List<String> leaks = LeakRecorder.drain();
         if (!leaks.isEmpty()) {
             throw new AssertionError(leaks.size() + " Netty leak(s) reported by the end of "
