@@ -12,7 +12,7 @@ import java.util.Objects;
  * @param websocketMaxFrame   {@code websocket_max_frame_size}: largest WebSocket frame accepted, in bytes; one frame
  *                            is held whole, so this bounds what a client costs before its bytes are relayed
  * @param httpListen          {@code http_listen}: where the HTTP query endpoint listens, or {@code null} when
- *                            disabled; it may equal {@code websocketListen}, and the one port then serves both
+ *                            disabled
  * @param httpMaxRequestSize  {@code http_max_request_size}: largest request body, in bytes
  * @param httpMaxResponseSize {@code http_max_response_size}: largest response body, in bytes; a larger result fails
  *                            the request (54000) rather than being held
@@ -41,10 +41,5 @@ public record WebTransportSettings(HostPort websocketListen, int websocketMaxFra
     public static WebTransportSettings disabled() {
         return new WebTransportSettings(null, DEFAULT_WEBSOCKET_MAX_FRAME, null, DEFAULT_HTTP_MAX_REQUEST,
                 DEFAULT_HTTP_MAX_RESPONSE, DEFAULT_HTTP_REQUEST_TIMEOUT);
-    }
-
-    /** Whether the HTTP endpoint shares the WebSocket listener's port. */
-    public boolean sharedPort() {
-        return websocketListen != null && websocketListen.equals(httpListen);
     }
 }

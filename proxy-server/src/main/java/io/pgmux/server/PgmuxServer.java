@@ -34,6 +34,7 @@ import io.pgmux.server.pinning.PinFiguresView;
 import io.pgmux.server.session.LiveConfig;
 import io.pgmux.server.session.ProxyContext;
 import io.pgmux.server.session.TimeoutSweeper;
+import io.pgmux.server.transport.http.HttpQueryChannelInitializer;
 import io.pgmux.server.transport.websocket.WebSocketChannelInitializer;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -72,6 +73,8 @@ public final class PgmuxServer implements AutoCloseable {
     private Channel listener;
     /** {@code websocket_listen}, or null when not set. */
     private Channel websocketListener;
+    /** {@code http_listen}, or null when not set. */
+    private Channel httpListener;
     /** The handlers of a PostgreSQL client, behind whatever carries its bytes (TCP, or a WebSocket). */
     private final ClientChannelInitializer clientHandlers;
     private AdminHttpServer admin;
@@ -148,6 +151,9 @@ public final class PgmuxServer implements AutoCloseable {
         if (config.web().websocketListen() != null) {
             bindWebSocketListener();
         }
+        if (config.web().httpListen() != null) {
+            bindHttpListener();
+        }
         StatsLog.start(context.control(), bossGroup.next()); // the accept loop carries no client
         if (config.adminListen() != null) {
             try {
@@ -204,6 +210,24 @@ public final class PgmuxServer implements AutoCloseable {
                 context.clientTls().enabled() ? " (TLS)" : "");
     }
 
+    /** Binds {@code http_listen}: the HTTP query endpoint, on the same pools. */
+    private void bindHttpListener() throws InterruptedException {
+        HostPort address = config.web().httpListen();
+        try {
+            httpListener = clientBootstrap(new HttpQueryChannelInitializer(context, config.web()))
+                    .bind(address.host(), address.port())
+                    .sync()
+                    .channel();
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (Exception e) {
+            close();
+            throw ListenFailure.of(e, address, "the HTTP query endpoint");
+        }
+        log.info("pgmux listening for HTTP queries on {}:{}{}", address.host(), httpPort(),
+                context.clientTls().enabled() ? " (TLS)" : "");
+    }
+
     /** Stops accepting clients on every listener; connected clients stay. */
     private void closeListeners() {
         if (listener != null) {
@@ -211,6 +235,9 @@ public final class PgmuxServer implements AutoCloseable {
         }
         if (websocketListener != null) {
             websocketListener.close().syncUninterruptibly();
+        }
+        if (httpListener != null) {
+            httpListener.close().syncUninterruptibly();
         }
     }
 
@@ -388,6 +415,11 @@ public final class PgmuxServer implements AutoCloseable {
 
     public int port() {
         return ((InetSocketAddress) listener.localAddress()).getPort();
+    }
+
+    /** The port of http_listen; -1 when it is not set. */
+    public int httpPort() {
+        return httpListener == null ? -1 : ((InetSocketAddress) httpListener.localAddress()).getPort();
     }
 
     /** The port of websocket_listen; -1 when it is not set. */
