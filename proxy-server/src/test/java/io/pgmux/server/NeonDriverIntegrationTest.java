@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * The unmodified {@code @neondatabase/serverless} driver (npm, run by node) against pgmux in transaction pooling on
- * a pool of two: its Pool and Client over websocket_listen. The scripts assert results, parameters, NULLs, errors
+ * a pool of two: its Pool and Client over websocket_listen, and neon() over http_listen. The scripts assert results, parameters, NULLs, errors
  * with their SQLSTATE and transactions; see src/test/node/neon.
  */
 @DetectLeaks
@@ -25,7 +25,11 @@ class NeonDriverIntegrationTest {
     @BeforeAll
     static void start() throws Exception {
         NeonDriverFixture.install();
-        proxy = TestProxy.start("transaction", 2, "md5", "", "", "websocket_listen: 127.0.0.1:0").warmedUp();
+        proxy = TestProxy.start("transaction", 2, "md5", "", "", """
+                websocket_listen: 127.0.0.1:0
+                http_listen: 127.0.0.1:0
+                auth_cleartext_without_tls: true
+                """).warmedUp();
     }
 
     @AfterAll
@@ -42,6 +46,15 @@ class NeonDriverIntegrationTest {
                 "DATABASE_URL", databaseUrl(proxy.port())));
         assertThat(run.exitCode()).as("node websocket-driver.mjs:\n%s", run.output()).isZero();
         assertThat(run.output()).contains("websocket driver: ok");
+    }
+
+    @Test
+    void neonFunctionOverHttp() throws Exception {
+        NeonDriverFixture.Result run = NeonDriverFixture.node("http-driver.mjs", Map.of(
+                "PGMUX_HTTP", "127.0.0.1:" + proxy.server.httpPort(),
+                "DATABASE_URL", databaseUrl(proxy.port())));
+        assertThat(run.exitCode()).as("node http-driver.mjs:\n%s", run.output()).isZero();
+        assertThat(run.output()).contains("http driver: ok");
     }
 
     /** A URL naming pgmux's PostgreSQL port; the WebSocket driver only passes host and port to wsProxy. */
