@@ -34,7 +34,8 @@ import java.util.concurrent.TimeUnit;
  * the extended protocol (Parse, Bind with text parameters, Describe, Execute) behind one Sync, a batch between BEGIN
  * and COMMIT, reads the answers up to ReadyForQuery and gives the backend back at once: it never pins. Backends left
  * in a failed transaction are rolled back by the pool; a statement that may leave session state (SET, LISTEN,
- * temporary tables, ...) has the backend reset (server_reset_query) before it is lent again.
+ * temporary tables, ...) has the backend reset (server_reset_query) before it is lent again, or closed when there
+ * is no reset query.
  *
  * <p>Limits: the request fails with 57014 when it takes longer than {@code http_request_timeout} (a running query
  * is cancelled), and with 54000 when its rows exceed {@code http_max_response_size} (they are read and dropped).
@@ -225,7 +226,11 @@ final class BackendExchange implements ServerListener {
         s.detach();
         server = null;
         releaseGathered();
-        pool.release(s, leavesSessionState);
+        if (leavesSessionState && pool.limits().resetQuery().isBlank()) {
+            pool.discard(s); // no server_reset_query to clear what the statement left: never lend it again
+        } else {
+            pool.release(s, leavesSessionState);
+        }
         if (error != null) {
             fail(HttpFailure.of(error));
         } else if (oversized) {

@@ -21,6 +21,8 @@ import java.util.Map;
  * @param begin      the statement that opens the batch's transaction
  */
 record SqlRequest(List<Statement> statements, boolean batch, boolean arrayMode, String begin) {
+    /** The protocol counts Bind parameters in an Int16. */
+    static final int MAX_PARAMETERS = 65535;
 
     /** One statement and its parameters, each a text value or null. */
     record Statement(String sql, List<String> params) {
@@ -65,6 +67,9 @@ record SqlRequest(List<Statement> statements, boolean batch, boolean arrayMode, 
         }
         if (!(params instanceof List<?> values)) {
             throw invalid("\"params\" must be an array");
+        }
+        if (values.size() > MAX_PARAMETERS) {
+            throw invalid("at most " + MAX_PARAMETERS + " parameters per query");
         }
         List<String> texts = new ArrayList<>(values.size());
         for (Object value : values) {
