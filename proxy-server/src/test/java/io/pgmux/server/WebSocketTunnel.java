@@ -39,8 +39,12 @@ final class WebSocketTunnel implements AutoCloseable {
     private final Cut cut;
 
     private WebSocketTunnel(URI uri, Cut cut) {
+        this(uri, cut, HttpClient.newHttpClient());
+    }
+
+    private WebSocketTunnel(URI uri, Cut cut, HttpClient http) {
         this.cut = cut;
-        this.socket = HttpClient.newHttpClient().newWebSocketBuilder()
+        this.socket = http.newWebSocketBuilder()
                 .connectTimeout(Duration.ofSeconds(10))
                 .buildAsync(uri, new Receiver())
                 .orTimeout(10, TimeUnit.SECONDS)
@@ -55,6 +59,13 @@ final class WebSocketTunnel implements AutoCloseable {
     /** A raw PostgreSQL client speaking through a new WebSocket. */
     static RawClient client(int port, Cut cut) {
         WebSocketTunnel tunnel = open(port, "/v2?address=db.example:5432", cut);
+        return new RawClient(tunnel.input(), tunnel.output(), tunnel);
+    }
+
+    /** A raw PostgreSQL client speaking through a new {@code wss://} WebSocket trusting {@code tls}. */
+    static RawClient secureClient(int port, javax.net.ssl.SSLContext tls, Cut cut) {
+        WebSocketTunnel tunnel = new WebSocketTunnel(URI.create("wss://127.0.0.1:" + port + "/v2"), cut,
+                HttpClient.newBuilder().sslContext(tls).build());
         return new RawClient(tunnel.input(), tunnel.output(), tunnel);
     }
 
