@@ -93,7 +93,8 @@ class HttpQueryIntegrationTest {
                 + "{\"query\":\"INSERT INTO " + TABLE + " VALUES (1, 'again')\"}]}");
         assertThat(failed.statusCode()).isEqualTo(400);
         assertThat(failed.body()).contains("\"code\":\"23505\"");
-        HttpResponse<String> readOnly = post("{\"queries\":[{\"query\":\"INSERT INTO " + TABLE + " VALUES (4, 'd')\"}]}",
+        HttpResponse<String> readOnly = post(
+                "{\"queries\":[{\"query\":\"INSERT INTO " + TABLE + " VALUES (4, 'd')\"}]}",
                 "Neon-Batch-Read-Only", "true");
         assertThat(readOnly.body()).contains("\"code\":\"25006\"");
         assertThat(post("{\"query\":\"SELECT id FROM " + TABLE + " ORDER BY id\"}", "Neon-Array-Mode", "true").body())

@@ -14,8 +14,8 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * The unmodified {@code @neondatabase/serverless} driver (npm, run by node) against pgmux in transaction pooling on
- * a pool of two: its Pool and Client over websocket_listen, and neon() over http_listen. The scripts assert results, parameters, NULLs, errors
- * with their SQLSTATE and transactions; see src/test/node/neon.
+ * a pool of two: its Pool and Client over websocket_listen, and neon() over http_listen. The scripts assert
+ * results, parameters, NULLs, errors with their SQLSTATE and transactions; see src/test/node/neon.
  */
 @DetectLeaks
 @Timeout(value = 300, unit = TimeUnit.SECONDS)

@@ -52,7 +52,8 @@ class SqlRequestTest {
 
     @Test
     void connectionUrlGivesUserPasswordAndDatabaseAndHidesThePassword() {
-        ConnectionUrl url = ConnectionUrl.parse("postgresql://app%40x:p%3Ass+w@host.example:5432/my%20db?sslmode=require");
+        ConnectionUrl url = ConnectionUrl.parse(
+                "postgresql://app%40x:p%3Ass+w@host.example:5432/my%20db?sslmode=require");
         assertThat(url).isEqualTo(new ConnectionUrl("app@x", "p:ss+w", "my db"));
         assertThat(url.toString()).doesNotContain("ss+w");
         for (String bad : Arrays.asList(null, "", "mysql://u:p@h/db", "postgresql://h/db", "postgresql://u:p@h/")) {

@@ -59,16 +59,35 @@ class PostgresFramesTest {
     }
 
     @Test
-    void bytesWrittenToTheClientGoOutAsBinaryFrames() {
+    void bytesWrittenBetweenFlushesGoOutAsOneBinaryFrame() {
         EmbeddedChannel channel = new EmbeddedChannel(new PostgresFrames());
-        ByteBuf bytes = Unpooled.wrappedBuffer(new byte[] {'Z', 0, 0, 0, 5, 'I'});
-        channel.writeOutbound(bytes);
+        io.netty.channel.ChannelFuture first = channel.write(Unpooled.wrappedBuffer(new byte[] {'C', 0, 0, 0, 4}));
+        io.netty.channel.ChannelFuture second = channel.write(Unpooled.wrappedBuffer(new byte[] {'Z', 0, 0, 0, 5,
+            'I'}));
+        assertThat((Object) channel.readOutbound()).isNull();
+        assertThat(first.isDone()).isFalse();
+        channel.flush();
         BinaryWebSocketFrame frame = channel.readOutbound();
         try {
-            assertThat(frame.content()).isSameAs(bytes);
+            assertThat(frame.content().readableBytes()).isEqualTo(11);
+            assertThat(frame.content().getByte(5)).isEqualTo((byte) 'Z');
         } finally {
             frame.release();
         }
+        assertThat(first.isSuccess()).isTrue();
+        assertThat(second.isSuccess()).isTrue();
+        assertThat((Object) channel.readOutbound()).isNull();
+        assertThat(channel.finish()).isFalse();
+    }
+
+    @Test
+    void bytesNotFlushedWhenTheConnectionClosesAreReleasedAndTheirWritesFail() {
+        EmbeddedChannel channel = new EmbeddedChannel(new PostgresFrames());
+        ByteBuf bytes = Unpooled.buffer().writeBytes(new byte[] {'Z', 0, 0, 0, 5, 'I'});
+        io.netty.channel.ChannelFuture write = channel.write(bytes);
+        channel.close();
+        assertThat(bytes.refCnt()).isZero();
+        assertThat(write.isSuccess()).isFalse();
         assertThat(channel.finish()).isFalse();
     }
 
