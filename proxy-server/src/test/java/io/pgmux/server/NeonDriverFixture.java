@@ -53,7 +53,7 @@ final class NeonDriverFixture {
     private static void copyFixture() throws IOException {
         Files.createDirectories(INSTALLED);
         try (Stream<Path> files = Files.list(SOURCE)) {
-            for (Path file : files.toList()) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
                 Files.copy(file, INSTALLED.resolve(file.getFileName()), StandardCopyOption.REPLACE_EXISTING);
             }
         }
