@@ -28,11 +28,13 @@ import java.util.Objects;
  * @param auth             client TLS and authentication rules ({@code client_tls_*}, ...)
  * @param fleet            how this replica cooperates with others ({@code shutdown_grace}, {@code so_reuseport},
  *                         {@code peer_id}, {@code peers}); {@code null} is {@link FleetSettings#defaults()}
+ * @param web              the WebSocket listener and the HTTP query endpoint ({@code websocket_listen},
+ *                         {@code http_listen}, ...); {@code null} is {@link WebTransportSettings#disabled()}
  */
 public record PgmuxConfig(HostPort listen, HostPort adminListen, TransportType transport, int workerThreads,
         int maxMessageLength, int maxParsedMessageLength, AuthType authType, PoolSettings pool, Timeouts timeouts,
         Map<String, DatabaseConfig> databases, Map<String, UserConfig> users, AdminSettings admin,
-        AuthSettings auth, FleetSettings fleet) {
+        AuthSettings auth, FleetSettings fleet, WebTransportSettings web) {
 
     /** Default client listen address. */
     public static final HostPort DEFAULT_LISTEN = new HostPort(HostPort.DEFAULT_HOST, 6432);
@@ -72,6 +74,16 @@ public record PgmuxConfig(HostPort listen, HostPort adminListen, TransportType t
         users = Collections.unmodifiableMap(new LinkedHashMap<>(Objects.requireNonNull(users, "users")));
         admin = admin == null ? AdminSettings.none() : admin;
         fleet = fleet == null ? FleetSettings.defaults() : fleet;
+        web = web == null ? WebTransportSettings.disabled() : web;
+    }
+
+    /** A configuration without the WebSocket listener or the HTTP query endpoint. */
+    public PgmuxConfig(HostPort listen, HostPort adminListen, TransportType transport, int workerThreads,
+            int maxMessageLength, int maxParsedMessageLength, AuthType authType, PoolSettings pool, Timeouts timeouts,
+            Map<String, DatabaseConfig> databases, Map<String, UserConfig> users, AdminSettings admin,
+            AuthSettings auth, FleetSettings fleet) {
+        this(listen, adminListen, transport, workerThreads, maxMessageLength, maxParsedMessageLength, authType, pool,
+                timeouts, databases, users, admin, auth, fleet, null);
     }
 
     /** A configuration of a lone pgmux ({@link FleetSettings#defaults()}). */

@@ -2,10 +2,12 @@ package io.pgmux.server;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.pgmux.config.HostPort;
 import io.pgmux.config.PgmuxConfig;
 import io.pgmux.config.TransportType;
 import io.pgmux.pool.BackendConnector;
@@ -32,6 +34,8 @@ import io.pgmux.server.pinning.PinFiguresView;
 import io.pgmux.server.session.LiveConfig;
 import io.pgmux.server.session.ProxyContext;
 import io.pgmux.server.session.TimeoutSweeper;
+import io.pgmux.server.transport.http.HttpQueryChannelInitializer;
+import io.pgmux.server.transport.websocket.WebSocketChannelInitializer;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -67,6 +71,12 @@ public final class PgmuxServer implements AutoCloseable {
     private final ProxyContext context;
     private final ProxyMetrics metrics;
     private Channel listener;
+    /** {@code websocket_listen}, or null when not set. */
+    private Channel websocketListener;
+    /** {@code http_listen}, or null when not set. */
+    private Channel httpListener;
+    /** The handlers of a PostgreSQL client, behind whatever carries its bytes (TCP, or a WebSocket). */
+    private final ClientChannelInitializer clientHandlers;
     private AdminHttpServer admin;
     private volatile boolean draining;
     /** SIGTERM received: not ready any more, though the listener still accepts during shutdown_grace. */
@@ -110,6 +120,7 @@ public final class PgmuxServer implements AutoCloseable {
                 control, live, new ClientTls(config.auth().clientTls()), new AuthFailures(),
                 new PeerCancels(clients, peerKeys, () -> live.config().fleet(), transport,
                         config.timeouts().serverConnectTimeout()));
+        this.clientHandlers = new ClientChannelInitializer(context);
         for (AuthFailures.Reason reason : AuthFailures.Reason.values()) {
             metrics.bindAuthFailures(reason.tag(), context.authFailures(), failures -> failures.count(reason));
         }
@@ -137,6 +148,12 @@ public final class PgmuxServer implements AutoCloseable {
         }
         log.info("pgmux listening on {}:{} (transport {}, {} event loops{})", config.listen().host(), port(),
                 transport.name(), config.workerThreads(), config.fleet().soReuseport() ? ", SO_REUSEPORT" : "");
+        if (config.web().websocketListen() != null) {
+            bindWebSocketListener();
+        }
+        if (config.web().httpListen() != null) {
+            bindHttpListener();
+        }
         StatsLog.start(context.control(), bossGroup.next()); // the accept loop carries no client
         if (config.adminListen() != null) {
             try {
@@ -152,21 +169,76 @@ public final class PgmuxServer implements AutoCloseable {
     }
 
     private void bindListener() throws InterruptedException {
+        listener = clientBootstrap(clientHandlers)
+                .bind(config.listen().host(), config.listen().port())
+                .sync()
+                .channel();
+    }
+
+    /** The options every listener for clients shares; the initializer decides what the connection carries. */
+    private ServerBootstrap clientBootstrap(ChannelHandler initializer) {
         ServerBootstrap bootstrap = new ServerBootstrap();
         if (config.fleet().soReuseport()) {
             ReusePort.apply(bootstrap, transport);
         }
-        listener = bootstrap
+        return bootstrap
                 .group(bossGroup, workerGroup)
                 .channel(transport.serverChannelClass())
                 .option(ChannelOption.SO_BACKLOG, 4096)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.SO_KEEPALIVE, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 * 1024, 128 * 1024))
-                .childHandler(new ClientChannelInitializer(context))
-                .bind(config.listen().host(), config.listen().port())
-                .sync()
-                .channel();
+                .childHandler(initializer);
+    }
+
+    /** Binds {@code websocket_listen}: PostgreSQL in WebSocket frames, into the same client handlers. */
+    private void bindWebSocketListener() throws InterruptedException {
+        HostPort address = config.web().websocketListen();
+        try {
+            websocketListener = clientBootstrap(new WebSocketChannelInitializer(clientHandlers, context.clientTls(),
+                    config.web().websocketMaxFrame()))
+                    .bind(address.host(), address.port())
+                    .sync()
+                    .channel();
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (Exception e) {
+            close();
+            throw ListenFailure.of(e, address, "WebSocket clients");
+        }
+        log.info("pgmux listening for WebSocket clients on {}:{}{}", address.host(), websocketPort(),
+                context.clientTls().enabled() ? " (TLS)" : "");
+    }
+
+    /** Binds {@code http_listen}: the HTTP query endpoint, on the same pools. */
+    private void bindHttpListener() throws InterruptedException {
+        HostPort address = config.web().httpListen();
+        try {
+            httpListener = clientBootstrap(new HttpQueryChannelInitializer(context, config.web()))
+                    .bind(address.host(), address.port())
+                    .sync()
+                    .channel();
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (Exception e) {
+            close();
+            throw ListenFailure.of(e, address, "the HTTP query endpoint");
+        }
+        log.info("pgmux listening for HTTP queries on {}:{}{}", address.host(), httpPort(),
+                context.clientTls().enabled() ? " (TLS)" : "");
+    }
+
+    /** Stops accepting clients on every listener; connected clients stay. */
+    private void closeListeners() {
+        if (listener != null) {
+            listener.close().syncUninterruptibly();
+        }
+        if (websocketListener != null) {
+            websocketListener.close().syncUninterruptibly();
+        }
+        if (httpListener != null) {
+            httpListener.close().syncUninterruptibly();
+        }
     }
 
     /** True while the client listener is bound and accepting new connections. */
@@ -243,9 +315,7 @@ public final class PgmuxServer implements AutoCloseable {
         Duration grace = live.config().fleet().shutdownGrace();
         sleepThroughGrace(grace);
         draining = true;
-        if (listener != null) {
-            listener.close().syncUninterruptibly();
-        }
+        closeListeners();
         if (!grace.isZero()) {
             LastArrivals.await(context.clients(), pools);
         }
@@ -270,9 +340,7 @@ public final class PgmuxServer implements AutoCloseable {
         if (mode != ShutdownMode.IMMEDIATE) {
             leaving = true;
             draining = true;
-            if (listener != null) {
-                listener.close().syncUninterruptibly();
-            }
+            closeListeners();
         }
         if (mode == ShutdownMode.WAIT_FOR_SERVERS) {
             pools.pools().forEach(p -> p.admin().pause());
@@ -349,6 +417,16 @@ public final class PgmuxServer implements AutoCloseable {
         return ((InetSocketAddress) listener.localAddress()).getPort();
     }
 
+    /** The port of http_listen; -1 when it is not set. */
+    public int httpPort() {
+        return httpListener == null ? -1 : ((InetSocketAddress) httpListener.localAddress()).getPort();
+    }
+
+    /** The port of websocket_listen; -1 when it is not set. */
+    public int websocketPort() {
+        return websocketListener == null ? -1 : ((InetSocketAddress) websocketListener.localAddress()).getPort();
+    }
+
     public String transportName() {
         return transport.name();
     }
@@ -372,9 +450,7 @@ public final class PgmuxServer implements AutoCloseable {
             return;
         }
         draining = true;
-        if (listener != null) {
-            listener.close().syncUninterruptibly();
-        }
+        closeListeners();
         if (admin != null) {
             admin.close();
         }

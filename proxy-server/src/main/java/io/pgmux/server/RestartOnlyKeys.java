@@ -47,7 +47,14 @@ public final class RestartOnlyKeys {
             new Key("server_tls_protocols", c -> c.auth().serverTls().protocols()),
             // The listener is bound once; cancel keys already handed out carry the peer id.
             new Key("so_reuseport", c -> c.fleet().soReuseport()),
-            new Key("peer_id", c -> c.fleet().peerId()));
+            new Key("peer_id", c -> c.fleet().peerId()),
+            // The WebSocket and HTTP listeners are bound, and their handlers built, once.
+            new Key("websocket_listen", c -> c.web().websocketListen()),
+            new Key("websocket_max_frame_size", c -> c.web().websocketMaxFrame()),
+            new Key("http_listen", c -> c.web().httpListen()),
+            new Key("http_max_request_size", c -> c.web().httpMaxRequestSize()),
+            new Key("http_max_response_size", c -> c.web().httpMaxResponseSize()),
+            new Key("http_request_timeout", c -> c.web().httpRequestTimeout()));
 
     private RestartOnlyKeys() {
     }

@@ -12,9 +12,11 @@ import java.util.Map;
 
 /** A bare-socket PostgreSQL client for tests that must send what no driver would. */
 final class RawClient implements AutoCloseable {
+    /** The socket, or null when the client speaks through another carrier (a WebSocket). */
     final Socket socket;
     final DataInputStream in;
     final DataOutputStream out;
+    private final AutoCloseable carrier;
 
     RawClient(int port) throws IOException {
         this(new Socket("127.0.0.1", port));
@@ -26,6 +28,15 @@ final class RawClient implements AutoCloseable {
         socket.setSoTimeout(10_000);
         in = new DataInputStream(socket.getInputStream());
         out = new DataOutputStream(socket.getOutputStream());
+        carrier = socket;
+    }
+
+    /** Over the streams of another carrier, closed with the client. */
+    RawClient(java.io.InputStream input, java.io.OutputStream output, AutoCloseable carrier) {
+        this.socket = null;
+        this.in = new DataInputStream(input);
+        this.out = new DataOutputStream(output);
+        this.carrier = carrier;
     }
 
     void send(byte[] bytes) throws IOException {
@@ -129,7 +140,13 @@ final class RawClient implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        socket.close();
+        try {
+            carrier.close();
+        } catch (IOException | RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IOException(e);
+        }
     }
 
     record Message(char type, byte[] body) {

@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * rule refuses the connection with SQLSTATE 28000 and PostgreSQL's wording. The {@code password} method is
  * refused on plain-text connections unless {@code auth_cleartext_without_tls} allows it. Stateless.
  */
-final class ClientAuthPolicy {
+public final class ClientAuthPolicy {
     private static final Logger log = LoggerFactory.getLogger(ClientAuthPolicy.class);
 
     private ClientAuthPolicy() {
@@ -33,7 +33,7 @@ final class ClientAuthPolicy {
      *
      * @throws PgException (28000) when the connection is refused; the failure is already counted and logged
      */
-    static AuthType methodFor(ProxyContext context, ChannelHandlerContext ctx, String user, String database) {
+    public static AuthType methodFor(ProxyContext context, ChannelHandlerContext ctx, String user, String database) {
         AuthSettings auth = context.config().auth();
         boolean tls = ClientTlsGate.onTls(ctx);
         AuthType method = context.config().authType();

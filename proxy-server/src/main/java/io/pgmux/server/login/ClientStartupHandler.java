@@ -18,6 +18,7 @@ import io.pgmux.server.admin.ServerControl;
 import io.pgmux.server.auth.AuthFailures;
 import io.pgmux.server.clients.ClientAdmission;
 import io.pgmux.server.clients.ClientErrors;
+import io.pgmux.server.clients.ClientTransport;
 import io.pgmux.server.clients.LoginTimer;
 import io.pgmux.server.logging.LogSafe;
 import io.pgmux.server.session.ClientSession;
@@ -61,7 +62,9 @@ final class ClientStartupHandler extends ChannelInboundHandlerAdapter {
         if (failed) {
             return; // packets the decoder still had after a refusal are never looked at
         }
-        if (packet instanceof SslRequest) {
+        if (packet instanceof SslRequest && ClientTransport.of(ctx.channel()) == ClientTransport.WEBSOCKET) {
+            refuseInTunnel(ctx);
+        } else if (packet instanceof SslRequest) {
             try {
                 if (sslAnswered || ClientTlsGate.onTls(ctx)) {
                     throw negotiatedBefore(StartupCodes.SSL_REQUEST_CODE);
@@ -91,6 +94,20 @@ final class ClientStartupHandler extends ChannelInboundHandlerAdapter {
                 ClientErrors.sendAndClose(ctx, e);
             }
         }
+    }
+
+    /**
+     * An SSLRequest inside a WebSocket: TLS is the WebSocket connection's business ({@code wss://}), so it is
+     * refused once, as GSSENCRequest is, and the client goes on in the tunnel.
+     */
+    private void refuseInTunnel(ChannelHandlerContext ctx) {
+        if (sslAnswered) {
+            failed = true;
+            ClientErrors.sendAndClose(ctx, negotiatedBefore(StartupCodes.SSL_REQUEST_CODE));
+            return;
+        }
+        sslAnswered = true;
+        ctx.writeAndFlush(BackendMessages.sslRefused());
     }
 
     /**

@@ -71,7 +71,7 @@ public final class ClientTls {
     }
 
     /** A new server-side TLS handler for one client connection, using the current certificates. */
-    SslHandler newHandler(ByteBufAllocator alloc) {
+    public SslHandler newHandler(ByteBufAllocator alloc) {
         SslContext current = context.get();
         if (current == null) {
             throw new IllegalStateException("client TLS is disabled");

@@ -17,7 +17,7 @@ import java.util.Set;
  * <p>What no text reveals is what functions do: {@code SELECT f()} where f calls set_config or creates a temp
  * table cannot be recognised (see docs/architecture.md, "Pinning").
  */
-final class SessionStateDetector {
+public final class SessionStateDetector {
     private static final Set<String> EXPLAIN_OPTIONS = Set.of("analyze", "analyse", "verbose");
 
     private SessionStateDetector() {
@@ -49,6 +49,14 @@ final class SessionStateDetector {
             }
         }
         return null;
+    }
+
+    /**
+     * Whether {@code sql} may leave state in the session beyond its transaction, any SET included: for holders that
+     * cannot pin (a request of the HTTP endpoint), whose backend is then reset before it is lent again.
+     */
+    public static boolean leavesSessionState(String sql) {
+        return scan(sql, Set.of()) != null;
     }
 
     /** DISCARD resets every parameter to the backend's defaults, including those pgmux applied for the client. */

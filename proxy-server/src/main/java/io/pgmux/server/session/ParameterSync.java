@@ -12,7 +12,7 @@ import java.util.Map;
  * client ever runs with another client's settings. Parameters the client never set go back to the backend's
  * login defaults with RESET.
  */
-final class ParameterSync {
+public final class ParameterSync {
     private ParameterSync() {
     }
 
@@ -140,6 +140,20 @@ final class ParameterSync {
         });
         sql.putAll(trackedSql);
         return sql;
+    }
+
+    /**
+     * For a holder with no parameters of its own (a request of the HTTP endpoint): the statements that bring
+     * {@code server} back to what a fresh backend of its pool reports, recorded as applied; empty when it already is.
+     */
+    public static List<String> towardsLoginDefaults(ServerConnection server, Map<String, String> loginDefaults) {
+        Map<String, String> defaults = loginDefaults == null ? Map.of() : loginDefaults;
+        if (inLine(Map.of(), Map.of(), server, defaults)) {
+            return List.of();
+        }
+        List<String> statements = statements(Map.of(), Map.of(), server, defaults);
+        recordApplied(Map.of(), Map.of(), server);
+        return statements;
     }
 
     /** Remembers what the statements set, for parameters PostgreSQL will not report back. */
