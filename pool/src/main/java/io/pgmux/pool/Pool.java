@@ -483,6 +483,7 @@ public final class Pool {
         if (!ledger.forget(server)) {
             return;
         }
+        hosts.backendClosed(server);
         counters.serverClosed();
         giveBudgets();
         // A waiter that counted on this backend, or the minimum, would otherwise wait for the next janitor tick.

@@ -1,20 +1,25 @@
-// What a pool knows of each host of its database: its role, whether its last login failed, and in which order to try them.
+// What a pool knows of each host of its database: its role, its state, its backends, and which to try next.
 package io.pgmux.pool;
 
 import io.pgmux.config.HostPort;
 import io.pgmux.config.TargetSessionAttrs;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The hosts of one pool's database, each with the role its last login showed and whether the last attempt on it
- * failed. {@link #order} says in which order to try them for a new backend: hosts whose known role serves the pool
- * first, in turn with hosts of unknown role (round robin among them, so that the backends of a pool of standbys
- * spread), then the primary of a {@code prefer-standby} pool, then hosts that showed another role (roles change
- * in a failover, so they are still tried); within each group, a host whose last attempt failed less than
- * {@link #DOWN_BACKOFF_NANOS} ago goes last.
+ * The hosts of one pool's database, each with the role its last login showed, whether the last attempt on it
+ * failed, and how many of the pool's backends are open or being opened on it. {@link #next} picks the host to try
+ * for a new backend: hosts whose known role serves the pool first, together with hosts of unknown role, then the
+ * primary of a {@code prefer-standby} pool, then hosts that showed another role (roles change in a failover, so they
+ * are still tried); within each group, a host whose last attempt failed less than {@link #DOWN_BACKOFF_NANOS} ago
+ * goes last. Among equals the host with the fewest of the pool's backends wins (least busy), ties in turn (round
+ * robin), so that the backends of a pool of standbys spread evenly: reads are then balanced even when every backend
+ * is busy and each released one goes straight to the next waiting client.
  *
  * <p>Threading: called from every event loop; each method is one short critical section on this object.
  */
@@ -33,9 +38,17 @@ public final class ServerHosts {
         boolean up = true;
         long failedAtNanos;
         long lastChangeNanos;
+        /** The pool's logged-in backends on this host (identity: a backend is counted and forgotten once). */
+        final Set<ServerConnection> backends = new HashSet<>();
+        /** Attempts to open a backend here that have not finished yet. */
+        int connecting;
 
         Host(HostPort address) {
             this.address = address;
+        }
+
+        int load() {
+            return backends.size() + connecting;
         }
     }
 
@@ -54,23 +67,55 @@ public final class ServerHosts {
         return attrs;
     }
 
-    /** The hosts in the order to try them now; each group in turn starts with its next host (round robin). */
-    synchronized List<HostPort> order(long now) {
-        List<HostPort> ordered = new ArrayList<>(hosts.size());
+    /**
+     * The host to try next for a new backend, among those not in {@code tried}, or null when every host was tried;
+     * see the class comment for the order. The attempt counts against the host until {@link #attemptEnded}, so that
+     * selections running at the same time spread over the hosts instead of all picking the same one.
+     */
+    synchronized HostPort next(Collection<HostPort> tried, long now) {
         int turn = nextFirst++ & Integer.MAX_VALUE;
-        List<Host> group = new ArrayList<>(hosts.size());
-        for (int rank = 0; rank < 6; rank++) {
-            group.clear();
-            for (Host host : hosts) {
-                if (rank(host, now) == rank) {
-                    group.add(host);
-                }
+        Host best = null;
+        int bestRank = Integer.MAX_VALUE;
+        for (int i = 0; i < hosts.size(); i++) {
+            Host host = hosts.get((turn + i) % hosts.size());
+            if (tried.contains(host.address)) {
+                continue;
             }
-            for (int i = 0; i < group.size(); i++) {
-                ordered.add(group.get((turn + i) % group.size()).address);
+            int rank = rank(host, now);
+            if (best == null || rank < bestRank || rank == bestRank && host.load() < best.load()) {
+                best = host;
+                bestRank = rank;
             }
         }
-        return ordered;
+        if (best == null) {
+            return null;
+        }
+        best.connecting++;
+        return best.address;
+    }
+
+    /** An attempt {@link #next} handed out finished, whatever its outcome. */
+    synchronized void attemptEnded(HostPort address) {
+        Host host = find(address);
+        if (host != null && host.connecting > 0) {
+            host.connecting--;
+        }
+    }
+
+    /** {@code server} logged in and joined the pool: it counts towards its host's load until it is forgotten. */
+    synchronized void backendOpened(ServerConnection server) {
+        Host host = find(IdleServers.hostOf(server));
+        if (host != null) {
+            host.backends.add(server);
+        }
+    }
+
+    /** {@code server} left the pool; does nothing for a backend this object never counted (opened before a reload). */
+    synchronized void backendClosed(ServerConnection server) {
+        Host host = find(IdleServers.hostOf(server));
+        if (host != null) {
+            host.backends.remove(server);
+        }
     }
 
     /** 0..2 by role preference (1 is the primary of a prefer-standby pool), plus 3 for a host that failed recently. */
