@@ -28,8 +28,19 @@ public final class ServerHosts {
     /** A host that failed a login is tried after the others for this long. */
     static final long DOWN_BACKOFF_NANOS = 5_000_000_000L;
 
-    /** One host's state, for SHOW HOSTS and the metrics. */
-    public record HostView(HostPort address, ServerRole role, boolean up, long lastChangeNanos) {
+    /**
+     * One host's state, for SHOW HOSTS and the metrics.
+     *
+     * @param up              false after a failed connect, login or health check, until one succeeds
+     * @param lagging         a standby whose replay lag is above max_replica_lag: it gets no new transactions
+     * @param replayLagMillis the replay lag the last health check measured, or -1 when none did (or not a standby)
+     */
+    public record HostView(HostPort address, ServerRole role, boolean up, long lastChangeNanos, boolean lagging,
+                           long replayLagMillis) {
+        /** {@code up}, {@code down} or {@code lagging}: the word SHOW HOSTS shows. */
+        public String state() {
+            return !up ? "down" : lagging ? "lagging" : "up";
+        }
     }
 
     private static final class Host {
@@ -42,6 +53,10 @@ public final class ServerHosts {
         final Set<ServerConnection> backends = new HashSet<>();
         /** Attempts to open a backend here that have not finished yet. */
         int connecting;
+        /** The last health check failed: tried after every other host until a check or a login succeeds. */
+        boolean failingCheck;
+        boolean lagging;
+        long replayLagMillis = -1;
 
         Host(HostPort address) {
             this.address = address;
@@ -129,7 +144,26 @@ public final class ServerHosts {
             byRole = host.role.serves(attrs) ? 0 : 2;
         }
         boolean recentlyDown = !host.up && now - host.failedAtNanos < DOWN_BACKOFF_NANOS;
-        return byRole + (recentlyDown ? 3 : 0);
+        return byRole + (recentlyDown || host.failingCheck || host.lagging ? 3 : 0);
+    }
+
+    /**
+     * True when {@code address} has at least two of the pool's backends more than another host of the best rank
+     * (a standby that came back, or caught up, after the others took all the backends): closing one backend there as
+     * it comes back lets the pool open its replacement on the less busy host, so the split of a busy pool, where each
+     * released backend goes straight to the next waiter, evens out again.
+     */
+    synchronized boolean crowded(HostPort address, long now) {
+        Host host = find(address);
+        if (host == null || hosts.size() < 2 || rank(host, now) != 0) {
+            return false;
+        }
+        for (Host other : hosts) {
+            if (other != host && rank(other, now) == 0 && host.backends.size() - other.load() >= 2) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** A login on {@code address} succeeded and showed {@code role}; a change of role is logged once. */
@@ -143,7 +177,63 @@ public final class ServerHosts {
             host.up = true;
             host.lastChangeNanos = now;
         }
+        host.failingCheck = false;
         observed(host, role, now);
+    }
+
+    /**
+     * A health check reached {@code address}: it is up, of {@code role}, and (a standby) {@code replayLagMillis}
+     * behind, which makes it lagging above {@code maxLagMillis} (0: no limit). A change of state is logged once.
+     */
+    synchronized void checked(HostPort address, ServerRole role, long replayLagMillis, long maxLagMillis, long now) {
+        Host host = find(address);
+        if (host == null) {
+            return;
+        }
+        loggedIn(address, role, now);
+        host.replayLagMillis = role == ServerRole.STANDBY ? replayLagMillis : -1;
+        boolean lagging = maxLagMillis > 0 && host.replayLagMillis > maxLagMillis;
+        if (lagging != host.lagging) {
+            log.info("{}: standby {} {} (replay lag {} ms, max_replica_lag {} ms)", owner, address,
+                    lagging ? "lags behind: it gets no new transactions" : "caught up", replayLagMillis,
+                    maxLagMillis);
+            host.lagging = lagging;
+            host.lastChangeNanos = now;
+        }
+    }
+
+    /** A health check could not reach or log in to {@code address}, or got no answer in time. */
+    synchronized void checkFailed(HostPort address, long now) {
+        failed(address, now);
+        Host host = find(address);
+        if (host != null) {
+            host.failingCheck = true;
+            host.lagging = false;
+            host.replayLagMillis = -1;
+        }
+    }
+
+    /**
+     * True when the pool should stop using its backends on {@code address}: the host lags, failed its health check
+     * or showed a role the pool does not accept, and another host, known to serve the pool, is in good standing.
+     * Without such an alternative the host is still used: a lagging standby beats no answer at all.
+     */
+    synchronized boolean avoids(HostPort address, long now) {
+        Host host = find(address);
+        if (host == null || hosts.size() < 2) {
+            return false;
+        }
+        boolean wrongRole = host.role != ServerRole.UNKNOWN && !host.role.serves(attrs);
+        if (!wrongRole && !host.failingCheck && !host.lagging) {
+            return false;
+        }
+        for (Host other : hosts) {
+            if (other != host && other.role != ServerRole.UNKNOWN && other.role.serves(attrs)
+                    && rank(other, now) < 3) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** A backend on {@code address} reported {@code role} after its login (a standby was promoted). */
@@ -182,7 +272,8 @@ public final class ServerHosts {
     synchronized List<HostView> views() {
         List<HostView> views = new ArrayList<>(hosts.size());
         for (Host host : hosts) {
-            views.add(new HostView(host.address, host.role, host.up, host.lastChangeNanos));
+            views.add(new HostView(host.address, host.role, host.up, host.lastChangeNanos, host.lagging,
+                    host.replayLagMillis));
         }
         return views;
     }

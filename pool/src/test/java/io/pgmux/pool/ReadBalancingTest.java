@@ -87,6 +87,38 @@ class ReadBalancingTest {
         assertThat(pool.stats().idle()).isEqualTo(4);
     }
 
+    /**
+     * A standby that was down while the other took every backend gets its share back: each backend given back to a
+     * host with two more than another is closed, and its replacement opens on the less busy host.
+     */
+    @Test
+    void aStandbyBackAfterAnOutageGetsItsShareOfTheBackends() throws Exception {
+        FakeBackend s1 = hosts.add("s1", "on", true);
+        FakeBackend s2 = hosts.add("s2", "on", true);
+        hosts.down("s2", true);
+        Pool pool = pool(4, "s1", "s2");
+        List<ServerConnection> held = acquire(pool, 4);
+        assertThat(s1.open()).isEqualTo(4);
+
+        hosts.down("s2", false);
+        bed.clock.advance(Duration.ofSeconds(6)); // past the back-off of a host whose login failed
+        for (int round = 0; round < 4; round++) {
+            held.forEach(s -> pool.release(s, false));
+            held = acquire(pool, 4);
+        }
+
+        assertThat(held).extracting(s -> s.target().host()).containsExactlyInAnyOrder("s1", "s1", "s2", "s2");
+        FakePoolBed.await("the closed backends' sessions ended", () -> s1.open() == 2 && s2.open() == 2);
+    }
+
+    private List<ServerConnection> acquire(Pool pool, int count) throws Exception {
+        List<ServerConnection> held = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            held.add(bed.acquire(pool));
+        }
+        return held;
+    }
+
     private Pool pool(int size, String... hostNames) {
         Pool pool = new Pool(new PoolKey("app", "app"), FakeHosts.target(TargetSessionAttrs.STANDBY, hostNames),
                 FakePoolBed.limits(size, Duration.ofSeconds(10)), hosts, ConnectionBudget.unlimited("database app"),
