@@ -4,6 +4,7 @@ package io.pgmux.pool;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.Future;
 import io.pgmux.config.HostPort;
+import io.pgmux.protocol.PgException;
 import java.time.Duration;
 import java.util.List;
 import org.slf4j.Logger;
@@ -73,10 +74,15 @@ final class HostChecks {
                         long at = pool.clock().nanoTime();
                         if (f.isSuccess()) {
                             hosts.checked(address, f.getNow().role(), f.getNow().replayLagMillis(), maxLagMillis, at);
-                        } else {
+                        } else if (serverAway(f.cause())) {
                             log.debug("pool {}: health check of {} failed: {}", pool.key(), address,
                                     ServerFailures.describe(f.cause()));
                             hosts.checkFailed(address, at);
+                        } else {
+                            // Refused as a login (e.g. passthrough credentials not learnt yet): says nothing of
+                            // the host, whose state stays as the pool's own logins leave it.
+                            log.debug("pool {}: health check of {} could not log in: {}", pool.key(), address,
+                                    ServerFailures.describe(f.cause()));
                         }
                         if (lastOfRound()) {
                             // Once every host is known: whether a host is to be avoided depends on the others.
@@ -85,6 +91,11 @@ final class HostChecks {
                         roundStep();
                     });
         }
+    }
+
+    /** True when the check failed because the server is away, not because it refused this login. */
+    private static boolean serverAway(Throwable cause) {
+        return LoginBackoff.serverGone(cause instanceof PgException pg ? pg : ServerFailures.unreachable(cause));
     }
 
     private synchronized boolean lastOfRound() {

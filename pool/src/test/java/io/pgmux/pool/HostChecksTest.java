@@ -78,6 +78,21 @@ class HostChecksTest {
         assertThat(s2.open()).isPositive();
     }
 
+    /** A check refused as a login (28P01: credentials a client login has not taught the pool yet) is no outage. */
+    @Test
+    void aCheckRefusedAsALoginLeavesTheHostUp() throws Exception {
+        hosts.add("s1", "on", true);
+        FakeBackend s2 = hosts.add("s2", "on", true);
+        Pool pool = pool(TargetSessionAttrs.STANDBY, Duration.ZERO, "s1", "s2");
+        warm(pool, 2);
+
+        s2.refuseLogins(true);
+        checkRound(pool);
+
+        assertThat(states(pool)).containsExactly("s1:5432 standby up 0", "s2:5432 standby up -1");
+        assertThat(s2.open()).as("its backends stay").isEqualTo(1);
+    }
+
     /** A server older than 14 reports no in_hot_standby: only the check learns that the primary became a standby. */
     @Test
     void aRoleChangeFoundByTheCheckMovesTheReadWritePoolWithoutAClientError() throws Exception {
