@@ -1,4 +1,4 @@
-// Two streaming standbys behind a read-only alias: reads split evenly, and one made to lag is skipped until it catches up.
+// Two streaming standbys behind a read-only alias: reads split evenly; one made to lag is skipped until it catches up.
 package io.pgmux.server;
 
 import static org.assertj.core.api.Assertions.assertThat;

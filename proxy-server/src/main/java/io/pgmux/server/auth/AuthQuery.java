@@ -26,7 +26,8 @@ import java.util.concurrent.Executors;
  * event loop. Results (secret or "no such user") are cached by {@link AuthQueryCache} for
  * {@code auth_query_cache_ttl}. The connection goes to the database's hosts the way its pools do: the first one up
  * whose role {@code target_session_attrs} accepts. A failed query closes its connection and is tried once more on a
- * fresh one (the host may have gone away in a failover); a second failure fails the lookup. The {@code $1} of the query is sent as a bind parameter, never spliced into SQL.
+ * fresh one (the host may have gone away in a failover); a second failure fails the lookup. The {@code $1} of the
+ * query is sent as a bind parameter, never spliced into SQL.
  *
  * <p>Thread-safe; {@link #close()} stops the thread and closes the connections. Hazard: results are secrets and are
  * never logged.
