@@ -26,13 +26,20 @@ import java.util.Objects;
  * @param targetSessionAttrs which hosts' roles may serve the database; {@code null} means {@code any}
  * @param failoverHoldTimeout how long a client waits for a backend while no host accepts logins (a restart, a
  *                 failover) before it gets the login error; {@code null} means {@link #DEFAULT_FAILOVER_HOLD}
+ * @param healthCheckPeriod how often each host of a database with several hosts is checked (reachable, role,
+ *                 replay lag); zero turns the checks off; {@code null} means {@link #DEFAULT_HEALTH_CHECK_PERIOD}
+ * @param maxReplicaLag a standby whose replay lag is above this gets no new transactions until it catches up;
+ *                 zero (or {@code null}) means no limit
  */
 public record DatabaseConfig(String name, String host, int port, String dbname, String user, String password,
         PoolMode poolMode, Integer poolSize, PinningPolicy pinning, List<HostPort> hosts,
-        TargetSessionAttrs targetSessionAttrs, Duration failoverHoldTimeout) {
+        TargetSessionAttrs targetSessionAttrs, Duration failoverHoldTimeout, Duration healthCheckPeriod,
+        Duration maxReplicaLag) {
 
     /** {@code failover_hold_timeout} when not set: long enough for a managed database's failover. */
     public static final Duration DEFAULT_FAILOVER_HOLD = Duration.ofSeconds(30);
+    /** {@code health_check_period} when not set. */
+    public static final Duration DEFAULT_HEALTH_CHECK_PERIOD = Duration.ofSeconds(10);
 
     /**
      * @throws IllegalArgumentException if the port is outside 1..65535, the pool size is below 1, or {@code hosts}
@@ -57,12 +64,25 @@ public record DatabaseConfig(String name, String host, int port, String dbname, 
         if (failoverHoldTimeout.isNegative()) {
             throw new IllegalArgumentException("failoverHoldTimeout must not be negative");
         }
+        healthCheckPeriod = healthCheckPeriod == null ? DEFAULT_HEALTH_CHECK_PERIOD : healthCheckPeriod;
+        maxReplicaLag = maxReplicaLag == null ? Duration.ZERO : maxReplicaLag;
+        if (healthCheckPeriod.isNegative() || maxReplicaLag.isNegative()) {
+            throw new IllegalArgumentException("healthCheckPeriod and maxReplicaLag must not be negative");
+        }
+    }
+
+    /** Several hosts, the default health checks and no replay-lag limit. */
+    public DatabaseConfig(String name, String host, int port, String dbname, String user, String password,
+            PoolMode poolMode, Integer poolSize, PinningPolicy pinning, List<HostPort> hosts,
+            TargetSessionAttrs targetSessionAttrs, Duration failoverHoldTimeout) {
+        this(name, host, port, dbname, user, password, poolMode, poolSize, pinning, hosts, targetSessionAttrs,
+                failoverHoldTimeout, null, null);
     }
 
     /** One host, any role, the default failover hold. */
     public DatabaseConfig(String name, String host, int port, String dbname, String user, String password,
             PoolMode poolMode, Integer poolSize, PinningPolicy pinning) {
-        this(name, host, port, dbname, user, password, poolMode, poolSize, pinning, null, null, null);
+        this(name, host, port, dbname, user, password, poolMode, poolSize, pinning, null, null, null, null, null);
     }
 
     /** Like the record's own, but the password is shown as {@code ***}. */
@@ -71,6 +91,7 @@ public record DatabaseConfig(String name, String host, int port, String dbname, 
         return "DatabaseConfig[name=" + name + ", host=" + host + ", port=" + port + ", dbname=" + dbname
                 + ", user=" + user + ", password=" + (password == null ? "null" : "***")
                 + ", poolMode=" + poolMode + ", poolSize=" + poolSize + ", pinning=" + pinning + ", hosts=" + hosts
-                + ", targetSessionAttrs=" + targetSessionAttrs + ", failoverHoldTimeout=" + failoverHoldTimeout + "]";
+                + ", targetSessionAttrs=" + targetSessionAttrs + ", failoverHoldTimeout=" + failoverHoldTimeout
+                + ", healthCheckPeriod=" + healthCheckPeriod + ", maxReplicaLag=" + maxReplicaLag + "]";
     }
 }

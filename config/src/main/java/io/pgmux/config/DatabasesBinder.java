@@ -39,7 +39,9 @@ final class DatabasesBinder {
                 r.choice("pinning", null, PinningPolicy::parse),
                 hosts,
                 r.choice("target_session_attrs", null, TargetSessionAttrs::parse),
-                r.duration("failover_hold_timeout", null, true));
+                r.duration("failover_hold_timeout", null, true),
+                r.duration("health_check_period", null, true),
+                r.duration("max_replica_lag", null, true));
         r.finish();
         return database;
     }

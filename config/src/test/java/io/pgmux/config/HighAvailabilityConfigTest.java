@@ -27,6 +27,24 @@ class HighAvailabilityConfigTest {
     }
 
     @Test
+    void healthChecksAndReplicaLagLimit() {
+        PgmuxConfig config = load("""
+                databases:
+                  app_ro:
+                    hosts: [db1, db2]
+                    health_check_period: 2s
+                    max_replica_lag: 500ms
+                  app: {hosts: [db1, db2]}
+                  unchecked: {hosts: [db1, db2], health_check_period: 0}
+                """);
+        assertThat(config.database("app_ro").healthCheckPeriod()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(config.database("app_ro").maxReplicaLag()).isEqualTo(Duration.ofMillis(500));
+        assertThat(config.database("app").healthCheckPeriod()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(config.database("app").maxReplicaLag()).as("no limit").isZero();
+        assertThat(config.database("unchecked").healthCheckPeriod()).isZero();
+    }
+
+    @Test
     void singleHostKeepsItsMeaningAndTheDefaults() {
         DatabaseConfig app = load("""
                 databases:

@@ -9,10 +9,11 @@ import io.pgmux.config.TargetSessionAttrs;
 import io.pgmux.protocol.PgException;
 import io.pgmux.protocol.Severity;
 import io.pgmux.protocol.SqlState;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One attempt to open a backend for a pool: tries the hosts in {@link ServerHosts#order} one after the other,
+ * One attempt to open a backend for a pool: tries the hosts {@link ServerHosts#next} names one after the other,
  * learns each reached host's role ({@link RoleProbe}), and keeps the first backend whose role the pool's
  * {@code target_session_attrs} accepts. A backend of the wrong role is closed at once, so a read-write pool is never
  * given a backend on a standby. With {@code prefer-standby} a backend on the primary is kept aside and used only
@@ -27,9 +28,9 @@ final class HostSelection {
     private final BackendTarget target;
     private final ServerHosts hosts;
     private final EventLoop loop;
-    private final List<HostPort> candidates;
+    /** The hosts this selection tried already; a handful at most. */
+    private final List<HostPort> tried = new ArrayList<>(2);
     private final Promise<ServerConnection> promise;
-    private int next;
     private ServerConnection fallback;
     private Throwable lastFailure;
 
@@ -40,7 +41,6 @@ final class HostSelection {
         this.target = target;
         this.hosts = hosts;
         this.loop = loop;
-        this.candidates = hosts.order(pool.clock().nanoTime());
         this.promise = loop.newPromise();
     }
 
@@ -53,15 +53,18 @@ final class HostSelection {
     }
 
     private void tryNext() {
-        if (next == candidates.size()) {
+        // Asked again at each step, not once: other selections running meanwhile change which host is least busy.
+        HostPort host = hosts.next(tried, pool.clock().nanoTime());
+        if (host == null) {
             finish();
             return;
         }
-        HostPort host = candidates.get(next++);
+        tried.add(host);
         Future<ServerConnection> connecting;
         try {
             connecting = connector.connect(pool, target.at(host), loop);
         } catch (RuntimeException e) { // e.g. the loop is shutting down
+            hosts.attemptEnded(host);
             promise.tryFailure(e);
             closeFallback();
             return;
@@ -70,6 +73,7 @@ final class HostSelection {
             if (f.isSuccess()) {
                 probe(host, f.getNow());
             } else {
+                hosts.attemptEnded(host);
                 hosts.failed(host, pool.clock().nanoTime());
                 lastFailure = f.cause();
                 tryNext();
@@ -83,34 +87,46 @@ final class HostSelection {
             // Any role will do, and asking an old server its role would cost a round trip per backend.
             hosts.loggedIn(host, ServerRole.UNKNOWN, pool.clock().nanoTime());
             succeed(server);
+            hosts.attemptEnded(host);
             return;
         }
         RoleProbe.of(server).addListener((Future<ServerRole> f) -> {
-            if (!f.isSuccess()) {
-                hosts.failed(host, pool.clock().nanoTime());
-                lastFailure = f.cause();
-                server.close();
-                tryNext();
-                return;
-            }
-            ServerRole role = f.getNow();
-            hosts.loggedIn(host, role, pool.clock().nanoTime());
-            if (role.serves(attrs) && !(attrs.prefersStandby() && role == ServerRole.PRIMARY)) {
-                succeed(server);
-            } else if (role.serves(attrs) && fallback == null) {
-                fallback = server;
-                tryNext();
-            } else {
-                server.close();
-                lastFailure = wrongRole(attrs, role);
-                tryNext();
+            try {
+                decide(host, server, f, attrs);
+            } finally {
+                // After the backend counts on its host, so that the host never looks less busy than it is.
+                hosts.attemptEnded(host);
             }
         });
     }
 
+    private void decide(HostPort host, ServerConnection server, Future<ServerRole> probed, TargetSessionAttrs attrs) {
+        if (!probed.isSuccess()) {
+            hosts.failed(host, pool.clock().nanoTime());
+            lastFailure = probed.cause();
+            server.close();
+            tryNext();
+            return;
+        }
+        ServerRole role = probed.getNow();
+        hosts.loggedIn(host, role, pool.clock().nanoTime());
+        if (role.serves(attrs) && !(attrs.prefersStandby() && role == ServerRole.PRIMARY)) {
+            succeed(server);
+        } else if (role.serves(attrs) && fallback == null) {
+            fallback = server;
+            tryNext();
+        } else {
+            server.close();
+            lastFailure = wrongRole(attrs, role);
+            tryNext();
+        }
+    }
+
     private void succeed(ServerConnection server) {
         closeFallback();
+        hosts.backendOpened(server);
         if (!promise.trySuccess(server)) {
+            hosts.backendClosed(server);
             server.close();
         }
     }

@@ -1,7 +1,8 @@
-// The idle backends of one pool, kept per event loop so a client is preferably given a backend on its own thread.
+// The idle backends of one pool, by host and then by event loop: hosts take turns, a client's own loop comes first.
 package io.pgmux.pool;
 
 import io.netty.channel.EventLoop;
+import io.pgmux.config.HostPort;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -10,28 +11,66 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Idle backends by event loop. Each list is in the order the backends became idle, and lending takes from its end:
+ * Idle backends by host, then by event loop. Lending takes from the hosts in turn (round robin per transaction, so
+ * the reads of a pool of standbys spread over them even when few clients are busy), and within a host preferably
+ * from the client's own loop. Each list is in the order the backends became idle, and lending takes from its end:
  * the most recently used backend is the warmest, and the least recently used ones age towards server_idle_timeout.
- * Not thread-safe: the owning {@link Pool} guards it with its monitor.
+ * With one host this is exactly "the most recent idle backend, on the client's loop if possible".
+ * Not thread-safe: the owning {@link PoolLedger} guards it with its monitor.
  */
 final class IdleServers {
-    private final Map<EventLoop, ArrayDeque<ServerConnection>> byLoop = new HashMap<>();
+    /** The idle backends on one host, by loop. */
+    private static final class OnHost {
+        final HostPort address;
+        final Map<EventLoop, ArrayDeque<ServerConnection>> byLoop = new HashMap<>();
+
+        OnHost(HostPort address) {
+            this.address = address;
+        }
+    }
+
+    private final Map<HostPort, OnHost> byHost = new HashMap<>();
+    /** The same hosts in the order lending visits them; a reload may leave empty entries of old hosts behind. */
+    private final List<OnHost> rotation = new ArrayList<>();
+    /** Index in {@link #rotation} of the host to lend from first next time. */
+    private int turn;
 
     /** Puts a backend on its loop's list; {@link ServerConnection#idleSinceNanos} must be set by the caller. */
     void add(ServerConnection server) {
-        byLoop.computeIfAbsent(server.eventLoop(), loop -> new ArrayDeque<>()).addLast(server);
+        HostPort address = hostOf(server);
+        OnHost host = byHost.get(address);
+        if (host == null) {
+            host = new OnHost(address);
+            byHost.put(address, host);
+            rotation.add(host);
+        }
+        host.byLoop.computeIfAbsent(server.eventLoop(), loop -> new ArrayDeque<>()).addLast(server);
     }
 
     /**
-     * The most recently idle open backend, preferring one on {@code loop}; null when there is none. Backends whose
-     * socket already closed are dropped on the way (the pool forgets them when their close event arrives).
+     * The most recently idle open backend of the next host in turn that has one, preferring one on {@code loop};
+     * null when there is none. Backends whose socket already closed are dropped on the way (the pool forgets them
+     * when their close event arrives).
      */
     ServerConnection take(EventLoop loop) {
-        ServerConnection server = takeOpen(byLoop.get(loop));
+        int hosts = rotation.size();
+        for (int i = 0; i < hosts; i++) {
+            int at = (turn + i) % hosts;
+            ServerConnection server = take(rotation.get(at), loop);
+            if (server != null) {
+                turn = (at + 1) % hosts;
+                return server;
+            }
+        }
+        return null;
+    }
+
+    private static ServerConnection take(OnHost host, EventLoop loop) {
+        ServerConnection server = takeOpen(host.byLoop.get(loop));
         if (server != null) {
             return server;
         }
-        for (ArrayDeque<ServerConnection> other : byLoop.values()) {
+        for (ArrayDeque<ServerConnection> other : host.byLoop.values()) {
             server = takeOpen(other);
             if (server != null) {
                 return server;
@@ -40,27 +79,46 @@ final class IdleServers {
         return null;
     }
 
+    /** Every idle backend on {@code address}, removed. */
+    List<ServerConnection> takeAllOn(HostPort address) {
+        OnHost host = byHost.get(address);
+        List<ServerConnection> taken = new ArrayList<>();
+        if (host != null) {
+            host.byLoop.values().forEach(list -> {
+                taken.addAll(list);
+                list.clear();
+            });
+        }
+        return taken;
+    }
+
     /** The backend idle for the longest time, removed; null when there is none. */
     ServerConnection takeLeastRecentlyUsed() {
         ArrayDeque<ServerConnection> oldestList = null;
-        for (ArrayDeque<ServerConnection> list : byLoop.values()) {
-            ServerConnection head = list.peekFirst();
-            if (head != null && (oldestList == null || head.idleSinceNanos - oldestList.peekFirst().idleSinceNanos < 0)) {
-                oldestList = list;
+        for (OnHost host : rotation) {
+            for (ArrayDeque<ServerConnection> list : host.byLoop.values()) {
+                ServerConnection head = list.peekFirst();
+                if (head != null && (oldestList == null
+                        || head.idleSinceNanos - oldestList.peekFirst().idleSinceNanos < 0)) {
+                    oldestList = list;
+                }
             }
         }
         return oldestList == null ? null : oldestList.pollFirst();
     }
 
     boolean remove(ServerConnection server) {
-        ArrayDeque<ServerConnection> list = byLoop.get(server.eventLoop());
+        OnHost host = byHost.get(hostOf(server));
+        ArrayDeque<ServerConnection> list = host == null ? null : host.byLoop.get(server.eventLoop());
         return list != null && list.remove(server);
     }
 
     int count() {
         int count = 0;
-        for (ArrayDeque<ServerConnection> list : byLoop.values()) {
-            count += list.size();
+        for (OnHost host : rotation) {
+            for (ArrayDeque<ServerConnection> list : host.byLoop.values()) {
+                count += list.size();
+            }
         }
         return count;
     }
@@ -73,12 +131,14 @@ final class IdleServers {
     List<ServerConnection> expire(long now, long lifetimeNanos, long idleTimeoutNanos, int closable) {
         List<ServerConnection> old = new ArrayList<>();
         List<ServerConnection> unused = new ArrayList<>();
-        for (ArrayDeque<ServerConnection> list : byLoop.values()) {
-            for (ServerConnection server : list) {
-                if (server.ageNanos() >= lifetimeNanos) {
-                    old.add(server);
-                } else if (now - server.idleSinceNanos >= idleTimeoutNanos) {
-                    unused.add(server);
+        for (OnHost host : rotation) {
+            for (ArrayDeque<ServerConnection> list : host.byLoop.values()) {
+                for (ServerConnection server : list) {
+                    if (server.ageNanos() >= lifetimeNanos) {
+                        old.add(server);
+                    } else if (now - server.idleSinceNanos >= idleTimeoutNanos) {
+                        unused.add(server);
+                    }
                 }
             }
         }
@@ -88,6 +148,11 @@ final class IdleServers {
         expired.addAll(unused.subList(0, Math.min(more, unused.size())));
         expired.forEach(this::remove);
         return expired;
+    }
+
+    /** The host a backend was opened on: its target narrowed to that one host. */
+    static HostPort hostOf(ServerConnection server) {
+        return server.target().hosts().get(0);
     }
 
     private static ServerConnection takeOpen(ArrayDeque<ServerConnection> list) {

@@ -59,7 +59,7 @@ final class LoginBackoff {
     }
 
     /** True for the errors of a server that is away (restarting, failing over), not one refusing this login. */
-    private static boolean serverGone(PgException error) {
+    static boolean serverGone(PgException error) {
         return switch (error.sqlState()) {
             case SqlState.CONNECTION_FAILURE, SqlState.SQLCLIENT_UNABLE_TO_ESTABLISH_SQLCONNECTION,
                  SqlState.ADMIN_SHUTDOWN, SqlState.CRASH_SHUTDOWN, SqlState.CANNOT_CONNECT_NOW -> true;

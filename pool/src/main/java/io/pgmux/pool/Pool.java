@@ -68,6 +68,8 @@ public final class Pool {
     private final FailoverCounters failoverCounters = new FailoverCounters();
     private final PoolLedger ledger;
     private final PoolAdmin admin;
+    /** health_check_period and max_replica_lag of the database; see {@link HostChecks}. */
+    private final HostChecks hostChecks;
 
     /** What a fresh backend reported at login; a client's session parameters start from these. */
     private volatile Map<String, String> loginParameters;
@@ -109,6 +111,7 @@ public final class Pool {
         this.loops = loops;
         this.ledger = new PoolLedger(limits, databaseBudget, userBudget, this);
         this.admin = new PoolAdmin(this, ledger);
+        this.hostChecks = new HostChecks(this);
         databaseBudget.join(this);
         userBudget.join(this);
     }
@@ -147,6 +150,20 @@ public final class Pool {
     /** Each host of the database with the role and state the pool last saw, for SHOW HOSTS and the metrics. */
     public List<ServerHosts.HostView> hosts() {
         return hosts.views();
+    }
+
+    /** Sets how often the hosts are checked and the replay-lag limit; takes effect at the next janitor tick. */
+    void hostCheckSettings(HostChecks.Settings settings) {
+        hostChecks.settings(settings);
+    }
+
+    HostChecks.Settings hostCheckSettings() {
+        return hostChecks.settings();
+    }
+
+    /** True while health checks of this pool's hosts are in flight. */
+    boolean hostChecksRunning() {
+        return hostChecks.running();
     }
 
     /** Counters of waits, exhaustion and backend churn since the pool was created. */
@@ -273,6 +290,24 @@ public final class Pool {
             discard(server);
         }
         replenish(now);
+        hostChecks.maybeRun(now, target, hosts, connector, homeLoop(), limits.checkTimeout().toNanos());
+    }
+
+    /**
+     * A round of health checks finished: on each host the pool should no longer use (it lags, failed the check or
+     * changed role, and another host serves), the idle backends are closed now; the busy ones are closed as their
+     * clients give them back ({@link #offer}), so no client sees an error.
+     */
+    void hostsChecked(List<HostPort> addresses) {
+        for (HostPort address : addresses) {
+            if (!hosts.avoids(address, clock.nanoTime())) {
+                continue;
+            }
+            for (ServerConnection server : ledger.takeIdleOn(address)) {
+                log.debug("{} is on host {}, which the pool avoids now; closing it", server, address);
+                discard(server);
+            }
+        }
     }
 
     /** A shared budget this pool was refused by has a free slot again. */
@@ -442,7 +477,7 @@ public final class Pool {
             discard(server);
             return;
         }
-        if (!servesTarget(server)) {
+        if (!servesTarget(server) || onAvoidedHost(server)) {
             discard(server);
             return;
         }
@@ -478,11 +513,26 @@ public final class Pool {
         return false;
     }
 
+    /**
+     * True for a backend on a host the health checks found lagging, down or of the wrong role, or on a host with
+     * more of the pool's backends than another one by two or more (several hosts only): see
+     * {@link ServerHosts#avoids} and {@link ServerHosts#crowded}.
+     */
+    private boolean onAvoidedHost(ServerConnection server) {
+        if (target.hosts().size() < 2) {
+            return false;
+        }
+        HostPort address = IdleServers.hostOf(server);
+        long now = clock.nanoTime();
+        return hosts.avoids(address, now) || hosts.crowded(address, now);
+    }
+
     /** Takes a backend out of the pool's accounting, once; frees its slots and opens a replacement if needed. */
     private void forget(ServerConnection server) {
         if (!ledger.forget(server)) {
             return;
         }
+        hosts.backendClosed(server);
         counters.serverClosed();
         giveBudgets();
         // A waiter that counted on this backend, or the minimum, would otherwise wait for the next janitor tick.

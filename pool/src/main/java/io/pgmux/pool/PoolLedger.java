@@ -216,6 +216,13 @@ final class PoolLedger {
         return true;
     }
 
+    /** Every idle backend on {@code address}, taken off the idle lists (marked used) for the caller to close. */
+    synchronized List<ServerConnection> takeIdleOn(io.pgmux.config.HostPort address) {
+        List<ServerConnection> taken = idle.takeAllOn(address);
+        taken.forEach(s -> s.state = ServerState.USED);
+        return taken;
+    }
+
     synchronized void markUsed(ServerConnection server) {
         server.state = ServerState.USED;
     }

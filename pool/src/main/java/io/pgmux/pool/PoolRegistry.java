@@ -156,6 +156,12 @@ public final class PoolRegistry {
                 changes.add("pool " + key + ": limits now " + limits.maxSize() + " backends (min " + limits.minSize()
                         + ", reserve " + limits.reserveSize() + ")");
             }
+            HostChecks.Settings checks = hostChecks(db);
+            if (!checks.equals(pool.hostCheckSettings())) {
+                pool.hostCheckSettings(checks);
+                changes.add("pool " + key + ": health_check_period " + checks.period().toMillis()
+                        + " ms, max_replica_lag " + checks.maxReplicaLag().toMillis() + " ms");
+            }
             BackendTarget target = backendTarget(db, key.user());
             if (!target.equals(pool.target())) {
                 pool.admin().retarget(target);
@@ -210,8 +216,13 @@ public final class PoolRegistry {
                 name -> new ConnectionBudget("user " + name, config.pool().maxUserConnections()));
         Pool pool = new Pool(key, target, PoolLimits.from(config, key.database(), key.user()), connector,
                 databaseBudget, userBudget, loops, clock);
+        pool.hostCheckSettings(hostChecks(db));
         onCreate.accept(pool);
         return pool;
+    }
+
+    private static HostChecks.Settings hostChecks(DatabaseConfig db) {
+        return new HostChecks.Settings(db.healthCheckPeriod(), db.maxReplicaLag());
     }
 
     /** The database's own login overrides the client's; otherwise pgmux logs in as the client with its password. */

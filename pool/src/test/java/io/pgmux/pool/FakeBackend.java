@@ -43,6 +43,7 @@ final class FakeBackend implements AutoCloseable {
     /** "on", "off", or null to report no in_hot_standby (a server older than 14). */
     private volatile String hotStandby = "off";
     private volatile boolean inRecovery;
+    private volatile long replayLagMillis;
     private final List<Channel> sessions = new CopyOnWriteArrayList<>();
 
     FakeBackend(EventLoopGroup group) {
@@ -81,6 +82,19 @@ final class FakeBackend implements AutoCloseable {
         for (Channel session : sessions) {
             session.writeAndFlush(BackendMessages.parameterStatus(session.alloc(), "in_hot_standby", "off"));
         }
+    }
+
+    /** From now on, the health check query reports this replay lag (a standby only). */
+    void replayLag(long millis) {
+        replayLagMillis = millis;
+    }
+
+    /**
+     * A server older than 14 promoted or demoted: only pg_is_in_recovery() tells, no ParameterStatus is sent, so only
+     * a query (the health check) can learn it.
+     */
+    void recoveryQuietly(boolean recovery) {
+        inRecovery = recovery;
     }
 
     /** Closes every open session at once, as a server that crashed. */
@@ -183,6 +197,10 @@ final class FakeBackend implements AutoCloseable {
                 return;
             }
             statements.add(sql);
+            if (sql.equals(HostProbe.QUERY)) {
+                ctx.write(BackendMessages.dataRow(ctx.alloc(), List.of(inRecovery ? "t" : "f",
+                        Long.toString(inRecovery ? replayLagMillis : 0))));
+            }
             if (sql.equals("SELECT pg_is_in_recovery()")) {
                 ctx.write(BackendMessages.dataRow(ctx.alloc(), List.of(inRecovery ? "t" : "f")));
             }

@@ -8,8 +8,11 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One row per host of each pool: {@code role} (primary, standby, or unknown before the first login there),
- * {@code state} ({@code up}, or {@code down} after a failed connect or login), how many of the pool's backends are
- * open on it, and how many seconds ago its role or state last changed (NULL when it never did). Read from snapshots; nothing is asked of the servers.
+ * {@code state} ({@code up}; {@code down} after a failed connect, login or health check; {@code lagging} for a
+ * standby whose replay lag is above max_replica_lag), how many of the pool's backends are open on it, how many
+ * seconds ago its role or state last changed (NULL when it never did), and the replay lag the last health check
+ * measured on a standby, in milliseconds (NULL when none did). Read from snapshots; nothing is asked of the
+ * servers.
  */
 final class ShowHosts {
     private final ServerControl control;
@@ -20,7 +23,7 @@ final class ShowHosts {
 
     ResultTable hosts() {
         ResultTable t = new ResultTable().text("database", "user", "host").number("port").text("role", "state")
-                .number("backends", "changed_s_ago");
+                .number("backends", "changed_s_ago", "replay_lag_ms");
         long now = System.nanoTime();
         for (Pool pool : control.pools().pools()) {
             var servers = pool.admin().servers();
@@ -32,7 +35,8 @@ final class ShowHosts {
                 Long changed = host.lastChangeNanos() == 0 ? null
                         : TimeUnit.NANOSECONDS.toSeconds(now - host.lastChangeNanos());
                 t.row(pool.key().database(), pool.key().user(), host.address().host(), host.address().port(),
-                        host.role().text(), host.up() ? "up" : "down", backends, changed);
+                        host.role().text(), host.state(), backends, changed,
+                        host.replayLagMillis() < 0 ? null : host.replayLagMillis());
             }
         }
         return t;

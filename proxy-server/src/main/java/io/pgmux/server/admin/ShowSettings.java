@@ -27,6 +27,14 @@ final class ShowSettings {
         this.version = version;
     }
 
+    /** The host, or with several hosts all of them as PgBouncer shows them: {@code h1:5432,h2:5432}. */
+    private static String hostsOf(DatabaseConfig db) {
+        if (db.hosts().size() == 1) {
+            return db.host();
+        }
+        return String.join(",", db.hosts().stream().map(Object::toString).toList());
+    }
+
     ResultTable databases() {
         ResultTable t = new ResultTable().text("name", "host").number("port").text("database", "force_user")
                 .number("pool_size", "min_pool_size", "reserve_pool_size", "server_lifetime")
@@ -39,10 +47,11 @@ final class ShowSettings {
             ConnectionBudget budget = control.pools().databaseBudget(db.name());
             List<Pool> pools = control.poolsOf(db.name());
             boolean paused = !pools.isEmpty() && pools.stream().allMatch(p -> p.admin().isPaused());
-            t.row(db.name(), db.host(), db.port(), db.dbname(), db.user(),
+            t.row(db.name(), hostsOf(db), db.port(), db.dbname(), db.user(),
                     db.poolSize() != null ? db.poolSize() : pool.defaultPoolSize(), pool.minPoolSize(),
                     pool.reservePoolSize(), config.timeouts().serverLifetime().toSeconds(),
-                    db.poolMode() == null ? null : db.poolMode().configName(), null, pool.maxDbConnections(),
+                    db.poolMode() == null ? null : db.poolMode().configName(),
+                    db.hosts().size() > 1 ? "round-robin" : null, pool.maxDbConnections(),
                     budget == null ? 0 : budget.used(), pool.maxClientConn(), clientsOf(db.name(), null),
                     paused ? 1 : 0, control.isDisabled(db.name()) ? 1 : 0);
         }

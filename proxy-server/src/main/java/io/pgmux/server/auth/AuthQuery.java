@@ -3,7 +3,9 @@ package io.pgmux.server.auth;
 
 import io.pgmux.config.AuthQuerySettings;
 import io.pgmux.config.DatabaseConfig;
+import io.pgmux.config.HostPort;
 import io.pgmux.config.PgmuxConfig;
+import io.pgmux.config.TargetSessionAttrs;
 import io.pgmux.config.UserConfig;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.sql.Connection;
@@ -22,8 +24,10 @@ import java.util.concurrent.Executors;
  * Runs {@code auth_query} for users pgmux does not know, so users can be managed in PostgreSQL alone. Queries run on
  * one dedicated thread over one JDBC connection per database, logged in as {@code auth_user}; they never block an
  * event loop. Results (secret or "no such user") are cached by {@link AuthQueryCache} for
- * {@code auth_query_cache_ttl}. A failed query closes its connection (the next lookup reconnects) and fails the
- * lookup. The {@code $1} of the query is sent as a bind parameter, never spliced into SQL.
+ * {@code auth_query_cache_ttl}. The connection goes to the database's hosts the way its pools do: the first one up
+ * whose role {@code target_session_attrs} accepts. A failed query closes its connection and is tried once more on a
+ * fresh one (the host may have gone away in a failover); a second failure fails the lookup. The {@code $1} of the
+ * query is sent as a bind parameter, never spliced into SQL.
  *
  * <p>Thread-safe; {@link #close()} stops the thread and closes the connections. Hazard: results are secrets and are
  * never logged.
@@ -65,20 +69,38 @@ final class AuthQuery implements AutoCloseable {
     }
 
     private String query(String database, String user) {
+        boolean reused = connections.containsKey(database);
         try {
-            Connection connection = connection(database);
-            try (PreparedStatement statement = connection.prepareStatement(settings.query().replace("$1", "?"))) {
-                statement.setString(1, user);
-                try (ResultSet rows = statement.executeQuery()) {
-                    return rows.next() ? rows.getString(2) : null;
+            return queryOnce(database, user);
+        } catch (SQLException first) {
+            if (reused) {
+                // The cached connection may be to a host that went away (a failover): one more try on a fresh
+                // connection, which picks a host that is up.
+                try {
+                    return queryOnce(database, user);
+                } catch (SQLException e) {
+                    throw failed(database, e);
                 }
-            } catch (SQLException e) {
-                closeQuietly(connections.remove(database));
-                throw e;
+            }
+            throw failed(database, first);
+        }
+    }
+
+    private String queryOnce(String database, String user) throws SQLException {
+        Connection connection = connection(database);
+        try (PreparedStatement statement = connection.prepareStatement(settings.query().replace("$1", "?"))) {
+            statement.setString(1, user);
+            try (ResultSet rows = statement.executeQuery()) {
+                return rows.next() ? rows.getString(2) : null;
             }
         } catch (SQLException e) {
-            throw new IllegalStateException("auth_query on database \"" + database + "\" failed: " + e.getMessage(), e);
+            closeQuietly(connections.remove(database));
+            throw e;
         }
+    }
+
+    private static IllegalStateException failed(String database, SQLException e) {
+        return new IllegalStateException("auth_query on database \"" + database + "\" failed: " + e.getMessage(), e);
     }
 
     private Connection connection(String database) throws SQLException {
@@ -95,10 +117,29 @@ final class AuthQuery implements AutoCloseable {
         properties.setProperty("connectTimeout",
                 String.valueOf(Math.max(1, config.timeouts().serverConnectTimeout().toSeconds())));
         properties.setProperty("socketTimeout", "30");
-        Connection connection = DriverManager.getConnection("jdbc:postgresql://" + hostForUrl(db.host()) + ":"
-                + db.port() + "/" + db.dbname(), properties);
+        properties.setProperty("targetServerType", serverType(db.targetSessionAttrs()));
+        Connection connection = DriverManager.getConnection("jdbc:postgresql://" + hostList(db) + "/" + db.dbname(),
+                properties);
         connections.put(database, connection);
         return connection;
+    }
+
+    /** Every host of the database, in its order: the driver skips those that are down, as the pools do. */
+    private static String hostList(DatabaseConfig db) {
+        StringBuilder hosts = new StringBuilder();
+        for (HostPort host : db.hosts()) {
+            hosts.append(hosts.isEmpty() ? "" : ",").append(hostForUrl(host.host())).append(':').append(host.port());
+        }
+        return hosts.toString();
+    }
+
+    /** The driver's word for the roles the database's pools accept (pg_shadow is readable on a standby too). */
+    static String serverType(TargetSessionAttrs attrs) {
+        return switch (attrs) {
+            case ANY -> "any";
+            case PREFER_STANDBY -> "preferSecondary";
+            default -> attrs.acceptsPrimary() ? "primary" : "secondary";
+        };
     }
 
     private static String hostForUrl(String host) {

@@ -10,7 +10,8 @@ import java.util.List;
 
 /**
  * Adds to a scrape, for one pool: {@code pgmux_host_up} (1 or 0, labelled with the host and the role pgmux last
- * saw there), {@code pgmux_host_backends}, {@code pgmux_pool_failovers} and the histogram
+ * saw there), {@code pgmux_host_backends}, {@code pgmux_host_replay_lag_seconds} (standbys the health check
+ * measured), {@code pgmux_host_lagging}, {@code pgmux_pool_failovers} and the histogram
  * {@code pgmux_pool_failover_hold_seconds}. Read from snapshots at scrape time. Stateless.
  */
 final class HostFigures {
@@ -26,6 +27,12 @@ final class HostFigures {
             long backends = servers.stream().filter(v -> v.server().target().host().equals(host.address().host())
                     && v.server().target().port() == host.address().port()).count();
             f.gauge("pgmux_host_backends", "Backends of the pool open on the host", backends, hostLabels);
+            if (host.replayLagMillis() >= 0) {
+                f.gauge("pgmux_host_replay_lag_seconds", "Replay lag of the standby at the last health check",
+                        host.replayLagMillis() / 1000.0, hostLabels);
+            }
+            f.gauge("pgmux_host_lagging", "1 while the standby's replay lag is above max_replica_lag: it gets no new"
+                    + " transactions", host.lagging() ? 1 : 0, hostLabels);
         }
         FailoverCounters failovers = pool.failoverCounters();
         f.counter("pgmux_pool_failovers", "Failover holds ridden out: logins failed, then worked again within"
