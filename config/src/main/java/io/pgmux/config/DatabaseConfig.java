@@ -26,10 +26,11 @@ import java.util.Objects;
  * @param targetSessionAttrs which hosts' roles may serve the database; {@code null} means {@code any}
  * @param failoverHoldTimeout how long a client waits for a backend while no host accepts logins (a restart, a
  *                 failover) before it gets the login error; {@code null} means {@link #DEFAULT_FAILOVER_HOLD}
+ * @param limits   the pool-wide limits this database sets for itself; {@code null} means none
  */
 public record DatabaseConfig(String name, String host, int port, String dbname, String user, String password,
         PoolMode poolMode, Integer poolSize, PinningPolicy pinning, List<HostPort> hosts,
-        TargetSessionAttrs targetSessionAttrs, Duration failoverHoldTimeout) {
+        TargetSessionAttrs targetSessionAttrs, Duration failoverHoldTimeout, DatabaseLimits limits) {
 
     /** {@code failover_hold_timeout} when not set: long enough for a managed database's failover. */
     public static final Duration DEFAULT_FAILOVER_HOLD = Duration.ofSeconds(30);
@@ -57,6 +58,15 @@ public record DatabaseConfig(String name, String host, int port, String dbname, 
         if (failoverHoldTimeout.isNegative()) {
             throw new IllegalArgumentException("failoverHoldTimeout must not be negative");
         }
+        limits = limits == null ? DatabaseLimits.NONE : limits;
+    }
+
+    /** Without limits of its own. */
+    public DatabaseConfig(String name, String host, int port, String dbname, String user, String password,
+            PoolMode poolMode, Integer poolSize, PinningPolicy pinning, List<HostPort> hosts,
+            TargetSessionAttrs targetSessionAttrs, Duration failoverHoldTimeout) {
+        this(name, host, port, dbname, user, password, poolMode, poolSize, pinning, hosts, targetSessionAttrs,
+                failoverHoldTimeout, null);
     }
 
     /** One host, any role, the default failover hold. */
@@ -71,6 +81,7 @@ public record DatabaseConfig(String name, String host, int port, String dbname, 
         return "DatabaseConfig[name=" + name + ", host=" + host + ", port=" + port + ", dbname=" + dbname
                 + ", user=" + user + ", password=" + (password == null ? "null" : "***")
                 + ", poolMode=" + poolMode + ", poolSize=" + poolSize + ", pinning=" + pinning + ", hosts=" + hosts
-                + ", targetSessionAttrs=" + targetSessionAttrs + ", failoverHoldTimeout=" + failoverHoldTimeout + "]";
+                + ", targetSessionAttrs=" + targetSessionAttrs + ", failoverHoldTimeout=" + failoverHoldTimeout
+                + ", limits=" + limits + "]";
     }
 }

@@ -39,9 +39,24 @@ final class DatabasesBinder {
                 r.choice("pinning", null, PinningPolicy::parse),
                 hosts,
                 r.choice("target_session_attrs", null, TargetSessionAttrs::parse),
-                r.duration("failover_hold_timeout", null, true));
+                r.duration("failover_hold_timeout", null, true),
+                limits(r));
         r.finish();
         return database;
+    }
+
+    /** PgBouncer's per-database limits; {@code reserve_pool} is accepted too, the name PgBouncer uses here. */
+    private static DatabaseLimits limits(SectionReader r) {
+        Integer reserve = r.optionalInteger("reserve_pool_size", 0, Integer.MAX_VALUE);
+        Integer reserveAlias = r.optionalInteger("reserve_pool", 0, Integer.MAX_VALUE);
+        if (reserve != null && reserveAlias != null) {
+            throw ConfigException.at(r.originOf("reserve_pool"), "give either reserve_pool_size or reserve_pool");
+        }
+        return new DatabaseLimits(
+                r.optionalInteger("min_pool_size", 0, Integer.MAX_VALUE),
+                reserve != null ? reserve : reserveAlias,
+                r.optionalInteger("max_db_connections", 0, Integer.MAX_VALUE),
+                r.optionalInteger("max_db_client_connections", 0, Integer.MAX_VALUE));
     }
 
     /** {@code hosts: [h1:5432, h2:5432]}, or the single {@code host} and {@code port}; one form, not both. */

@@ -168,4 +168,48 @@ public record PgmuxConfig(HostPort listen, HostPort adminListen, TransportType t
         }
         return pool.defaultPoolSize();
     }
+
+    /** Backends each pool of {@code database} keeps open: the database's {@code min_pool_size}, else the pool's. */
+    public int minPoolSize(String database) {
+        return orDefault(limitsOf(database).minPoolSize(), pool.minPoolSize());
+    }
+
+    /** Extra backends each pool of {@code database} may open: its {@code reserve_pool_size}, else the pool's. */
+    public int reservePoolSize(String database) {
+        return orDefault(limitsOf(database).reservePoolSize(), pool.reservePoolSize());
+    }
+
+    /** Backends of {@code database} over all its pools: its {@code max_db_connections}, else the pool's (0: none). */
+    public int maxDbConnections(String database) {
+        return orDefault(limitsOf(database).maxDbConnections(), pool.maxDbConnections());
+    }
+
+    /** Clients of {@code database} at once: its {@code max_db_client_connections}, else the pool's; 0 = no limit. */
+    public int maxDbClientConnections(String database) {
+        return orDefault(limitsOf(database).maxClientConnections(), pool.maxDbClientConnections());
+    }
+
+    /**
+     * Backends logged in as {@code serverUser} over all databases: that user's {@code max_user_connections}, else
+     * the pool's; 0 = no limit.
+     */
+    public int maxUserConnections(String serverUser) {
+        UserConfig u = users.get(serverUser);
+        return orDefault(u == null ? null : u.limits().maxUserConnections(), pool.maxUserConnections());
+    }
+
+    /** Clients logged in as {@code user} at once: its {@code max_user_client_connections}, else the pool's. */
+    public int maxUserClientConnections(String user) {
+        UserConfig u = users.get(user);
+        return orDefault(u == null ? null : u.limits().maxClientConnections(), pool.maxUserClientConnections());
+    }
+
+    private DatabaseLimits limitsOf(String database) {
+        DatabaseConfig db = databases.get(database);
+        return db == null ? DatabaseLimits.NONE : db.limits();
+    }
+
+    private static int orDefault(Integer value, int fallback) {
+        return value != null ? value : fallback;
+    }
 }

@@ -85,12 +85,16 @@ public record PoolLimits(int maxSize, int minSize, int reserveSize, Duration res
                 Timeouts.defaults().serverIdleTimeout(), Timeouts.defaults().serverLoginRetry());
     }
 
-    /** The limits of the pool of {@code user} on {@code database}, with the per-database pool size applied. */
+    /**
+     * The limits of the pool of {@code user} on {@code database}, with the database's own pool size, minimum and
+     * reserve applied.
+     */
     public static PoolLimits from(PgmuxConfig config, String database, String user) {
         PoolSettings pool = config.pool();
         Timeouts t = config.timeouts();
         DatabaseConfig db = config.database(database);
-        return new PoolLimits(config.poolSize(database, user), pool.minPoolSize(), pool.reservePoolSize(),
+        return new PoolLimits(config.poolSize(database, user), config.minPoolSize(database),
+                config.reservePoolSize(database),
                 pool.reservePoolTimeout(), t.queryWaitTimeout(), pool.serverResetQuery(), pool.serverCheckQuery(),
                 t.serverCheckDelay(), t.serverConnectTimeout(), t.serverLifetime(), t.serverIdleTimeout(),
                 t.serverLoginRetry(), pool.maxWaitingClients(),

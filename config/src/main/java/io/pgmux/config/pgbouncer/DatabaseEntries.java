@@ -5,8 +5,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Each [databases] line becomes {@code databases.NAME}: host, port, dbname, user, password, pool_size and pool_mode
- * carry over; the other PgBouncer keys are ignored with a warning that names them, and an unknown key is an error,
+ * Each [databases] line becomes {@code databases.NAME}: host, port, dbname, user, password, pool_size, pool_mode and
+ * the limits (min_pool_size, reserve_pool, max_db_connections, max_db_client_connections) carry over; the other PgBouncer keys are ignored with a warning that names them, and an unknown key is an error,
  * as in PgBouncer.
  */
 final class DatabaseEntries {
@@ -20,17 +20,20 @@ final class DatabaseEntries {
             Map.entry("datestyle", "clients' own startup parameters are set on every server connection"),
             Map.entry("timezone", "clients' own startup parameters are set on every server connection"),
             Map.entry("application_name", "clients' own application_name is set on every server connection"),
-            Map.entry("min_pool_size", "pgmux has one min_pool_size for every pool"),
-            Map.entry("reserve_pool", "pgmux has one reserve_pool_size for every pool"),
-            Map.entry("max_db_connections", "pgmux has one max_db_connections for every database"),
-            Map.entry("max_db_client_connections", "pgmux limits clients in total only (max_client_conn)"),
             Map.entry("server_lifetime", "pgmux has one server_lifetime for every pool"),
             Map.entry("connect_query", "not supported"),
             Map.entry("load_balance_hosts", "pgmux connects to one host per database"));
 
     /** Keys that carry over. */
     static final Set<String> APPLIED = Set.of("host", "port", "dbname", "user", "password", "pool_size",
-            "pool_mode");
+            "pool_mode", "min_pool_size", "reserve_pool", "max_db_connections", "max_db_client_connections");
+
+    /** Limits that may be 0, and the pgmux key each becomes (PgBouncer's reserve_pool is pgmux's reserve_pool_size). */
+    private static final Map<String, String> LIMITS = Map.of(
+            "min_pool_size", "min_pool_size",
+            "reserve_pool", "reserve_pool_size",
+            "max_db_connections", "max_db_connections",
+            "max_db_client_connections", "max_db_client_connections");
 
     private DatabaseEntries() {
     }
@@ -72,6 +75,13 @@ final class DatabaseEntries {
                 Integer n = IniValues.integer(one, 1, out);
                 if (n != null) {
                     out.entry("databases", name, key, n);
+                }
+            }
+            case "min_pool_size", "reserve_pool", "max_db_connections", "max_db_client_connections" -> {
+                IniEntry one = new IniEntry(entry.section(), name + " " + key, value, entry.where(), entry.file());
+                Integer n = IniValues.integer(one, 0, out);
+                if (n != null) {
+                    out.entry("databases", name, LIMITS.get(key), n);
                 }
             }
             default -> out.entry("databases", name, key, value);

@@ -76,7 +76,7 @@ public final class PgBouncerSettings {
         flag("log_stats");
         ignored("logfile", "pgmux logs to standard output; redirect it or use PGMUX_LOG_FORMAT=json");
         integer("max_client_conn", "pool", "max_client_conn", 1);
-        ignored("max_db_client_connections", "pgmux limits clients in total only (max_client_conn)");
+        integer("max_db_client_connections", "pool", "max_db_client_connections", 0);
         integer("max_db_connections", "pool", "max_db_connections", 0);
         mapped("max_packet_size", "becomes max_message_length, at most 1 GiB (PostgreSQL's own limit)",
                 (e, o) -> {
@@ -86,7 +86,7 @@ public final class PgBouncerSettings {
                     }
                 });
         integer("max_prepared_statements", "pool", "max_prepared_statements", 0);
-        ignored("max_user_client_connections", "pgmux limits clients in total only (max_client_conn)");
+        integer("max_user_client_connections", "pool", "max_user_client_connections", 0);
         integer("max_user_connections", "pool", "max_user_connections", 0);
         integer("min_pool_size", "pool", "min_pool_size", 0);
         ignored("peer_id", "pgmux has no peers: a cancel request must reach the pgmux its client is on");

@@ -4,7 +4,8 @@ package io.pgmux.config.pgbouncer;
 import java.util.Map;
 
 /**
- * Each [users] line becomes {@code users.NAME}; pool_mode carries over, the other PgBouncer keys are ignored with a
+ * Each [users] line becomes {@code users.NAME}; pool_mode, max_user_connections and max_user_client_connections
+ * carry over, the other PgBouncer keys are ignored with a
  * warning that names them, and an unknown key is an error. The user's password still comes from auth_file (pgmux
  * merges the two), as in PgBouncer.
  */
@@ -14,8 +15,6 @@ final class UserEntries {
     static final Map<String, String> IGNORED = Map.of(
             "pool_size", "pgmux sizes pools per database (pool_size) or by default_pool_size",
             "reserve_pool_size", "pgmux has one reserve_pool_size for every pool",
-            "max_user_connections", "pgmux has one max_user_connections for every user",
-            "max_user_client_connections", "pgmux limits clients in total only (max_client_conn)",
             "query_timeout", "pgmux has one query_timeout for every client",
             "idle_transaction_timeout", "pgmux has one idle_transaction_timeout for every client",
             "client_idle_timeout", "pgmux has one client_idle_timeout for every client");
@@ -34,6 +33,13 @@ final class UserEntries {
             String key = pair.getKey();
             if (key.equals("pool_mode")) {
                 out.entry("users", name, "pool_mode", pair.getValue());
+            } else if (key.equals("max_user_connections") || key.equals("max_user_client_connections")) {
+                IniEntry one = new IniEntry(entry.section(), name + " " + key, pair.getValue(), entry.where(),
+                        entry.file());
+                Integer n = IniValues.integer(one, 0, out);
+                if (n != null) {
+                    out.entry("users", name, key, n);
+                }
             } else if (IGNORED.containsKey(key)) {
                 out.warn(entry.where() + ": user " + name + ": " + key + " is ignored: " + IGNORED.get(key));
             } else {

@@ -39,13 +39,20 @@ class PgBouncerIniTest {
         PgmuxConfig config = load(conversion);
 
         assertThat(config.listen().toString()).isEqualTo("0.0.0.0:6432");
-        assertThat(config.databases()).containsOnlyKeys("app", "reporting", "ha", "local_db", "odd.name");
+        assertThat(config.databases()).containsOnlyKeys("app", "app_batch", "reporting", "ha", "local_db",
+                "odd.name");
         assertThat(config.database("app").host()).isEqualTo("10.0.1.10");
         assertThat(config.database("app").dbname()).isEqualTo("app_production");
         assertThat(config.database("app").user()).isEqualTo("app_rw");
         assertThat(config.database("app").password()).as("quoted, with '' and #").isEqualTo("s3cr'et #1");
         assertThat(config.database("app").poolSize()).isEqualTo(40);
         assertThat(config.database("reporting").poolMode()).isEqualTo(PoolMode.SESSION);
+        assertThat(config.minPoolSize("app_batch")).isEqualTo(3);
+        assertThat(config.reservePoolSize("app_batch")).as("PgBouncer's reserve_pool").isEqualTo(2);
+        assertThat(config.maxDbConnections("app_batch")).isEqualTo(60);
+        assertThat(config.maxDbClientConnections("app_batch")).isEqualTo(500);
+        assertThat(config.minPoolSize("app")).as("the [pgbouncer] value").isEqualTo(2);
+        assertThat(config.maxDbConnections("app")).isEqualTo(100);
         assertThat(config.database("ha").host()).isEqualTo("10.0.2.1");
         assertThat(config.database("ha").port()).isEqualTo(6543);
         assertThat(config.database("local_db").host()).isEqualTo("127.0.0.1");
@@ -54,6 +61,9 @@ class PgBouncerIniTest {
         assertThat(config.user("app").passwordKind()).as("from auth_file").isEqualTo(PasswordKind.MD5_HASH);
         assertThat(config.user("analyst").password()).isEqualTo("analyst-secret");
         assertThat(config.user("analyst").poolMode()).isEqualTo(PoolMode.SESSION);
+        assertThat(config.maxUserConnections("analyst")).isEqualTo(4);
+        assertThat(config.maxUserClientConnections("analyst")).isEqualTo(10);
+        assertThat(config.maxUserConnections("batch")).as("the [pgbouncer] value").isZero();
         assertThat(config.user("batch").poolMode()).isEqualTo(PoolMode.STATEMENT);
         assertThat(config.auth().hbaRules()).as("local line skipped").hasSize(3);
         assertThat(config.admin().adminUsers()).containsExactly("ops");
@@ -92,7 +102,9 @@ class PgBouncerIniTest {
                         "server_lifetime = 0",
                         "database reporting: connect_query is ignored", "database ha: pgmux connects to one host",
                         "load_balance_hosts is ignored", "database local_db: no host", "* is ignored",
-                        "user analyst: max_user_connections is ignored", "user batch: query_timeout is ignored");
+                        "user batch: query_timeout is ignored")
+                .doesNotContain("max_user_connections is ignored", "min_pool_size is ignored",
+                        "reserve_pool is ignored", "max_db_connections is ignored", "client_connections is ignored");
         assertThat(String.join("\n", conversion.notes()))
                 .contains("server_tls_sslmode: allow becomes prefer", "listen_addr: * (every address)",
                         "reserve_pool_timeout", "max_packet_size", "server_check_query: <empty>");

@@ -40,15 +40,22 @@ final class ShowSettings {
             List<Pool> pools = control.poolsOf(db.name());
             boolean paused = !pools.isEmpty() && pools.stream().allMatch(p -> p.admin().isPaused());
             t.row(db.name(), db.host(), db.port(), db.dbname(), db.user(),
-                    db.poolSize() != null ? db.poolSize() : pool.defaultPoolSize(), pool.minPoolSize(),
-                    pool.reservePoolSize(), config.timeouts().serverLifetime().toSeconds(),
-                    db.poolMode() == null ? null : db.poolMode().configName(), null, pool.maxDbConnections(),
-                    budget == null ? 0 : budget.used(), pool.maxClientConn(), clientsOf(db.name(), null),
+                    db.poolSize() != null ? db.poolSize() : pool.defaultPoolSize(), config.minPoolSize(db.name()),
+                    config.reservePoolSize(db.name()), config.timeouts().serverLifetime().toSeconds(),
+                    db.poolMode() == null ? null : db.poolMode().configName(), null,
+                    budget == null ? config.maxDbConnections(db.name()) : budget.limit(),
+                    budget == null ? 0 : budget.used(), maxClientsOf(config, db.name()), clientsOf(db.name(), null),
                     paused ? 1 : 0, control.isDisabled(db.name()) ? 1 : 0);
         }
         t.row("pgbouncer", null, config.listen().port(), "pgbouncer", "pgbouncer", 2, 0, 0, 0, "statement", null, 0,
                 0, pool.maxClientConn(), clientsOf("pgbouncer", null) + clientsOf("pgmux", null), 0, 0);
         return t;
+    }
+
+    /** The database's own client limit when it has one, as PgBouncer shows it; else the limit of all clients. */
+    private static int maxClientsOf(PgmuxConfig config, String database) {
+        int own = config.maxDbClientConnections(database);
+        return own > 0 ? own : config.pool().maxClientConn();
     }
 
     ResultTable users() {
@@ -59,7 +66,8 @@ final class ShowSettings {
         for (UserConfig user : config.users().values()) {
             ConnectionBudget budget = control.pools().userBudget(user.name());
             t.row(user.name(), null, null, user.poolMode() == null ? null : user.poolMode().configName(),
-                    config.pool().maxUserConnections(), budget == null ? 0 : budget.used(), 0,
+                    budget == null ? config.maxUserConnections(user.name()) : budget.limit(),
+                    budget == null ? 0 : budget.used(), config.maxUserClientConnections(user.name()),
                     clientsOf(null, user.name()));
         }
         return t;
@@ -90,6 +98,8 @@ final class ShowSettings {
         setting(t, "max_db_connections", p.maxDbConnections(), dp.maxDbConnections());
         setting(t, "max_user_connections", p.maxUserConnections(), dp.maxUserConnections());
         setting(t, "max_client_conn", p.maxClientConn(), dp.maxClientConn());
+        setting(t, "max_db_client_connections", p.maxDbClientConnections(), dp.maxDbClientConnections());
+        setting(t, "max_user_client_connections", p.maxUserClientConnections(), dp.maxUserClientConnections());
         setting(t, "server_reset_query", p.serverResetQuery(), dp.serverResetQuery());
         setting(t, "server_check_query", p.serverCheckQuery(), dp.serverCheckQuery());
         setting(t, "pinning", p.pinning().name().toLowerCase(java.util.Locale.ROOT), "pin");

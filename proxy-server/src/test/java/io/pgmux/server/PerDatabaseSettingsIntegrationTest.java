@@ -1,0 +1,189 @@
+// PgBouncer's per-database and per-user limits through a running pgmux against PostgreSQL.
+package io.pgmux.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.pgmux.config.ConfigLoader;
+import io.pgmux.pool.Pool;
+import io.pgmux.testing.DetectLeaks;
+import io.pgmux.testing.PostgresFixture;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@DetectLeaks
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class PerDatabaseSettingsIntegrationTest {
+    private static final PostgresFixture PG = PostgresFixture.shared();
+    private PgmuxServer server;
+
+    /**
+     * Three names for the test database: {@code capped} with limits of its own, {@code wide} and {@code other}
+     * without; the md5 user has a client limit of its own.
+     */
+    @BeforeEach
+    void start() throws InterruptedException {
+        server = new PgmuxServer(ConfigLoader.fromYaml("""
+                listen: 127.0.0.1:0
+                auth_type: md5
+                admin_users: [%1$s]
+                pool: {mode: transaction, default_pool_size: 4, max_db_connections: 3}
+                timeouts: {query_wait_timeout: 60s}
+                databases:
+                  capped: {host: %3$s, port: %4$d, dbname: %5$s, pool_size: 5, max_db_connections: 2,
+                           max_db_client_connections: 6, min_pool_size: 1}
+                  wide: {host: %3$s, port: %4$d, dbname: %5$s}
+                  other: {host: %3$s, port: %4$d, dbname: %5$s}
+                users:
+                  %1$s: {password: "%2$s"}
+                  %6$s: {password: "%7$s", max_user_client_connections: 1}
+                """.formatted(PG.user(), PG.password(), PG.host(), PG.port(), PG.database(), PG.md5User(),
+                PG.md5Password()))).start();
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+    }
+
+    private Connection connect(String database, String user, String password) throws SQLException {
+        Properties p = new Properties();
+        p.setProperty("user", user);
+        p.setProperty("password", password);
+        p.setProperty("prepareThreshold", "0");
+        if (database.equals("pgbouncer")) {
+            p.setProperty("preferQueryMode", "simple");
+        }
+        return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + server.port() + "/" + database, p);
+    }
+
+    private Connection connect(String database) throws SQLException {
+        return connect(database, PG.user(), PG.password());
+    }
+
+    @Test
+    void aClientOverTheDatabasesClientLimitIsRefusedWith53300AndTheNextOneGetsInOnceOneLeft() throws Exception {
+        List<Connection> six = new ArrayList<>();
+        try {
+            for (int i = 0; i < 6; i++) {
+                six.add(connect("capped"));
+            }
+            assertThatThrownBy(() -> connect("capped").close())
+                    .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("53300"))
+                    .hasMessageContaining("client connections exceeded (max_db_client_connections)");
+            try (Connection wide = connect("wide")) {
+                assertThat(wide.isValid(5)).as("another database has no such limit").isTrue();
+            }
+            six.remove(0).close();
+            Connection again = awaitLogin("capped", PG.user(), PG.password());
+            six.add(again);
+            assertThat(again.isValid(5)).isTrue();
+        } finally {
+            for (Connection c : six) {
+                c.close();
+            }
+        }
+    }
+
+    @Test
+    void aUsersClientLimitHoldsAcrossDatabases() throws Exception {
+        try (Connection first = connect("wide", PG.md5User(), PG.md5Password())) {
+            assertThatThrownBy(() -> connect("other", PG.md5User(), PG.md5Password()).close())
+                    .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("53300"))
+                    .hasMessageContaining("client connections exceeded (max_user_client_connections)");
+            try (Connection another = connect("other")) {
+                assertThat(another.isValid(5)).as("another user has no such limit").isTrue();
+            }
+            assertThat(first.isValid(5)).isTrue();
+        }
+        try (Connection afterwards = awaitLogin("other", PG.md5User(), PG.md5Password())) {
+            assertThat(afterwards.isValid(5)).isTrue();
+        }
+    }
+
+    @Test
+    void theDatabasesOwnBackendLimitHoldsUnderLoadAndTheConsoleShowsItsSettings() throws Exception {
+        int clients = 6; // max_db_client_connections
+        ExecutorService threads = Executors.newFixedThreadPool(clients);
+        try {
+            List<Future<Integer>> work = new ArrayList<>();
+            for (int i = 0; i < clients; i++) {
+                work.add(threads.submit(() -> {
+                    try (Connection c = connect("capped"); Statement s = c.createStatement()) {
+                        for (int q = 0; q < 10; q++) {
+                            s.execute("SELECT pg_sleep(0.01)");
+                        }
+                        return 10;
+                    }
+                }));
+            }
+            int peak = 0;
+            Pool pool = server.pools().pool("capped", PG.user());
+            for (int i = 0; i < 2000 && !work.stream().allMatch(Future::isDone); i++) {
+                peak = Math.max(peak, pool.stats().total());
+                Thread.sleep(2);
+            }
+            for (Future<Integer> f : work) {
+                assertThat(f.get(60, TimeUnit.SECONDS)).isEqualTo(10);
+            }
+            assertThat(peak).as("the database's own max_db_connections, not pool_size 5").isEqualTo(2);
+            assertThat(server.pools().databaseBudget("capped").used()).isLessThanOrEqualTo(2);
+        } finally {
+            threads.shutdownNow();
+        }
+
+        try (Connection console = connect("pgbouncer"); Statement c = console.createStatement();
+             ResultSet rs = c.executeQuery("SHOW DATABASES")) {
+            boolean seen = false;
+            while (rs.next()) {
+                if (rs.getString("name").equals("capped")) {
+                    seen = true;
+                    assertThat(rs.getInt("pool_size")).isEqualTo(5);
+                    assertThat(rs.getInt("min_pool_size")).isEqualTo(1);
+                    assertThat(rs.getInt("max_connections")).isEqualTo(2);
+                    assertThat(rs.getInt("max_client_connections")).isEqualTo(6);
+                } else if (rs.getString("name").equals("wide")) {
+                    assertThat(rs.getInt("max_connections")).isEqualTo(3);
+                    assertThat(rs.getInt("min_pool_size")).isZero();
+                }
+            }
+            assertThat(seen).isTrue();
+        }
+        try (Connection console = connect("pgbouncer"); Statement c = console.createStatement();
+             ResultSet rs = c.executeQuery("SHOW USERS")) {
+            while (rs.next()) {
+                if (rs.getString("name").equals(PG.md5User())) {
+                    assertThat(rs.getInt("max_user_client_connections")).isEqualTo(1);
+                }
+            }
+        }
+    }
+
+    /** The previous client's socket closes asynchronously in pgmux; a login right after may still count it. */
+    private Connection awaitLogin(String database, String user, String password) throws Exception {
+        for (int attempt = 0; ; attempt++) {
+            try {
+                return connect(database, user, password);
+            } catch (SQLException e) {
+                if (attempt >= 100 || !"53300".equals(e.getSQLState())) {
+                    throw e;
+                }
+                Thread.sleep(20);
+            }
+        }
+    }
+}
