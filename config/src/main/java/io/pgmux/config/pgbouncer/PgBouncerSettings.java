@@ -155,7 +155,7 @@ public final class PgBouncerSettings {
         ignored("tcp_user_timeout", "the operating system's default is used");
         applied("track_extra_parameters", (e, o) -> o.in("pool", "track_extra_parameters",
                 IniValues.list(e.value())));
-        ignored("transaction_timeout", "use idle_transaction_timeout, or PostgreSQL's own transaction_timeout");
+        seconds("transaction_timeout", "transaction_timeout");
         ignored("unix_socket_dir", "pgmux has no Unix socket; clients connect over TCP");
         ignored("unix_socket_group", "pgmux has no Unix socket");
         ignored("unix_socket_mode", "pgmux has no Unix socket");

@@ -83,6 +83,7 @@ class PgBouncerIniTest {
         assertThat(config.timeouts().idleTransactionTimeout()).isEqualTo(Duration.ofSeconds(120));
         assertThat(config.timeouts().serverCheckDelay()).isEqualTo(Duration.ofSeconds(10));
         assertThat(config.timeouts().queryTimeout()).isEqualTo(Duration.ZERO);
+        assertThat(config.timeouts().transactionTimeout()).isEqualTo(Duration.ofSeconds(300));
         assertThat(config.timeouts().serverLifetime()).as("0 keeps pgmux's default")
                 .isEqualTo(Duration.ofSeconds(3600));
         assertThat(config.auth().serverTls().mode()).isEqualTo(ServerTlsMode.PREFER);

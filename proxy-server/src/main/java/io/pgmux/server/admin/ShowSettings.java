@@ -118,6 +118,7 @@ final class ShowSettings {
         setting(t, "idle_transaction_timeout", seconds(to.idleTransactionTimeout()),
                 seconds(dt.idleTransactionTimeout()));
         setting(t, "query_timeout", seconds(to.queryTimeout()), seconds(dt.queryTimeout()));
+        setting(t, "transaction_timeout", seconds(to.transactionTimeout()), seconds(dt.transactionTimeout()));
         setting(t, "shutdown_timeout", seconds(to.shutdownTimeout()), seconds(dt.shutdownTimeout()));
         setting(t, "server_check_delay", seconds(to.serverCheckDelay()), seconds(dt.serverCheckDelay()));
         MoreConfigRows.add(c, (key, value, defaultValue) -> setting(t, key, value, defaultValue));

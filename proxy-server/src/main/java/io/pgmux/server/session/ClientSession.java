@@ -423,6 +423,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         ctx.flush();
         if (readyAndIdle) {
             timer.answered(link.transactionStatus() == TransactionStatus.IDLE);
+            clock.readyForQuery(link.transactionStatus() == TransactionStatus.IDLE);
             releaseIfDone();
             deliverNotifications();
         }
@@ -559,6 +560,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         }
         if (link.deliver(frame, type)) {
             timer.answered(s.transactionStatus() == TransactionStatus.IDLE);
+            clock.readyForQuery(s.transactionStatus() == TransactionStatus.IDLE);
             clock.activity();
             if (guard != null && s.transactionStatus() == TransactionStatus.IDLE) {
                 guard.idle(s, label);
@@ -650,6 +652,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         ctx.channel().config().setAutoRead(true); // it may have been off for the backend's backpressure
         if (readyAndIdle) {
             timer.answered(true);
+            clock.readyForQuery(true);
         }
     }
 
@@ -684,6 +687,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
                     "terminating connection due to idle_transaction_timeout"));
             case IDLE_CLIENT -> fail(ClientErrors.fatal(SqlState.IDLE_SESSION_TIMEOUT,
                     "terminating connection due to client_idle_timeout"));
+            case TRANSACTION -> fail(ClientErrors.fatal(SqlState.TRANSACTION_TIMEOUT,
+                    "terminating connection due to transaction_timeout"));
             case NOTHING -> {
             }
         }

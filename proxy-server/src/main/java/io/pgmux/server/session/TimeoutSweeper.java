@@ -14,7 +14,7 @@ import java.util.stream.Stream;
 
 /**
  * Checks the client-side timeouts (client_idle_timeout, idle_transaction_timeout, query_timeout,
- * query_wait_notify) of every session with one periodic task per event loop, instead of a timer per session
+ * query_wait_notify, transaction_timeout) of every session with one periodic task per event loop, instead of a timer per session
  * that would be rescheduled on every message. Each loop's task only touches the sessions of that loop.
  *
  * <p>Every sweep reads the timeouts in force, so a RELOAD that changes one, or turns one on that was off at
@@ -53,7 +53,7 @@ public final class TimeoutSweeper {
      */
     static long tickNanos(Timeouts timeouts) {
         long shortest = Stream.of(timeouts.clientIdleTimeout(), timeouts.idleTransactionTimeout(),
-                        timeouts.queryTimeout(), timeouts.queryWaitNotify())
+                        timeouts.queryTimeout(), timeouts.queryWaitNotify(), timeouts.transactionTimeout())
                 .filter(d -> !d.isZero() && !d.isNegative())
                 .mapToLong(Duration::toNanos).min().orElse(0);
         return shortest == 0 ? IDLE_TICK_NANOS
@@ -62,7 +62,7 @@ public final class TimeoutSweeper {
 
     private static boolean anyOn(Timeouts t) {
         return isOn(t.clientIdleTimeout()) || isOn(t.idleTransactionTimeout()) || isOn(t.queryTimeout())
-                || isOn(t.queryWaitNotify());
+                || isOn(t.queryWaitNotify()) || isOn(t.transactionTimeout());
     }
 
     private static boolean isOn(Duration d) {
