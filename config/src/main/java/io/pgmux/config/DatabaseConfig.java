@@ -27,10 +27,13 @@ import java.util.Objects;
  * @param failoverHoldTimeout how long a client waits for a backend while no host accepts logins (a restart, a
  *                 failover) before it gets the login error; {@code null} means {@link #DEFAULT_FAILOVER_HOLD}
  * @param limits   the pool-wide limits this database sets for itself; {@code null} means none
+ * @param connectQuery statements run once on every new backend of the database before it is lent
+ *                 ({@code connect_query}); {@code null} or empty for none
  */
 public record DatabaseConfig(String name, String host, int port, String dbname, String user, String password,
         PoolMode poolMode, Integer poolSize, PinningPolicy pinning, List<HostPort> hosts,
-        TargetSessionAttrs targetSessionAttrs, Duration failoverHoldTimeout, DatabaseLimits limits) {
+        TargetSessionAttrs targetSessionAttrs, Duration failoverHoldTimeout, DatabaseLimits limits,
+        String connectQuery) {
 
     /** {@code failover_hold_timeout} when not set: long enough for a managed database's failover. */
     public static final Duration DEFAULT_FAILOVER_HOLD = Duration.ofSeconds(30);
@@ -59,6 +62,15 @@ public record DatabaseConfig(String name, String host, int port, String dbname, 
             throw new IllegalArgumentException("failoverHoldTimeout must not be negative");
         }
         limits = limits == null ? DatabaseLimits.NONE : limits;
+        connectQuery = connectQuery == null || connectQuery.isBlank() ? null : connectQuery;
+    }
+
+    /** Without a connect_query. */
+    public DatabaseConfig(String name, String host, int port, String dbname, String user, String password,
+            PoolMode poolMode, Integer poolSize, PinningPolicy pinning, List<HostPort> hosts,
+            TargetSessionAttrs targetSessionAttrs, Duration failoverHoldTimeout, DatabaseLimits limits) {
+        this(name, host, port, dbname, user, password, poolMode, poolSize, pinning, hosts, targetSessionAttrs,
+                failoverHoldTimeout, limits, null);
     }
 
     /** Without limits of its own. */
@@ -82,6 +94,6 @@ public record DatabaseConfig(String name, String host, int port, String dbname, 
                 + ", user=" + user + ", password=" + (password == null ? "null" : "***")
                 + ", poolMode=" + poolMode + ", poolSize=" + poolSize + ", pinning=" + pinning + ", hosts=" + hosts
                 + ", targetSessionAttrs=" + targetSessionAttrs + ", failoverHoldTimeout=" + failoverHoldTimeout
-                + ", limits=" + limits + "]";
+                + ", limits=" + limits + ", connectQuery=" + connectQuery + "]";
     }
 }

@@ -40,7 +40,8 @@ final class DatabasesBinder {
                 hosts,
                 r.choice("target_session_attrs", null, TargetSessionAttrs::parse),
                 r.duration("failover_hold_timeout", null, true),
-                limits(r));
+                limits(r),
+                r.string("connect_query", null));
         r.finish();
         return database;
     }

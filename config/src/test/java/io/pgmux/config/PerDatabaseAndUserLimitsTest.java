@@ -28,7 +28,7 @@ class PerDatabaseAndUserLimitsTest {
                 reserve_pool_size: 0
                 max_db_connections: 8
                 max_db_client_connections: 20
-              legacy: {host: localhost, reserve_pool: 3}
+              legacy: {host: localhost, reserve_pool: 3, connect_query: "SET search_path = legacy, public"}
             users:
               app: {password: secret}
               etl: {password: secret, max_user_connections: 5, max_user_client_connections: 7}
@@ -55,6 +55,8 @@ class PerDatabaseAndUserLimitsTest {
         assertThat(config.maxDbConnections("batch")).isEqualTo(8);
         assertThat(config.maxDbClientConnections("batch")).isEqualTo(20);
         assertThat(config.reservePoolSize("legacy")).as("PgBouncer's name for it").isEqualTo(3);
+        assertThat(config.database("legacy").connectQuery()).isEqualTo("SET search_path = legacy, public");
+        assertThat(config.database("batch").connectQuery()).isNull();
         assertThat(config.maxUserConnections("etl")).isEqualTo(5);
         assertThat(config.maxUserClientConnections("etl")).isEqualTo(7);
     }

@@ -6,9 +6,11 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.pgmux.config.DatabaseConfig;
 import io.pgmux.config.PgmuxConfig;
 import io.pgmux.config.TransportType;
 import io.pgmux.pool.BackendConnector;
+import io.pgmux.pool.ConnectQueryConnector;
 import io.pgmux.pool.CancelForwarder;
 import io.pgmux.pool.FleetBudgetConnector;
 import io.pgmux.pool.PoolRegistry;
@@ -95,6 +97,11 @@ public final class PgmuxServer implements AutoCloseable {
                 config.timeouts().serverConnectTimeout(), config.maxMessageLength(), config.maxParsedMessageLength(),
                 new ServerTls(config.auth().serverTls())), () -> live.config().fleet().maxDbConnections(),
                 config.timeouts().serverConnectTimeout());
+        // A database's connect_query runs once its backend holds its fleet slot; read at every opening too.
+        connector = new ConnectQueryConnector(connector, database -> {
+            DatabaseConfig db = live.config().database(database);
+            return db == null ? null : db.connectQuery();
+        });
         this.pools = new PoolRegistry(config, connector, workerGroup);
         PeerKeys peerKeys = PeerKeys.of(config.fleet());
         ClientRegistry clients = new ClientRegistry(config.pool().maxClientConn(), peerKeys);

@@ -32,8 +32,9 @@ class PerDatabaseSettingsIntegrationTest {
     private PgmuxServer server;
 
     /**
-     * Three names for the test database: {@code capped} with limits of its own, {@code wide} and {@code other}
-     * without; the md5 user has a client limit of its own.
+     * Names for the test database: {@code capped} with limits of its own, {@code wide} and {@code other} without,
+     * {@code warmed} and {@code broken} with a connect_query that works and one that fails; the md5 user has a
+     * client limit of its own.
      */
     @BeforeEach
     void start() throws InterruptedException {
@@ -48,6 +49,9 @@ class PerDatabaseSettingsIntegrationTest {
                            max_db_client_connections: 6, min_pool_size: 1}
                   wide: {host: %3$s, port: %4$d, dbname: %5$s}
                   other: {host: %3$s, port: %4$d, dbname: %5$s}
+                  warmed: {host: %3$s, port: %4$d, dbname: %5$s, pool_size: 2,
+                           connect_query: "SELECT set_config('pgmux_test.warmed', 'yes', false)"}
+                  broken: {host: %3$s, port: %4$d, dbname: %5$s, connect_query: "SELECT 1/0"}
                 users:
                   %1$s: {password: "%2$s"}
                   %6$s: {password: "%7$s", max_user_client_connections: 1}
@@ -171,6 +175,44 @@ class PerDatabaseSettingsIntegrationTest {
                 }
             }
         }
+    }
+
+    @Test
+    void theConnectQueryRunsOnEveryNewBackendBeforeAnyClientUsesIt() throws Exception {
+        List<Connection> clients = new ArrayList<>();
+        try {
+            for (int i = 0; i < 2; i++) {
+                Connection c = connect("warmed");
+                c.setAutoCommit(false); // each holds its own backend: both of the pool's backends are opened
+                clients.add(c);
+                try (Statement s = c.createStatement();
+                     ResultSet rs = s.executeQuery("SELECT current_setting('pgmux_test.warmed', true)")) {
+                    rs.next();
+                    assertThat(rs.getString(1)).as("set on backend " + i).isEqualTo("yes");
+                }
+            }
+            assertThat(server.pools().pool("warmed", PG.user()).stats().total()).isEqualTo(2);
+        } finally {
+            for (Connection c : clients) {
+                c.close();
+            }
+        }
+        try (Connection wide = connect("wide"); Statement s = wide.createStatement();
+             ResultSet rs = s.executeQuery("SELECT coalesce(current_setting('pgmux_test.warmed', true), '')")) {
+            rs.next();
+            assertThat(rs.getString(1)).as("another database's backends run no connect_query").isEmpty();
+        }
+    }
+
+    @Test
+    void aFailingConnectQueryReachesTheClientWithTheServersError() {
+        assertThatThrownBy(() -> {
+            try (Connection c = connect("broken"); Statement s = c.createStatement()) {
+                s.execute("SELECT 1");
+            }
+        }).isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("22012"))
+                .hasMessageContaining("connect_query of database \"broken\" failed: division by zero");
+        assertThat(server.pools().pool("broken", PG.user()).stats().total()).as("the backend was closed").isZero();
     }
 
     /** The previous client's socket closes asynchronously in pgmux; a login right after may still count it. */

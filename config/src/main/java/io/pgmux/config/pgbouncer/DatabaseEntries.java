@@ -5,8 +5,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Each [databases] line becomes {@code databases.NAME}: host, port, dbname, user, password, pool_size, pool_mode and
- * the limits (min_pool_size, reserve_pool, max_db_connections, max_db_client_connections) carry over; the other PgBouncer keys are ignored with a warning that names them, and an unknown key is an error,
+ * Each [databases] line becomes {@code databases.NAME}: host, port, dbname, user, password, pool_size, pool_mode,
+ * connect_query and the limits (min_pool_size, reserve_pool, max_db_connections, max_db_client_connections) carry
+ * over; the other PgBouncer keys are ignored with a warning that names them, and an unknown key is an error,
  * as in PgBouncer.
  */
 final class DatabaseEntries {
@@ -21,12 +22,12 @@ final class DatabaseEntries {
             Map.entry("timezone", "clients' own startup parameters are set on every server connection"),
             Map.entry("application_name", "clients' own application_name is set on every server connection"),
             Map.entry("server_lifetime", "pgmux has one server_lifetime for every pool"),
-            Map.entry("connect_query", "not supported"),
             Map.entry("load_balance_hosts", "pgmux connects to one host per database"));
 
     /** Keys that carry over. */
     static final Set<String> APPLIED = Set.of("host", "port", "dbname", "user", "password", "pool_size",
-            "pool_mode", "min_pool_size", "reserve_pool", "max_db_connections", "max_db_client_connections");
+            "pool_mode", "min_pool_size", "reserve_pool", "max_db_connections", "max_db_client_connections",
+            "connect_query");
 
     /** Limits that may be 0, and the pgmux key each becomes (PgBouncer's reserve_pool is pgmux's reserve_pool_size). */
     private static final Map<String, String> LIMITS = Map.of(

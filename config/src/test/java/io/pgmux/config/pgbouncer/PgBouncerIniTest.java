@@ -47,6 +47,7 @@ class PgBouncerIniTest {
         assertThat(config.database("app").password()).as("quoted, with '' and #").isEqualTo("s3cr'et #1");
         assertThat(config.database("app").poolSize()).isEqualTo(40);
         assertThat(config.database("reporting").poolMode()).isEqualTo(PoolMode.SESSION);
+        assertThat(config.database("reporting").connectQuery()).isEqualTo("SELECT 1");
         assertThat(config.minPoolSize("app_batch")).isEqualTo(3);
         assertThat(config.reservePoolSize("app_batch")).as("PgBouncer's reserve_pool").isEqualTo(2);
         assertThat(config.maxDbConnections("app_batch")).isEqualTo(60);
@@ -101,11 +102,12 @@ class PgBouncerIniTest {
         assertThat(String.join("\n", conversion.warnings()))
                 .contains("pidfile is ignored", "unix_socket_dir is ignored", "tcp_keepidle is ignored",
                         "server_lifetime = 0",
-                        "database reporting: connect_query is ignored", "database ha: pgmux connects to one host",
+                        "database ha: pgmux connects to one host",
                         "load_balance_hosts is ignored", "database local_db: no host", "* is ignored",
                         "user batch: query_timeout is ignored")
                 .doesNotContain("max_user_connections is ignored", "min_pool_size is ignored",
-                        "reserve_pool is ignored", "max_db_connections is ignored", "client_connections is ignored");
+                        "reserve_pool is ignored", "max_db_connections is ignored", "client_connections is ignored",
+                        "connect_query is ignored");
         assertThat(String.join("\n", conversion.notes()))
                 .contains("server_tls_sslmode: allow becomes prefer", "listen_addr: * (every address)",
                         "reserve_pool_timeout", "max_packet_size", "server_check_query: <empty>");
