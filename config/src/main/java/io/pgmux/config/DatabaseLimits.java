@@ -1,6 +1,8 @@
 // The pool-wide limits one database overrides, as PgBouncer's per-database settings do.
 package io.pgmux.config;
 
+import java.time.Duration;
+
 /**
  * What a {@code databases} entry sets for itself instead of taking the {@code pool} section's value. Each
  * {@code null} means "inherit".
@@ -12,12 +14,20 @@ package io.pgmux.config;
  * @param maxDbConnections     {@code max_db_connections}: backends of the database over all its pools, 0 = unlimited
  * @param maxClientConnections {@code max_db_client_connections}: clients logged in to the database at once,
  *                             0 = unlimited
+ * @param serverLifetime       {@code server_lifetime}: backends of the database older than this are closed instead
+ *                             of reused (positive)
  */
 public record DatabaseLimits(Integer minPoolSize, Integer reservePoolSize, Integer maxDbConnections,
-        Integer maxClientConnections) {
+        Integer maxClientConnections, Duration serverLifetime) {
 
     /** Nothing overridden. */
-    public static final DatabaseLimits NONE = new DatabaseLimits(null, null, null, null);
+    public static final DatabaseLimits NONE = new DatabaseLimits(null, null, null, null, null);
+
+    /** Sizes only. */
+    public DatabaseLimits(Integer minPoolSize, Integer reservePoolSize, Integer maxDbConnections,
+            Integer maxClientConnections) {
+        this(minPoolSize, reservePoolSize, maxDbConnections, maxClientConnections, null);
+    }
 
     /** @throws IllegalArgumentException for a negative value */
     public DatabaseLimits {
@@ -25,6 +35,9 @@ public record DatabaseLimits(Integer minPoolSize, Integer reservePoolSize, Integ
             if (value != null && value < 0) {
                 throw new IllegalArgumentException("database limits must be >= 0, got " + value);
             }
+        }
+        if (serverLifetime != null && (serverLifetime.isZero() || serverLifetime.isNegative())) {
+            throw new IllegalArgumentException("serverLifetime must be positive, got " + serverLifetime);
         }
     }
 }

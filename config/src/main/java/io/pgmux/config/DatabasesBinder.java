@@ -57,7 +57,8 @@ final class DatabasesBinder {
                 r.optionalInteger("min_pool_size", 0, Integer.MAX_VALUE),
                 reserve != null ? reserve : reserveAlias,
                 r.optionalInteger("max_db_connections", 0, Integer.MAX_VALUE),
-                r.optionalInteger("max_db_client_connections", 0, Integer.MAX_VALUE));
+                r.optionalInteger("max_db_client_connections", 0, Integer.MAX_VALUE),
+                r.duration("server_lifetime", null, false));
     }
 
     /** {@code hosts: [h1:5432, h2:5432]}, or the single {@code host} and {@code port}; one form, not both. */

@@ -158,10 +158,14 @@ public record PgmuxConfig(HostPort listen, HostPort adminListen, TransportType t
     }
 
     /**
-     * Effective pool size for a (database, user) pair: the database's {@code pool_size} override, else
-     * {@code pool.default_pool_size}. The user is accepted for symmetry with {@link #poolMode} and future per-user sizes.
+     * Effective pool size for a (database, user) pair: the user's {@code pool_size}, else the database's, else
+     * {@code pool.default_pool_size}, as in PgBouncer.
      */
     public int poolSize(String database, String user) {
+        UserConfig userConfig = users.get(user);
+        if (userConfig != null && userConfig.limits().poolSize() != null) {
+            return userConfig.limits().poolSize();
+        }
         DatabaseConfig databaseConfig = databases.get(database);
         if (databaseConfig != null && databaseConfig.poolSize() != null) {
             return databaseConfig.poolSize();
@@ -177,6 +181,19 @@ public record PgmuxConfig(HostPort listen, HostPort adminListen, TransportType t
     /** Extra backends each pool of {@code database} may open: its {@code reserve_pool_size}, else the pool's. */
     public int reservePoolSize(String database) {
         return orDefault(limitsOf(database).reservePoolSize(), pool.reservePoolSize());
+    }
+
+    /** The reserve of the pool of {@code user} on {@code database}: the user's, else the database's, else pool's. */
+    public int reservePoolSize(String database, String user) {
+        UserConfig u = users.get(user);
+        Integer own = u == null ? null : u.limits().reservePoolSize();
+        return own != null ? own : reservePoolSize(database);
+    }
+
+    /** How long backends of {@code database} live: its {@code server_lifetime}, else the timeouts section's. */
+    public java.time.Duration serverLifetime(String database) {
+        java.time.Duration own = limitsOf(database).serverLifetime();
+        return own != null ? own : timeouts.serverLifetime();
     }
 
     /** Backends of {@code database} over all its pools: its {@code max_db_connections}, else the pool's (0: none). */

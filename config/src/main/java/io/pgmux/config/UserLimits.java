@@ -10,17 +10,28 @@ package io.pgmux.config;
  *                             {@code user}, or one whose {@code user} names it)
  * @param maxClientConnections {@code max_user_client_connections}: clients logged in as this user at once,
  *                             0 = unlimited
+ * @param poolSize             {@code pool_size}: server connections of each pool of this user, at least 1; wins
+ *                             over the database's, as in PgBouncer
+ * @param reservePoolSize      {@code reserve_pool_size}: the reserve of each pool of this user; wins over the
+ *                             database's
  */
-public record UserLimits(Integer maxUserConnections, Integer maxClientConnections) {
+public record UserLimits(Integer maxUserConnections, Integer maxClientConnections, Integer poolSize,
+        Integer reservePoolSize) {
 
     /** Nothing overridden. */
-    public static final UserLimits NONE = new UserLimits(null, null);
+    public static final UserLimits NONE = new UserLimits(null, null, null, null);
 
-    /** @throws IllegalArgumentException for a negative value */
+    /** @throws IllegalArgumentException for a negative value, or a pool size below 1 */
     public UserLimits {
         if (maxUserConnections != null && maxUserConnections < 0
-                || maxClientConnections != null && maxClientConnections < 0) {
-            throw new IllegalArgumentException("user limits must be >= 0");
+                || maxClientConnections != null && maxClientConnections < 0
+                || poolSize != null && poolSize < 1 || reservePoolSize != null && reservePoolSize < 0) {
+            throw new IllegalArgumentException("user limits out of range");
         }
+    }
+
+    /** Connection limits only. */
+    public UserLimits(Integer maxUserConnections, Integer maxClientConnections) {
+        this(maxUserConnections, maxClientConnections, null, null);
     }
 }

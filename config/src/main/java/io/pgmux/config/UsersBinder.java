@@ -31,7 +31,9 @@ final class UsersBinder {
         UserConfig user = new UserConfig(name, password, r.choice("pool_mode", null, PoolMode::parse),
                 r.choice("pinning", null, PinningPolicy::parse),
                 new UserLimits(r.optionalInteger("max_user_connections", 0, Integer.MAX_VALUE),
-                        r.optionalInteger("max_user_client_connections", 0, Integer.MAX_VALUE)));
+                        r.optionalInteger("max_user_client_connections", 0, Integer.MAX_VALUE),
+                        r.optionalInteger("pool_size", 1, Integer.MAX_VALUE),
+                        r.optionalInteger("reserve_pool_size", 0, Integer.MAX_VALUE)));
         r.finish();
         return user;
     }

@@ -28,10 +28,12 @@ class PerDatabaseAndUserLimitsTest {
                 reserve_pool_size: 0
                 max_db_connections: 8
                 max_db_client_connections: 20
+                server_lifetime: 15m
               legacy: {host: localhost, reserve_pool: 3, connect_query: "SET search_path = legacy, public"}
             users:
               app: {password: secret}
-              etl: {password: secret, max_user_connections: 5, max_user_client_connections: 7}
+              etl: {password: secret, max_user_connections: 5, max_user_client_connections: 7, pool_size: 2,
+                    reserve_pool_size: 1}
             """;
 
     @Test
@@ -59,6 +61,13 @@ class PerDatabaseAndUserLimitsTest {
         assertThat(config.database("batch").connectQuery()).isNull();
         assertThat(config.maxUserConnections("etl")).isEqualTo(5);
         assertThat(config.maxUserClientConnections("etl")).isEqualTo(7);
+        assertThat(config.serverLifetime("batch")).isEqualTo(java.time.Duration.ofMinutes(15));
+        assertThat(config.serverLifetime("app")).isEqualTo(Timeouts.defaults().serverLifetime());
+        assertThat(config.poolSize("batch", "etl")).as("the user's pool_size wins, as in PgBouncer").isEqualTo(2);
+        assertThat(config.poolSize("batch", "app")).isEqualTo(10);
+        assertThat(config.reservePoolSize("batch", "etl")).isEqualTo(1);
+        assertThat(config.reservePoolSize("batch", "app")).isZero();
+        assertThat(config.reservePoolSize("app", "app")).isEqualTo(2);
     }
 
     @Test

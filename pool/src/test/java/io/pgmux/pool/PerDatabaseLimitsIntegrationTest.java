@@ -84,4 +84,26 @@ class PerDatabaseLimitsIntegrationTest {
             assertThat(bed.registry.userBudget(MD5).limit()).as("the pool section's").isEqualTo(4);
         }
     }
+
+    @Test
+    void aUsersPoolSizeWinsOverTheDatabasesAndADatabasesServerLifetimeAppliesToItsPools() throws Exception {
+        try (PoolTestBed bed = PoolTestBed.start("""
+                pool: {default_pool_size: 5}
+                timeouts: {server_lifetime: 1h}
+                """, database("short_lived", "pool_size: 4, server_lifetime: 30s"), ", pool_size: 1")) {
+            Pool scram = bed.registry.pool("short_lived", SCRAM);
+            Pool md5 = bed.registry.pool("short_lived", MD5);
+            assertThat(scram.limits().maxSize()).as("the user's pool_size").isEqualTo(1);
+            assertThat(md5.limits().maxSize()).as("the database's pool_size").isEqualTo(4);
+            assertThat(md5.limits().serverLifetime()).isEqualTo(Duration.ofSeconds(30));
+            assertThat(bed.registry.pool("app", MD5).limits().serverLifetime()).isEqualTo(Duration.ofHours(1));
+
+            ServerConnection held = bed.acquire(scram);
+            Future<ServerConnection> second = scram.acquire(bed.loop());
+            Thread.sleep(300);
+            assertThat(second.isDone()).as("one backend for this user's pool").isFalse();
+            scram.release(held, false);
+            scram.release(second.get(10, TimeUnit.SECONDS), false);
+        }
+    }
 }

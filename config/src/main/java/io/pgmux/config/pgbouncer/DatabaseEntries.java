@@ -6,7 +6,7 @@ import java.util.Set;
 
 /**
  * Each [databases] line becomes {@code databases.NAME}: host, port, dbname, user, password, pool_size, pool_mode,
- * connect_query and the limits (min_pool_size, reserve_pool, max_db_connections, max_db_client_connections) carry
+ * connect_query, server_lifetime and the limits (min_pool_size, reserve_pool, max_db_connections, max_db_client_connections) carry
  * over; the other PgBouncer keys are ignored with a warning that names them, and an unknown key is an error,
  * as in PgBouncer.
  */
@@ -21,13 +21,12 @@ final class DatabaseEntries {
             Map.entry("datestyle", "clients' own startup parameters are set on every server connection"),
             Map.entry("timezone", "clients' own startup parameters are set on every server connection"),
             Map.entry("application_name", "clients' own application_name is set on every server connection"),
-            Map.entry("server_lifetime", "pgmux has one server_lifetime for every pool"),
             Map.entry("load_balance_hosts", "pgmux connects to one host per database"));
 
     /** Keys that carry over. */
     static final Set<String> APPLIED = Set.of("host", "port", "dbname", "user", "password", "pool_size",
             "pool_mode", "min_pool_size", "reserve_pool", "max_db_connections", "max_db_client_connections",
-            "connect_query");
+            "connect_query", "server_lifetime");
 
     /** Limits that may be 0, and the pgmux key each becomes (PgBouncer's reserve_pool is pgmux's reserve_pool_size). */
     private static final Map<String, String> LIMITS = Map.of(
@@ -83,6 +82,13 @@ final class DatabaseEntries {
                 Integer n = IniValues.integer(one, 0, out);
                 if (n != null) {
                     out.entry("databases", name, LIMITS.get(key), n);
+                }
+            }
+            case "server_lifetime" -> {
+                IniEntry one = new IniEntry(entry.section(), name + " " + key, value, entry.where(), entry.file());
+                String seconds = IniValues.duration(one, out);
+                if (seconds != null && !seconds.equals("0")) { // 0: the [pgbouncer] value, as in PgBouncer
+                    out.entry("databases", name, key, seconds);
                 }
             }
             default -> out.entry("databases", name, key, value);

@@ -4,8 +4,8 @@ package io.pgmux.config.pgbouncer;
 import java.util.Map;
 
 /**
- * Each [users] line becomes {@code users.NAME}; pool_mode, max_user_connections and max_user_client_connections
- * carry over, the other PgBouncer keys are ignored with a
+ * Each [users] line becomes {@code users.NAME}; pool_mode, pool_size, reserve_pool_size, max_user_connections and
+ * max_user_client_connections carry over, the other PgBouncer keys are ignored with a
  * warning that names them, and an unknown key is an error. The user's password still comes from auth_file (pgmux
  * merges the two), as in PgBouncer.
  */
@@ -13,11 +13,13 @@ final class UserEntries {
 
     /** Keys PgBouncer 1.25 accepts for a user that pgmux does not apply per user. */
     static final Map<String, String> IGNORED = Map.of(
-            "pool_size", "pgmux sizes pools per database (pool_size) or by default_pool_size",
-            "reserve_pool_size", "pgmux has one reserve_pool_size for every pool",
             "query_timeout", "pgmux has one query_timeout for every client",
             "idle_transaction_timeout", "pgmux has one idle_transaction_timeout for every client",
             "client_idle_timeout", "pgmux has one client_idle_timeout for every client");
+
+    /** Numbers that carry over under the same key, with the least value each accepts. */
+    private static final Map<String, Integer> MIN_VALUES = Map.of("max_user_connections", 0,
+            "max_user_client_connections", 0, "pool_size", 1, "reserve_pool_size", 0);
 
     private UserEntries() {
     }
@@ -33,10 +35,10 @@ final class UserEntries {
             String key = pair.getKey();
             if (key.equals("pool_mode")) {
                 out.entry("users", name, "pool_mode", pair.getValue());
-            } else if (key.equals("max_user_connections") || key.equals("max_user_client_connections")) {
+            } else if (MIN_VALUES.containsKey(key)) {
                 IniEntry one = new IniEntry(entry.section(), name + " " + key, pair.getValue(), entry.where(),
                         entry.file());
-                Integer n = IniValues.integer(one, 0, out);
+                Integer n = IniValues.integer(one, MIN_VALUES.get(key), out);
                 if (n != null) {
                     out.entry("users", name, key, n);
                 }

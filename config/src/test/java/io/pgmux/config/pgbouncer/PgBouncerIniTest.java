@@ -52,6 +52,9 @@ class PgBouncerIniTest {
         assertThat(config.reservePoolSize("app_batch")).as("PgBouncer's reserve_pool").isEqualTo(2);
         assertThat(config.maxDbConnections("app_batch")).isEqualTo(60);
         assertThat(config.maxDbClientConnections("app_batch")).isEqualTo(500);
+        assertThat(config.serverLifetime("app_batch")).isEqualTo(Duration.ofSeconds(1800));
+        assertThat(config.serverLifetime("app")).as("0 in [pgbouncer] keeps pgmux's default")
+                .isEqualTo(Duration.ofSeconds(3600));
         assertThat(config.minPoolSize("app")).as("the [pgbouncer] value").isEqualTo(2);
         assertThat(config.maxDbConnections("app")).isEqualTo(100);
         assertThat(config.database("ha").host()).isEqualTo("10.0.2.1");
@@ -64,6 +67,9 @@ class PgBouncerIniTest {
         assertThat(config.user("analyst").poolMode()).isEqualTo(PoolMode.SESSION);
         assertThat(config.maxUserConnections("analyst")).isEqualTo(4);
         assertThat(config.maxUserClientConnections("analyst")).isEqualTo(10);
+        assertThat(config.poolSize("app", "analyst")).as("the user's wins over the database's 40").isEqualTo(3);
+        assertThat(config.reservePoolSize("app", "analyst")).isEqualTo(1);
+        assertThat(config.poolSize("app", "batch")).isEqualTo(40);
         assertThat(config.maxUserConnections("batch")).as("the [pgbouncer] value").isZero();
         assertThat(config.user("batch").poolMode()).isEqualTo(PoolMode.STATEMENT);
         assertThat(config.auth().hbaRules()).as("local line skipped").hasSize(3);

@@ -41,7 +41,7 @@ final class ShowSettings {
             boolean paused = !pools.isEmpty() && pools.stream().allMatch(p -> p.admin().isPaused());
             t.row(db.name(), db.host(), db.port(), db.dbname(), db.user(),
                     db.poolSize() != null ? db.poolSize() : pool.defaultPoolSize(), config.minPoolSize(db.name()),
-                    config.reservePoolSize(db.name()), config.timeouts().serverLifetime().toSeconds(),
+                    config.reservePoolSize(db.name()), config.serverLifetime(db.name()).toSeconds(),
                     db.poolMode() == null ? null : db.poolMode().configName(), null,
                     budget == null ? config.maxDbConnections(db.name()) : budget.limit(),
                     budget == null ? 0 : budget.used(), maxClientsOf(config, db.name()), clientsOf(db.name(), null),
@@ -50,6 +50,10 @@ final class ShowSettings {
         t.row("pgbouncer", null, config.listen().port(), "pgbouncer", "pgbouncer", 2, 0, 0, 0, "statement", null, 0,
                 0, pool.maxClientConn(), clientsOf("pgbouncer", null) + clientsOf("pgmux", null), 0, 0);
         return t;
+    }
+
+    private static String textOrNull(Integer value) {
+        return value == null ? null : value.toString();
     }
 
     /** The database's own client limit when it has one, as PgBouncer shows it; else the limit of all clients. */
@@ -65,7 +69,8 @@ final class ShowSettings {
         PgmuxConfig config = control.config();
         for (UserConfig user : config.users().values()) {
             ConnectionBudget budget = control.pools().userBudget(user.name());
-            t.row(user.name(), null, null, user.poolMode() == null ? null : user.poolMode().configName(),
+            t.row(user.name(), textOrNull(user.limits().poolSize()), textOrNull(user.limits().reservePoolSize()),
+                    user.poolMode() == null ? null : user.poolMode().configName(),
                     budget == null ? config.maxUserConnections(user.name()) : budget.limit(),
                     budget == null ? 0 : budget.used(), config.maxUserClientConnections(user.name()),
                     clientsOf(null, user.name()));
