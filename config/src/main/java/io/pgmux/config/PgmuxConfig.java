@@ -221,6 +221,20 @@ public record PgmuxConfig(HostPort listen, HostPort adminListen, TransportType t
         return orDefault(u == null ? null : u.limits().maxClientConnections(), pool.maxUserClientConnections());
     }
 
+    /**
+     * The client timeouts of {@code user}'s sessions: its own {@code query_timeout}, {@code idle_transaction_timeout}
+     * and {@code client_idle_timeout} over the {@code timeouts} section. The section itself (no copy) when the user
+     * has none of its own.
+     */
+    public Timeouts timeoutsFor(String user) {
+        UserConfig u = users.get(user);
+        if (u == null || !u.limits().hasTimeouts()) {
+            return timeouts;
+        }
+        UserLimits l = u.limits();
+        return timeouts.withClientTimeouts(l.queryTimeout(), l.idleTransactionTimeout(), l.clientIdleTimeout());
+    }
+
     private DatabaseLimits limitsOf(String database) {
         DatabaseConfig db = databases.get(database);
         return db == null ? DatabaseLimits.NONE : db.limits();

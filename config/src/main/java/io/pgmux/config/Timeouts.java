@@ -65,4 +65,12 @@ public record Timeouts(Duration clientLoginTimeout, Duration queryWaitTimeout, D
                 Duration.ZERO, Duration.ZERO, Duration.ofSeconds(30), Duration.ofSeconds(5), Duration.ofSeconds(30),
                 Duration.ZERO);
     }
+
+    /** These timeouts with other client timeouts; a null argument keeps the value it replaces. */
+    public Timeouts withClientTimeouts(Duration query, Duration idleTransaction, Duration clientIdle) {
+        return new Timeouts(clientLoginTimeout, queryWaitTimeout, serverConnectTimeout, serverIdleTimeout,
+                serverLifetime, serverLoginRetry, clientIdle != null ? clientIdle : clientIdleTimeout,
+                idleTransaction != null ? idleTransaction : idleTransactionTimeout,
+                query != null ? query : queryTimeout, shutdownTimeout, queryWaitNotify, serverCheckDelay, transactionTimeout);
+    }
 }

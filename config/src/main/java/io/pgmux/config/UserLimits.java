@@ -1,6 +1,8 @@
 // The limits one user overrides, as PgBouncer's per-user settings do.
 package io.pgmux.config;
 
+import java.time.Duration;
+
 /**
  * What a {@code users} entry sets for itself instead of taking the {@code pool} section's value. Each {@code null}
  * means "inherit".
@@ -14,12 +16,15 @@ package io.pgmux.config;
  *                             over the database's, as in PgBouncer
  * @param reservePoolSize      {@code reserve_pool_size}: the reserve of each pool of this user; wins over the
  *                             database's
+ * @param queryTimeout         {@code query_timeout} for this user's clients, 0 = off
+ * @param idleTransactionTimeout {@code idle_transaction_timeout} for this user's clients, 0 = off
+ * @param clientIdleTimeout    {@code client_idle_timeout} for this user's clients, 0 = off
  */
 public record UserLimits(Integer maxUserConnections, Integer maxClientConnections, Integer poolSize,
-        Integer reservePoolSize) {
+        Integer reservePoolSize, Duration queryTimeout, Duration idleTransactionTimeout, Duration clientIdleTimeout) {
 
     /** Nothing overridden. */
-    public static final UserLimits NONE = new UserLimits(null, null, null, null);
+    public static final UserLimits NONE = new UserLimits(null, null, null, null, null, null, null);
 
     /** @throws IllegalArgumentException for a negative value, or a pool size below 1 */
     public UserLimits {
@@ -28,10 +33,26 @@ public record UserLimits(Integer maxUserConnections, Integer maxClientConnection
                 || poolSize != null && poolSize < 1 || reservePoolSize != null && reservePoolSize < 0) {
             throw new IllegalArgumentException("user limits out of range");
         }
+        for (Duration d : new Duration[] {queryTimeout, idleTransactionTimeout, clientIdleTimeout}) {
+            if (d != null && d.isNegative()) {
+                throw new IllegalArgumentException("user timeouts must not be negative, got " + d);
+            }
+        }
+    }
+
+    /** Sizes and connection limits only. */
+    public UserLimits(Integer maxUserConnections, Integer maxClientConnections, Integer poolSize,
+            Integer reservePoolSize) {
+        this(maxUserConnections, maxClientConnections, poolSize, reservePoolSize, null, null, null);
+    }
+
+    /** Whether any client timeout is this user's own. */
+    public boolean hasTimeouts() {
+        return queryTimeout != null || idleTransactionTimeout != null || clientIdleTimeout != null;
     }
 
     /** Connection limits only. */
     public UserLimits(Integer maxUserConnections, Integer maxClientConnections) {
-        this(maxUserConnections, maxClientConnections, null, null);
+        this(maxUserConnections, maxClientConnections, null, null, null, null, null);
     }
 }

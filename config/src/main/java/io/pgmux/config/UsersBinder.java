@@ -33,7 +33,10 @@ final class UsersBinder {
                 new UserLimits(r.optionalInteger("max_user_connections", 0, Integer.MAX_VALUE),
                         r.optionalInteger("max_user_client_connections", 0, Integer.MAX_VALUE),
                         r.optionalInteger("pool_size", 1, Integer.MAX_VALUE),
-                        r.optionalInteger("reserve_pool_size", 0, Integer.MAX_VALUE)));
+                        r.optionalInteger("reserve_pool_size", 0, Integer.MAX_VALUE),
+                        r.duration("query_timeout", null, true),
+                        r.duration("idle_transaction_timeout", null, true),
+                        r.duration("client_idle_timeout", null, true)));
         r.finish();
         return user;
     }

@@ -33,7 +33,7 @@ class PerDatabaseAndUserLimitsTest {
             users:
               app: {password: secret}
               etl: {password: secret, max_user_connections: 5, max_user_client_connections: 7, pool_size: 2,
-                    reserve_pool_size: 1}
+                    reserve_pool_size: 1, query_timeout: 30s, client_idle_timeout: 0}
             """;
 
     @Test
@@ -68,6 +68,10 @@ class PerDatabaseAndUserLimitsTest {
         assertThat(config.reservePoolSize("batch", "etl")).isEqualTo(1);
         assertThat(config.reservePoolSize("batch", "app")).isZero();
         assertThat(config.reservePoolSize("app", "app")).isEqualTo(2);
+        assertThat(config.timeoutsFor("etl").queryTimeout()).isEqualTo(java.time.Duration.ofSeconds(30));
+        assertThat(config.timeoutsFor("etl").clientIdleTimeout()).as("0: off for this user").isZero();
+        assertThat(config.timeoutsFor("etl").serverLifetime()).isEqualTo(config.timeouts().serverLifetime());
+        assertThat(config.timeoutsFor("app")).as("no copy without timeouts of its own").isSameAs(config.timeouts());
     }
 
     @Test

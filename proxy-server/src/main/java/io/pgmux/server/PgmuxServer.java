@@ -112,7 +112,7 @@ public final class PgmuxServer implements AutoCloseable {
         ServerControl control = new ServerControl(live::config, pools, clients, pinFigures, reloader::submit,
                 this::shutdown);
         CancelForwarder cancels = new CancelForwarder(transport, config.timeouts().serverConnectTimeout());
-        TimeoutSweeper sweeper = new TimeoutSweeper(() -> live.config().timeouts());
+        TimeoutSweeper sweeper = new TimeoutSweeper(live::config);
         this.context = new ProxyContext(config, pools, clients, cancels, live.credentials(), sweeper, pins, metrics,
                 control, live, new ClientTls(config.auth().clientTls()), new AuthFailures(),
                 new PeerCancels(clients, peerKeys, () -> live.config().fleet(), transport,

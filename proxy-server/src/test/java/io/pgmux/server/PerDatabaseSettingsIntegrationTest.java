@@ -34,7 +34,7 @@ class PerDatabaseSettingsIntegrationTest {
     /**
      * Names for the test database: {@code capped} with limits of its own, {@code wide} and {@code other} without,
      * {@code warmed} and {@code broken} with a connect_query that works and one that fails; the md5 user has a
-     * client limit of its own.
+     * client limit and a query_timeout of its own.
      */
     @BeforeEach
     void start() throws InterruptedException {
@@ -54,7 +54,7 @@ class PerDatabaseSettingsIntegrationTest {
                   broken: {host: %3$s, port: %4$d, dbname: %5$s, connect_query: "SELECT 1/0"}
                 users:
                   %1$s: {password: "%2$s"}
-                  %6$s: {password: "%7$s", max_user_client_connections: 1}
+                  %6$s: {password: "%7$s", max_user_client_connections: 1, query_timeout: 500ms}
                 """.formatted(PG.user(), PG.password(), PG.host(), PG.port(), PG.database(), PG.md5User(),
                 PG.md5Password()))).start();
     }
@@ -213,6 +213,24 @@ class PerDatabaseSettingsIntegrationTest {
         }).isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("22012"))
                 .hasMessageContaining("connect_query of database \"broken\" failed: division by zero");
         assertThat(server.pools().pool("broken", PG.user()).stats().total()).as("the backend was closed").isZero();
+    }
+
+    @Test
+    void aUsersOwnQueryTimeoutCancelsItsQueriesOnly() throws Exception {
+        try (Connection limited = connect("wide", PG.md5User(), PG.md5Password());
+             Statement s = limited.createStatement()) {
+            long start = System.nanoTime();
+            assertThatThrownBy(() -> s.execute("SELECT pg_sleep(20)"))
+                    .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("57014"));
+            assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(5000);
+            try (ResultSet rs = s.executeQuery("SELECT 'usable'")) {
+                rs.next();
+                assertThat(rs.getString(1)).isEqualTo("usable");
+            }
+        }
+        try (Connection other = connect("wide"); Statement s = other.createStatement()) {
+            s.execute("SELECT pg_sleep(1.2)"); // no query_timeout in the timeouts section
+        }
     }
 
     /** The previous client's socket closes asynchronously in pgmux; a login right after may still count it. */

@@ -2,20 +2,22 @@
 package io.pgmux.config.pgbouncer;
 
 import java.util.Map;
+import java.util.Set;
 
 /**
- * Each [users] line becomes {@code users.NAME}; pool_mode, pool_size, reserve_pool_size, max_user_connections and
- * max_user_client_connections carry over, the other PgBouncer keys are ignored with a
- * warning that names them, and an unknown key is an error. The user's password still comes from auth_file (pgmux
+ * Each [users] line becomes {@code users.NAME}; every key of PgBouncer 1.25 carries over (pool_mode, pool_size,
+ * reserve_pool_size, max_user_connections, max_user_client_connections and the three client timeouts), and an
+ * unknown key is an error. The user's password still comes from auth_file (pgmux
  * merges the two), as in PgBouncer.
  */
 final class UserEntries {
 
-    /** Keys PgBouncer 1.25 accepts for a user that pgmux does not apply per user. */
-    static final Map<String, String> IGNORED = Map.of(
-            "query_timeout", "pgmux has one query_timeout for every client",
-            "idle_transaction_timeout", "pgmux has one idle_transaction_timeout for every client",
-            "client_idle_timeout", "pgmux has one client_idle_timeout for every client");
+    /** Keys PgBouncer accepts for a user that pgmux does not apply per user: none of PgBouncer 1.25's. */
+    static final Map<String, String> IGNORED = Map.of();
+
+    /** Times that carry over under the same key, in seconds as PgBouncer writes them; 0 turns them off. */
+    private static final Set<String> TIMEOUTS = Set.of("query_timeout", "idle_transaction_timeout",
+            "client_idle_timeout");
 
     /** Numbers that carry over under the same key, with the least value each accepts. */
     private static final Map<String, Integer> MIN_VALUES = Map.of("max_user_connections", 0,
@@ -41,6 +43,13 @@ final class UserEntries {
                 Integer n = IniValues.integer(one, MIN_VALUES.get(key), out);
                 if (n != null) {
                     out.entry("users", name, key, n);
+                }
+            } else if (TIMEOUTS.contains(key)) {
+                IniEntry one = new IniEntry(entry.section(), name + " " + key, pair.getValue(), entry.where(),
+                        entry.file());
+                String duration = IniValues.duration(one, out);
+                if (duration != null) {
+                    out.entry("users", name, key, IniValues.yaml(duration));
                 }
             } else if (IGNORED.containsKey(key)) {
                 out.warn(entry.where() + ": user " + name + ": " + key + " is ignored: " + IGNORED.get(key));

@@ -70,6 +70,8 @@ class PgBouncerIniTest {
         assertThat(config.poolSize("app", "analyst")).as("the user's wins over the database's 40").isEqualTo(3);
         assertThat(config.reservePoolSize("app", "analyst")).isEqualTo(1);
         assertThat(config.poolSize("app", "batch")).isEqualTo(40);
+        assertThat(config.timeoutsFor("batch").queryTimeout()).as("the user's own").isEqualTo(Duration.ofSeconds(30));
+        assertThat(config.timeoutsFor("analyst").queryTimeout()).isZero();
         assertThat(config.maxUserConnections("batch")).as("the [pgbouncer] value").isZero();
         assertThat(config.user("batch").poolMode()).isEqualTo(PoolMode.STATEMENT);
         assertThat(config.auth().hbaRules()).as("local line skipped").hasSize(3);
@@ -109,10 +111,10 @@ class PgBouncerIniTest {
                 .contains("pidfile is ignored", "unix_socket_dir is ignored", "tcp_keepidle is ignored",
                         "server_lifetime = 0",
                         "database ha: pgmux connects to one host",
-                        "load_balance_hosts is ignored", "database local_db: no host", "* is ignored",
-                        "user batch: query_timeout is ignored")
-                .doesNotContain("max_user_connections is ignored", "min_pool_size is ignored",
-                        "reserve_pool is ignored", "max_db_connections is ignored", "client_connections is ignored",
+                        "load_balance_hosts is ignored", "database local_db: no host", "* is ignored")
+                .doesNotContain("query_timeout is ignored", "max_user_connections is ignored",
+                        "min_pool_size is ignored", "reserve_pool is ignored", "max_db_connections is ignored",
+                        "client_connections is ignored",
                         "connect_query is ignored");
         assertThat(String.join("\n", conversion.notes()))
                 .contains("server_tls_sslmode: allow becomes prefer", "listen_addr: * (every address)",

@@ -7,6 +7,7 @@ import io.netty.util.ReferenceCounted;
 import io.netty.util.concurrent.Future;
 import io.pgmux.config.ListenMode;
 import io.pgmux.config.PinningPolicy;
+import io.pgmux.config.PgmuxConfig;
 import io.pgmux.config.PoolMode;
 import io.pgmux.config.Timeouts;
 import io.pgmux.pool.Pool;
@@ -89,6 +90,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     private boolean awaitingListener;
 
     private final SessionClock clock;
+    /** The configuration {@link #userTimeouts} were worked out from; on this session's loop only. */
+    private PgmuxConfig timeoutsSource;
+    private Timeouts userTimeouts;
     /** Figures for the metrics endpoint; {@link SessionMetrics#NOOP} when it is off. */
     private SessionMetrics metrics = SessionMetrics.NOOP;
     private SessionTimer timer = new SessionTimer(SessionMetrics.NOOP);
@@ -668,11 +672,16 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         }
     }
 
-    /** Called by the {@link TimeoutSweeper} on this session's loop, with the timeouts in force. */
-    void checkTimeouts(long now, Timeouts timeouts) {
+    /** Called by the {@link TimeoutSweeper} on this session's loop, with the configuration in force. */
+    void checkTimeouts(long now, PgmuxConfig config) {
         if (closed) {
             return;
         }
+        if (config != timeoutsSource) { // a reload: this user's timeouts are worked out once per configuration
+            timeoutsSource = config;
+            userTimeouts = config.timeoutsFor(user);
+        }
+        Timeouts timeouts = userTimeouts;
         ServerConnection server = link.server();
         boolean inTransaction = server != null && server.transactionStatus() != TransactionStatus.IDLE;
         switch (clock.check(now, timeouts, handover != null, link.busy(), inTransaction, welcomed)) {
