@@ -11,6 +11,7 @@ import io.pgmux.config.PgmuxConfig;
 import io.pgmux.config.TransportType;
 import io.pgmux.pool.BackendConnector;
 import io.pgmux.pool.ConnectQueryConnector;
+import io.pgmux.pool.KeepaliveOptions;
 import io.pgmux.pool.CancelForwarder;
 import io.pgmux.pool.FleetBudgetConnector;
 import io.pgmux.pool.PoolRegistry;
@@ -95,7 +96,7 @@ public final class PgmuxServer implements AutoCloseable {
         // The fleet budget is read at every opening, so a reload can set, change or lift it.
         BackendConnector connector = new FleetBudgetConnector(new ServerConnector(transport,
                 config.timeouts().serverConnectTimeout(), config.maxMessageLength(), config.maxParsedMessageLength(),
-                new ServerTls(config.auth().serverTls())), () -> live.config().fleet().maxDbConnections(),
+                new ServerTls(config.auth().serverTls()), config.tcp()), () -> live.config().fleet().maxDbConnections(),
                 config.timeouts().serverConnectTimeout());
         // A database's connect_query runs once its backend holds its fleet slot; read at every opening too.
         connector = new ConnectQueryConnector(connector, database -> {
@@ -163,12 +164,15 @@ public final class PgmuxServer implements AutoCloseable {
         if (config.fleet().soReuseport()) {
             ReusePort.apply(bootstrap, transport);
         }
-        listener = bootstrap
+        String notApplied = KeepaliveOptions.unsupported(transport, config.tcp());
+        if (notApplied != null) {
+            log.warn("{}", notApplied);
+        }
+        listener = KeepaliveOptions.applyToAccepted(bootstrap, transport, config.tcp())
                 .group(bossGroup, workerGroup)
                 .channel(transport.serverChannelClass())
                 .option(ChannelOption.SO_BACKLOG, 4096)
                 .childOption(ChannelOption.TCP_NODELAY, true)
-                .childOption(ChannelOption.SO_KEEPALIVE, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 * 1024, 128 * 1024))
                 .childHandler(new ClientChannelInitializer(context))
                 .bind(config.listen().host(), config.listen().port())

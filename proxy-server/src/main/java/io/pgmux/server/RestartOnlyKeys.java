@@ -47,7 +47,13 @@ public final class RestartOnlyKeys {
             new Key("server_tls_protocols", c -> c.auth().serverTls().protocols()),
             // The listener is bound once; cancel keys already handed out carry the peer id.
             new Key("so_reuseport", c -> c.fleet().soReuseport()),
-            new Key("peer_id", c -> c.fleet().peerId()));
+            new Key("peer_id", c -> c.fleet().peerId()),
+            // Socket options are set by the listener and the backend connector, both built once.
+            new Key("tcp_keepalive", c -> c.tcp().enabled()),
+            new Key("tcp_keepidle", c -> c.tcp().idle()),
+            new Key("tcp_keepintvl", c -> c.tcp().interval()),
+            new Key("tcp_keepcnt", c -> c.tcp().count()),
+            new Key("tcp_user_timeout", c -> c.tcp().userTimeout()));
 
     private RestartOnlyKeys() {
     }

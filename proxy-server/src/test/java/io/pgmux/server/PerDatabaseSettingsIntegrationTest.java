@@ -4,8 +4,14 @@ package io.pgmux.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
 import io.pgmux.config.ConfigLoader;
+import io.pgmux.config.TcpKeepalive;
+import io.pgmux.pool.KeepaliveOptions;
 import io.pgmux.pool.Pool;
+import io.pgmux.pool.PoolAdmin;
+import io.pgmux.protocol.transport.Transport;
 import io.pgmux.testing.DetectLeaks;
 import io.pgmux.testing.PostgresFixture;
 import java.sql.Connection;
@@ -13,8 +19,10 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -34,12 +42,14 @@ class PerDatabaseSettingsIntegrationTest {
     /**
      * Names for the test database: {@code capped} with limits of its own, {@code wide} and {@code other} without,
      * {@code warmed} and {@code broken} with a connect_query that works and one that fails; the md5 user has a
-     * client limit and a query_timeout of its own.
+     * client limit and a query_timeout of its own. Sockets get keepalive timings.
      */
     @BeforeEach
     void start() throws InterruptedException {
         server = new PgmuxServer(ConfigLoader.fromYaml("""
                 listen: 127.0.0.1:0
+                tcp_keepidle: 42
+                tcp_keepcnt: 3
                 auth_type: md5
                 admin_users: [%1$s]
                 pool: {mode: transaction, default_pool_size: 4, max_db_connections: 3}
@@ -231,6 +241,23 @@ class PerDatabaseSettingsIntegrationTest {
         try (Connection other = connect("wide"); Statement s = other.createStatement()) {
             s.execute("SELECT pg_sleep(1.2)"); // no query_timeout in the timeouts section
         }
+    }
+
+    @Test
+    void backendSocketsCarryTheKeepaliveTimings() throws Exception {
+        try (Connection c = connect("wide"); Statement s = c.createStatement()) {
+            s.execute("SELECT 1");
+        }
+        List<PoolAdmin.ServerView> servers = server.pools().pool("wide", PG.user()).admin().servers();
+        assertThat(servers).isNotEmpty();
+        Channel backend = servers.get(0).server().channel();
+        Transport transport = Transport.best().name().equals(server.transportName()) ? Transport.best()
+                : Transport.nio();
+        Map<ChannelOption<?>, Object> expected = KeepaliveOptions.of(transport,
+                new TcpKeepalive(true, Duration.ofSeconds(42), Duration.ZERO, 3, Duration.ZERO));
+        assertThat(expected).hasSize(3);
+        expected.forEach((option, value) -> assertThat(backend.config().getOption(option)).as(option.name())
+                .isEqualTo(value));
     }
 
     /** The previous client's socket closes asynchronously in pgmux; a login right after may still count it. */

@@ -146,13 +146,23 @@ public final class PgBouncerSettings {
         ignored("syslog_facility", "pgmux logs to standard output");
         ignored("syslog_ident", "pgmux logs to standard output");
         ignored("tcp_defer_accept", "the operating system's default is used");
-        mapped("tcp_keepalive", "pgmux always turns keepalive on, for clients and for server connections",
-                (e, o) -> { });
-        ignored("tcp_keepcnt", "the operating system's keepalive settings are used");
-        ignored("tcp_keepidle", "the operating system's keepalive settings are used");
-        ignored("tcp_keepintvl", "the operating system's keepalive settings are used");
+        flag("tcp_keepalive");
+        applied("tcp_keepcnt", (e, o) -> {
+            Integer n = IniValues.integer(e, 0, o);
+            if (n != null) {
+                o.top("tcp_keepcnt", n);
+            }
+        });
+        topSeconds("tcp_keepidle");
+        topSeconds("tcp_keepintvl");
         ignored("tcp_socket_buffer", "the operating system's default is used");
-        ignored("tcp_user_timeout", "the operating system's default is used");
+        mapped("tcp_user_timeout", "milliseconds, as in PgBouncer; applied with the epoll and io_uring transports",
+                (e, o) -> {
+                    Integer ms = IniValues.integer(e, 0, o);
+                    if (ms != null) {
+                        o.top("tcp_user_timeout", ms == 0 ? (Object) 0 : ms + "ms");
+                    }
+                });
         applied("track_extra_parameters", (e, o) -> o.in("pool", "track_extra_parameters",
                 IniValues.list(e.value())));
         seconds("transaction_timeout", "transaction_timeout");
@@ -223,6 +233,16 @@ public final class PgBouncerSettings {
             Integer n = IniValues.integer(e, min, o);
             if (n != null) {
                 o.in(section, key, n);
+            }
+        });
+    }
+
+    /** A time in seconds under the same top-level key. */
+    private static void topSeconds(String name) {
+        applied(name, (e, o) -> {
+            String d = IniValues.duration(e, o);
+            if (d != null) {
+                o.top(name, IniValues.yaml(d));
             }
         });
     }

@@ -93,6 +93,8 @@ class PgBouncerIniTest {
         assertThat(config.timeouts().serverCheckDelay()).isEqualTo(Duration.ofSeconds(10));
         assertThat(config.timeouts().queryTimeout()).isEqualTo(Duration.ZERO);
         assertThat(config.timeouts().transactionTimeout()).isEqualTo(Duration.ofSeconds(300));
+        assertThat(config.tcp().enabled()).isTrue();
+        assertThat(config.tcp().idle()).isEqualTo(Duration.ofSeconds(60));
         assertThat(config.timeouts().serverLifetime()).as("0 keeps pgmux's default")
                 .isEqualTo(Duration.ofSeconds(3600));
         assertThat(config.auth().serverTls().mode()).isEqualTo(ServerTlsMode.PREFER);
@@ -108,14 +110,14 @@ class PgBouncerIniTest {
 
         assertThat(conversion.warnings()).anySatisfy(w -> assertThat(w).startsWith("pgbouncer.ini line 22: logfile"));
         assertThat(String.join("\n", conversion.warnings()))
-                .contains("pidfile is ignored", "unix_socket_dir is ignored", "tcp_keepidle is ignored",
+                .contains("pidfile is ignored", "unix_socket_dir is ignored",
                         "server_lifetime = 0",
                         "database ha: pgmux connects to one host",
                         "load_balance_hosts is ignored", "database local_db: no host", "* is ignored")
                 .doesNotContain("query_timeout is ignored", "max_user_connections is ignored",
                         "min_pool_size is ignored", "reserve_pool is ignored", "max_db_connections is ignored",
                         "client_connections is ignored",
-                        "connect_query is ignored");
+                        "connect_query is ignored", "tcp_keepidle is ignored");
         assertThat(String.join("\n", conversion.notes()))
                 .contains("server_tls_sslmode: allow becomes prefer", "listen_addr: * (every address)",
                         "reserve_pool_timeout", "max_packet_size", "server_check_query: <empty>");
