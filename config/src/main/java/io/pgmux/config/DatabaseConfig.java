@@ -87,6 +87,16 @@ public record DatabaseConfig(String name, String host, int port, String dbname, 
         this(name, host, port, dbname, user, password, poolMode, poolSize, pinning, null, null, null);
     }
 
+    /**
+     * This entry used as PgBouncer's fallback database for a client asking for {@code clientName}: the same server
+     * and settings under that name, and the database of that name on the server unless the entry names one.
+     */
+    public DatabaseConfig servingAs(String clientName) {
+        String serverDb = dbname.equals(name) ? clientName : dbname;
+        return new DatabaseConfig(clientName, host, port, serverDb, user, password, poolMode, poolSize, pinning, hosts,
+                targetSessionAttrs, failoverHoldTimeout, limits, connectQuery);
+    }
+
     /** Like the record's own, but the password is shown as {@code ***}. */
     @Override
     public String toString() {

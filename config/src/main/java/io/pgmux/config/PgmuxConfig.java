@@ -127,9 +127,20 @@ public record PgmuxConfig(HostPort listen, HostPort adminListen, TransportType t
         return Math.min(DEFAULT_MAX_PARSED_MESSAGE_LENGTH, maxMessageLength);
     }
 
-    /** The database clients know as {@code name}, or {@code null} if there is none. */
+    /** The key of PgBouncer's fallback database: any name not listed is served through it. */
+    public static final String FALLBACK_DATABASE = "*";
+
+    /**
+     * The database clients know as {@code name}: its own entry, else one made from the fallback entry {@code *}
+     * for that name (a new value at each call), else {@code null}.
+     */
     public DatabaseConfig database(String name) {
-        return databases.get(name);
+        DatabaseConfig db = databases.get(name);
+        if (db != null || name == null || name.isEmpty()) {
+            return db;
+        }
+        DatabaseConfig fallback = databases.get(FALLBACK_DATABASE);
+        return fallback == null ? null : fallback.servingAs(name);
     }
 
     /** The configured client user {@code name}, or {@code null} if there is none. */
@@ -146,7 +157,7 @@ public record PgmuxConfig(HostPort listen, HostPort adminListen, TransportType t
         if (userConfig != null && userConfig.poolMode() != null) {
             return userConfig.poolMode();
         }
-        DatabaseConfig databaseConfig = databases.get(database);
+        DatabaseConfig databaseConfig = database(database);
         if (databaseConfig != null && databaseConfig.poolMode() != null) {
             return databaseConfig.poolMode();
         }
@@ -162,7 +173,7 @@ public record PgmuxConfig(HostPort listen, HostPort adminListen, TransportType t
         if (userConfig != null && userConfig.pinning() != null) {
             return userConfig.pinning();
         }
-        DatabaseConfig databaseConfig = databases.get(database);
+        DatabaseConfig databaseConfig = database(database);
         if (databaseConfig != null && databaseConfig.pinning() != null) {
             return databaseConfig.pinning();
         }
@@ -178,7 +189,7 @@ public record PgmuxConfig(HostPort listen, HostPort adminListen, TransportType t
         if (userConfig != null && userConfig.limits().poolSize() != null) {
             return userConfig.limits().poolSize();
         }
-        DatabaseConfig databaseConfig = databases.get(database);
+        DatabaseConfig databaseConfig = database(database);
         if (databaseConfig != null && databaseConfig.poolSize() != null) {
             return databaseConfig.poolSize();
         }
@@ -248,7 +259,7 @@ public record PgmuxConfig(HostPort listen, HostPort adminListen, TransportType t
     }
 
     private DatabaseLimits limitsOf(String database) {
-        DatabaseConfig db = databases.get(database);
+        DatabaseConfig db = database(database);
         return db == null ? DatabaseLimits.NONE : db.limits();
     }
 

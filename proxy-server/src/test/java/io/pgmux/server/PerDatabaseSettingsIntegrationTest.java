@@ -260,6 +260,27 @@ class PerDatabaseSettingsIntegrationTest {
                 .isEqualTo(value));
     }
 
+    @Test
+    void anUnlistedDatabaseIsServedThroughTheFallbackEntry() throws Exception {
+        server.close();
+        server = new PgmuxServer(ConfigLoader.fromYaml("""
+                listen: 127.0.0.1:0
+                auth_type: md5
+                databases:
+                  "*": {host: %s, port: %d, pool_size: 2}
+                users:
+                  %s: {password: "%s"}
+                """.formatted(PG.host(), PG.port(), PG.user(), PG.password()))).start();
+        try (Connection c = connect(PG.database()); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT current_database()")) {
+            rs.next();
+            assertThat(rs.getString(1)).isEqualTo(PG.database());
+        }
+        assertThat(server.pools().pool(PG.database(), PG.user()).limits().maxSize()).isEqualTo(2);
+        assertThatThrownBy(() -> connect("no_such_database_here").close())
+                .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("3D000"));
+    }
+
     /** The previous client's socket closes asynchronously in pgmux; a login right after may still count it. */
     private Connection awaitLogin(String database, String user, String password) throws Exception {
         for (int attempt = 0; ; attempt++) {

@@ -40,10 +40,6 @@ final class DatabaseEntries {
 
     static void apply(IniEntry entry, ConversionTarget out) {
         String name = entry.key();
-        if (name.equals("*")) {
-            out.warn(entry, "pgmux has no fallback database: clients may connect only to the databases listed");
-            return;
-        }
         Map<String, String> pairs = ConnectionString.parseOrReport(entry, out);
         if (pairs == null) {
             return;

@@ -40,7 +40,7 @@ public final class PgBouncerSettings {
         mapped("auth_type", "plain becomes password with auth_cleartext_without_tls, any becomes trust, hba uses "
                 + "auth_hba_file; cert, ldap and pam are refused", COMBINED);
         applied("auth_user", (e, o) -> o.top("auth_user", e.value()));
-        ignored("autodb_idle_timeout", "pgmux has no automatic (*) databases");
+        ignored("autodb_idle_timeout", "the pools of a database served through * are kept like the others");
         ignored("cancel_wait_timeout", "a cancel request is forwarded at once and not queued");
         seconds("client_idle_timeout", "client_idle_timeout");
         positiveSeconds("client_login_timeout", "client_login_timeout");

@@ -40,7 +40,9 @@ class PgBouncerIniTest {
 
         assertThat(config.listen().toString()).isEqualTo("0.0.0.0:6432");
         assertThat(config.databases()).containsOnlyKeys("app", "app_batch", "reporting", "ha", "local_db",
-                "odd.name");
+                "odd.name", "*");
+        assertThat(config.database("anything_else").host()).as("the fallback database").isEqualTo("10.0.1.10");
+        assertThat(config.database("anything_else").dbname()).isEqualTo("anything_else");
         assertThat(config.database("app").host()).isEqualTo("10.0.1.10");
         assertThat(config.database("app").dbname()).isEqualTo("app_production");
         assertThat(config.database("app").user()).isEqualTo("app_rw");
@@ -113,11 +115,11 @@ class PgBouncerIniTest {
                 .contains("pidfile is ignored", "unix_socket_dir is ignored",
                         "server_lifetime = 0",
                         "database ha: pgmux connects to one host",
-                        "load_balance_hosts is ignored", "database local_db: no host", "* is ignored")
+                        "load_balance_hosts is ignored", "database local_db: no host")
                 .doesNotContain("query_timeout is ignored", "max_user_connections is ignored",
                         "min_pool_size is ignored", "reserve_pool is ignored", "max_db_connections is ignored",
                         "client_connections is ignored",
-                        "connect_query is ignored", "tcp_keepidle is ignored");
+                        "connect_query is ignored", "tcp_keepidle is ignored", "no fallback database");
         assertThat(String.join("\n", conversion.notes()))
                 .contains("server_tls_sslmode: allow becomes prefer", "listen_addr: * (every address)",
                         "reserve_pool_timeout", "max_packet_size", "server_check_query: <empty>");
