@@ -2,7 +2,10 @@
 package io.pgmux.config;
 
 import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -29,11 +32,14 @@ import java.util.Objects;
  * @param limits   the pool-wide limits this database sets for itself; {@code null} means none
  * @param connectQuery statements run once on every new backend of the database before it is lent
  *                 ({@code connect_query}); {@code null} or empty for none
+ * @param serverParameters startup parameters every backend of the database is opened with, by PostgreSQL's names
+ *                 ({@code client_encoding}, {@code DateStyle}, {@code TimeZone}), from PgBouncer's per-database
+ *                 {@code client_encoding}, {@code datestyle} and {@code timezone}; {@code null} means none
  */
 public record DatabaseConfig(String name, String host, int port, String dbname, String user, String password,
         PoolMode poolMode, Integer poolSize, PinningPolicy pinning, List<HostPort> hosts,
         TargetSessionAttrs targetSessionAttrs, Duration failoverHoldTimeout, DatabaseLimits limits,
-        String connectQuery) {
+        String connectQuery, Map<String, String> serverParameters) {
 
     /** {@code failover_hold_timeout} when not set: long enough for a managed database's failover. */
     public static final Duration DEFAULT_FAILOVER_HOLD = Duration.ofSeconds(30);
@@ -63,6 +69,17 @@ public record DatabaseConfig(String name, String host, int port, String dbname, 
         }
         limits = limits == null ? DatabaseLimits.NONE : limits;
         connectQuery = connectQuery == null || connectQuery.isBlank() ? null : connectQuery;
+        serverParameters = serverParameters == null ? Map.of()
+                : Collections.unmodifiableMap(new LinkedHashMap<>(serverParameters));
+    }
+
+    /** Without startup parameters of its own. */
+    public DatabaseConfig(String name, String host, int port, String dbname, String user, String password,
+            PoolMode poolMode, Integer poolSize, PinningPolicy pinning, List<HostPort> hosts,
+            TargetSessionAttrs targetSessionAttrs, Duration failoverHoldTimeout, DatabaseLimits limits,
+            String connectQuery) {
+        this(name, host, port, dbname, user, password, poolMode, poolSize, pinning, hosts, targetSessionAttrs,
+                failoverHoldTimeout, limits, connectQuery, null);
     }
 
     /** Without a connect_query. */
@@ -70,7 +87,7 @@ public record DatabaseConfig(String name, String host, int port, String dbname, 
             PoolMode poolMode, Integer poolSize, PinningPolicy pinning, List<HostPort> hosts,
             TargetSessionAttrs targetSessionAttrs, Duration failoverHoldTimeout, DatabaseLimits limits) {
         this(name, host, port, dbname, user, password, poolMode, poolSize, pinning, hosts, targetSessionAttrs,
-                failoverHoldTimeout, limits, null);
+                failoverHoldTimeout, limits, null, null);
     }
 
     /** Without limits of its own. */
@@ -94,7 +111,7 @@ public record DatabaseConfig(String name, String host, int port, String dbname, 
     public DatabaseConfig servingAs(String clientName) {
         String serverDb = dbname.equals(name) ? clientName : dbname;
         return new DatabaseConfig(clientName, host, port, serverDb, user, password, poolMode, poolSize, pinning, hosts,
-                targetSessionAttrs, failoverHoldTimeout, limits, connectQuery);
+                targetSessionAttrs, failoverHoldTimeout, limits, connectQuery, serverParameters);
     }
 
     /** Like the record's own, but the password is shown as {@code ***}. */
@@ -104,6 +121,7 @@ public record DatabaseConfig(String name, String host, int port, String dbname, 
                 + ", user=" + user + ", password=" + (password == null ? "null" : "***")
                 + ", poolMode=" + poolMode + ", poolSize=" + poolSize + ", pinning=" + pinning + ", hosts=" + hosts
                 + ", targetSessionAttrs=" + targetSessionAttrs + ", failoverHoldTimeout=" + failoverHoldTimeout
-                + ", limits=" + limits + ", connectQuery=" + connectQuery + "]";
+                + ", limits=" + limits + ", connectQuery=" + connectQuery + ", serverParameters=" + serverParameters
+                + "]";
     }
 }

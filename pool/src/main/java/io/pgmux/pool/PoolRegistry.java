@@ -224,7 +224,7 @@ public final class PoolRegistry {
             password = u == null ? null : u.password();
         }
         // Without a usable password (none, or only a SCRAM secret), log in with what the client's login taught us.
-        return new BackendTarget(db.host(), db.port(), db.dbname(), user, password, Map.of(), passthrough, db.hosts(),
-                db.targetSessionAttrs());
+        return new BackendTarget(db.host(), db.port(), db.dbname(), user, password, db.serverParameters(), passthrough,
+                db.hosts(), db.targetSessionAttrs());
     }
 }

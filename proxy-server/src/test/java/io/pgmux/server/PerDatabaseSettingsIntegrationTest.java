@@ -62,6 +62,8 @@ class PerDatabaseSettingsIntegrationTest {
                   warmed: {host: %3$s, port: %4$d, dbname: %5$s, pool_size: 2,
                            connect_query: "SELECT set_config('pgmux_test.warmed', 'yes', false)"}
                   broken: {host: %3$s, port: %4$d, dbname: %5$s, connect_query: "SELECT 1/0"}
+                  auckland: {host: %3$s, port: %4$d, dbname: %5$s, timezone: Pacific/Auckland,
+                             datestyle: "SQL, DMY"}
                 users:
                   %1$s: {password: "%2$s"}
                   %6$s: {password: "%7$s", max_user_client_connections: 1, query_timeout: 500ms}
@@ -279,6 +281,22 @@ class PerDatabaseSettingsIntegrationTest {
         assertThat(server.pools().pool(PG.database(), PG.user()).limits().maxSize()).isEqualTo(2);
         assertThatThrownBy(() -> connect("no_such_database_here").close())
                 .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("3D000"));
+    }
+
+    @Test
+    void aDatabasesTimezoneAndDatestyleAreTheDefaultsOfItsBackendsAndAClientsOwnStillWin() throws Exception {
+        Psql.assumeInstalled();
+        String conninfo = "host=127.0.0.1 port=" + server.port() + " user=" + PG.user() + " dbname=auckland";
+        Psql.Result defaults = Psql.run(conninfo, PG.password(), "SHOW TimeZone; SHOW DateStyle");
+        assertThat(defaults.exitCode()).as(defaults.output()).isZero();
+        assertThat(defaults.output().lines()).containsExactly("Pacific/Auckland", "SQL, DMY");
+        try (Connection jdbc = connect("auckland"); Statement s = jdbc.createStatement();
+             ResultSet rs = s.executeQuery("SHOW DateStyle")) {
+            rs.next();
+            assertThat(rs.getString(1)).as("pgjdbc sends its own DateStyle").isEqualTo("ISO, DMY");
+        }
+        Psql.Result wide = Psql.run(conninfo.replace("auckland", "wide"), PG.password(), "SHOW TimeZone");
+        assertThat(wide.output()).isNotEqualTo("Pacific/Auckland");
     }
 
     /** The previous client's socket closes asynchronously in pgmux; a login right after may still count it. */

@@ -55,6 +55,8 @@ class PgBouncerIniTest {
         assertThat(config.maxDbConnections("app_batch")).isEqualTo(60);
         assertThat(config.maxDbClientConnections("app_batch")).isEqualTo(500);
         assertThat(config.serverLifetime("app_batch")).isEqualTo(Duration.ofSeconds(1800));
+        assertThat(config.database("app_batch").serverParameters()).containsExactly(
+                Map.entry("client_encoding", "UTF8"), Map.entry("DateStyle", "ISO, DMY"), Map.entry("TimeZone", "UTC"));
         assertThat(config.serverLifetime("app")).as("0 in [pgbouncer] keeps pgmux's default")
                 .isEqualTo(Duration.ofSeconds(3600));
         assertThat(config.minPoolSize("app")).as("the [pgbouncer] value").isEqualTo(2);
