@@ -80,7 +80,8 @@ final class AuthSettingsBinder {
         Map<String, UserConfig> merged = new LinkedHashMap<>(users);
         auth.authFileSecrets().forEach((name, secret) -> merged.merge(name, new UserConfig(name, secret, null, null),
                 (configured, fromFile) -> configured.password() != null ? configured
-                        : new UserConfig(name, secret, configured.poolMode(), configured.pinning())));
+                        : new UserConfig(name, secret, configured.poolMode(), configured.pinning(),
+                                configured.limits())));
         return merged;
     }
 

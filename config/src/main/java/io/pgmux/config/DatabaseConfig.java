@@ -2,7 +2,10 @@
 package io.pgmux.config;
 
 import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -30,11 +33,17 @@ import java.util.Objects;
  *                 replay lag); zero turns the checks off; {@code null} means {@link #DEFAULT_HEALTH_CHECK_PERIOD}
  * @param maxReplicaLag a standby whose replay lag is above this gets no new transactions until it catches up;
  *                 zero (or {@code null}) means no limit
+ * @param limits   the pool-wide limits this database sets for itself; {@code null} means none
+ * @param connectQuery statements run once on every new backend of the database before it is lent
+ *                 ({@code connect_query}); {@code null} or empty for none
+ * @param serverParameters startup parameters every backend of the database is opened with, by PostgreSQL's names
+ *                 ({@code client_encoding}, {@code DateStyle}, {@code TimeZone}), from PgBouncer's per-database
+ *                 {@code client_encoding}, {@code datestyle} and {@code timezone}; {@code null} means none
  */
 public record DatabaseConfig(String name, String host, int port, String dbname, String user, String password,
         PoolMode poolMode, Integer poolSize, PinningPolicy pinning, List<HostPort> hosts,
         TargetSessionAttrs targetSessionAttrs, Duration failoverHoldTimeout, Duration healthCheckPeriod,
-        Duration maxReplicaLag) {
+        Duration maxReplicaLag, DatabaseLimits limits, String connectQuery, Map<String, String> serverParameters) {
 
     /** {@code failover_hold_timeout} when not set: long enough for a managed database's failover. */
     public static final Duration DEFAULT_FAILOVER_HOLD = Duration.ofSeconds(30);
@@ -69,20 +78,71 @@ public record DatabaseConfig(String name, String host, int port, String dbname, 
         if (healthCheckPeriod.isNegative() || maxReplicaLag.isNegative()) {
             throw new IllegalArgumentException("healthCheckPeriod and maxReplicaLag must not be negative");
         }
+        limits = limits == null ? DatabaseLimits.NONE : limits;
+        connectQuery = connectQuery == null || connectQuery.isBlank() ? null : connectQuery;
+        serverParameters = serverParameters == null ? Map.of()
+                : Collections.unmodifiableMap(new LinkedHashMap<>(serverParameters));
     }
 
-    /** Several hosts, the default health checks and no replay-lag limit. */
+    /** The default health checks, no replay-lag limit, and the per-database settings given. */
+    public DatabaseConfig(String name, String host, int port, String dbname, String user, String password,
+            PoolMode poolMode, Integer poolSize, PinningPolicy pinning, List<HostPort> hosts,
+            TargetSessionAttrs targetSessionAttrs, Duration failoverHoldTimeout, DatabaseLimits limits,
+            String connectQuery, Map<String, String> serverParameters) {
+        this(name, host, port, dbname, user, password, poolMode, poolSize, pinning, hosts, targetSessionAttrs,
+                failoverHoldTimeout, null, null, limits, connectQuery, serverParameters);
+    }
+
+    /** Health checks and a replay-lag limit, without per-database limits, connect_query or startup parameters. */
+    public DatabaseConfig(String name, String host, int port, String dbname, String user, String password,
+            PoolMode poolMode, Integer poolSize, PinningPolicy pinning, List<HostPort> hosts,
+            TargetSessionAttrs targetSessionAttrs, Duration failoverHoldTimeout, Duration healthCheckPeriod,
+            Duration maxReplicaLag) {
+        this(name, host, port, dbname, user, password, poolMode, poolSize, pinning, hosts, targetSessionAttrs,
+                failoverHoldTimeout, healthCheckPeriod, maxReplicaLag, null, null, null);
+    }
+
+    /** Without startup parameters of its own. */
+    public DatabaseConfig(String name, String host, int port, String dbname, String user, String password,
+            PoolMode poolMode, Integer poolSize, PinningPolicy pinning, List<HostPort> hosts,
+            TargetSessionAttrs targetSessionAttrs, Duration failoverHoldTimeout, DatabaseLimits limits,
+            String connectQuery) {
+        this(name, host, port, dbname, user, password, poolMode, poolSize, pinning, hosts, targetSessionAttrs,
+                failoverHoldTimeout, null, null, limits, connectQuery, null);
+    }
+
+    /** Without a connect_query. */
+    public DatabaseConfig(String name, String host, int port, String dbname, String user, String password,
+            PoolMode poolMode, Integer poolSize, PinningPolicy pinning, List<HostPort> hosts,
+            TargetSessionAttrs targetSessionAttrs, Duration failoverHoldTimeout, DatabaseLimits limits) {
+        this(name, host, port, dbname, user, password, poolMode, poolSize, pinning, hosts, targetSessionAttrs,
+                failoverHoldTimeout, null, null, limits, null, null);
+    }
+
+    /** Several hosts, the default health checks, no replay-lag limit, no limits of its own. */
     public DatabaseConfig(String name, String host, int port, String dbname, String user, String password,
             PoolMode poolMode, Integer poolSize, PinningPolicy pinning, List<HostPort> hosts,
             TargetSessionAttrs targetSessionAttrs, Duration failoverHoldTimeout) {
         this(name, host, port, dbname, user, password, poolMode, poolSize, pinning, hosts, targetSessionAttrs,
-                failoverHoldTimeout, null, null);
+                failoverHoldTimeout, null, null, null, null, null);
     }
 
     /** One host, any role, the default failover hold. */
     public DatabaseConfig(String name, String host, int port, String dbname, String user, String password,
             PoolMode poolMode, Integer poolSize, PinningPolicy pinning) {
-        this(name, host, port, dbname, user, password, poolMode, poolSize, pinning, null, null, null, null, null);
+        this(name, host, port, dbname, user, password, poolMode, poolSize, pinning, null, null, null, null, null, null,
+                null, null);
+    }
+
+    /**
+     * This entry used as PgBouncer's fallback database for a client asking for {@code clientName}: the same server
+     * and settings under that name, and the database of that name on the server unless the entry names one.
+     */
+    public DatabaseConfig servingAs(String clientName) {
+        String serverDb = dbname.equals(name) ? clientName : dbname;
+        return new DatabaseConfig(clientName, host, port, serverDb, user, password, poolMode, poolSize, pinning, hosts,
+                targetSessionAttrs, failoverHoldTimeout, healthCheckPeriod, maxReplicaLag, limits, connectQuery,
+                serverParameters);
     }
 
     /** Like the record's own, but the password is shown as {@code ***}. */
@@ -92,6 +152,8 @@ public record DatabaseConfig(String name, String host, int port, String dbname, 
                 + ", user=" + user + ", password=" + (password == null ? "null" : "***")
                 + ", poolMode=" + poolMode + ", poolSize=" + poolSize + ", pinning=" + pinning + ", hosts=" + hosts
                 + ", targetSessionAttrs=" + targetSessionAttrs + ", failoverHoldTimeout=" + failoverHoldTimeout
-                + ", healthCheckPeriod=" + healthCheckPeriod + ", maxReplicaLag=" + maxReplicaLag + "]";
+                + ", healthCheckPeriod=" + healthCheckPeriod + ", maxReplicaLag=" + maxReplicaLag
+                + ", limits=" + limits + ", connectQuery=" + connectQuery + ", serverParameters=" + serverParameters
+                + "]";
     }
 }

@@ -41,9 +41,42 @@ final class DatabasesBinder {
                 r.choice("target_session_attrs", null, TargetSessionAttrs::parse),
                 r.duration("failover_hold_timeout", null, true),
                 r.duration("health_check_period", null, true),
-                r.duration("max_replica_lag", null, true));
+                r.duration("max_replica_lag", null, true),
+                limits(r),
+                r.string("connect_query", null),
+                serverParameters(r));
         r.finish();
         return database;
+    }
+
+    /** PgBouncer's per-database limits; {@code reserve_pool} is accepted too, the name PgBouncer uses here. */
+    private static DatabaseLimits limits(SectionReader r) {
+        Integer reserve = r.optionalInteger("reserve_pool_size", 0, Integer.MAX_VALUE);
+        Integer reserveAlias = r.optionalInteger("reserve_pool", 0, Integer.MAX_VALUE);
+        if (reserve != null && reserveAlias != null) {
+            throw ConfigException.at(r.originOf("reserve_pool"), "give either reserve_pool_size or reserve_pool");
+        }
+        return new DatabaseLimits(
+                r.optionalInteger("min_pool_size", 0, Integer.MAX_VALUE),
+                reserve != null ? reserve : reserveAlias,
+                r.optionalInteger("max_db_connections", 0, Integer.MAX_VALUE),
+                r.optionalInteger("max_db_client_connections", 0, Integer.MAX_VALUE),
+                r.duration("server_lifetime", null, false));
+    }
+
+    /** PgBouncer's per-database client_encoding, datestyle and timezone, under PostgreSQL's parameter names. */
+    private static Map<String, String> serverParameters(SectionReader r) {
+        Map<String, String> parameters = new LinkedHashMap<>();
+        putIfSet(parameters, "client_encoding", nonBlank(r, "client_encoding", null));
+        putIfSet(parameters, "DateStyle", nonBlank(r, "datestyle", null));
+        putIfSet(parameters, "TimeZone", nonBlank(r, "timezone", null));
+        return parameters;
+    }
+
+    private static void putIfSet(Map<String, String> parameters, String name, String value) {
+        if (value != null) {
+            parameters.put(name, value);
+        }
     }
 
     /** {@code hosts: [h1:5432, h2:5432]}, or the single {@code host} and {@code port}; one form, not both. */

@@ -19,7 +19,7 @@ final class LogSettingsBinder {
                 r.duration("stats_period", d.statsPeriod(), false));
     }
 
-    private static boolean bool(String text, String where) {
+    static boolean bool(String text, String where) {
         return switch (text.strip().toLowerCase(Locale.ROOT)) {
             case "true", "on", "yes", "1" -> true;
             case "false", "off", "no", "0" -> false;

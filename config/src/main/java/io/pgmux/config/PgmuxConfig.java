@@ -30,11 +30,13 @@ import java.util.Objects;
  *                         {@code peer_id}, {@code peers}); {@code null} is {@link FleetSettings#defaults()}
  * @param web              the WebSocket listener and the HTTP query endpoint ({@code websocket_listen},
  *                         {@code http_listen}, ...); {@code null} is {@link WebTransportSettings#disabled()}
+ * @param tcp              keepalive on client and server sockets ({@code tcp_keepalive}, {@code tcp_keepidle}, ...);
+ *                         {@code null} is {@link TcpKeepalive#defaults()}
  */
 public record PgmuxConfig(HostPort listen, HostPort adminListen, TransportType transport, int workerThreads,
         int maxMessageLength, int maxParsedMessageLength, AuthType authType, PoolSettings pool, Timeouts timeouts,
         Map<String, DatabaseConfig> databases, Map<String, UserConfig> users, AdminSettings admin,
-        AuthSettings auth, FleetSettings fleet, WebTransportSettings web) {
+        AuthSettings auth, FleetSettings fleet, WebTransportSettings web, TcpKeepalive tcp) {
 
     /** Default client listen address. */
     public static final HostPort DEFAULT_LISTEN = new HostPort(HostPort.DEFAULT_HOST, 6432);
@@ -75,15 +77,34 @@ public record PgmuxConfig(HostPort listen, HostPort adminListen, TransportType t
         admin = admin == null ? AdminSettings.none() : admin;
         fleet = fleet == null ? FleetSettings.defaults() : fleet;
         web = web == null ? WebTransportSettings.disabled() : web;
+        tcp = tcp == null ? TcpKeepalive.defaults() : tcp;
     }
 
     /** A configuration without the WebSocket listener or the HTTP query endpoint. */
     public PgmuxConfig(HostPort listen, HostPort adminListen, TransportType transport, int workerThreads,
             int maxMessageLength, int maxParsedMessageLength, AuthType authType, PoolSettings pool, Timeouts timeouts,
             Map<String, DatabaseConfig> databases, Map<String, UserConfig> users, AdminSettings admin,
+            AuthSettings auth, FleetSettings fleet, TcpKeepalive tcp) {
+        this(listen, adminListen, transport, workerThreads, maxMessageLength, maxParsedMessageLength, authType, pool,
+                timeouts, databases, users, admin, auth, fleet, null, tcp);
+    }
+
+    /** A configuration with the operating system's keepalive timings. */
+    public PgmuxConfig(HostPort listen, HostPort adminListen, TransportType transport, int workerThreads,
+            int maxMessageLength, int maxParsedMessageLength, AuthType authType, PoolSettings pool, Timeouts timeouts,
+            Map<String, DatabaseConfig> databases, Map<String, UserConfig> users, AdminSettings admin,
+            AuthSettings auth, FleetSettings fleet, WebTransportSettings web) {
+        this(listen, adminListen, transport, workerThreads, maxMessageLength, maxParsedMessageLength, authType, pool,
+                timeouts, databases, users, admin, auth, fleet, web, null);
+    }
+
+    /** A configuration without the WebSocket listener or the HTTP query endpoint, with default keepalive. */
+    public PgmuxConfig(HostPort listen, HostPort adminListen, TransportType transport, int workerThreads,
+            int maxMessageLength, int maxParsedMessageLength, AuthType authType, PoolSettings pool, Timeouts timeouts,
+            Map<String, DatabaseConfig> databases, Map<String, UserConfig> users, AdminSettings admin,
             AuthSettings auth, FleetSettings fleet) {
         this(listen, adminListen, transport, workerThreads, maxMessageLength, maxParsedMessageLength, authType, pool,
-                timeouts, databases, users, admin, auth, fleet, null);
+                timeouts, databases, users, admin, auth, fleet, null, null);
     }
 
     /** A configuration of a lone pgmux ({@link FleetSettings#defaults()}). */
@@ -127,9 +148,20 @@ public record PgmuxConfig(HostPort listen, HostPort adminListen, TransportType t
         return Math.min(DEFAULT_MAX_PARSED_MESSAGE_LENGTH, maxMessageLength);
     }
 
-    /** The database clients know as {@code name}, or {@code null} if there is none. */
+    /** The key of PgBouncer's fallback database: any name not listed is served through it. */
+    public static final String FALLBACK_DATABASE = "*";
+
+    /**
+     * The database clients know as {@code name}: its own entry, else one made from the fallback entry {@code *}
+     * for that name (a new value at each call), else {@code null}.
+     */
     public DatabaseConfig database(String name) {
-        return databases.get(name);
+        DatabaseConfig db = databases.get(name);
+        if (db != null || name == null || name.isEmpty()) {
+            return db;
+        }
+        DatabaseConfig fallback = databases.get(FALLBACK_DATABASE);
+        return fallback == null ? null : fallback.servingAs(name);
     }
 
     /** The configured client user {@code name}, or {@code null} if there is none. */
@@ -146,7 +178,7 @@ public record PgmuxConfig(HostPort listen, HostPort adminListen, TransportType t
         if (userConfig != null && userConfig.poolMode() != null) {
             return userConfig.poolMode();
         }
-        DatabaseConfig databaseConfig = databases.get(database);
+        DatabaseConfig databaseConfig = database(database);
         if (databaseConfig != null && databaseConfig.poolMode() != null) {
             return databaseConfig.poolMode();
         }
@@ -162,7 +194,7 @@ public record PgmuxConfig(HostPort listen, HostPort adminListen, TransportType t
         if (userConfig != null && userConfig.pinning() != null) {
             return userConfig.pinning();
         }
-        DatabaseConfig databaseConfig = databases.get(database);
+        DatabaseConfig databaseConfig = database(database);
         if (databaseConfig != null && databaseConfig.pinning() != null) {
             return databaseConfig.pinning();
         }
@@ -170,14 +202,89 @@ public record PgmuxConfig(HostPort listen, HostPort adminListen, TransportType t
     }
 
     /**
-     * Effective pool size for a (database, user) pair: the database's {@code pool_size} override, else
-     * {@code pool.default_pool_size}. The user is accepted for symmetry with {@link #poolMode} and future per-user sizes.
+     * Effective pool size for a (database, user) pair: the user's {@code pool_size}, else the database's, else
+     * {@code pool.default_pool_size}, as in PgBouncer.
      */
     public int poolSize(String database, String user) {
-        DatabaseConfig databaseConfig = databases.get(database);
+        UserConfig userConfig = users.get(user);
+        if (userConfig != null && userConfig.limits().poolSize() != null) {
+            return userConfig.limits().poolSize();
+        }
+        DatabaseConfig databaseConfig = database(database);
         if (databaseConfig != null && databaseConfig.poolSize() != null) {
             return databaseConfig.poolSize();
         }
         return pool.defaultPoolSize();
+    }
+
+    /** Backends each pool of {@code database} keeps open: the database's {@code min_pool_size}, else the pool's. */
+    public int minPoolSize(String database) {
+        return orDefault(limitsOf(database).minPoolSize(), pool.minPoolSize());
+    }
+
+    /** Extra backends each pool of {@code database} may open: its {@code reserve_pool_size}, else the pool's. */
+    public int reservePoolSize(String database) {
+        return orDefault(limitsOf(database).reservePoolSize(), pool.reservePoolSize());
+    }
+
+    /** The reserve of the pool of {@code user} on {@code database}: the user's, else the database's, else pool's. */
+    public int reservePoolSize(String database, String user) {
+        UserConfig u = users.get(user);
+        Integer own = u == null ? null : u.limits().reservePoolSize();
+        return own != null ? own : reservePoolSize(database);
+    }
+
+    /** How long backends of {@code database} live: its {@code server_lifetime}, else the timeouts section's. */
+    public java.time.Duration serverLifetime(String database) {
+        java.time.Duration own = limitsOf(database).serverLifetime();
+        return own != null ? own : timeouts.serverLifetime();
+    }
+
+    /** Backends of {@code database} over all its pools: its {@code max_db_connections}, else the pool's (0: none). */
+    public int maxDbConnections(String database) {
+        return orDefault(limitsOf(database).maxDbConnections(), pool.maxDbConnections());
+    }
+
+    /** Clients of {@code database} at once: its {@code max_db_client_connections}, else the pool's; 0 = no limit. */
+    public int maxDbClientConnections(String database) {
+        return orDefault(limitsOf(database).maxClientConnections(), pool.maxDbClientConnections());
+    }
+
+    /**
+     * Backends logged in as {@code serverUser} over all databases: that user's {@code max_user_connections}, else
+     * the pool's; 0 = no limit.
+     */
+    public int maxUserConnections(String serverUser) {
+        UserConfig u = users.get(serverUser);
+        return orDefault(u == null ? null : u.limits().maxUserConnections(), pool.maxUserConnections());
+    }
+
+    /** Clients logged in as {@code user} at once: its {@code max_user_client_connections}, else the pool's. */
+    public int maxUserClientConnections(String user) {
+        UserConfig u = users.get(user);
+        return orDefault(u == null ? null : u.limits().maxClientConnections(), pool.maxUserClientConnections());
+    }
+
+    /**
+     * The client timeouts of {@code user}'s sessions: its own {@code query_timeout}, {@code idle_transaction_timeout}
+     * and {@code client_idle_timeout} over the {@code timeouts} section. The section itself (no copy) when the user
+     * has none of its own.
+     */
+    public Timeouts timeoutsFor(String user) {
+        UserConfig u = users.get(user);
+        if (u == null || !u.limits().hasTimeouts()) {
+            return timeouts;
+        }
+        UserLimits l = u.limits();
+        return timeouts.withClientTimeouts(l.queryTimeout(), l.idleTransactionTimeout(), l.clientIdleTimeout());
+    }
+
+    private DatabaseLimits limitsOf(String database) {
+        DatabaseConfig db = database(database);
+        return db == null ? DatabaseLimits.NONE : db.limits();
+    }
+
+    private static int orDefault(Integer value, int fallback) {
+        return value != null ? value : fallback;
     }
 }

@@ -49,7 +49,8 @@ final class PgmuxConfigBinder {
         AuthSettings auth = errors.attempt(() -> AuthSettingsBinder.bind(r), null);
         FleetSettings fleet = errors.attempt(() -> FleetSettingsBinder.bind(r), null);
         WebTransportSettings web = errors.attempt(() -> WebTransportSettingsBinder.bind(r), null);
-        boolean allKeysRead = logging != null && auth != null && fleet != null && web != null;
+        TcpKeepalive tcp = errors.attempt(() -> TcpKeepaliveBinder.bind(r), null);
+        boolean allKeysRead = logging != null && auth != null && fleet != null && web != null && tcp != null;
         AdminSettings admin = new AdminSettings(adminUsers, statsUsers, logging);
         // Unknown keys first: a misspelt "databases" should be reported as a typo, not as "no databases".
         if (allKeysRead && !errors.check(r::finish)) {
@@ -82,6 +83,6 @@ final class PgmuxConfigBinder {
         AuthSettingsBinder.checkAuthUser(auth, users, r.originOf("auth_user"));
         return new PgmuxConfig(listen, adminListen, transport, workerThreads, maxMessageLength,
                 maxParsedMessageLength, authType, pool,
-                timeouts, databases, users, admin, auth, fleet, web);
+                timeouts, databases, users, admin, auth, fleet, web, tcp);
     }
 }

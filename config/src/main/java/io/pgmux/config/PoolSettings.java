@@ -38,11 +38,16 @@ import java.util.Objects;
  * @param maxQueuedNotifications {@code pool.max_queued_notifications}: notifications pgmux holds for one client
  *                             (inside a transaction, or while the client does not read) before it disconnects that
  *                             client with 53400
+ * @param maxDbClientConnections {@code pool.max_db_client_connections}: clients logged in to one database at once
+ *                             (a database's own {@code max_db_client_connections} wins), 0 = unlimited
+ * @param maxUserClientConnections {@code pool.max_user_client_connections}: clients logged in as one user at once
+ *                             (a user's own {@code max_user_client_connections} wins), 0 = unlimited
  */
 public record PoolSettings(PoolMode mode, int defaultPoolSize, int minPoolSize, int reservePoolSize,
         Duration reservePoolTimeout, int maxDbConnections, int maxUserConnections, int maxClientConn,
         String serverResetQuery, String serverCheckQuery, PinningPolicy pinning, List<String> trackExtraParameters,
-        int maxPreparedStatements, int maxWaitingClients, ListenMode listen, int maxQueuedNotifications) {
+        int maxPreparedStatements, int maxWaitingClients, ListenMode listen, int maxQueuedNotifications,
+        int maxDbClientConnections, int maxUserClientConnections) {
 
     /** Notifications held per client unless configured: far more than a reading client ever has in flight. */
     public static final int DEFAULT_MAX_QUEUED_NOTIFICATIONS = 10_000;
@@ -61,6 +66,16 @@ public record PoolSettings(PoolMode mode, int defaultPoolSize, int minPoolSize, 
         serverResetQuery = serverResetQuery == null ? "" : serverResetQuery;
         serverCheckQuery = serverCheckQuery == null ? "" : serverCheckQuery;
         trackExtraParameters = lowerCased(trackExtraParameters);
+    }
+
+    /** The settings without client limits per database or user. */
+    public PoolSettings(PoolMode mode, int defaultPoolSize, int minPoolSize, int reservePoolSize,
+            Duration reservePoolTimeout, int maxDbConnections, int maxUserConnections, int maxClientConn,
+            String serverResetQuery, String serverCheckQuery, PinningPolicy pinning, List<String> trackExtraParameters,
+            int maxPreparedStatements, int maxWaitingClients, ListenMode listen, int maxQueuedNotifications) {
+        this(mode, defaultPoolSize, minPoolSize, reservePoolSize, reservePoolTimeout, maxDbConnections,
+                maxUserConnections, maxClientConn, serverResetQuery, serverCheckQuery, pinning, trackExtraParameters,
+                maxPreparedStatements, maxWaitingClients, listen, maxQueuedNotifications, 0, 0);
     }
 
     /** The settings with LISTEN fanned out and the default bound on queued notifications. */
@@ -87,11 +102,12 @@ public record PoolSettings(PoolMode mode, int defaultPoolSize, int minPoolSize, 
      * The documented defaults: transaction mode, 20 connections per pool, 10000 clients, {@code DISCARD ALL},
      * check query {@code SELECT 1}, pinning {@code pin}, no extra tracked parameters, 200 prepared statements per
      * server connection (PgBouncer's default), no bound on waiting clients, LISTEN fanned out with up to 10,000
-     * notifications held per client.
+     * notifications held per client, no client limit per database or user.
      */
     public static PoolSettings defaults() {
         return new PoolSettings(PoolMode.TRANSACTION, 20, 0, 0, Duration.ofSeconds(5), 0, 0, 10_000, "DISCARD ALL",
-                "SELECT 1", PinningPolicy.PIN, List.of(), 200, 0, ListenMode.FAN_OUT, DEFAULT_MAX_QUEUED_NOTIFICATIONS);
+                "SELECT 1", PinningPolicy.PIN, List.of(), 200, 0, ListenMode.FAN_OUT, DEFAULT_MAX_QUEUED_NOTIFICATIONS,
+                0, 0);
     }
 
     // PostgreSQL folds unquoted parameter names to lower case, so SET Search_Path and search_path are the same.

@@ -33,7 +33,9 @@ final class PoolSettingsBinder {
                 r.integer("max_prepared_statements", d.maxPreparedStatements(), 0, MAX),
                 r.integer("max_waiting_clients", d.maxWaitingClients(), 0, MAX),
                 r.choice("listen", d.listen(), ListenMode::parse),
-                r.integer("max_queued_notifications", d.maxQueuedNotifications(), 1, MAX));
+                r.integer("max_queued_notifications", d.maxQueuedNotifications(), 1, MAX),
+                r.integer("max_db_client_connections", d.maxDbClientConnections(), 0, MAX),
+                r.integer("max_user_client_connections", d.maxUserClientConnections(), 0, MAX));
         if (settings.minPoolSize() > settings.defaultPoolSize()) {
             throw ConfigException.at(r.originOf("min_pool_size"), "must not exceed pool.default_pool_size ("
                     + settings.defaultPoolSize() + "), got " + settings.minPoolSize());

@@ -6,7 +6,7 @@ import java.util.Objects;
 
 /**
  * The {@code timeouts} section. {@link Duration#ZERO} means "disabled" for {@code clientIdleTimeout},
- * {@code idleTransactionTimeout}, {@code queryTimeout} and {@code queryWaitNotify}, and "check every time" for
+ * {@code idleTransactionTimeout}, {@code queryTimeout}, {@code queryWaitNotify} and {@code transactionTimeout}, and "check every time" for
  * {@code serverCheckDelay}; every other value is always positive when loaded from configuration.
  *
  * @param clientLoginTimeout     {@code timeouts.client_login_timeout}: a client must finish logging in within this
@@ -23,11 +23,13 @@ import java.util.Objects;
  *                               is sent a NoticeResponse saying so, 0 = off
  * @param serverCheckDelay       {@code timeouts.server_check_delay}: a server connection idle longer than this runs
  *                               {@code pool.server_check_query} before it is lent again, 0 = before every lending
+ * @param transactionTimeout     {@code timeouts.transaction_timeout}: disconnect clients whose transaction (or single
+ *                               statement outside one) has lasted longer than this, 0 = off
  */
 public record Timeouts(Duration clientLoginTimeout, Duration queryWaitTimeout, Duration serverConnectTimeout,
         Duration serverIdleTimeout, Duration serverLifetime, Duration serverLoginRetry, Duration clientIdleTimeout,
         Duration idleTransactionTimeout, Duration queryTimeout, Duration shutdownTimeout, Duration queryWaitNotify,
-        Duration serverCheckDelay) {
+        Duration serverCheckDelay, Duration transactionTimeout) {
 
     /** @throws NullPointerException if any duration is null */
     public Timeouts {
@@ -43,12 +45,32 @@ public record Timeouts(Duration clientLoginTimeout, Duration queryWaitTimeout, D
         Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
         Objects.requireNonNull(queryWaitNotify, "queryWaitNotify");
         Objects.requireNonNull(serverCheckDelay, "serverCheckDelay");
+        Objects.requireNonNull(transactionTimeout, "transactionTimeout");
     }
 
-    /** The documented defaults (60s, 120s, 15s, 600s, 3600s, 15s, off, off, off, 30s, 5s, 30s). */
+    /** The timeouts without a transaction_timeout. */
+    public Timeouts(Duration clientLoginTimeout, Duration queryWaitTimeout, Duration serverConnectTimeout,
+            Duration serverIdleTimeout, Duration serverLifetime, Duration serverLoginRetry, Duration clientIdleTimeout,
+            Duration idleTransactionTimeout, Duration queryTimeout, Duration shutdownTimeout, Duration queryWaitNotify,
+            Duration serverCheckDelay) {
+        this(clientLoginTimeout, queryWaitTimeout, serverConnectTimeout, serverIdleTimeout, serverLifetime,
+                serverLoginRetry, clientIdleTimeout, idleTransactionTimeout, queryTimeout, shutdownTimeout,
+                queryWaitNotify, serverCheckDelay, Duration.ZERO);
+    }
+
+    /** The documented defaults (60s, 120s, 15s, 600s, 3600s, 15s, off, off, off, 30s, 5s, 30s, off). */
     public static Timeouts defaults() {
         return new Timeouts(Duration.ofSeconds(60), Duration.ofSeconds(120), Duration.ofSeconds(15),
                 Duration.ofSeconds(600), Duration.ofSeconds(3600), Duration.ofSeconds(15), Duration.ZERO,
-                Duration.ZERO, Duration.ZERO, Duration.ofSeconds(30), Duration.ofSeconds(5), Duration.ofSeconds(30));
+                Duration.ZERO, Duration.ZERO, Duration.ofSeconds(30), Duration.ofSeconds(5), Duration.ofSeconds(30),
+                Duration.ZERO);
+    }
+
+    /** These timeouts with other client timeouts; a null argument keeps the value it replaces. */
+    public Timeouts withClientTimeouts(Duration query, Duration idleTransaction, Duration clientIdle) {
+        return new Timeouts(clientLoginTimeout, queryWaitTimeout, serverConnectTimeout, serverIdleTimeout,
+                serverLifetime, serverLoginRetry, clientIdle != null ? clientIdle : clientIdleTimeout,
+                idleTransaction != null ? idleTransaction : idleTransactionTimeout,
+                query != null ? query : queryTimeout, shutdownTimeout, queryWaitNotify, serverCheckDelay, transactionTimeout);
     }
 }

@@ -27,7 +27,8 @@ final class TimeoutsBinder {
                 r.duration("query_timeout", d.queryTimeout(), ZERO_MEANS_OFF),
                 r.duration("shutdown_timeout", d.shutdownTimeout(), POSITIVE),
                 r.duration("query_wait_notify", d.queryWaitNotify(), ZERO_MEANS_OFF),
-                r.duration("server_check_delay", d.serverCheckDelay(), ZERO_MEANS_ALWAYS));
+                r.duration("server_check_delay", d.serverCheckDelay(), ZERO_MEANS_ALWAYS),
+                r.duration("transaction_timeout", d.transactionTimeout(), ZERO_MEANS_OFF));
         r.finish();
         return timeouts;
     }

@@ -13,12 +13,19 @@ import java.util.Objects;
  *                 {@code null} when not configured (only valid with {@code auth_type: trust})
  * @param poolMode pool mode override for this user, or {@code null} to inherit
  * @param pinning  pinning policy override for this user, or {@code null} to inherit
+ * @param limits   the limits this user sets for itself; {@code null} means none
  */
-public record UserConfig(String name, String password, PoolMode poolMode, PinningPolicy pinning) {
+public record UserConfig(String name, String password, PoolMode poolMode, PinningPolicy pinning, UserLimits limits) {
 
     /** @throws NullPointerException if the name is null */
     public UserConfig {
         Objects.requireNonNull(name, "name");
+        limits = limits == null ? UserLimits.NONE : limits;
+    }
+
+    /** Without limits of its own. */
+    public UserConfig(String name, String password, PoolMode poolMode, PinningPolicy pinning) {
+        this(name, password, poolMode, pinning, null);
     }
 
     /** The form of {@link #password()}, so authenticators can tell a plain password from a stored hash or secret. */
@@ -30,6 +37,6 @@ public record UserConfig(String name, String password, PoolMode poolMode, Pinnin
     @Override
     public String toString() {
         return "UserConfig[name=" + name + ", password=" + (password == null ? "null" : "***")
-                + ", poolMode=" + poolMode + ", pinning=" + pinning + "]";
+                + ", poolMode=" + poolMode + ", pinning=" + pinning + ", limits=" + limits + "]";
     }
 }

@@ -29,7 +29,14 @@ final class UsersBinder {
                     + "', expected SCRAM-SHA-256$<iterations>:<salt>$<StoredKey>:<ServerKey>");
         }
         UserConfig user = new UserConfig(name, password, r.choice("pool_mode", null, PoolMode::parse),
-                r.choice("pinning", null, PinningPolicy::parse));
+                r.choice("pinning", null, PinningPolicy::parse),
+                new UserLimits(r.optionalInteger("max_user_connections", 0, Integer.MAX_VALUE),
+                        r.optionalInteger("max_user_client_connections", 0, Integer.MAX_VALUE),
+                        r.optionalInteger("pool_size", 1, Integer.MAX_VALUE),
+                        r.optionalInteger("reserve_pool_size", 0, Integer.MAX_VALUE),
+                        r.duration("query_timeout", null, true),
+                        r.duration("idle_transaction_timeout", null, true),
+                        r.duration("client_idle_timeout", null, true)));
         r.finish();
         return user;
     }

@@ -85,14 +85,18 @@ public record PoolLimits(int maxSize, int minSize, int reserveSize, Duration res
                 Timeouts.defaults().serverIdleTimeout(), Timeouts.defaults().serverLoginRetry());
     }
 
-    /** The limits of the pool of {@code user} on {@code database}, with the per-database pool size applied. */
+    /**
+     * The limits of the pool of {@code user} on {@code database}, with the pool size and reserve of the user or the
+     * database, and the database's own minimum and server_lifetime, applied.
+     */
     public static PoolLimits from(PgmuxConfig config, String database, String user) {
         PoolSettings pool = config.pool();
         Timeouts t = config.timeouts();
         DatabaseConfig db = config.database(database);
-        return new PoolLimits(config.poolSize(database, user), pool.minPoolSize(), pool.reservePoolSize(),
+        return new PoolLimits(config.poolSize(database, user), config.minPoolSize(database),
+                config.reservePoolSize(database, user),
                 pool.reservePoolTimeout(), t.queryWaitTimeout(), pool.serverResetQuery(), pool.serverCheckQuery(),
-                t.serverCheckDelay(), t.serverConnectTimeout(), t.serverLifetime(), t.serverIdleTimeout(),
+                t.serverCheckDelay(), t.serverConnectTimeout(), config.serverLifetime(database), t.serverIdleTimeout(),
                 t.serverLoginRetry(), pool.maxWaitingClients(),
                 db == null ? DatabaseConfig.DEFAULT_FAILOVER_HOLD : db.failoverHoldTimeout());
     }

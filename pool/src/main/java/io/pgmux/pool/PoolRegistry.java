@@ -25,8 +25,9 @@ import java.util.function.Supplier;
 
 /**
  * Creates the pool of each (database, user) pair on first use and keeps it for the life of the server. Pools of one
- * database share a {@link ConnectionBudget} of {@code max_db_connections}; pools logging in as one server user share
- * one of {@code max_user_connections}. One {@link Janitor} task maintains every pool.
+ * database share a {@link ConnectionBudget} of {@code max_db_connections} (the database's own, else the pool
+ * section's); pools logging in as one server user share one of {@code max_user_connections} (that user's own, else
+ * the pool section's). One {@link Janitor} task maintains every pool.
  *
  * <p>Threading: {@link #pool} may be called from any thread. With an event loop group, the janitor runs on one of
  * its loops and a new pool opens its {@code min_pool_size} backends at once; without one, the janitor runs on a
@@ -210,10 +211,10 @@ public final class PoolRegistry {
         }
         BackendTarget target = backendTarget(db, key.user());
         ConnectionBudget databaseBudget = databaseBudgets.computeIfAbsent(db.name(),
-                name -> new ConnectionBudget("database " + name, config.pool().maxDbConnections()));
+                name -> new ConnectionBudget("database " + name, config.maxDbConnections(name)));
         // PostgreSQL counts connections per role, so the limit follows the login user, not the client's name.
         ConnectionBudget userBudget = userBudgets.computeIfAbsent(target.user(),
-                name -> new ConnectionBudget("user " + name, config.pool().maxUserConnections()));
+                name -> new ConnectionBudget("user " + name, config.maxUserConnections(name)));
         Pool pool = new Pool(key, target, PoolLimits.from(config, key.database(), key.user()), connector,
                 databaseBudget, userBudget, loops, clock);
         pool.hostCheckSettings(hostChecks(db));
@@ -234,7 +235,7 @@ public final class PoolRegistry {
             password = u == null ? null : u.password();
         }
         // Without a usable password (none, or only a SCRAM secret), log in with what the client's login taught us.
-        return new BackendTarget(db.host(), db.port(), db.dbname(), user, password, Map.of(), passthrough, db.hosts(),
-                db.targetSessionAttrs());
+        return new BackendTarget(db.host(), db.port(), db.dbname(), user, password, db.serverParameters(), passthrough,
+                db.hosts(), db.targetSessionAttrs());
     }
 }

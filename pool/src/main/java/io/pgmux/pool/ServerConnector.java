@@ -11,6 +11,7 @@ import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.pgmux.config.ServerTlsMode;
+import io.pgmux.config.TcpKeepalive;
 import io.pgmux.protocol.MessageFrameDecoder;
 import io.pgmux.protocol.transport.Transport;
 import java.time.Duration;
@@ -19,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 /** Opens and logs in new backend connections over TCP, bounded by the server connect timeout. */
 public final class ServerConnector implements BackendConnector {
     private final Transport transport;
+    private final TcpKeepalive keepalive;
     private final Duration connectTimeout;
     private final int maxMessageLength;
     private final int maxParsedLength;
@@ -38,6 +40,13 @@ public final class ServerConnector implements BackendConnector {
      */
     public ServerConnector(Transport transport, Duration connectTimeout, int maxMessageLength, int maxParsedLength,
                            ServerTls tls) {
+        this(transport, connectTimeout, maxMessageLength, maxParsedLength, tls, TcpKeepalive.defaults());
+    }
+
+    /** As above, with the keepalive settings of the backend sockets ({@code tcp_keepalive} and its timings). */
+    public ServerConnector(Transport transport, Duration connectTimeout, int maxMessageLength, int maxParsedLength,
+                           ServerTls tls, TcpKeepalive keepalive) {
+        this.keepalive = keepalive;
         this.transport = transport;
         this.connectTimeout = connectTimeout;
         this.maxMessageLength = maxMessageLength;
@@ -48,11 +57,11 @@ public final class ServerConnector implements BackendConnector {
     @Override
     public Future<ServerConnection> connect(Pool pool, BackendTarget target, EventLoop loop) {
         Promise<ServerConnection> promise = loop.newPromise();
-        ChannelFuture connected = new Bootstrap()
+        Bootstrap bootstrap = KeepaliveOptions.apply(new Bootstrap(), transport, keepalive);
+        ChannelFuture connected = bootstrap
                 .group(loop)
                 .channel(transport.socketChannelClass())
                 .option(ChannelOption.TCP_NODELAY, true)
-                .option(ChannelOption.SO_KEEPALIVE, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis()))
                 .handler(new ChannelInitializer<>() {
                     @Override

@@ -49,15 +49,20 @@ final class PoolTestBed implements AutoCloseable {
      * @param extraDatabases YAML entries added under {@code databases}, indented by two spaces, or ""
      */
     static PoolTestBed start(String sections, String extraDatabases) {
-        return new PoolTestBed(ConfigLoader.fromYaml(yaml(sections, extraDatabases)), true);
+        return start(sections, extraDatabases, "");
+    }
+
+    /** Like {@link #start(String, String)}, with {@code userSettings} (", key: value") added to the SCRAM user. */
+    static PoolTestBed start(String sections, String extraDatabases, String userSettings) {
+        return new PoolTestBed(ConfigLoader.fromYaml(yaml(sections, extraDatabases, userSettings)), true);
     }
 
     /** Like {@link #start}, but the registry gets no event loops, as when a server does not hand it its group. */
     static PoolTestBed startWithoutLoops(String sections) {
-        return new PoolTestBed(ConfigLoader.fromYaml(yaml(sections, "")), false);
+        return new PoolTestBed(ConfigLoader.fromYaml(yaml(sections, "", "")), false);
     }
 
-    private static String yaml(String sections, String extraDatabases) {
+    private static String yaml(String sections, String extraDatabases, String userSettings) {
         return """
                 auth_type: md5
                 %s
@@ -66,11 +71,11 @@ final class PoolTestBed implements AutoCloseable {
                   app2: {host: %s, port: %d, dbname: %s}
                 %s
                 users:
-                  %s: {password: "%s"}
+                  %s: {password: "%s"%s}
                   %s: {password: "%s"}
                 """.formatted(sections.strip(), PG.host(), PG.port(), PG.database(), PG.host(), PG.port(),
                 PG.database(), extraDatabases.isBlank() ? "" : extraDatabases.stripTrailing(), PG.user(),
-                PG.password(), PG.md5User(), PG.md5Password());
+                PG.password(), userSettings, PG.md5User(), PG.md5Password());
     }
 
     EventLoop loop() {

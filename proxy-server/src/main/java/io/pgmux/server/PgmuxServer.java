@@ -7,10 +7,13 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.pgmux.config.DatabaseConfig;
 import io.pgmux.config.HostPort;
 import io.pgmux.config.PgmuxConfig;
 import io.pgmux.config.TransportType;
 import io.pgmux.pool.BackendConnector;
+import io.pgmux.pool.ConnectQueryConnector;
+import io.pgmux.pool.KeepaliveOptions;
 import io.pgmux.pool.CancelForwarder;
 import io.pgmux.pool.FleetBudgetConnector;
 import io.pgmux.pool.PoolRegistry;
@@ -103,8 +106,13 @@ public final class PgmuxServer implements AutoCloseable {
         // The fleet budget is read at every opening, so a reload can set, change or lift it.
         BackendConnector connector = new FleetBudgetConnector(new ServerConnector(transport,
                 config.timeouts().serverConnectTimeout(), config.maxMessageLength(), config.maxParsedMessageLength(),
-                new ServerTls(config.auth().serverTls())), () -> live.config().fleet().maxDbConnections(),
+                new ServerTls(config.auth().serverTls()), config.tcp()), () -> live.config().fleet().maxDbConnections(),
                 config.timeouts().serverConnectTimeout());
+        // A database's connect_query runs once its backend holds its fleet slot; read at every opening too.
+        connector = new ConnectQueryConnector(connector, database -> {
+            DatabaseConfig db = live.config().database(database);
+            return db == null ? null : db.connectQuery();
+        });
         this.pools = new PoolRegistry(config, connector, workerGroup);
         PeerKeys peerKeys = PeerKeys.of(config.fleet());
         ClientRegistry clients = new ClientRegistry(config.pool().maxClientConn(), peerKeys);
@@ -115,7 +123,7 @@ public final class PgmuxServer implements AutoCloseable {
         ServerControl control = new ServerControl(live::config, pools, clients, pinFigures, reloader::submit,
                 this::shutdown);
         CancelForwarder cancels = new CancelForwarder(transport, config.timeouts().serverConnectTimeout());
-        TimeoutSweeper sweeper = new TimeoutSweeper(() -> live.config().timeouts());
+        TimeoutSweeper sweeper = new TimeoutSweeper(live::config);
         this.context = new ProxyContext(config, pools, clients, cancels, live.credentials(), sweeper, pins, metrics,
                 control, live, new ClientTls(config.auth().clientTls()), new AuthFailures(),
                 new PeerCancels(clients, peerKeys, () -> live.config().fleet(), transport,
@@ -169,6 +177,10 @@ public final class PgmuxServer implements AutoCloseable {
     }
 
     private void bindListener() throws InterruptedException {
+        String notApplied = KeepaliveOptions.unsupported(transport, config.tcp());
+        if (notApplied != null) {
+            log.warn("{}", notApplied);
+        }
         listener = clientBootstrap(clientHandlers)
                 .bind(config.listen().host(), config.listen().port())
                 .sync()
@@ -181,12 +193,11 @@ public final class PgmuxServer implements AutoCloseable {
         if (config.fleet().soReuseport()) {
             ReusePort.apply(bootstrap, transport);
         }
-        return bootstrap
+        return KeepaliveOptions.applyToAccepted(bootstrap, transport, config.tcp())
                 .group(bossGroup, workerGroup)
                 .channel(transport.serverChannelClass())
                 .option(ChannelOption.SO_BACKLOG, 4096)
                 .childOption(ChannelOption.TCP_NODELAY, true)
-                .childOption(ChannelOption.SO_KEEPALIVE, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 * 1024, 128 * 1024))
                 .childHandler(initializer);
     }

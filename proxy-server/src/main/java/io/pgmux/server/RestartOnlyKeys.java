@@ -54,7 +54,13 @@ public final class RestartOnlyKeys {
             new Key("http_listen", c -> c.web().httpListen()),
             new Key("http_max_request_size", c -> c.web().httpMaxRequestSize()),
             new Key("http_max_response_size", c -> c.web().httpMaxResponseSize()),
-            new Key("http_request_timeout", c -> c.web().httpRequestTimeout()));
+            new Key("http_request_timeout", c -> c.web().httpRequestTimeout()),
+            // Socket options are set by the listener and the backend connector, both built once.
+            new Key("tcp_keepalive", c -> c.tcp().enabled()),
+            new Key("tcp_keepidle", c -> c.tcp().idle()),
+            new Key("tcp_keepintvl", c -> c.tcp().interval()),
+            new Key("tcp_keepcnt", c -> c.tcp().count()),
+            new Key("tcp_user_timeout", c -> c.tcp().userTimeout()));
 
     private RestartOnlyKeys() {
     }

@@ -15,6 +15,8 @@ public final class SqlState {
     public static final String INVALID_PARAMETER_VALUE = "22023";
     public static final String ACTIVE_SQL_TRANSACTION = "25001";
     public static final String IDLE_IN_TRANSACTION_SESSION_TIMEOUT = "25P03";
+    /** PostgreSQL 17's transaction_timeout. */
+    public static final String TRANSACTION_TIMEOUT = "25P04";
     public static final String INVALID_SQL_STATEMENT_NAME = "26000";
     public static final String INVALID_AUTHORIZATION_SPECIFICATION = "28000";
     public static final String INVALID_PASSWORD = "28P01";

@@ -5,8 +5,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Each [databases] line becomes {@code databases.NAME}: host, port, dbname, user, password, pool_size and pool_mode
- * carry over; the other PgBouncer keys are ignored with a warning that names them, and an unknown key is an error,
+ * Each [databases] line becomes {@code databases.NAME}: host, port, dbname, user, password, pool_size, pool_mode,
+ * connect_query, server_lifetime, client_encoding, datestyle, timezone and the limits (min_pool_size, reserve_pool,
+ * max_db_connections, max_db_client_connections) carry over; the other PgBouncer keys are ignored with a warning that names them, and an unknown key is an error,
  * as in PgBouncer.
  */
 final class DatabaseEntries {
@@ -16,31 +17,26 @@ final class DatabaseEntries {
             Map.entry("auth_user", "pgmux has one auth_user, in [pgbouncer]"),
             Map.entry("auth_dbname", "auth_query runs in the database the client asked for"),
             Map.entry("auth_query", "pgmux has one auth_query, in [pgbouncer]"),
-            Map.entry("client_encoding", "clients' own startup parameters are set on every server connection"),
-            Map.entry("datestyle", "clients' own startup parameters are set on every server connection"),
-            Map.entry("timezone", "clients' own startup parameters are set on every server connection"),
             Map.entry("application_name", "clients' own application_name is set on every server connection"),
-            Map.entry("min_pool_size", "pgmux has one min_pool_size for every pool"),
-            Map.entry("reserve_pool", "pgmux has one reserve_pool_size for every pool"),
-            Map.entry("max_db_connections", "pgmux has one max_db_connections for every database"),
-            Map.entry("max_db_client_connections", "pgmux limits clients in total only (max_client_conn)"),
-            Map.entry("server_lifetime", "pgmux has one server_lifetime for every pool"),
-            Map.entry("connect_query", "not supported"),
             Map.entry("load_balance_hosts", "pgmux connects to one host per database"));
 
     /** Keys that carry over. */
     static final Set<String> APPLIED = Set.of("host", "port", "dbname", "user", "password", "pool_size",
-            "pool_mode");
+            "pool_mode", "min_pool_size", "reserve_pool", "max_db_connections", "max_db_client_connections",
+            "connect_query", "server_lifetime", "client_encoding", "datestyle", "timezone");
+
+    /** Limits that may be 0, and the pgmux key each becomes (PgBouncer's reserve_pool is pgmux's reserve_pool_size). */
+    private static final Map<String, String> LIMITS = Map.of(
+            "min_pool_size", "min_pool_size",
+            "reserve_pool", "reserve_pool_size",
+            "max_db_connections", "max_db_connections",
+            "max_db_client_connections", "max_db_client_connections");
 
     private DatabaseEntries() {
     }
 
     static void apply(IniEntry entry, ConversionTarget out) {
         String name = entry.key();
-        if (name.equals("*")) {
-            out.warn(entry, "pgmux has no fallback database: clients may connect only to the databases listed");
-            return;
-        }
         Map<String, String> pairs = ConnectionString.parseOrReport(entry, out);
         if (pairs == null) {
             return;
@@ -72,6 +68,20 @@ final class DatabaseEntries {
                 Integer n = IniValues.integer(one, 1, out);
                 if (n != null) {
                     out.entry("databases", name, key, n);
+                }
+            }
+            case "min_pool_size", "reserve_pool", "max_db_connections", "max_db_client_connections" -> {
+                IniEntry one = new IniEntry(entry.section(), name + " " + key, value, entry.where(), entry.file());
+                Integer n = IniValues.integer(one, 0, out);
+                if (n != null) {
+                    out.entry("databases", name, LIMITS.get(key), n);
+                }
+            }
+            case "server_lifetime" -> {
+                IniEntry one = new IniEntry(entry.section(), name + " " + key, value, entry.where(), entry.file());
+                String seconds = IniValues.duration(one, out);
+                if (seconds != null && !seconds.equals("0")) { // 0: the [pgbouncer] value, as in PgBouncer
+                    out.entry("databases", name, key, seconds);
                 }
             }
             default -> out.entry("databases", name, key, value);

@@ -40,7 +40,7 @@ public final class PgBouncerSettings {
         mapped("auth_type", "plain becomes password with auth_cleartext_without_tls, any becomes trust, hba uses "
                 + "auth_hba_file; cert, ldap and pam are refused", COMBINED);
         applied("auth_user", (e, o) -> o.top("auth_user", e.value()));
-        ignored("autodb_idle_timeout", "pgmux has no automatic (*) databases");
+        ignored("autodb_idle_timeout", "the pools of a database served through * are kept like the others");
         ignored("cancel_wait_timeout", "a cancel request is forwarded at once and not queued");
         seconds("client_idle_timeout", "client_idle_timeout");
         positiveSeconds("client_login_timeout", "client_login_timeout");
@@ -76,7 +76,7 @@ public final class PgBouncerSettings {
         flag("log_stats");
         ignored("logfile", "pgmux logs to standard output; redirect it or use PGMUX_LOG_FORMAT=json");
         integer("max_client_conn", "pool", "max_client_conn", 1);
-        ignored("max_db_client_connections", "pgmux limits clients in total only (max_client_conn)");
+        integer("max_db_client_connections", "pool", "max_db_client_connections", 0);
         integer("max_db_connections", "pool", "max_db_connections", 0);
         mapped("max_packet_size", "becomes max_message_length, at most 1 GiB (PostgreSQL's own limit)",
                 (e, o) -> {
@@ -86,7 +86,7 @@ public final class PgBouncerSettings {
                     }
                 });
         integer("max_prepared_statements", "pool", "max_prepared_statements", 0);
-        ignored("max_user_client_connections", "pgmux limits clients in total only (max_client_conn)");
+        integer("max_user_client_connections", "pool", "max_user_client_connections", 0);
         integer("max_user_connections", "pool", "max_user_connections", 0);
         integer("min_pool_size", "pool", "min_pool_size", 0);
         ignored("peer_id", "pgmux has no peers: a cancel request must reach the pgmux its client is on");
@@ -146,16 +146,26 @@ public final class PgBouncerSettings {
         ignored("syslog_facility", "pgmux logs to standard output");
         ignored("syslog_ident", "pgmux logs to standard output");
         ignored("tcp_defer_accept", "the operating system's default is used");
-        mapped("tcp_keepalive", "pgmux always turns keepalive on, for clients and for server connections",
-                (e, o) -> { });
-        ignored("tcp_keepcnt", "the operating system's keepalive settings are used");
-        ignored("tcp_keepidle", "the operating system's keepalive settings are used");
-        ignored("tcp_keepintvl", "the operating system's keepalive settings are used");
+        flag("tcp_keepalive");
+        applied("tcp_keepcnt", (e, o) -> {
+            Integer n = IniValues.integer(e, 0, o);
+            if (n != null) {
+                o.top("tcp_keepcnt", n);
+            }
+        });
+        topSeconds("tcp_keepidle");
+        topSeconds("tcp_keepintvl");
         ignored("tcp_socket_buffer", "the operating system's default is used");
-        ignored("tcp_user_timeout", "the operating system's default is used");
+        mapped("tcp_user_timeout", "milliseconds, as in PgBouncer; applied with the epoll and io_uring transports",
+                (e, o) -> {
+                    Integer ms = IniValues.integer(e, 0, o);
+                    if (ms != null) {
+                        o.top("tcp_user_timeout", ms == 0 ? (Object) 0 : ms + "ms");
+                    }
+                });
         applied("track_extra_parameters", (e, o) -> o.in("pool", "track_extra_parameters",
                 IniValues.list(e.value())));
-        ignored("transaction_timeout", "use idle_transaction_timeout, or PostgreSQL's own transaction_timeout");
+        seconds("transaction_timeout", "transaction_timeout");
         ignored("unix_socket_dir", "pgmux has no Unix socket; clients connect over TCP");
         ignored("unix_socket_group", "pgmux has no Unix socket");
         ignored("unix_socket_mode", "pgmux has no Unix socket");
@@ -223,6 +233,16 @@ public final class PgBouncerSettings {
             Integer n = IniValues.integer(e, min, o);
             if (n != null) {
                 o.in(section, key, n);
+            }
+        });
+    }
+
+    /** A time in seconds under the same top-level key. */
+    private static void topSeconds(String name) {
+        applied(name, (e, o) -> {
+            String d = IniValues.duration(e, o);
+            if (d != null) {
+                o.top(name, IniValues.yaml(d));
             }
         });
     }

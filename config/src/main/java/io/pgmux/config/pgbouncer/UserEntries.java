@@ -2,23 +2,26 @@
 package io.pgmux.config.pgbouncer;
 
 import java.util.Map;
+import java.util.Set;
 
 /**
- * Each [users] line becomes {@code users.NAME}; pool_mode carries over, the other PgBouncer keys are ignored with a
- * warning that names them, and an unknown key is an error. The user's password still comes from auth_file (pgmux
+ * Each [users] line becomes {@code users.NAME}; every key of PgBouncer 1.25 carries over (pool_mode, pool_size,
+ * reserve_pool_size, max_user_connections, max_user_client_connections and the three client timeouts), and an
+ * unknown key is an error. The user's password still comes from auth_file (pgmux
  * merges the two), as in PgBouncer.
  */
 final class UserEntries {
 
-    /** Keys PgBouncer 1.25 accepts for a user that pgmux does not apply per user. */
-    static final Map<String, String> IGNORED = Map.of(
-            "pool_size", "pgmux sizes pools per database (pool_size) or by default_pool_size",
-            "reserve_pool_size", "pgmux has one reserve_pool_size for every pool",
-            "max_user_connections", "pgmux has one max_user_connections for every user",
-            "max_user_client_connections", "pgmux limits clients in total only (max_client_conn)",
-            "query_timeout", "pgmux has one query_timeout for every client",
-            "idle_transaction_timeout", "pgmux has one idle_transaction_timeout for every client",
-            "client_idle_timeout", "pgmux has one client_idle_timeout for every client");
+    /** Keys PgBouncer accepts for a user that pgmux does not apply per user: none of PgBouncer 1.25's. */
+    static final Map<String, String> IGNORED = Map.of();
+
+    /** Times that carry over under the same key, in seconds as PgBouncer writes them; 0 turns them off. */
+    private static final Set<String> TIMEOUTS = Set.of("query_timeout", "idle_transaction_timeout",
+            "client_idle_timeout");
+
+    /** Numbers that carry over under the same key, with the least value each accepts. */
+    private static final Map<String, Integer> MIN_VALUES = Map.of("max_user_connections", 0,
+            "max_user_client_connections", 0, "pool_size", 1, "reserve_pool_size", 0);
 
     private UserEntries() {
     }
@@ -34,6 +37,20 @@ final class UserEntries {
             String key = pair.getKey();
             if (key.equals("pool_mode")) {
                 out.entry("users", name, "pool_mode", pair.getValue());
+            } else if (MIN_VALUES.containsKey(key)) {
+                IniEntry one = new IniEntry(entry.section(), name + " " + key, pair.getValue(), entry.where(),
+                        entry.file());
+                Integer n = IniValues.integer(one, MIN_VALUES.get(key), out);
+                if (n != null) {
+                    out.entry("users", name, key, n);
+                }
+            } else if (TIMEOUTS.contains(key)) {
+                IniEntry one = new IniEntry(entry.section(), name + " " + key, pair.getValue(), entry.where(),
+                        entry.file());
+                String duration = IniValues.duration(one, out);
+                if (duration != null) {
+                    out.entry("users", name, key, IniValues.yaml(duration));
+                }
             } else if (IGNORED.containsKey(key)) {
                 out.warn(entry.where() + ": user " + name + ": " + key + " is ignored: " + IGNORED.get(key));
             } else {

@@ -39,13 +39,28 @@ class PgBouncerIniTest {
         PgmuxConfig config = load(conversion);
 
         assertThat(config.listen().toString()).isEqualTo("0.0.0.0:6432");
-        assertThat(config.databases()).containsOnlyKeys("app", "reporting", "ha", "local_db", "odd.name");
+        assertThat(config.databases()).containsOnlyKeys("app", "app_batch", "reporting", "ha", "local_db",
+                "odd.name", "*");
+        assertThat(config.database("anything_else").host()).as("the fallback database").isEqualTo("10.0.1.10");
+        assertThat(config.database("anything_else").dbname()).isEqualTo("anything_else");
         assertThat(config.database("app").host()).isEqualTo("10.0.1.10");
         assertThat(config.database("app").dbname()).isEqualTo("app_production");
         assertThat(config.database("app").user()).isEqualTo("app_rw");
         assertThat(config.database("app").password()).as("quoted, with '' and #").isEqualTo("s3cr'et #1");
         assertThat(config.database("app").poolSize()).isEqualTo(40);
         assertThat(config.database("reporting").poolMode()).isEqualTo(PoolMode.SESSION);
+        assertThat(config.database("reporting").connectQuery()).isEqualTo("SELECT 1");
+        assertThat(config.minPoolSize("app_batch")).isEqualTo(3);
+        assertThat(config.reservePoolSize("app_batch")).as("PgBouncer's reserve_pool").isEqualTo(2);
+        assertThat(config.maxDbConnections("app_batch")).isEqualTo(60);
+        assertThat(config.maxDbClientConnections("app_batch")).isEqualTo(500);
+        assertThat(config.serverLifetime("app_batch")).isEqualTo(Duration.ofSeconds(1800));
+        assertThat(config.database("app_batch").serverParameters()).containsExactly(
+                Map.entry("client_encoding", "UTF8"), Map.entry("DateStyle", "ISO, DMY"), Map.entry("TimeZone", "UTC"));
+        assertThat(config.serverLifetime("app")).as("0 in [pgbouncer] keeps pgmux's default")
+                .isEqualTo(Duration.ofSeconds(3600));
+        assertThat(config.minPoolSize("app")).as("the [pgbouncer] value").isEqualTo(2);
+        assertThat(config.maxDbConnections("app")).isEqualTo(100);
         assertThat(config.database("ha").host()).isEqualTo("10.0.2.1");
         assertThat(config.database("ha").port()).isEqualTo(6543);
         assertThat(config.database("local_db").host()).isEqualTo("127.0.0.1");
@@ -54,6 +69,14 @@ class PgBouncerIniTest {
         assertThat(config.user("app").passwordKind()).as("from auth_file").isEqualTo(PasswordKind.MD5_HASH);
         assertThat(config.user("analyst").password()).isEqualTo("analyst-secret");
         assertThat(config.user("analyst").poolMode()).isEqualTo(PoolMode.SESSION);
+        assertThat(config.maxUserConnections("analyst")).isEqualTo(4);
+        assertThat(config.maxUserClientConnections("analyst")).isEqualTo(10);
+        assertThat(config.poolSize("app", "analyst")).as("the user's wins over the database's 40").isEqualTo(3);
+        assertThat(config.reservePoolSize("app", "analyst")).isEqualTo(1);
+        assertThat(config.poolSize("app", "batch")).isEqualTo(40);
+        assertThat(config.timeoutsFor("batch").queryTimeout()).as("the user's own").isEqualTo(Duration.ofSeconds(30));
+        assertThat(config.timeoutsFor("analyst").queryTimeout()).isZero();
+        assertThat(config.maxUserConnections("batch")).as("the [pgbouncer] value").isZero();
         assertThat(config.user("batch").poolMode()).isEqualTo(PoolMode.STATEMENT);
         assertThat(config.auth().hbaRules()).as("local line skipped").hasSize(3);
         assertThat(config.admin().adminUsers()).containsExactly("ops");
@@ -73,6 +96,9 @@ class PgBouncerIniTest {
         assertThat(config.timeouts().idleTransactionTimeout()).isEqualTo(Duration.ofSeconds(120));
         assertThat(config.timeouts().serverCheckDelay()).isEqualTo(Duration.ofSeconds(10));
         assertThat(config.timeouts().queryTimeout()).isEqualTo(Duration.ZERO);
+        assertThat(config.timeouts().transactionTimeout()).isEqualTo(Duration.ofSeconds(300));
+        assertThat(config.tcp().enabled()).isTrue();
+        assertThat(config.tcp().idle()).isEqualTo(Duration.ofSeconds(60));
         assertThat(config.timeouts().serverLifetime()).as("0 keeps pgmux's default")
                 .isEqualTo(Duration.ofSeconds(3600));
         assertThat(config.auth().serverTls().mode()).isEqualTo(ServerTlsMode.PREFER);
@@ -88,11 +114,14 @@ class PgBouncerIniTest {
 
         assertThat(conversion.warnings()).anySatisfy(w -> assertThat(w).startsWith("pgbouncer.ini line 22: logfile"));
         assertThat(String.join("\n", conversion.warnings()))
-                .contains("pidfile is ignored", "unix_socket_dir is ignored", "tcp_keepidle is ignored",
+                .contains("pidfile is ignored", "unix_socket_dir is ignored",
                         "server_lifetime = 0",
-                        "database reporting: connect_query is ignored", "database ha: pgmux connects to one host",
-                        "load_balance_hosts is ignored", "database local_db: no host", "* is ignored",
-                        "user analyst: max_user_connections is ignored", "user batch: query_timeout is ignored");
+                        "database ha: pgmux connects to one host",
+                        "load_balance_hosts is ignored", "database local_db: no host")
+                .doesNotContain("query_timeout is ignored", "max_user_connections is ignored",
+                        "min_pool_size is ignored", "reserve_pool is ignored", "max_db_connections is ignored",
+                        "client_connections is ignored",
+                        "connect_query is ignored", "tcp_keepidle is ignored", "no fallback database");
         assertThat(String.join("\n", conversion.notes()))
                 .contains("server_tls_sslmode: allow becomes prefer", "listen_addr: * (every address)",
                         "reserve_pool_timeout", "max_packet_size", "server_check_query: <empty>");

@@ -4,6 +4,7 @@ package io.pgmux.server.admin;
 import io.pgmux.config.DatabaseConfig;
 import io.pgmux.config.PgmuxConfig;
 import io.pgmux.config.PoolSettings;
+import io.pgmux.config.TcpKeepalive;
 import io.pgmux.config.Timeouts;
 import io.pgmux.config.UserConfig;
 import io.pgmux.server.RestartOnlyKeys;
@@ -48,16 +49,27 @@ final class ShowSettings {
             List<Pool> pools = control.poolsOf(db.name());
             boolean paused = !pools.isEmpty() && pools.stream().allMatch(p -> p.admin().isPaused());
             t.row(db.name(), hostsOf(db), db.port(), db.dbname(), db.user(),
-                    db.poolSize() != null ? db.poolSize() : pool.defaultPoolSize(), pool.minPoolSize(),
-                    pool.reservePoolSize(), config.timeouts().serverLifetime().toSeconds(),
+                    db.poolSize() != null ? db.poolSize() : pool.defaultPoolSize(), config.minPoolSize(db.name()),
+                    config.reservePoolSize(db.name()), config.serverLifetime(db.name()).toSeconds(),
                     db.poolMode() == null ? null : db.poolMode().configName(),
-                    db.hosts().size() > 1 ? "round-robin" : null, pool.maxDbConnections(),
-                    budget == null ? 0 : budget.used(), pool.maxClientConn(), clientsOf(db.name(), null),
+                    db.hosts().size() > 1 ? "round-robin" : null,
+                    budget == null ? config.maxDbConnections(db.name()) : budget.limit(),
+                    budget == null ? 0 : budget.used(), maxClientsOf(config, db.name()), clientsOf(db.name(), null),
                     paused ? 1 : 0, control.isDisabled(db.name()) ? 1 : 0);
         }
         t.row("pgbouncer", null, config.listen().port(), "pgbouncer", "pgbouncer", 2, 0, 0, 0, "statement", null, 0,
                 0, pool.maxClientConn(), clientsOf("pgbouncer", null) + clientsOf("pgmux", null), 0, 0);
         return t;
+    }
+
+    private static String textOrNull(Integer value) {
+        return value == null ? null : value.toString();
+    }
+
+    /** The database's own client limit when it has one, as PgBouncer shows it; else the limit of all clients. */
+    private static int maxClientsOf(PgmuxConfig config, String database) {
+        int own = config.maxDbClientConnections(database);
+        return own > 0 ? own : config.pool().maxClientConn();
     }
 
     ResultTable users() {
@@ -67,8 +79,10 @@ final class ShowSettings {
         PgmuxConfig config = control.config();
         for (UserConfig user : config.users().values()) {
             ConnectionBudget budget = control.pools().userBudget(user.name());
-            t.row(user.name(), null, null, user.poolMode() == null ? null : user.poolMode().configName(),
-                    config.pool().maxUserConnections(), budget == null ? 0 : budget.used(), 0,
+            t.row(user.name(), textOrNull(user.limits().poolSize()), textOrNull(user.limits().reservePoolSize()),
+                    user.poolMode() == null ? null : user.poolMode().configName(),
+                    budget == null ? config.maxUserConnections(user.name()) : budget.limit(),
+                    budget == null ? 0 : budget.used(), config.maxUserClientConnections(user.name()),
                     clientsOf(null, user.name()));
         }
         return t;
@@ -99,6 +113,8 @@ final class ShowSettings {
         setting(t, "max_db_connections", p.maxDbConnections(), dp.maxDbConnections());
         setting(t, "max_user_connections", p.maxUserConnections(), dp.maxUserConnections());
         setting(t, "max_client_conn", p.maxClientConn(), dp.maxClientConn());
+        setting(t, "max_db_client_connections", p.maxDbClientConnections(), dp.maxDbClientConnections());
+        setting(t, "max_user_client_connections", p.maxUserClientConnections(), dp.maxUserClientConnections());
         setting(t, "server_reset_query", p.serverResetQuery(), dp.serverResetQuery());
         setting(t, "server_check_query", p.serverCheckQuery(), dp.serverCheckQuery());
         setting(t, "pinning", p.pinning().name().toLowerCase(java.util.Locale.ROOT), "pin");
@@ -117,6 +133,14 @@ final class ShowSettings {
         setting(t, "idle_transaction_timeout", seconds(to.idleTransactionTimeout()),
                 seconds(dt.idleTransactionTimeout()));
         setting(t, "query_timeout", seconds(to.queryTimeout()), seconds(dt.queryTimeout()));
+        setting(t, "transaction_timeout", seconds(to.transactionTimeout()), seconds(dt.transactionTimeout()));
+        TcpKeepalive tcp = c.tcp();
+        TcpKeepalive dtcp = TcpKeepalive.defaults();
+        setting(t, "tcp_keepalive", tcp.enabled() ? 1 : 0, dtcp.enabled() ? 1 : 0);
+        setting(t, "tcp_keepidle", tcp.idleSeconds(), dtcp.idleSeconds());
+        setting(t, "tcp_keepintvl", tcp.intervalSeconds(), dtcp.intervalSeconds());
+        setting(t, "tcp_keepcnt", tcp.count(), dtcp.count());
+        setting(t, "tcp_user_timeout", tcp.userTimeoutMillis(), dtcp.userTimeoutMillis());
         setting(t, "shutdown_timeout", seconds(to.shutdownTimeout()), seconds(dt.shutdownTimeout()));
         setting(t, "server_check_delay", seconds(to.serverCheckDelay()), seconds(dt.serverCheckDelay()));
         MoreConfigRows.add(c, (key, value, defaultValue) -> setting(t, key, value, defaultValue));

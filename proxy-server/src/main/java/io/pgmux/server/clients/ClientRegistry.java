@@ -24,6 +24,8 @@ import java.util.concurrent.atomic.LongAdder;
  *   <li>cancel keys: the BackendKeyData pgmux gave each session, so a CancelRequest finds the query to cancel;</li>
  *   <li>logins: the clients past authentication, as SHOW CLIENTS lists them and KILL closes them, each removed by
  *       its channel's close future so the list never outlives the sockets;</li>
+ *   <li>logins per database and per user, against max_db_client_connections and max_user_client_connections
+ *       ({@link #admitLogin});</li>
  *   <li>the {@link PoolMeters} of every (database, user) pair that ever had a client, kept for the server's life.</li>
  * </ul>
  *
@@ -44,6 +46,7 @@ public final class ClientRegistry implements ClientFigures {
     private final LongAdder logins = new LongAdder();
     private final LongAdder logouts = new LongAdder();
     private final Map<PoolKey, PoolMeters> meters = new ConcurrentHashMap<>();
+    private final LoginLimits loginLimits = new LoginLimits();
 
     private final PeerKeys peerKeys;
 
@@ -91,6 +94,18 @@ public final class ClientRegistry implements ClientFigures {
     @Override
     public long refused() {
         return refused.sum();
+    }
+
+    /**
+     * Counts an authenticated client against its database's and user's client limits until its channel closes.
+     * Called before {@link #loggedIn}, for clients of a database only (the console is never limited).
+     *
+     * @param maxDb   max_db_client_connections in force for {@code database}, 0 = unlimited
+     * @param maxUser max_user_client_connections in force for {@code user}, 0 = unlimited
+     * @throws io.pgmux.protocol.PgException FATAL 53300 {@code client connections exceeded (...)} over a limit
+     */
+    public void admitLogin(Channel channel, String database, String user, int maxDb, int maxUser) {
+        loginLimits.admit(channel, database, user, maxDb, maxUser);
     }
 
     /** A fresh cancel key for a client: a unique process id and a secret from a secure random source. */

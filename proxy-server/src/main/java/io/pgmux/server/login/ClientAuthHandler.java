@@ -260,6 +260,9 @@ final class ClientAuthHandler extends ChannelInboundHandlerAdapter {
                     context.config().admin().isAdmin(user), context.clients().newKey().processId()));
             return;
         }
+        PgmuxConfig config = context.config();
+        context.clients().admitLogin(ctx.channel(), database, user, config.maxDbClientConnections(database),
+                config.maxUserClientConnections(user));
         context.clients().loggedIn(ctx.channel(), database, user, false,
                 parameters.values().get("application_name"));
         ctx.pipeline().replace(this, "session", new ClientSession(context, user, database, parameters, loginTimer));

@@ -7,6 +7,7 @@ import io.netty.util.ReferenceCounted;
 import io.netty.util.concurrent.Future;
 import io.pgmux.config.ListenMode;
 import io.pgmux.config.PinningPolicy;
+import io.pgmux.config.PgmuxConfig;
 import io.pgmux.config.PoolMode;
 import io.pgmux.config.Timeouts;
 import io.pgmux.pool.Pool;
@@ -89,6 +90,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     private boolean awaitingListener;
 
     private final SessionClock clock;
+    /** The configuration {@link #userTimeouts} were worked out from; on this session's loop only. */
+    private PgmuxConfig timeoutsSource;
+    private Timeouts userTimeouts;
     /** Figures for the metrics endpoint; {@link SessionMetrics#NOOP} when it is off. */
     private SessionMetrics metrics = SessionMetrics.NOOP;
     private SessionTimer timer = new SessionTimer(SessionMetrics.NOOP);
@@ -432,6 +436,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         ctx.flush();
         if (readyAndIdle) {
             timer.answered(link.transactionStatus() == TransactionStatus.IDLE);
+            clock.readyForQuery(link.transactionStatus() == TransactionStatus.IDLE);
             releaseIfDone();
             deliverNotifications();
         }
@@ -567,6 +572,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         }
         if (link.deliver(frame, type)) {
             timer.answered(s.transactionStatus() == TransactionStatus.IDLE);
+            clock.readyForQuery(s.transactionStatus() == TransactionStatus.IDLE);
             clock.activity();
             if (guard != null && s.transactionStatus() == TransactionStatus.IDLE) {
                 guard.idle(s, label);
@@ -662,6 +668,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         ctx.channel().config().setAutoRead(true); // it may have been off for the backend's backpressure
         if (readyAndIdle) {
             timer.answered(true);
+            clock.readyForQuery(true);
         }
     }
 
@@ -677,11 +684,16 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         }
     }
 
-    /** Called by the {@link TimeoutSweeper} on this session's loop, with the timeouts in force. */
-    void checkTimeouts(long now, Timeouts timeouts) {
+    /** Called by the {@link TimeoutSweeper} on this session's loop, with the configuration in force. */
+    void checkTimeouts(long now, PgmuxConfig config) {
         if (closed) {
             return;
         }
+        if (config != timeoutsSource) { // a reload: this user's timeouts are worked out once per configuration
+            timeoutsSource = config;
+            userTimeouts = config.timeoutsFor(user);
+        }
+        Timeouts timeouts = userTimeouts;
         ServerConnection server = link.server();
         boolean inTransaction = server != null && server.transactionStatus() != TransactionStatus.IDLE;
         switch (clock.check(now, timeouts, handover != null, link.busy(), inTransaction, welcomed)) {
@@ -696,6 +708,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
                     "terminating connection due to idle_transaction_timeout"));
             case IDLE_CLIENT -> fail(ClientErrors.fatal(SqlState.IDLE_SESSION_TIMEOUT,
                     "terminating connection due to client_idle_timeout"));
+            case TRANSACTION -> fail(ClientErrors.fatal(SqlState.TRANSACTION_TIMEOUT,
+                    "terminating connection due to transaction_timeout"));
             case NOTHING -> {
             }
         }

@@ -17,13 +17,18 @@ final class SessionClock {
         /** idle_transaction_timeout: end the session; its backend is rolled back. */
         IDLE_TRANSACTION,
         /** client_idle_timeout: end the session. */
-        IDLE_CLIENT
+        IDLE_CLIENT,
+        /** transaction_timeout: end the session; its backend is closed or rolled back. */
+        TRANSACTION
     }
 
     private long lastActivity = System.nanoTime();
     private long queryStarted;
     private long waitStarted;
     private boolean cancelSent;
+    /** From the first query sent outside a transaction to the ReadyForQuery that reports idle again. */
+    private boolean transactionOpen;
+    private long transactionStarted;
     private boolean waitNoticeSent;
 
     void activity() {
@@ -33,6 +38,17 @@ final class SessionClock {
     void queryStarted() {
         queryStarted = System.nanoTime();
         cancelSent = false;
+        if (!transactionOpen) {
+            transactionOpen = true;
+            transactionStarted = queryStarted;
+        }
+    }
+
+    /** At each ReadyForQuery the client is given: {@code idle} ends the transaction transaction_timeout measures. */
+    void readyForQuery(boolean idle) {
+        if (idle) {
+            transactionOpen = false;
+        }
     }
 
     void waitStarted() {
@@ -55,6 +71,10 @@ final class SessionClock {
                   boolean welcomed) {
         if (!welcomed) {
             return Expired.NOTHING; // logging in: client_login_timeout governs
+        }
+        if (!waiting && transactionOpen
+                && expired(timeouts.transactionTimeout().toNanos(), now - transactionStarted)) {
+            return Expired.TRANSACTION;
         }
         if (waiting) {
             if (!waitNoticeSent && expired(timeouts.queryWaitNotify().toNanos(), now - waitStarted)) {
