@@ -318,7 +318,22 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     public void channelReadComplete(ChannelHandlerContext ctx) {
         clock.activity();
         link.flush();
+        if (handover != null) {
+            watchForLeaving();
+        }
         ctx.fireChannelReadComplete();
+    }
+
+    /**
+     * While it waits for a backend the client is not read automatically, but one read stays requested, so that a
+     * client that leaves is seen at once on every transport (NIO notices a closed socket only when it reads): it
+     * leaves the queue, and what it sent is released instead of reaching the backend it would have been handed.
+     * What it sends meanwhile joins the pending messages, up to a bound, past which nothing more is read.
+     */
+    private void watchForLeaving() {
+        if (!closed && pending.size() <= MAX_MESSAGES_WITHOUT_SERVER) {
+            ctx.read();
+        }
     }
 
     private void forward(ByteBuf frame) {
@@ -440,6 +455,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         }
         clock.waitStarted();
         ctx.channel().config().setAutoRead(false);
+        watchForLeaving();
         ServerHandover request = new ServerHandover(pool, ctx.channel().eventLoop());
         handover = request;
         request.start(parameters.values(), guard == null ? Map.of() : guard.pins().trackedValues())
