@@ -28,11 +28,13 @@ import java.util.Objects;
  * @param auth             client TLS and authentication rules ({@code client_tls_*}, ...)
  * @param fleet            how this replica cooperates with others ({@code shutdown_grace}, {@code so_reuseport},
  *                         {@code peer_id}, {@code peers}); {@code null} is {@link FleetSettings#defaults()}
+ * @param admission        fair queueing between tenants and wait deadlines (admission keys of {@code pool});
+ *                         {@code null} is {@link AdmissionSettings#defaults()}
  */
 public record PgmuxConfig(HostPort listen, HostPort adminListen, TransportType transport, int workerThreads,
         int maxMessageLength, int maxParsedMessageLength, AuthType authType, PoolSettings pool, Timeouts timeouts,
         Map<String, DatabaseConfig> databases, Map<String, UserConfig> users, AdminSettings admin,
-        AuthSettings auth, FleetSettings fleet) {
+        AuthSettings auth, FleetSettings fleet, AdmissionSettings admission) {
 
     /** Default client listen address. */
     public static final HostPort DEFAULT_LISTEN = new HostPort(HostPort.DEFAULT_HOST, 6432);
@@ -72,6 +74,16 @@ public record PgmuxConfig(HostPort listen, HostPort adminListen, TransportType t
         users = Collections.unmodifiableMap(new LinkedHashMap<>(Objects.requireNonNull(users, "users")));
         admin = admin == null ? AdminSettings.none() : admin;
         fleet = fleet == null ? FleetSettings.defaults() : fleet;
+        admission = admission == null ? AdmissionSettings.defaults() : admission;
+    }
+
+    /** A configuration with the default admission: first come, first served, no deadlines. */
+    public PgmuxConfig(HostPort listen, HostPort adminListen, TransportType transport, int workerThreads,
+            int maxMessageLength, int maxParsedMessageLength, AuthType authType, PoolSettings pool, Timeouts timeouts,
+            Map<String, DatabaseConfig> databases, Map<String, UserConfig> users, AdminSettings admin,
+            AuthSettings auth, FleetSettings fleet) {
+        this(listen, adminListen, transport, workerThreads, maxMessageLength, maxParsedMessageLength, authType, pool,
+                timeouts, databases, users, admin, auth, fleet, AdmissionSettings.defaults());
     }
 
     /** A configuration of a lone pgmux ({@link FleetSettings#defaults()}). */

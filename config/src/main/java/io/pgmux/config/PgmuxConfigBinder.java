@@ -33,6 +33,9 @@ final class PgmuxConfigBinder {
                 PgmuxConfig.defaultMaxParsedMessageLength(maxMessageLength), PgmuxConfig.MIN_MESSAGE_LENGTH,
                 maxMessageLength), PgmuxConfig.defaultMaxParsedMessageLength(maxMessageLength));
         AuthType authType = errors.attempt(() -> r.choice("auth_type", AuthType.MD5, AuthType::parse), AuthType.MD5);
+        // Before the pool section's own binder, whose unknown-key check must know these keys were read.
+        AdmissionSettings admission = errors.attempt(() -> AdmissionSettingsBinder.bind(root.section("pool")),
+                AdmissionSettings.defaults());
         PoolSettings pool = errors.attempt(() -> PoolSettingsBinder.bind(root.section("pool")),
                 PoolSettings.defaults());
         Timeouts timeouts = errors.attempt(() -> TimeoutsBinder.bind(root.section("timeouts")), Timeouts.defaults());
@@ -81,6 +84,6 @@ final class PgmuxConfigBinder {
         AuthSettingsBinder.checkAuthUser(auth, users, r.originOf("auth_user"));
         return new PgmuxConfig(listen, adminListen, transport, workerThreads, maxMessageLength,
                 maxParsedMessageLength, authType, pool,
-                timeouts, databases, users, admin, auth, fleet);
+                timeouts, databases, users, admin, auth, fleet, admission);
     }
 }

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
@@ -31,7 +32,11 @@ final class PoolLedger {
         /** Closed, or backing off after a failed login. */
         NOT_NOW,
         /** Refused: max_waiting_clients are waiting already. */
-        QUEUE_FULL;
+        QUEUE_FULL,
+        /** Refused: the tenant has tenant_max_waiting clients waiting already. */
+        TENANT_QUEUE_FULL,
+        /** Refused: the client's wait deadline cannot be met, going by the queue and the hand-over rate. */
+        DEADLINE_PREDICTED;
 
         boolean exhausted() {
             return this == AT_LIMIT || this == BUDGET_FULL;
@@ -60,6 +65,7 @@ final class PoolLedger {
     private final WaitQueue queue = new WaitQueue();
     private final Set<ServerConnection> servers = new HashSet<>();
     private final LoginBackoff backoff;
+    private final HandOverRate handOverRate = new HandOverRate();
     private int size;
     private int loggingIn;
     private boolean closed;
@@ -81,14 +87,18 @@ final class PoolLedger {
      * no backend at all, or when max_waiting_clients are waiting already, else a new waiter at the end of the queue,
      * with a backend opened for it when no login in progress is already promised to it and the limits allow.
      */
-    synchronized Lending lend(EventLoop loop, Promise<ServerConnection> promise, long since, long now) {
+    synchronized Lending lend(EventLoop loop, Promise<ServerConnection> promise, long since, long now,
+                              Admission admission) {
         if (closed) {
             return new Lending(null, false, null, Slot.NOT_NOW, new PgException(Severity.FATAL,
                     SqlState.CANNOT_CONNECT_NOW, "pool " + owner.key() + " is closed"));
         }
-        ServerConnection server = paused ? null : idle.take(loop);
+        TenantQueues tenants = queue.fair();
+        TenantLane lane = tenants == null ? null : tenants.lane(admission.tenant());
+        ServerConnection server = paused || lane != null && tenants.atCap(lane) ? null : idle.take(loop);
         if (server != null) {
             server.state = ServerState.ACTIVE;
+            lentTo(server, lane, 0);
             boolean check = !limits.checkQuery().isBlank()
                     && now - server.idleSinceNanos >= limits.checkDelay().toNanos();
             return new Lending(server, check, null, Slot.NOT_NOW, null);
@@ -102,7 +112,13 @@ final class PoolLedger {
                     SqlState.TOO_MANY_CONNECTIONS, "pool " + owner.key() + " has " + queue.size()
                     + " clients waiting (max_waiting_clients); try again later"));
         }
-        Waiter waiter = new Waiter(loop, promise, since);
+        PgException refusal = admissionRefusal(lane, admission, now);
+        if (refusal != null) {
+            return new Lending(null, false, null, refusal.sqlState().equals(SqlState.QUERY_CANCELED)
+                    ? Slot.DEADLINE_PREDICTED : Slot.TENANT_QUEUE_FULL, refusal);
+        }
+        Waiter waiter = new Waiter(loop, promise, since, admission);
+        waiter.lane = lane;
         queue.add(waiter);
         // Each login in progress is promised to one waiter; open another only for the waiters beyond those.
         Slot slot = loggingIn < queue.size() ? takeSlot(now, true) : Slot.NOT_NOW;
@@ -119,6 +135,8 @@ final class PoolLedger {
                 + limits.reserveSize()) {
             return REJECT;
         }
+        returnedBy(server);
+        handOverRate.backendReturned(now, !paused && !queue.isEmpty());
         Waiter waiter = paused ? null : queue.poll();
         if (waiter == null) {
             server.state = ServerState.IDLE;
@@ -127,7 +145,97 @@ final class PoolLedger {
             return null;
         }
         server.state = ServerState.ACTIVE;
+        lentTo(server, waiter.lane, now - waiter.sinceNanos);
         return waiter;
+    }
+
+    /**
+     * A refusal for a client that would queue: its tenant has tenant_max_waiting clients waiting (53300), or its
+     * deadline is shorter than the wait predicted from its place in line and the measured hand-over rate (57014).
+     * No prediction is made before a hand-over rate was measured, nor while the pool may still open a backend.
+     */
+    private PgException admissionRefusal(TenantLane lane, Admission admission, long now) {
+        int tenantCap = queue.fair() == null ? 0 : queue.fair().settings().maxWaiting();
+        if (lane != null && tenantCap > 0 && lane.waiters.size() >= tenantCap) {
+            lane.shedTenantQueueFull++;
+            return new PgException(Severity.FATAL, SqlState.TOO_MANY_CONNECTIONS, "pool " + owner.key()
+                    + ": tenant " + TenantNames.quoted(lane.name) + " has " + lane.waiters.size()
+                    + " clients waiting (tenant_max_waiting); try again later");
+        }
+        if (admission.deadlineNanos() == 0 || !handOverRate.measured() || size < limits.maxSize()) {
+            return null;
+        }
+        int position = queue.positionOfNewcomer(lane);
+        long predicted = handOverRate.predictedWaitNanos(position);
+        if (predicted <= admission.deadlineNanos()) {
+            return null;
+        }
+        if (lane != null) {
+            lane.shedPredicted++;
+        }
+        return new PgException(Severity.FATAL, SqlState.QUERY_CANCELED, "pgmux: the wait for a server connection"
+                + " in pool " + owner.key() + " is predicted at " + TimeUnit.NANOSECONDS.toMillis(predicted)
+                + " ms (queue position " + position + "), beyond this client's wait_deadline of "
+                + TimeUnit.NANOSECONDS.toMillis(admission.deadlineNanos()) + " ms");
+    }
+
+    /** Counts a backend against the tenant it is lent to (when the pool queues fairly). */
+    private static void lentTo(ServerConnection server, TenantLane lane, long waitedNanos) {
+        server.lentTo = lane;
+        if (lane != null) {
+            lane.active++;
+            lane.admitted++;
+            lane.waitLatency.record(waitedNanos);
+        }
+    }
+
+    /** A backend came back or was closed: its tenant holds one fewer. */
+    private static void returnedBy(ServerConnection server) {
+        TenantLane lane = server.lentTo;
+        if (lane != null) {
+            lane.active--;
+            server.lentTo = null;
+        }
+    }
+
+    /** A waiter of {@code lane} left the queue because its deadline passed or query_wait_timeout ended. */
+    synchronized void waitShed(Waiter waiter, boolean deadline) {
+        if (queue.remove(waiter) && waiter.lane != null) {
+            if (deadline) {
+                waiter.lane.shedDeadline++;
+            } else {
+                waiter.lane.timedOut++;
+            }
+        }
+    }
+
+    /** Applies new admission settings: fair queueing on or off, new weights and caps. */
+    synchronized void admission(io.pgmux.config.AdmissionSettings settings) {
+        TenantQueues current = queue.fair();
+        if (!settings.fair()) {
+            if (current != null) {
+                queue.fair(null);
+            }
+        } else if (current == null) {
+            queue.fair(new TenantQueues(settings));
+        } else {
+            current.settings(settings);
+        }
+    }
+
+    /** Every tenant tracked, with its figures; empty when the pool queues first come, first served. */
+    synchronized List<TenantView> tenantViews() {
+        TenantQueues tenants = queue.fair();
+        if (tenants == null) {
+            return List.of();
+        }
+        List<TenantView> views = new ArrayList<>();
+        for (TenantLane lane : tenants.lanes()) {
+            views.add(new TenantView(lane.name, lane.waiters.size(), lane.active, lane.admitted,
+                    lane.shedTenantQueueFull, lane.shedPredicted, lane.shedDeadline, lane.timedOut,
+                    lane.waitLatency.snapshot()));
+        }
+        return views;
     }
 
     /** Backends to open: one per waiter without a login promised to it, then up to min_pool_size. */
@@ -210,6 +318,7 @@ final class PoolLedger {
             return false;
         }
         closeNeeded.remove(server);
+        returnedBy(server);
         server.state = ServerState.CLOSED;
         idle.remove(server);
         size--;

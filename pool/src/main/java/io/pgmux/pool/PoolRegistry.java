@@ -156,6 +156,7 @@ public final class PoolRegistry {
                 changes.add("pool " + key + ": limits now " + limits.maxSize() + " backends (min " + limits.minSize()
                         + ", reserve " + limits.reserveSize() + ")");
             }
+            pool.admission(newConfig.admission());
             BackendTarget target = backendTarget(db, key.user());
             if (!target.equals(pool.target())) {
                 pool.admin().retarget(target);
@@ -210,6 +211,7 @@ public final class PoolRegistry {
                 name -> new ConnectionBudget("user " + name, config.pool().maxUserConnections()));
         Pool pool = new Pool(key, target, PoolLimits.from(config, key.database(), key.user()), connector,
                 databaseBudget, userBudget, loops, clock);
+        pool.admission(config.admission());
         onCreate.accept(pool);
         return pool;
     }
