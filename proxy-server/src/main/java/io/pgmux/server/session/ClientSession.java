@@ -9,6 +9,7 @@ import io.pgmux.config.ListenMode;
 import io.pgmux.config.PinningPolicy;
 import io.pgmux.config.PoolMode;
 import io.pgmux.config.Timeouts;
+import io.pgmux.pool.Admission;
 import io.pgmux.pool.Pool;
 import io.pgmux.pool.Route;
 import io.pgmux.pool.ServerConnection;
@@ -25,7 +26,11 @@ import io.pgmux.protocol.PgException;
 import io.pgmux.protocol.Severity;
 import io.pgmux.protocol.SqlState;
 import io.pgmux.protocol.ProtocolException;
+import io.pgmux.protocol.Query;
 import io.pgmux.protocol.TransactionStatus;
+import io.pgmux.server.admission.DeadlineStatements;
+import io.pgmux.server.admission.Tenants;
+import io.pgmux.server.admission.WaitDeadlines;
 import io.pgmux.server.clients.ClientErrors;
 import io.pgmux.server.clients.ClientKey;
 import io.pgmux.server.clients.LoginTimer;
@@ -68,6 +73,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     /** Session-state bookkeeping; created at login, used only outside session pooling. */
     private PinGuard guard;
     private Pool pool;
+    /** The client's tenant and wait deadline, made at login; a SET of pgmux.wait_deadline replaces it. */
+    private Admission admission = Admission.NONE;
     private ChannelHandlerContext ctx;
     private Route route;
     /** How logs name this client: its pgmux process id, role, database and address. */
@@ -113,6 +120,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
             this.mode = context.config().poolMode(database, user);
             this.pinning = context.config().pinningPolicy(database, user);
             this.pool = context.pools().pool(database, user);
+            this.admission = Tenants.admissionAtLogin(context.config().admission(), user, parameters.values(),
+                    ctx.channel().remoteAddress());
             this.metrics = context.sessionMetrics(database, user);
             this.timer = new SessionTimer(metrics);
         } catch (PgException e) {
@@ -178,6 +187,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         } else if (link.requests().skipping()) {
             frame.release(); // like PostgreSQL after an error: the rest of the batch is ignored, its Sync answered
             answeredLocally(link.requests().skip(type));
+        } else if (type == FrontendType.QUERY && answeredDeadline(frame)) {
+            return; // SET or RESET pgmux.wait_deadline, answered by pgmux
         } else if (listens != null && listens.mustWait(frame, type, link.server() != null)) {
             awaitListener(frame, type);
         } else if (link.server() == null) {
@@ -192,6 +203,43 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         } else {
             forward(frame);
         }
+    }
+
+    /**
+     * Answers {@code SET pgmux.wait_deadline = '2s'} and {@code RESET pgmux.wait_deadline} sent as a query of their
+     * own while nothing of the client's is in flight or in a transaction; false (and {@code frame} untouched) for
+     * anything else, which goes its usual way. Other queries are only looked at by length and first byte.
+     */
+    private boolean answeredDeadline(ByteBuf frame) {
+        if (Frames.isPartial(frame)
+                || !DeadlineStatements.mayBe(Frames.bodyLength(frame), frame.getByte(Frames.bodyStart(frame)))) {
+            return false;
+        }
+        ServerConnection server = link.server();
+        TransactionStatus status = server == null ? TransactionStatus.IDLE : server.transactionStatus();
+        if (!pending.isEmpty() || handover != null || !link.requests().answersAlone(status)) {
+            return false;
+        }
+        DeadlineStatements.Change change = DeadlineStatements.parse(Query.sql(frame));
+        if (change == null) {
+            return false;
+        }
+        frame.release();
+        long nanos;
+        try {
+            nanos = change instanceof DeadlineStatements.Set set ? WaitDeadlines.parseNanos(set.value(), Severity.ERROR)
+                    : context.config().admission().defaultWaitDeadline().toNanos();
+        } catch (PgException invalid) {
+            metrics.errorSent(invalid.sqlState());
+            answeredLocally(link.requests().refuse(BackendMessages.errorResponse(ctx.alloc(), invalid),
+                    FrontendType.QUERY));
+            return true;
+        }
+        admission = admission.withDeadline(nanos);
+        link.requests().answer(BackendMessages.commandComplete(ctx.alloc(),
+                change instanceof DeadlineStatements.Set ? "SET" : "RESET"), null);
+        answeredLocally(link.requests().answerSync());
+        return true;
     }
 
     /** Most messages of one batch that a client holding no backend may send before a backend is asked for. */
@@ -456,7 +504,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         clock.waitStarted();
         ctx.channel().config().setAutoRead(false);
         watchForLeaving();
-        ServerHandover request = new ServerHandover(pool, ctx.channel().eventLoop());
+        ServerHandover request = new ServerHandover(pool, ctx.channel().eventLoop(), admission);
         handover = request;
         request.start(parameters.values(), guard == null ? Map.of() : guard.pins().trackedValues())
                 .addListener((Future<ServerConnection> f) -> onServerReady(request, f));
