@@ -217,7 +217,7 @@ final class PoolLedger {
                 queue.fair(null);
             }
         } else if (current == null) {
-            queue.fair(new TenantQueues(settings));
+            queue.fair(new TenantQueues(owner.key().toString(), settings));
         } else {
             current.settings(settings);
         }

@@ -8,6 +8,8 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Round robin between the tenants that wait: a tenant with weight w is served up to w clients per turn, then goes to
@@ -17,13 +19,19 @@ import java.util.Map;
  * Not thread-safe: guarded by the owning {@link PoolLedger}'s monitor.
  */
 final class TenantQueues {
+    private static final Logger log = LoggerFactory.getLogger(TenantQueues.class);
+
+    private final String pool;
     private final Map<String, TenantLane> lanes = new LinkedHashMap<>();
     /** Lanes with waiters, the one whose turn it is first. */
     private final ArrayDeque<TenantLane> turns = new ArrayDeque<>();
     private AdmissionSettings settings;
     private int size;
+    /** Whether the first tenant beyond max_tenants was logged; later ones are not, or a client could flood the log. */
+    private boolean overflowLogged;
 
-    TenantQueues(AdmissionSettings settings) {
+    TenantQueues(String pool, AdmissionSettings settings) {
+        this.pool = pool;
         this.settings = settings;
     }
 
@@ -41,8 +49,17 @@ final class TenantQueues {
         if (lane != null) {
             return lane;
         }
-        String name = lanes.size() < settings.maxTenants() ? tenant : AdmissionSettings.OTHER_TENANT;
-        return lanes.computeIfAbsent(name, TenantLane::new);
+        if (lanes.size() < settings.maxTenants()) {
+            lane = new TenantLane(tenant);
+            lanes.put(tenant, lane);
+            return lane;
+        }
+        if (!overflowLogged) {
+            overflowLogged = true;
+            log.info("pool {}: {} tenants tracked (max_tenants); tenant {} and any later one count as \"{}\"", pool,
+                    lanes.size(), TenantNames.quoted(tenant), AdmissionSettings.OTHER_TENANT);
+        }
+        return lanes.computeIfAbsent(AdmissionSettings.OTHER_TENANT, TenantLane::new);
     }
 
     boolean atCap(TenantLane lane) {
