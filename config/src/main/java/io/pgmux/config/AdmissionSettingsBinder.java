@@ -2,6 +2,7 @@
 package io.pgmux.config;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -9,11 +10,15 @@ import java.util.Map;
 final class AdmissionSettingsBinder {
     private static final int MAX_WEIGHT = 1000;
     private static final int MAX_TENANTS = 100_000;
+    private static final List<String> KEYS = List.of("tenant_queueing", "tenant_key", "tenant_weights",
+            "tenant_max_active", "tenant_max_waiting", "max_tenants", "default_wait_deadline");
 
     private AdmissionSettingsBinder() {
     }
 
     static AdmissionSettings bind(ConfigNode pool) {
+        // One wrong value stops the reading here: the keys after it must not be reported as typos as well.
+        pool.markKnown(KEYS);
         AdmissionSettings d = AdmissionSettings.defaults();
         SectionReader r = new SectionReader(pool);
         boolean fair = r.choice("tenant_queueing", d.fair(), AdmissionSettingsBinder::fair);

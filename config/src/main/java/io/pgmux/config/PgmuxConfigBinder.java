@@ -33,11 +33,12 @@ final class PgmuxConfigBinder {
                 PgmuxConfig.defaultMaxParsedMessageLength(maxMessageLength), PgmuxConfig.MIN_MESSAGE_LENGTH,
                 maxMessageLength), PgmuxConfig.defaultMaxParsedMessageLength(maxMessageLength));
         AuthType authType = errors.attempt(() -> r.choice("auth_type", AuthType.MD5, AuthType::parse), AuthType.MD5);
+        ConfigNode poolSection = errors.attempt(() -> root.section("pool"), null);
         // Before the pool section's own binder, whose unknown-key check must know these keys were read.
-        AdmissionSettings admission = errors.attempt(() -> AdmissionSettingsBinder.bind(root.section("pool")),
-                AdmissionSettings.defaults());
-        PoolSettings pool = errors.attempt(() -> PoolSettingsBinder.bind(root.section("pool")),
-                PoolSettings.defaults());
+        AdmissionSettings admission = poolSection == null ? AdmissionSettings.defaults()
+                : errors.attempt(() -> AdmissionSettingsBinder.bind(poolSection), AdmissionSettings.defaults());
+        PoolSettings pool = poolSection == null ? PoolSettings.defaults()
+                : errors.attempt(() -> PoolSettingsBinder.bind(poolSection), PoolSettings.defaults());
         Timeouts timeouts = errors.attempt(() -> TimeoutsBinder.bind(root.section("timeouts")), Timeouts.defaults());
         Map<String, DatabaseConfig> databases = errors.attempt(() -> DatabasesBinder.bind(root.section("databases")),
                 null);

@@ -55,5 +55,8 @@ class AdmissionConfigTest {
                 .hasMessageContaining("pool.tenant_weights.a");
         assertThatThrownBy(() -> ConfigLoader.fromYaml("pool:\n  max_tenants: 0\n" + DATABASES))
                 .hasMessageContaining("pool.max_tenants");
+        assertThatThrownBy(() -> ConfigLoader.fromYaml("pool:\n  tenant_queueing: lottery\n  tenant_key: user\n"
+                + DATABASES)).as("one error, the keys after it are not called typos")
+                .hasMessageNotContaining("unknown key").hasMessageNotContaining("configuration errors");
     }
 }
