@@ -4,6 +4,7 @@ package io.pgmux.pool;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
+import io.pgmux.config.AdmissionSettings;
 import io.pgmux.config.HostPort;
 import io.pgmux.config.TargetSessionAttrs;
 import io.pgmux.protocol.PgException;
@@ -195,7 +196,7 @@ public final class Pool {
     }
 
     /** Applies the admission settings (fair queueing, tenant weights and caps); on creation and each reload. */
-    public void admission(io.pgmux.config.AdmissionSettings settings) {
+    public void admission(AdmissionSettings settings) {
         ledger.admission(settings);
     }
 

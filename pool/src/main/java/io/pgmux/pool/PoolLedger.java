@@ -4,6 +4,7 @@ package io.pgmux.pool;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
+import io.pgmux.config.AdmissionSettings;
 import io.pgmux.protocol.PgException;
 import io.pgmux.protocol.Severity;
 import io.pgmux.protocol.SqlState;
@@ -11,7 +12,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
@@ -65,7 +65,7 @@ final class PoolLedger {
     private final WaitQueue queue = new WaitQueue();
     private final Set<ServerConnection> servers = new HashSet<>();
     private final LoginBackoff backoff;
-    private final HandOverRate handOverRate = new HandOverRate();
+    private final AdmissionBook admissions;
     private int size;
     private int loggingIn;
     private boolean closed;
@@ -80,6 +80,7 @@ final class PoolLedger {
         this.userBudget = userBudget;
         this.owner = owner;
         this.backoff = new LoginBackoff(limits.loginRetry().toNanos(), limits.failoverHold().toNanos());
+        this.admissions = new AdmissionBook(owner.key().toString(), queue);
     }
 
     /**
@@ -93,12 +94,11 @@ final class PoolLedger {
             return new Lending(null, false, null, Slot.NOT_NOW, new PgException(Severity.FATAL,
                     SqlState.CANNOT_CONNECT_NOW, "pool " + owner.key() + " is closed"));
         }
-        TenantQueues tenants = queue.fair();
-        TenantLane lane = tenants == null ? null : tenants.lane(admission.tenant());
-        ServerConnection server = paused || lane != null && tenants.atCap(lane) ? null : idle.take(loop);
+        TenantLane lane = admissions.lane(admission);
+        ServerConnection server = paused || !admissions.mayTakeIdle(lane) ? null : idle.take(loop);
         if (server != null) {
             server.state = ServerState.ACTIVE;
-            lentTo(server, lane, 0);
+            AdmissionBook.lent(server, lane, 0);
             boolean check = !limits.checkQuery().isBlank()
                     && now - server.idleSinceNanos >= limits.checkDelay().toNanos();
             return new Lending(server, check, null, Slot.NOT_NOW, null);
@@ -112,7 +112,7 @@ final class PoolLedger {
                     SqlState.TOO_MANY_CONNECTIONS, "pool " + owner.key() + " has " + queue.size()
                     + " clients waiting (max_waiting_clients); try again later"));
         }
-        PgException refusal = admissionRefusal(lane, admission, now);
+        PgException refusal = admissions.refusal(lane, admission, size >= limits.maxSize());
         if (refusal != null) {
             return new Lending(null, false, null, refusal.sqlState().equals(SqlState.QUERY_CANCELED)
                     ? Slot.DEADLINE_PREDICTED : Slot.TENANT_QUEUE_FULL, refusal);
@@ -135,8 +135,8 @@ final class PoolLedger {
                 + limits.reserveSize()) {
             return REJECT;
         }
-        returnedBy(server);
-        handOverRate.backendReturned(now, !paused && !queue.isEmpty());
+        AdmissionBook.returned(server);
+        admissions.backendReturned(now, !paused && !queue.isEmpty());
         Waiter waiter = paused ? null : queue.poll();
         if (waiter == null) {
             server.state = ServerState.IDLE;
@@ -145,97 +145,23 @@ final class PoolLedger {
             return null;
         }
         server.state = ServerState.ACTIVE;
-        lentTo(server, waiter.lane, now - waiter.sinceNanos);
+        AdmissionBook.lent(server, waiter.lane, now - waiter.sinceNanos);
         return waiter;
     }
 
-    /**
-     * A refusal for a client that would queue: its tenant has tenant_max_waiting clients waiting (53300), or its
-     * deadline is shorter than the wait predicted from its place in line and the measured hand-over rate (57014).
-     * No prediction is made before a hand-over rate was measured, nor while the pool may still open a backend.
-     */
-    private PgException admissionRefusal(TenantLane lane, Admission admission, long now) {
-        int tenantCap = queue.fair() == null ? 0 : queue.fair().settings().maxWaiting();
-        if (lane != null && tenantCap > 0 && lane.waiters.size() >= tenantCap) {
-            lane.shedTenantQueueFull++;
-            return new PgException(Severity.FATAL, SqlState.TOO_MANY_CONNECTIONS, "pool " + owner.key()
-                    + ": tenant " + TenantNames.quoted(lane.name) + " has " + lane.waiters.size()
-                    + " clients waiting (tenant_max_waiting); try again later");
-        }
-        if (admission.deadlineNanos() == 0 || !handOverRate.measured() || size < limits.maxSize()) {
-            return null;
-        }
-        int position = queue.positionOfNewcomer(lane);
-        long predicted = handOverRate.predictedWaitNanos(position);
-        if (predicted <= admission.deadlineNanos()) {
-            return null;
-        }
-        if (lane != null) {
-            lane.shedPredicted++;
-        }
-        return new PgException(Severity.FATAL, SqlState.QUERY_CANCELED, "pgmux: the wait for a server connection"
-                + " in pool " + owner.key() + " is predicted at " + TimeUnit.NANOSECONDS.toMillis(predicted)
-                + " ms (queue position " + position + "), beyond this client's wait_deadline of "
-                + TimeUnit.NANOSECONDS.toMillis(admission.deadlineNanos()) + " ms");
-    }
-
-    /** Counts a backend against the tenant it is lent to (when the pool queues fairly). */
-    private static void lentTo(ServerConnection server, TenantLane lane, long waitedNanos) {
-        server.lentTo = lane;
-        if (lane != null) {
-            lane.active++;
-            lane.admitted++;
-            lane.waitLatency.record(waitedNanos);
-        }
-    }
-
-    /** A backend came back or was closed: its tenant holds one fewer. */
-    private static void returnedBy(ServerConnection server) {
-        TenantLane lane = server.lentTo;
-        if (lane != null) {
-            lane.active--;
-            server.lentTo = null;
-        }
-    }
-
-    /** A waiter of {@code lane} left the queue because its deadline passed or query_wait_timeout ended. */
+    /** A waiter left the queue because its deadline passed ({@code deadline}) or query_wait_timeout ended. */
     synchronized void waitShed(Waiter waiter, boolean deadline) {
-        if (queue.remove(waiter) && waiter.lane != null) {
-            if (deadline) {
-                waiter.lane.shedDeadline++;
-            } else {
-                waiter.lane.timedOut++;
-            }
-        }
+        admissions.waitShed(waiter, deadline);
     }
 
     /** Applies new admission settings: fair queueing on or off, new weights and caps. */
-    synchronized void admission(io.pgmux.config.AdmissionSettings settings) {
-        TenantQueues current = queue.fair();
-        if (!settings.fair()) {
-            if (current != null) {
-                queue.fair(null);
-            }
-        } else if (current == null) {
-            queue.fair(new TenantQueues(owner.key().toString(), settings));
-        } else {
-            current.settings(settings);
-        }
+    synchronized void admission(AdmissionSettings settings) {
+        admissions.settings(settings);
     }
 
     /** Every tenant tracked, with its figures; empty when the pool queues first come, first served. */
     synchronized List<TenantView> tenantViews() {
-        TenantQueues tenants = queue.fair();
-        if (tenants == null) {
-            return List.of();
-        }
-        List<TenantView> views = new ArrayList<>();
-        for (TenantLane lane : tenants.lanes()) {
-            views.add(new TenantView(lane.name, lane.waiters.size(), lane.active, lane.admitted,
-                    lane.shedTenantQueueFull, lane.shedPredicted, lane.shedDeadline, lane.timedOut,
-                    lane.waitLatency.snapshot()));
-        }
-        return views;
+        return admissions.views();
     }
 
     /** Backends to open: one per waiter without a login promised to it, then up to min_pool_size. */
@@ -318,7 +244,7 @@ final class PoolLedger {
             return false;
         }
         closeNeeded.remove(server);
-        returnedBy(server);
+        AdmissionBook.returned(server);
         server.state = ServerState.CLOSED;
         idle.remove(server);
         size--;
