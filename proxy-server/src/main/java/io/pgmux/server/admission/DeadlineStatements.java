@@ -1,6 +1,7 @@
 // SET and RESET of pgmux.wait_deadline, which pgmux answers itself instead of sending them to PostgreSQL.
 package io.pgmux.server.admission;
 
+import io.netty.buffer.ByteBuf;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -34,12 +35,26 @@ public final class DeadlineStatements {
     }
 
     /**
-     * Whether a Query of {@code bodyLength} bytes starting with {@code firstByte} may be one of these statements:
-     * a look at two numbers, so that other queries are never decoded here.
+     * Whether the Query text in {@code frame} from {@code start} ({@code length} bytes, its NUL included) may be
+     * one of these statements: it is short and starts with "set " or "reset " in any case. Reads a few bytes and
+     * allocates nothing, so that SELECTs and every other query pass by untouched.
      */
-    public static boolean mayBe(int bodyLength, byte firstByte) {
-        int lower = firstByte | 0x20;
-        return bodyLength <= MAX_LENGTH && (lower == 's' || lower == 'r');
+    public static boolean mayBe(ByteBuf frame, int start, int length) {
+        return length <= MAX_LENGTH && (startsWithWord(frame, start, length, "set")
+                || startsWithWord(frame, start, length, "reset"));
+    }
+
+    private static boolean startsWithWord(ByteBuf frame, int start, int length, String word) {
+        if (length <= word.length() + 1) {
+            return false;
+        }
+        for (int i = 0; i < word.length(); i++) {
+            if ((frame.getByte(start + i) | 0x20) != word.charAt(i)) {
+                return false;
+            }
+        }
+        byte after = frame.getByte(start + word.length());
+        return after == ' ' || after == '\t' || after == '\n' || after == '\r';
     }
 
     /** The change {@code sql} asks for, or null when it is not one of these statements. */

@@ -208,11 +208,12 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     /**
      * Answers {@code SET pgmux.wait_deadline = '2s'} and {@code RESET pgmux.wait_deadline} sent as a query of their
      * own while nothing of the client's is in flight or in a transaction; false (and {@code frame} untouched) for
-     * anything else, which goes its usual way. Other queries are only looked at by length and first byte.
+     * anything else, which goes its usual way. Other queries are only looked at by length and first word, without
+     * decoding them: the relay path stays allocation-free.
      */
     private boolean answeredDeadline(ByteBuf frame) {
         if (Frames.isPartial(frame)
-                || !DeadlineStatements.mayBe(Frames.bodyLength(frame), frame.getByte(Frames.bodyStart(frame)))) {
+                || !DeadlineStatements.mayBe(frame, Frames.bodyStart(frame), Frames.bodyLength(frame))) {
             return false;
         }
         ServerConnection server = link.server();
