@@ -77,10 +77,17 @@ class WaitDeadlineIntegrationTest {
         ExecutorService threads = Executors.newFixedThreadPool(8);
         try (TestProxy proxy = TestProxy.start("transaction", 1).warmedUp()) {
             Pool pool = proxy.server.pools().pool(proxy.pg.database(), proxy.pg.user());
-            // Teach pgmux the hand-over rate: clients queue for the one backend, each holding it about 300 ms.
-            runAll(threads, proxy, 6, "SELECT pg_sleep(0.3)");
             try (Connection holder = proxy.connect(); Connection hurried = withOptions(proxy,
                     "-c pgmux.wait_deadline=1s")) {
+                // Teach pgmux the hand-over rate: six clients queue for the one backend, then each holds it at
+                // least 300 ms while the others wait, so every interval measured is 300 ms or more.
+                hold(holder);
+                List<Future<?>> teaching = submitAll(threads, proxy, 6, "SELECT pg_sleep(0.3)");
+                await("the teaching clients wait", () -> pool.stats().waiting() == 6);
+                holder.commit();
+                for (Future<?> f : teaching) {
+                    f.get(60, TimeUnit.SECONDS);
+                }
                 hold(holder);
                 List<Future<?>> queued = new ArrayList<>();
                 for (int i = 0; i < 6; i++) {
@@ -110,7 +117,7 @@ class WaitDeadlineIntegrationTest {
         }
     }
 
-    private static void runAll(ExecutorService threads, TestProxy proxy, int clients, String sql) throws Exception {
+    private static List<Future<?>> submitAll(ExecutorService threads, TestProxy proxy, int clients, String sql) {
         List<Future<?>> running = new ArrayList<>();
         for (int i = 0; i < clients; i++) {
             running.add(threads.submit(() -> {
@@ -120,9 +127,7 @@ class WaitDeadlineIntegrationTest {
                 return null;
             }));
         }
-        for (Future<?> f : running) {
-            f.get(60, TimeUnit.SECONDS);
-        }
+        return running;
     }
 
     private static void hold(Connection holder) throws SQLException {
