@@ -5,6 +5,7 @@
 #   STORM_SCENARIO=load-tests/scenarios/steady.yaml load-tests/bench/storm.sh
 #   STORM_ARGS="--arrival burst:500:2s" load-tests/bench/storm.sh   # a short run while developing
 #   STORM_PGMUX_AGAIN=1 load-tests/bench/storm.sh               # a second pgmux run, on a warmed-up JVM
+#   STORM_PGMUX_ARGS="--config fair.yaml" load-tests/bench/storm.sh  # more pgmux settings (e.g. fair queueing)
 #
 # It starts an embedded PostgreSQL with max_connections=100 (the generator's --start-postgres), PgBouncer (when
 # `pgbouncer` is on the PATH) and pgmux, both in transaction mode with a pool of 20, runs the scenario against
@@ -47,10 +48,11 @@ if [ ! -f "$REPO/proxy-server/target/pgmux.jar" ] || [ ! -f "$REPO/load-tests/ta
 fi
 
 log "pgmux on 127.0.0.1:$PGMUX_PORT, pool of $POOL_SIZE, in front of 127.0.0.1:$PG_PORT"
+# shellcheck disable=SC2086
 java -jar "$REPO/proxy-server/target/pgmux.jar" \
   --backend "postgresql://postgres:postgres@127.0.0.1:$PG_PORT/postgres" \
   --listen "127.0.0.1:$PGMUX_PORT" --admin-listen "127.0.0.1:$ADMIN_PORT" \
-  --pool-mode transaction --pool-size "$POOL_SIZE" >"$WORK/pgmux.log" 2>&1 &
+  --pool-mode transaction --pool-size "$POOL_SIZE" ${STORM_PGMUX_ARGS:-} >"$WORK/pgmux.log" 2>&1 &
 PIDS+=($!)
 
 TARGETS=(--target direct=postgres)
@@ -75,6 +77,8 @@ default_pool_size = $POOL_SIZE
 max_client_conn = 12000
 ; idle server connections close before the next target runs, so its backend count is its own
 server_idle_timeout = 2
+; the deadline scenarios send -c pgmux.wait_deadline, which PgBouncer would otherwise refuse
+ignore_startup_parameters = options
 logfile = $WORK/pgbouncer.log
 INI
   echo '"postgres" "postgres"' >"$WORK/userlist.txt"

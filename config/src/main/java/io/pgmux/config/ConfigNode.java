@@ -48,6 +48,11 @@ final class ConfigNode {
         return entries.containsKey(key);
     }
 
+    /** Marks keys as known without reading them, for a binder that reports its own errors for them. */
+    void markKnown(List<String> keys) {
+        knownKeys.addAll(keys);
+    }
+
     /** Sets (or replaces) a leaf value. */
     void putScalar(String key, String text, String origin) {
         entries.put(key, new ConfigScalar(text, origin));

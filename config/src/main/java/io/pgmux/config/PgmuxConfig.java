@@ -32,11 +32,14 @@ import java.util.Objects;
  *                         {@code http_listen}, ...); {@code null} is {@link WebTransportSettings#disabled()}
  * @param tcp              keepalive on client and server sockets ({@code tcp_keepalive}, {@code tcp_keepidle}, ...);
  *                         {@code null} is {@link TcpKeepalive#defaults()}
+ * @param admission        fair queueing between tenants and wait deadlines (admission keys of {@code pool});
+ *                         {@code null} is {@link AdmissionSettings#defaults()}
  */
 public record PgmuxConfig(HostPort listen, HostPort adminListen, TransportType transport, int workerThreads,
         int maxMessageLength, int maxParsedMessageLength, AuthType authType, PoolSettings pool, Timeouts timeouts,
         Map<String, DatabaseConfig> databases, Map<String, UserConfig> users, AdminSettings admin,
-        AuthSettings auth, FleetSettings fleet, WebTransportSettings web, TcpKeepalive tcp) {
+        AuthSettings auth, FleetSettings fleet, WebTransportSettings web, TcpKeepalive tcp,
+        AdmissionSettings admission) {
 
     /** Default client listen address. */
     public static final HostPort DEFAULT_LISTEN = new HostPort(HostPort.DEFAULT_HOST, 6432);
@@ -78,6 +81,16 @@ public record PgmuxConfig(HostPort listen, HostPort adminListen, TransportType t
         fleet = fleet == null ? FleetSettings.defaults() : fleet;
         web = web == null ? WebTransportSettings.disabled() : web;
         tcp = tcp == null ? TcpKeepalive.defaults() : tcp;
+        admission = admission == null ? AdmissionSettings.defaults() : admission;
+    }
+
+    /** A configuration with the default admission: first come, first served, no deadlines. */
+    public PgmuxConfig(HostPort listen, HostPort adminListen, TransportType transport, int workerThreads,
+            int maxMessageLength, int maxParsedMessageLength, AuthType authType, PoolSettings pool, Timeouts timeouts,
+            Map<String, DatabaseConfig> databases, Map<String, UserConfig> users, AdminSettings admin,
+            AuthSettings auth, FleetSettings fleet, WebTransportSettings web, TcpKeepalive tcp) {
+        this(listen, adminListen, transport, workerThreads, maxMessageLength, maxParsedMessageLength, authType, pool,
+                timeouts, databases, users, admin, auth, fleet, web, tcp, null);
     }
 
     /** A configuration without the WebSocket listener or the HTTP query endpoint. */
@@ -86,7 +99,7 @@ public record PgmuxConfig(HostPort listen, HostPort adminListen, TransportType t
             Map<String, DatabaseConfig> databases, Map<String, UserConfig> users, AdminSettings admin,
             AuthSettings auth, FleetSettings fleet, TcpKeepalive tcp) {
         this(listen, adminListen, transport, workerThreads, maxMessageLength, maxParsedMessageLength, authType, pool,
-                timeouts, databases, users, admin, auth, fleet, null, tcp);
+                timeouts, databases, users, admin, auth, fleet, null, tcp, null);
     }
 
     /** A configuration with the operating system's keepalive timings. */
@@ -95,7 +108,16 @@ public record PgmuxConfig(HostPort listen, HostPort adminListen, TransportType t
             Map<String, DatabaseConfig> databases, Map<String, UserConfig> users, AdminSettings admin,
             AuthSettings auth, FleetSettings fleet, WebTransportSettings web) {
         this(listen, adminListen, transport, workerThreads, maxMessageLength, maxParsedMessageLength, authType, pool,
-                timeouts, databases, users, admin, auth, fleet, web, null);
+                timeouts, databases, users, admin, auth, fleet, web, null, null);
+    }
+
+    /** A configuration with only the admission settings beyond the fleet's. */
+    public PgmuxConfig(HostPort listen, HostPort adminListen, TransportType transport, int workerThreads,
+            int maxMessageLength, int maxParsedMessageLength, AuthType authType, PoolSettings pool, Timeouts timeouts,
+            Map<String, DatabaseConfig> databases, Map<String, UserConfig> users, AdminSettings admin,
+            AuthSettings auth, FleetSettings fleet, AdmissionSettings admission) {
+        this(listen, adminListen, transport, workerThreads, maxMessageLength, maxParsedMessageLength, authType, pool,
+                timeouts, databases, users, admin, auth, fleet, null, null, admission);
     }
 
     /** A configuration without the WebSocket listener or the HTTP query endpoint, with default keepalive. */
@@ -104,7 +126,7 @@ public record PgmuxConfig(HostPort listen, HostPort adminListen, TransportType t
             Map<String, DatabaseConfig> databases, Map<String, UserConfig> users, AdminSettings admin,
             AuthSettings auth, FleetSettings fleet) {
         this(listen, adminListen, transport, workerThreads, maxMessageLength, maxParsedMessageLength, authType, pool,
-                timeouts, databases, users, admin, auth, fleet, null, null);
+                timeouts, databases, users, admin, auth, fleet, null, null, null);
     }
 
     /** A configuration of a lone pgmux ({@link FleetSettings#defaults()}). */

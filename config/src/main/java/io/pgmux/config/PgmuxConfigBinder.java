@@ -33,8 +33,12 @@ final class PgmuxConfigBinder {
                 PgmuxConfig.defaultMaxParsedMessageLength(maxMessageLength), PgmuxConfig.MIN_MESSAGE_LENGTH,
                 maxMessageLength), PgmuxConfig.defaultMaxParsedMessageLength(maxMessageLength));
         AuthType authType = errors.attempt(() -> r.choice("auth_type", AuthType.MD5, AuthType::parse), AuthType.MD5);
-        PoolSettings pool = errors.attempt(() -> PoolSettingsBinder.bind(root.section("pool")),
-                PoolSettings.defaults());
+        ConfigNode poolSection = errors.attempt(() -> root.section("pool"), null);
+        // Before the pool section's own binder, whose unknown-key check must know these keys were read.
+        AdmissionSettings admission = poolSection == null ? AdmissionSettings.defaults()
+                : errors.attempt(() -> AdmissionSettingsBinder.bind(poolSection), AdmissionSettings.defaults());
+        PoolSettings pool = poolSection == null ? PoolSettings.defaults()
+                : errors.attempt(() -> PoolSettingsBinder.bind(poolSection), PoolSettings.defaults());
         Timeouts timeouts = errors.attempt(() -> TimeoutsBinder.bind(root.section("timeouts")), Timeouts.defaults());
         Map<String, DatabaseConfig> databases = errors.attempt(() -> DatabasesBinder.bind(root.section("databases")),
                 null);
@@ -83,6 +87,6 @@ final class PgmuxConfigBinder {
         AuthSettingsBinder.checkAuthUser(auth, users, r.originOf("auth_user"));
         return new PgmuxConfig(listen, adminListen, transport, workerThreads, maxMessageLength,
                 maxParsedMessageLength, authType, pool,
-                timeouts, databases, users, admin, auth, fleet, web, tcp);
+                timeouts, databases, users, admin, auth, fleet, web, tcp, admission);
     }
 }

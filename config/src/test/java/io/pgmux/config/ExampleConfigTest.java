@@ -42,6 +42,7 @@ class ExampleConfigTest {
         assertThat(minimal.database("app").host()).isEqualTo("127.0.0.1");
         PgmuxConfig full = ConfigLoader.fromYaml(blocks.get(1));
         assertThat(full.pool()).isEqualTo(PoolSettings.defaults());
+        assertThat(full.admission()).isEqualTo(AdmissionSettings.defaults());
         assertThat(full.timeouts()).isEqualTo(Timeouts.defaults());
         assertThat(full.listen()).isEqualTo(minimal.listen());
         assertThat(full.maxMessageLength()).isEqualTo(minimal.maxMessageLength());

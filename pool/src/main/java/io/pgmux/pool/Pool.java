@@ -4,6 +4,7 @@ package io.pgmux.pool;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
+import io.pgmux.config.AdmissionSettings;
 import io.pgmux.config.HostPort;
 import io.pgmux.config.TargetSessionAttrs;
 import io.pgmux.protocol.PgException;
@@ -193,12 +194,32 @@ public final class Pool {
      * cancelled, the caller leaves the queue.
      */
     public Future<ServerConnection> acquire(EventLoop loop) {
+        return acquire(loop, Admission.NONE);
+    }
+
+    /**
+     * As {@link #acquire(EventLoop)}, for a client of a tenant and perhaps with a wait deadline. When the pool
+     * queues fairly (pool.tenant_queueing: fair) the tenant decides its turn, and a tenant at tenant_max_waiting is
+     * refused with 53300. With a deadline the acquisition fails with 57014 at once when the predicted wait exceeds it,
+     * and when it passes while the client waits.
+     */
+    public Future<ServerConnection> acquire(EventLoop loop, Admission admission) {
         if (firstClientLoop == null) {
             firstClientLoop = loop;
         }
         Promise<ServerConnection> promise = loop.newPromise();
-        lend(loop, promise, clock.nanoTime(), true);
+        lend(loop, promise, clock.nanoTime(), true, admission);
         return promise;
+    }
+
+    /** Applies the admission settings (fair queueing, tenant weights and caps); on creation and each reload. */
+    public void admission(AdmissionSettings settings) {
+        ledger.admission(settings);
+    }
+
+    /** The tenants of a fairly queued pool with their figures; empty when it queues first come, first served. */
+    public List<TenantView> tenants() {
+        return ledger.tenantViews();
     }
 
     /**
@@ -319,8 +340,9 @@ public final class Pool {
      * Serves {@code promise} from the idle list or queues it. Called again for the same promise when the backend it
      * was given failed its check; {@code firstTry} keeps such a retry from being counted as a second wait.
      */
-    private void lend(EventLoop loop, Promise<ServerConnection> promise, long since, boolean firstTry) {
-        PoolLedger.Lending lending = ledger.lend(loop, promise, since, clock.nanoTime());
+    private void lend(EventLoop loop, Promise<ServerConnection> promise, long since, boolean firstTry,
+                      Admission admission) {
+        PoolLedger.Lending lending = ledger.lend(loop, promise, since, clock.nanoTime(), admission);
         if (lending.refusal() != null) {
             if (lending.slot() == PoolLedger.Slot.QUEUE_FULL) {
                 counters.queueFull();
@@ -328,7 +350,7 @@ public final class Pool {
             promise.tryFailure(lending.refusal());
         } else if (lending.server() != null) {
             if (lending.check()) {
-                checkThenLend(lending.server(), loop, promise, since);
+                checkThenLend(lending.server(), loop, promise, since, admission);
             } else if (promise.trySuccess(lending.server())) {
                 counters.acquired(clock.nanoTime() - since);
             } else {
@@ -349,7 +371,8 @@ public final class Pool {
         }
     }
 
-    private void checkThenLend(ServerConnection server, EventLoop loop, Promise<ServerConnection> promise, long since) {
+    private void checkThenLend(ServerConnection server, EventLoop loop, Promise<ServerConnection> promise, long since,
+                               Admission admission) {
         ServerCheck.run(server, limits.checkQuery(), limits.checkTimeout()).addListener(f -> {
             if (f.isSuccess()) {
                 if (promise.trySuccess(server)) {
@@ -362,7 +385,7 @@ public final class Pool {
             log.info("{} failed server_check_query ({}); closing it", server, f.cause().getMessage());
             discard(server);
             if (!promise.isDone()) {
-                lend(loop, promise, since, false);
+                lend(loop, promise, since, false, admission);
             }
         });
     }
@@ -552,9 +575,23 @@ public final class Pool {
             }
         });
         long timeoutNanos = limits.queryWaitTimeout().toNanos();
-        if (timeoutNanos > 0 && !waiter.promise.isDone()) {
-            long remaining = Math.max(0, timeoutNanos - (clock.nanoTime() - waiter.sinceNanos));
-            waiter.timeout(clock.schedule(waiter.loop, () -> expire(waiter), remaining));
+        long deadlineNanos = waiter.admission.deadlineNanos();
+        boolean deadlineFirst = deadlineNanos > 0 && (timeoutNanos == 0 || deadlineNanos < timeoutNanos);
+        long limitNanos = deadlineFirst ? deadlineNanos : timeoutNanos;
+        if (limitNanos > 0 && !waiter.promise.isDone()) {
+            long remaining = Math.max(0, limitNanos - (clock.nanoTime() - waiter.sinceNanos));
+            Runnable onExpiry = deadlineFirst ? () -> deadlinePassed(waiter) : () -> expire(waiter);
+            waiter.timeout(clock.schedule(waiter.loop, onExpiry, remaining));
+        }
+    }
+
+    /** The client's wait deadline passed while it waited: it is answered now and leaves the queue. */
+    private void deadlinePassed(Waiter waiter) {
+        String message = "pgmux: no server connection in pool " + key + " became free within this client's"
+                + " wait_deadline of " + TimeUnit.NANOSECONDS.toMillis(waiter.admission.deadlineNanos()) + " ms";
+        if (waiter.promise.tryFailure(new PgException(Severity.FATAL, SqlState.QUERY_CANCELED, message))) {
+            counters.waitTimedOut();
+            ledger.waitShed(waiter, true);
         }
     }
 
@@ -566,7 +603,7 @@ public final class Pool {
         // 08P01, as PgBouncer reports query_wait_timeout, so clients and dashboards that know it recognise it.
         if (waiter.promise.tryFailure(new PgException(Severity.FATAL, SqlState.PROTOCOL_VIOLATION, message))) {
             counters.waitTimedOut();
-            ledger.removeWaiter(waiter);
+            ledger.waitShed(waiter, false);
         }
     }
 }

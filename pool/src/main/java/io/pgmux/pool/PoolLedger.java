@@ -4,6 +4,7 @@ package io.pgmux.pool;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
+import io.pgmux.config.AdmissionSettings;
 import io.pgmux.protocol.PgException;
 import io.pgmux.protocol.Severity;
 import io.pgmux.protocol.SqlState;
@@ -31,7 +32,11 @@ final class PoolLedger {
         /** Closed, or backing off after a failed login. */
         NOT_NOW,
         /** Refused: max_waiting_clients are waiting already. */
-        QUEUE_FULL;
+        QUEUE_FULL,
+        /** Refused: the tenant has tenant_max_waiting clients waiting already. */
+        TENANT_QUEUE_FULL,
+        /** Refused: the client's wait deadline cannot be met, going by the queue and the hand-over rate. */
+        DEADLINE_PREDICTED;
 
         boolean exhausted() {
             return this == AT_LIMIT || this == BUDGET_FULL;
@@ -60,6 +65,7 @@ final class PoolLedger {
     private final WaitQueue queue = new WaitQueue();
     private final Set<ServerConnection> servers = new HashSet<>();
     private final LoginBackoff backoff;
+    private final AdmissionBook admissions;
     private int size;
     private int loggingIn;
     private boolean closed;
@@ -74,6 +80,7 @@ final class PoolLedger {
         this.userBudget = userBudget;
         this.owner = owner;
         this.backoff = new LoginBackoff(limits.loginRetry().toNanos(), limits.failoverHold().toNanos());
+        this.admissions = new AdmissionBook(owner.key().toString(), queue);
     }
 
     /**
@@ -81,14 +88,17 @@ final class PoolLedger {
      * no backend at all, or when max_waiting_clients are waiting already, else a new waiter at the end of the queue,
      * with a backend opened for it when no login in progress is already promised to it and the limits allow.
      */
-    synchronized Lending lend(EventLoop loop, Promise<ServerConnection> promise, long since, long now) {
+    synchronized Lending lend(EventLoop loop, Promise<ServerConnection> promise, long since, long now,
+                              Admission admission) {
         if (closed) {
             return new Lending(null, false, null, Slot.NOT_NOW, new PgException(Severity.FATAL,
                     SqlState.CANNOT_CONNECT_NOW, "pool " + owner.key() + " is closed"));
         }
-        ServerConnection server = paused ? null : idle.take(loop);
+        TenantLane lane = admissions.lane(admission);
+        ServerConnection server = paused || !admissions.mayTakeIdle(lane) ? null : idle.take(loop);
         if (server != null) {
             server.state = ServerState.ACTIVE;
+            AdmissionBook.lent(server, lane, 0);
             boolean check = !limits.checkQuery().isBlank()
                     && now - server.idleSinceNanos >= limits.checkDelay().toNanos();
             return new Lending(server, check, null, Slot.NOT_NOW, null);
@@ -102,7 +112,13 @@ final class PoolLedger {
                     SqlState.TOO_MANY_CONNECTIONS, "pool " + owner.key() + " has " + queue.size()
                     + " clients waiting (max_waiting_clients); try again later"));
         }
-        Waiter waiter = new Waiter(loop, promise, since);
+        PgException refusal = admissions.refusal(lane, admission, size >= limits.maxSize());
+        if (refusal != null) {
+            return new Lending(null, false, null, refusal.sqlState().equals(SqlState.QUERY_CANCELED)
+                    ? Slot.DEADLINE_PREDICTED : Slot.TENANT_QUEUE_FULL, refusal);
+        }
+        Waiter waiter = new Waiter(loop, promise, since, admission);
+        waiter.lane = lane;
         queue.add(waiter);
         // Each login in progress is promised to one waiter; open another only for the waiters beyond those.
         Slot slot = loggingIn < queue.size() ? takeSlot(now, true) : Slot.NOT_NOW;
@@ -119,6 +135,8 @@ final class PoolLedger {
                 + limits.reserveSize()) {
             return REJECT;
         }
+        AdmissionBook.returned(server);
+        admissions.backendReturned(now, !paused && !queue.isEmpty());
         Waiter waiter = paused ? null : queue.poll();
         if (waiter == null) {
             server.state = ServerState.IDLE;
@@ -127,7 +145,23 @@ final class PoolLedger {
             return null;
         }
         server.state = ServerState.ACTIVE;
+        AdmissionBook.lent(server, waiter.lane, now - waiter.sinceNanos);
         return waiter;
+    }
+
+    /** A waiter left the queue because its deadline passed ({@code deadline}) or query_wait_timeout ended. */
+    synchronized void waitShed(Waiter waiter, boolean deadline) {
+        admissions.waitShed(waiter, deadline);
+    }
+
+    /** Applies new admission settings: fair queueing on or off, new weights and caps. */
+    synchronized void admission(AdmissionSettings settings) {
+        admissions.settings(settings);
+    }
+
+    /** Every tenant tracked, with its figures; empty when the pool queues first come, first served. */
+    synchronized List<TenantView> tenantViews() {
+        return admissions.views();
     }
 
     /** Backends to open: one per waiter without a login promised to it, then up to min_pool_size. */
@@ -210,6 +244,7 @@ final class PoolLedger {
             return false;
         }
         closeNeeded.remove(server);
+        AdmissionBook.returned(server);
         server.state = ServerState.CLOSED;
         idle.remove(server);
         size--;

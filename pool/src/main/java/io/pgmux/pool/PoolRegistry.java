@@ -163,6 +163,7 @@ public final class PoolRegistry {
                 changes.add("pool " + key + ": health_check_period " + checks.period().toMillis()
                         + " ms, max_replica_lag " + checks.maxReplicaLag().toMillis() + " ms");
             }
+            pool.admission(newConfig.admission());
             BackendTarget target = backendTarget(db, key.user());
             if (!target.equals(pool.target())) {
                 pool.admin().retarget(target);
@@ -218,6 +219,7 @@ public final class PoolRegistry {
         Pool pool = new Pool(key, target, PoolLimits.from(config, key.database(), key.user()), connector,
                 databaseBudget, userBudget, loops, clock);
         pool.hostCheckSettings(hostChecks(db));
+        pool.admission(config.admission());
         onCreate.accept(pool);
         return pool;
     }

@@ -72,6 +72,8 @@ public final class ServerConnection {
     ServerState state = ServerState.ACTIVE;
     /** When the backend last went onto the idle list ({@link PoolClock#nanoTime()}); guarded by the pool's ledger lock. */
     long idleSinceNanos;
+    /** The tenant holding this backend when its pool queues fairly, else null; guarded by the pool's ledger. */
+    TenantLane lentTo;
     private volatile Route route;
 
     ServerConnection(Pool pool, BackendTarget target, ServerTls tls, Channel channel, BackendKeyData backendKey,

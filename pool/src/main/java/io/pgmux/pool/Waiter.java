@@ -14,12 +14,21 @@ final class Waiter {
     final Promise<ServerConnection> promise;
     /** When the acquisition started, in {@link PoolClock#nanoTime()} units. */
     final long sinceNanos;
+    /** The client's tenant and deadline. */
+    final Admission admission;
+    /** The tenant's lane when the pool queues fairly, else null; guarded by the ledger's monitor. */
+    TenantLane lane;
     private volatile PoolClock.Timer timeout;
 
     Waiter(EventLoop loop, Promise<ServerConnection> promise, long sinceNanos) {
+        this(loop, promise, sinceNanos, Admission.NONE);
+    }
+
+    Waiter(EventLoop loop, Promise<ServerConnection> promise, long sinceNanos, Admission admission) {
         this.loop = loop;
         this.promise = promise;
         this.sinceNanos = sinceNanos;
+        this.admission = admission;
     }
 
     void timeout(PoolClock.Timer timer) {

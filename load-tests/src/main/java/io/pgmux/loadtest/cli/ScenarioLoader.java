@@ -9,6 +9,7 @@ import io.pgmux.loadtest.arrival.Ramp;
 import io.pgmux.loadtest.arrival.RateProfile;
 import io.pgmux.loadtest.runner.ClientSettings;
 import io.pgmux.loadtest.runner.Scenario;
+import io.pgmux.loadtest.workload.TenantMix;
 import io.pgmux.loadtest.workload.TransactionKind;
 import io.pgmux.loadtest.workload.TransactionSpec;
 import org.yaml.snakeyaml.LoaderOptions;
@@ -37,7 +38,7 @@ public final class ScenarioLoader {
         Object root = new Yaml(new SafeConstructor(new LoaderOptions())).load(yaml);
         YamlMap m = new YamlMap(root, "");
         m.allowOnly("name", "description", "client", "client_threads", "app_servers", "app_pool_size",
-                "max_in_flight", "arrival", "transaction", "timeouts", "terminate_backends_at", "postgres");
+                "max_in_flight", "arrival", "transaction", "timeouts", "terminate_backends_at", "postgres", "tenants");
         String clientKind = m.string("client", "netty");
         ClientSettings defaults = ClientSettings.defaults(clientKind);
         ClientSettings client = new ClientSettings(clientKind, (int) m.number("client_threads", defaults.threads()),
@@ -54,7 +55,25 @@ public final class ScenarioLoader {
                 timeouts.millis("connect", 30_000), timeouts.millis("transaction", 60_000),
                 timeouts.millis("drain", 60_000), m.has("terminate_backends_at")
                         ? m.millis("terminate_backends_at", -1) : -1,
-                (int) postgres.number("max_connections", 100));
+                (int) postgres.number("max_connections", 100), tenants(m, clientKind));
+    }
+
+    /** {@code tenants: [{name: noisy, share: 20}, {name: quiet, share: 1, wait_deadline: 2s}]}; netty client only. */
+    static TenantMix tenants(YamlMap m, String clientKind) {
+        if (!m.has("tenants")) {
+            return TenantMix.NONE;
+        }
+        if (!clientKind.equals("netty")) {
+            throw new IllegalArgumentException("tenants: only the netty client connects as a tenant, not "
+                    + clientKind);
+        }
+        List<TenantMix.Tenant> tenants = new ArrayList<>();
+        for (YamlMap t : m.list("tenants")) {
+            t.allowOnly("name", "share", "wait_deadline");
+            tenants.add(new TenantMix.Tenant(t.string("name", ""), (int) t.number("share", 1),
+                    t.millis("wait_deadline", 0)));
+        }
+        return new TenantMix(tenants);
     }
 
     static ArrivalPattern arrival(YamlMap a, Path baseDir) throws IOException {

@@ -4,12 +4,12 @@ package io.pgmux.loadtest.driver;
 import io.pgmux.loadtest.client.PgClient;
 import io.pgmux.loadtest.client.PgClientFactory;
 import io.pgmux.loadtest.client.QueryResult;
+import io.pgmux.loadtest.workload.TenantMix;
 import io.pgmux.loadtest.workload.TransactionKind;
 import io.pgmux.loadtest.workload.TransactionSpec;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -22,8 +22,16 @@ public final class NettyFunctionDriver implements FunctionDriver {
     private final TransactionSpec transaction;
     private final PgClientFactory factory;
     private final ScheduledExecutorService thinkTimer;
+    private final TenantMix tenants;
 
     public NettyFunctionDriver(Target target, Credentials credentials, TransactionSpec transaction, int threads) {
+        this(target, credentials, transaction, threads, TenantMix.NONE);
+    }
+
+    /** Functions connect as their tenant of {@code tenants}, stating its wait deadline. */
+    public NettyFunctionDriver(Target target, Credentials credentials, TransactionSpec transaction, int threads,
+                               TenantMix tenants) {
+        this.tenants = tenants;
         this.target = target;
         this.credentials = credentials;
         this.transaction = transaction;
@@ -44,7 +52,7 @@ public final class NettyFunctionDriver implements FunctionDriver {
     public CompletableFuture<FunctionOutcome> run(String runId, long id) {
         long start = System.nanoTime();
         return factory.connect(target.host(), target.port(), credentials.user(), credentials.password(),
-                        credentials.database(), Map.of("application_name", "pgmux-loadtest"))
+                        credentials.database(), tenants.startupParameters(id))
                 .handle((client, error) -> error != null
                         ? CompletableFuture.completedFuture(FunctionOutcome.connectFailed(error))
                         : afterConnect(client, runId, id, System.nanoTime() - start))

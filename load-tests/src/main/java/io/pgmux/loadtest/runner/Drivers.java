@@ -22,7 +22,8 @@ public final class Drivers {
                 return new HikariFunctionDriver(target, credentials, scenario.transaction(), client.appServers(),
                         client.appPoolSize());
             default:
-                return new NettyFunctionDriver(target, credentials, scenario.transaction(), client.threads());
+                return new NettyFunctionDriver(target, credentials, scenario.transaction(), client.threads(),
+                        scenario.tenants());
         }
     }
 }

@@ -2,6 +2,7 @@
 package io.pgmux.loadtest.runner;
 
 import io.pgmux.loadtest.arrival.ArrivalPattern;
+import io.pgmux.loadtest.workload.TenantMix;
 import io.pgmux.loadtest.workload.TransactionSpec;
 
 /**
@@ -13,37 +14,51 @@ import io.pgmux.loadtest.workload.TransactionSpec;
  * @param terminateBackendsAtMillis   when (from the start) to terminate every backend of the database, simulating
  *                                    a PostgreSQL restart; -1 for never
  * @param postgresMaxConnections      max_connections for a PostgreSQL this tool starts itself
+ * @param tenants                     which tenant each function belongs to and the wait deadline it states
  */
 public record Scenario(String name, String description, ArrivalPattern arrival, TransactionSpec transaction,
                        ClientSettings client, long connectTimeoutMillis, long transactionTimeoutMillis,
-                       long drainTimeoutMillis, long terminateBackendsAtMillis, int postgresMaxConnections) {
+                       long drainTimeoutMillis, long terminateBackendsAtMillis, int postgresMaxConnections,
+                       TenantMix tenants) {
     public Scenario {
         if (connectTimeoutMillis <= 0 || transactionTimeoutMillis <= 0 || drainTimeoutMillis < 0) {
             throw new IllegalArgumentException("timeouts must be positive");
         }
+        tenants = tenants == null ? TenantMix.NONE : tenants;
+    }
+
+    /** A scenario without tenants. */
+    public Scenario(String name, String description, ArrivalPattern arrival, TransactionSpec transaction,
+                    ClientSettings client, long connectTimeoutMillis, long transactionTimeoutMillis,
+                    long drainTimeoutMillis, long terminateBackendsAtMillis, int postgresMaxConnections) {
+        this(name, description, arrival, transaction, client, connectTimeoutMillis, transactionTimeoutMillis,
+                drainTimeoutMillis, terminateBackendsAtMillis, postgresMaxConnections, TenantMix.NONE);
     }
 
     /** A copy with another client. */
     public Scenario withClient(ClientSettings other) {
         return new Scenario(name, description, arrival, transaction, other, connectTimeoutMillis,
-                transactionTimeoutMillis, drainTimeoutMillis, terminateBackendsAtMillis, postgresMaxConnections);
+                transactionTimeoutMillis, drainTimeoutMillis, terminateBackendsAtMillis, postgresMaxConnections,
+                tenants);
     }
 
     /** A copy with another arrival pattern. */
     public Scenario withArrival(ArrivalPattern other) {
         return new Scenario(name, description, other, transaction, client, connectTimeoutMillis,
-                transactionTimeoutMillis, drainTimeoutMillis, terminateBackendsAtMillis, postgresMaxConnections);
+                transactionTimeoutMillis, drainTimeoutMillis, terminateBackendsAtMillis, postgresMaxConnections,
+                tenants);
     }
 
     /** A copy that terminates every backend at {@code millis} from the start (-1: never). */
     public Scenario withTerminateBackendsAt(long millis) {
         return new Scenario(name, description, arrival, transaction, client, connectTimeoutMillis,
-                transactionTimeoutMillis, drainTimeoutMillis, millis, postgresMaxConnections);
+                transactionTimeoutMillis, drainTimeoutMillis, millis, postgresMaxConnections, tenants);
     }
 
     /** A copy with another transaction. */
     public Scenario withTransaction(TransactionSpec other) {
         return new Scenario(name, description, arrival, other, client, connectTimeoutMillis,
-                transactionTimeoutMillis, drainTimeoutMillis, terminateBackendsAtMillis, postgresMaxConnections);
+                transactionTimeoutMillis, drainTimeoutMillis, terminateBackendsAtMillis, postgresMaxConnections,
+                tenants);
     }
 }

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.pgmux.loadtest.arrival.Burst;
 import io.pgmux.loadtest.arrival.Phases;
 import io.pgmux.loadtest.runner.Scenario;
+import io.pgmux.loadtest.workload.TenantMix;
 import io.pgmux.loadtest.workload.TransactionKind;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,6 +32,35 @@ class ScenarioLoaderTest {
             Scenario scenario = ScenarioLoader.load(file);
             assertThat(scenario.arrival().total()).as(file.toString()).isPositive();
         }
+    }
+
+    @Test
+    void tenantsSplitTheFunctionsByShareAndStateTheirDeadline() throws Exception {
+        Scenario scenario = ScenarioLoader.parse("""
+                arrival: {type: burst, functions: 210, within: 1s}
+                tenants:
+                  - {name: noisy, share: 20}
+                  - {name: quiet, share: 1, wait_deadline: 2s}
+                """, null);
+        TenantMix mix = scenario.tenants();
+        assertThat(mix.tenants()).containsExactly(new TenantMix.Tenant("noisy", 20, 0),
+                new TenantMix.Tenant("quiet", 1, 2000));
+        long quiet = java.util.stream.LongStream.range(0, 210)
+                .filter(id -> mix.tenantOf(id).name().equals("quiet")).count();
+        assertThat(quiet).isEqualTo(10);
+        long firstQuiet = java.util.stream.LongStream.range(0, 210)
+                .filter(id -> mix.tenantOf(id).name().equals("quiet")).findFirst().orElseThrow();
+        assertThat(mix.startupParameters(firstQuiet)).containsEntry("application_name", "quiet")
+                .containsEntry("options", "-c pgmux.wait_deadline=2000ms");
+        assertThat(mix.startupParameters(firstQuiet + 1)).containsEntry("application_name", "noisy")
+                .doesNotContainKey("options");
+        assertThat(ScenarioLoader.parse("arrival: {type: burst, functions: 1, within: 1s}\n", null).tenants()
+                .startupParameters(0)).containsExactly(java.util.Map.entry("application_name", "pgmux-loadtest"));
+        assertThatThrownBy(() -> ScenarioLoader.parse("""
+                client: jdbc
+                arrival: {type: burst, functions: 1, within: 1s}
+                tenants: [{name: a}]
+                """, null)).hasMessageContaining("only the netty client");
     }
 
     @Test

@@ -26,7 +26,7 @@ final class ConsoleCommands {
     private static final Logger log = LoggerFactory.getLogger(ConsoleCommands.class);
     private static final long POLL_MILLIS = 20;
     static final List<String> HELP = List.of(
-            "SHOW HELP|CONFIG|DATABASES|POOLS|CLIENTS|SERVERS|USERS|VERSION|STATE|HOSTS",
+            "SHOW HELP|CONFIG|DATABASES|POOLS|CLIENTS|SERVERS|USERS|VERSION|STATE|HOSTS|TENANTS",
             "SHOW STATS|STATS_TOTALS|STATS_AVERAGES|LISTS|TOTALS|MEM|FDS|SOCKETS",
             "SET key = arg (accepted and ignored: change the configuration file and RELOAD)",
             "RELOAD", "PAUSE [<db>]", "RESUME [<db>]", "DISABLE <db>", "ENABLE <db>", "RECONNECT [<db>]",
@@ -37,6 +37,7 @@ final class ConsoleCommands {
     private final ShowActivity activity;
     private final ShowSettings settings;
     private final ShowHosts hosts;
+    private final ShowTenants tenants;
     private final ShowInternals internals;
     private final boolean admin;
 
@@ -45,6 +46,7 @@ final class ConsoleCommands {
         this.activity = new ShowActivity(control);
         this.settings = new ShowSettings(control, version);
         this.hosts = new ShowHosts(control);
+        this.tenants = new ShowTenants(control);
         this.internals = new ShowInternals(control, activity);
         this.admin = admin;
     }
@@ -89,6 +91,7 @@ final class ConsoleCommands {
             case "VERSION" -> settings.version();
             case "STATE" -> settings.state();
             case "HOSTS" -> hosts.hosts();
+            case "TENANTS" -> tenants.tenants();
             case "TOTALS" -> internals.totals();
             case "MEM" -> internals.mem();
             case "FDS" -> internals.fds();

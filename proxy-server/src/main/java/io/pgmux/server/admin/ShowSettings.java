@@ -144,6 +144,7 @@ final class ShowSettings {
         setting(t, "shutdown_timeout", seconds(to.shutdownTimeout()), seconds(dt.shutdownTimeout()));
         setting(t, "server_check_delay", seconds(to.serverCheckDelay()), seconds(dt.serverCheckDelay()));
         MoreConfigRows.add(c, (key, value, defaultValue) -> setting(t, key, value, defaultValue));
+        AdmissionConfigRows.add(c, (key, value, defaultValue) -> setting(t, key, value, defaultValue));
         return t;
     }
 

@@ -54,6 +54,7 @@ final class PoolCollector implements MultiCollector {
             counters(f, labels, pool.counters());
             statementCache(f, labels, pool.statementCounters());
             HostFigures.add(f, labels, pool);
+            TenantFigures.add(f, labels, pool);
         }
         meters.values().forEach(m -> sessionFigures(f, m, pinReasons));
         budgets(f);

@@ -10,6 +10,7 @@ import io.pgmux.config.PinningPolicy;
 import io.pgmux.config.PgmuxConfig;
 import io.pgmux.config.PoolMode;
 import io.pgmux.config.Timeouts;
+import io.pgmux.pool.Admission;
 import io.pgmux.pool.Pool;
 import io.pgmux.pool.Route;
 import io.pgmux.pool.ServerConnection;
@@ -26,7 +27,11 @@ import io.pgmux.protocol.PgException;
 import io.pgmux.protocol.Severity;
 import io.pgmux.protocol.SqlState;
 import io.pgmux.protocol.ProtocolException;
+import io.pgmux.protocol.Query;
 import io.pgmux.protocol.TransactionStatus;
+import io.pgmux.server.admission.DeadlineStatements;
+import io.pgmux.server.admission.Tenants;
+import io.pgmux.server.admission.WaitDeadlines;
 import io.pgmux.server.clients.ClientErrors;
 import io.pgmux.server.clients.ClientKey;
 import io.pgmux.server.clients.LoginTimer;
@@ -69,6 +74,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     /** Session-state bookkeeping; created at login, used only outside session pooling. */
     private PinGuard guard;
     private Pool pool;
+    /** The client's tenant and wait deadline, made at login; a SET of pgmux.wait_deadline replaces it. */
+    private Admission admission = Admission.NONE;
     private ChannelHandlerContext ctx;
     private Route route;
     /** How logs name this client: its pgmux process id, role, database and address. */
@@ -117,6 +124,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
             this.mode = context.config().poolMode(database, user);
             this.pinning = context.config().pinningPolicy(database, user);
             this.pool = context.pools().pool(database, user);
+            this.admission = Tenants.admissionAtLogin(context.config().admission(), user, parameters.values(),
+                    ctx.channel().remoteAddress());
             this.metrics = context.sessionMetrics(database, user);
             this.timer = new SessionTimer(metrics);
         } catch (PgException e) {
@@ -187,6 +196,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
             answeredLocally(link.requests().skip(type));
         } else if (link.server() == null && link.abandoned().active()) {
             answeredLocally(link.abandoned().answer(frame, type, link.requests())); // until it ends the transaction
+        } else if (type == FrontendType.QUERY && answeredDeadline(frame)) {
+            return; // SET or RESET pgmux.wait_deadline, answered by pgmux
         } else if (listens != null && listens.mustWait(frame, type, link.server() != null)) {
             awaitListener(frame, type);
         } else if (link.server() == null) {
@@ -201,6 +212,44 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         } else {
             forward(frame);
         }
+    }
+
+    /**
+     * Answers {@code SET pgmux.wait_deadline = '2s'} and {@code RESET pgmux.wait_deadline} sent as a query of their
+     * own while nothing of the client's is in flight or in a transaction; false (and {@code frame} untouched) for
+     * anything else, which goes its usual way. Other queries are only looked at by length and first word, without
+     * decoding them: the relay path stays allocation-free.
+     */
+    private boolean answeredDeadline(ByteBuf frame) {
+        if (Frames.isPartial(frame)
+                || !DeadlineStatements.mayBe(frame, Frames.bodyStart(frame), Frames.bodyLength(frame))) {
+            return false;
+        }
+        ServerConnection server = link.server();
+        TransactionStatus status = server == null ? TransactionStatus.IDLE : server.transactionStatus();
+        if (!pending.isEmpty() || handover != null || !link.requests().answersAlone(status)) {
+            return false;
+        }
+        DeadlineStatements.Change change = DeadlineStatements.parse(Query.sql(frame));
+        if (change == null) {
+            return false;
+        }
+        frame.release();
+        long nanos;
+        try {
+            nanos = change instanceof DeadlineStatements.Set set ? WaitDeadlines.parseNanos(set.value(), Severity.ERROR)
+                    : context.config().admission().defaultWaitDeadline().toNanos();
+        } catch (PgException invalid) {
+            metrics.errorSent(invalid.sqlState());
+            answeredLocally(link.requests().refuse(BackendMessages.errorResponse(ctx.alloc(), invalid),
+                    FrontendType.QUERY));
+            return true;
+        }
+        admission = admission.withDeadline(nanos);
+        link.requests().answer(BackendMessages.commandComplete(ctx.alloc(),
+                change instanceof DeadlineStatements.Set ? "SET" : "RESET"), null);
+        answeredLocally(link.requests().answerSync());
+        return true;
     }
 
     /** Most messages of one batch that a client holding no backend may send before a backend is asked for. */
@@ -328,7 +377,22 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     public void channelReadComplete(ChannelHandlerContext ctx) {
         clock.activity();
         link.flush();
+        if (handover != null) {
+            watchForLeaving();
+        }
         ctx.fireChannelReadComplete();
+    }
+
+    /**
+     * While it waits for a backend the client is not read automatically, but one read stays requested, so that a
+     * client that leaves is seen at once on every transport (NIO notices a closed socket only when it reads): it
+     * leaves the queue, and what it sent is released instead of reaching the backend it would have been handed.
+     * What it sends meanwhile joins the pending messages, up to a bound, past which nothing more is read.
+     */
+    private void watchForLeaving() {
+        if (!closed && pending.size() <= MAX_MESSAGES_WITHOUT_SERVER) {
+            ctx.read();
+        }
     }
 
     private void forward(ByteBuf frame) {
@@ -454,7 +518,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         }
         clock.waitStarted();
         ctx.channel().config().setAutoRead(false);
-        ServerHandover request = new ServerHandover(pool, ctx.channel().eventLoop());
+        watchForLeaving();
+        ServerHandover request = new ServerHandover(pool, ctx.channel().eventLoop(), admission);
         handover = request;
         request.start(parameters.values(), guard == null ? Map.of() : guard.pins().trackedValues())
                 .addListener((Future<ServerConnection> f) -> onServerReady(request, f));

@@ -3,6 +3,7 @@ package io.pgmux.server.session;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
+import io.pgmux.pool.Admission;
 import io.pgmux.pool.Pool;
 import io.pgmux.pool.ServerConnection;
 import java.util.List;
@@ -16,13 +17,15 @@ import java.util.Map;
 final class ServerHandover {
     private final Pool pool;
     private final EventLoop loop;
+    private final Admission admission;
     private final Promise<ServerConnection> result;
     private Future<ServerConnection> acquiring;
     private boolean cancelled;
 
-    ServerHandover(Pool pool, EventLoop loop) {
+    ServerHandover(Pool pool, EventLoop loop, Admission admission) {
         this.pool = pool;
         this.loop = loop;
+        this.admission = admission;
         this.result = loop.newPromise();
     }
 
@@ -31,7 +34,7 @@ final class ServerHandover {
      * @param tracked the client's track_extra_parameters values as SQL text
      */
     Future<ServerConnection> start(Map<String, String> wanted, Map<String, String> tracked) {
-        acquiring = pool.acquire(loop);
+        acquiring = pool.acquire(loop, admission);
         acquiring.addListener(f -> onAcquired(wanted, tracked));
         return result;
     }

@@ -1,0 +1,58 @@
+// Which queries pgmux answers as SET/RESET of pgmux.wait_deadline, and how deadline values are read.
+package io.pgmux.server.admission;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.pgmux.protocol.PgException;
+import io.pgmux.protocol.Severity;
+import io.pgmux.testing.DetectLeaks;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+@DetectLeaks
+class DeadlineStatementsTest {
+
+    @Test
+    void setAndResetInTheirSpellingsAreRecognised() {
+        assertThat(DeadlineStatements.parse("SET pgmux.wait_deadline = '2s'"))
+                .isEqualTo(new DeadlineStatements.Set("2s"));
+        assertThat(DeadlineStatements.parse("set session pgmux.wait_deadline to 500ms;"))
+                .isEqualTo(new DeadlineStatements.Set("500ms"));
+        assertThat(DeadlineStatements.parse("RESET pgmux.wait_deadline")).isEqualTo(new DeadlineStatements.Reset());
+        assertThat(DeadlineStatements.parse("SET statement_timeout = '2s'")).isNull();
+        assertThat(DeadlineStatements.parse("SET pgmux.wait_deadline = '2s'; SELECT 1")).isNull();
+    }
+
+    @Test
+    void onlyShortQueriesStartingWithSetOrResetAreDecoded() {
+        assertThat(mayBe("SET pgmux.wait_deadline = 1")).isTrue();
+        assertThat(mayBe("reset\tpgmux.wait_deadline")).isTrue();
+        assertThat(mayBe("SELECT 1")).as("a SELECT is never decoded").isFalse();
+        assertThat(mayBe("settings")).isFalse();
+        assertThat(mayBe("SET x = '" + "y".repeat(300) + "'")).isFalse();
+    }
+
+    @Test
+    void deadlineValuesAreMillisecondsUnlessAUnitIsGiven() {
+        assertThat(WaitDeadlines.parseNanos("1500", Severity.ERROR)).isEqualTo(TimeUnit.MILLISECONDS.toNanos(1500));
+        assertThat(WaitDeadlines.parseNanos("2s", Severity.ERROR)).isEqualTo(TimeUnit.SECONDS.toNanos(2));
+        assertThat(WaitDeadlines.parseNanos("1min", Severity.ERROR)).isEqualTo(TimeUnit.MINUTES.toNanos(1));
+        assertThat(WaitDeadlines.parseNanos("0", Severity.ERROR)).isZero();
+        assertThatThrownBy(() -> WaitDeadlines.parseNanos("soon", Severity.FATAL))
+                .isInstanceOfSatisfying(PgException.class, e -> assertThat(e.sqlState()).isEqualTo("22023"));
+    }
+
+    private static boolean mayBe(String sql) {
+        byte[] text = (sql + "\0").getBytes(StandardCharsets.UTF_8);
+        ByteBuf frame = Unpooled.buffer().writeByte('Q').writeInt(4 + text.length).writeBytes(text);
+        try {
+            return DeadlineStatements.mayBe(frame, 5, text.length);
+        } finally {
+            frame.release();
+        }
+    }
+}
