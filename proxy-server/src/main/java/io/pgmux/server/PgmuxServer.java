@@ -204,39 +204,31 @@ public final class PgmuxServer implements AutoCloseable {
 
     /** Binds {@code websocket_listen}: PostgreSQL in WebSocket frames, into the same client handlers. */
     private void bindWebSocketListener() throws InterruptedException {
-        HostPort address = config.web().websocketListen();
-        try {
-            websocketListener = clientBootstrap(new WebSocketChannelInitializer(clientHandlers, context.clientTls(),
-                    config.web().websocketMaxFrame()))
-                    .bind(address.host(), address.port())
-                    .sync()
-                    .channel();
-        } catch (InterruptedException e) {
-            throw e;
-        } catch (Exception e) {
-            close();
-            throw ListenFailure.of(e, address, "WebSocket clients");
-        }
-        log.info("pgmux listening for WebSocket clients on {}:{}{}", address.host(), websocketPort(),
-                context.clientTls().enabled() ? " (TLS)" : "");
+        websocketListener = bindExtraListener(config.web().websocketListen(), "WebSocket clients",
+                new WebSocketChannelInitializer(clientHandlers, context.clientTls(), config.web().websocketMaxFrame()));
     }
 
     /** Binds {@code http_listen}: the HTTP query endpoint, on the same pools. */
     private void bindHttpListener() throws InterruptedException {
-        HostPort address = config.web().httpListen();
+        httpListener = bindExtraListener(config.web().httpListen(), "HTTP queries",
+                new HttpQueryChannelInitializer(context, config.web()));
+    }
+
+    /** Binds a listener besides the client port; a failure closes what was started and names the address. */
+    private Channel bindExtraListener(HostPort address, String what, ChannelHandler initializer)
+            throws InterruptedException {
+        Channel bound;
         try {
-            httpListener = clientBootstrap(new HttpQueryChannelInitializer(context, config.web()))
-                    .bind(address.host(), address.port())
-                    .sync()
-                    .channel();
+            bound = clientBootstrap(initializer).bind(address.host(), address.port()).sync().channel();
         } catch (InterruptedException e) {
             throw e;
         } catch (Exception e) {
             close();
-            throw ListenFailure.of(e, address, "the HTTP query endpoint");
+            throw ListenFailure.of(e, address, what);
         }
-        log.info("pgmux listening for HTTP queries on {}:{}{}", address.host(), httpPort(),
-                context.clientTls().enabled() ? " (TLS)" : "");
+        log.info("pgmux listening for {} on {}:{}{}", what, address.host(),
+                ((InetSocketAddress) bound.localAddress()).getPort(), context.clientTls().enabled() ? " (TLS)" : "");
+        return bound;
     }
 
     /** Stops accepting clients on every listener; connected clients stay. */
