@@ -28,6 +28,10 @@ public final class BackendMessages {
             MessageWriter.constant(MessageWriter.fixed(BackendType.EMPTY_QUERY_RESPONSE));
     private static final ByteBuf PARSE_COMPLETE = MessageWriter.constant(MessageWriter.fixed(BackendType.PARSE_COMPLETE));
     private static final ByteBuf CLOSE_COMPLETE = MessageWriter.constant(MessageWriter.fixed(BackendType.CLOSE_COMPLETE));
+    private static final ByteBuf BIND_COMPLETE = MessageWriter.constant(MessageWriter.fixed(BackendType.BIND_COMPLETE));
+    private static final ByteBuf NO_DATA = MessageWriter.constant(MessageWriter.fixed(BackendType.NO_DATA));
+    private static final ByteBuf NO_PARAMETERS =
+            MessageWriter.constant(MessageWriter.fixed(BackendType.PARAMETER_DESCRIPTION, 0, 0));
     private static final ByteBuf SSL_REFUSED = MessageWriter.constant((byte) 'N');
     private static final ByteBuf SSL_ACCEPTED = MessageWriter.constant((byte) 'S');
 
@@ -56,6 +60,21 @@ public final class BackendMessages {
     /** Shared constant. */
     public static ByteBuf closeComplete() {
         return CLOSE_COMPLETE.duplicate();
+    }
+
+    /** Shared constant. */
+    public static ByteBuf bindComplete() {
+        return BIND_COMPLETE.duplicate();
+    }
+
+    /** Shared constant. */
+    public static ByteBuf noData() {
+        return NO_DATA.duplicate();
+    }
+
+    /** Shared constant: a ParameterDescription of a statement without parameters. */
+    public static ByteBuf noParameters() {
+        return NO_PARAMETERS.duplicate();
     }
 
     /** Shared constant. */

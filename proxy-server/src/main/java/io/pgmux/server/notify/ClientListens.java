@@ -9,7 +9,6 @@ import io.netty.util.concurrent.Promise;
 import io.pgmux.pool.Pool;
 import io.pgmux.pool.PoolRegistry;
 import io.pgmux.protocol.BackendMessages;
-import io.pgmux.protocol.BackendType;
 import io.pgmux.protocol.BindHeader;
 import io.pgmux.protocol.Close;
 import io.pgmux.protocol.Describe;
@@ -241,7 +240,7 @@ public final class ClientListens {
         frame.release();
         portal = unnamedStatement;
         portalName = bind.portalName();
-        queue.answer(answer(BackendType.BIND_COMPLETE), () -> portal = null);
+        queue.answer(BackendMessages.bindComplete(), () -> portal = null);
         return Outcome.ANSWERED;
     }
 
@@ -252,15 +251,13 @@ public final class ClientListens {
         Describe describe = Describe.decode(frame);
         if (describe.kind() == Describe.STATEMENT && describe.name().isEmpty() && unnamedStatement != null) {
             frame.release();
-            ByteBuf noParameters = ctx.alloc().buffer(7).writeByte(BackendType.PARAMETER_DESCRIPTION).writeInt(6)
-                    .writeShort(0);
-            queue.answer(noParameters, null);
-            queue.answer(answer(BackendType.NO_DATA), null);
+            queue.answer(BackendMessages.noParameters(), null);
+            queue.answer(BackendMessages.noData(), null);
             return Outcome.ANSWERED;
         }
         if (describe.kind() == Describe.PORTAL && portal != null && describe.name().equals(portalName)) {
             frame.release();
-            queue.answer(answer(BackendType.NO_DATA), null);
+            queue.answer(BackendMessages.noData(), null);
             return Outcome.ANSWERED;
         }
         return Outcome.PASS;
@@ -458,10 +455,6 @@ public final class ClientListens {
 
     private Outcome ready(boolean readyAndIdle) {
         return readyAndIdle ? Outcome.ANSWERED_READY : Outcome.ANSWERED;
-    }
-
-    private ByteBuf answer(byte type) {
-        return ctx.alloc().buffer(5).writeByte(type).writeInt(4);
     }
 
     /** The LISTEN and UNLISTEN statements of a Query or unnamed Parse, or null when it is anything else. */

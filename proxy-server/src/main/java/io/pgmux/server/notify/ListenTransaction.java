@@ -125,14 +125,15 @@ final class ListenTransaction {
         return applied;
     }
 
-    private static boolean tagIs(ByteBuf message, ByteBuf tag) {
+    /** Whether the CommandComplete {@code message} carries {@code tag} (made by {@link #tag}). */
+    static boolean tagIs(ByteBuf message, ByteBuf tag) {
         int length = tag.readableBytes();
         return Frames.bodyLength(message) == length
                 && ByteBufUtil.equals(message, Frames.bodyStart(message), tag, 0, length);
     }
 
     /** A CommandComplete body: the tag and its terminating NUL, shared read-only. */
-    private static ByteBuf tag(String tag) {
+    static ByteBuf tag(String tag) {
         return Unpooled.unreleasableBuffer(Unpooled.copiedBuffer(tag + "\0", StandardCharsets.US_ASCII)).asReadOnly();
     }
 }

@@ -2,11 +2,8 @@
 package io.pgmux.server.notify;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
-import io.netty.buffer.Unpooled;
 import io.pgmux.protocol.BackendType;
 import io.pgmux.protocol.Frames;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -30,8 +27,7 @@ import java.util.Map;
  * <p>Confined to the client's loop. Costs one emptiness check per client-bound message while nothing is relayed.
  */
 final class RelayedListens {
-    private static final ByteBuf UNLISTEN = Unpooled.unreleasableBuffer(
-            Unpooled.copiedBuffer("UNLISTEN\0", StandardCharsets.US_ASCII)).asReadOnly();
+    private static final ByteBuf UNLISTEN = ListenTransaction.tag("UNLISTEN");
 
     /** One relayed Query: its LISTEN and UNLISTEN statements not answered yet. */
     private static final class Request {
@@ -113,7 +109,7 @@ final class RelayedListens {
             }
             return null;
         }
-        if (type != BackendType.COMMAND_COMPLETE || !isUnlisten(message)) {
+        if (type != BackendType.COMMAND_COMPLETE || !ListenTransaction.tagIs(message, UNLISTEN)) {
             return null;
         }
         for (Request request : requests) {
@@ -125,12 +121,6 @@ final class RelayedListens {
             }
         }
         return null;
-    }
-
-    private static boolean isUnlisten(ByteBuf message) {
-        int length = UNLISTEN.readableBytes();
-        return Frames.bodyLength(message) == length
-                && ByteBufUtil.equals(message, Frames.bodyStart(message), UNLISTEN, 0, length);
     }
 
     /** The backend went away: its answers will not come. */

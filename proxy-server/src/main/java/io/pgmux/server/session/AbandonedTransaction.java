@@ -4,7 +4,6 @@ package io.pgmux.server.session;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.pgmux.protocol.BackendMessages;
-import io.pgmux.protocol.BackendType;
 import io.pgmux.protocol.BindHeader;
 import io.pgmux.protocol.Close;
 import io.pgmux.protocol.Describe;
@@ -96,10 +95,11 @@ final class AbandonedTransaction {
     }
 
     private boolean query(String sql, RequestQueue queue) {
-        if (!endsTransaction(sql)) {
+        Exit exit = exitOf(sql);
+        if (exit == null) {
             return queue.refuse(aborted(), FrontendType.QUERY);
         }
-        ByteBuf failedCommit = end(isCommit(sql));
+        ByteBuf failedCommit = end(exit == Exit.COMMIT);
         if (failedCommit != null) {
             return queue.refuse(failedCommit, FrontendType.QUERY);
         }
@@ -116,10 +116,11 @@ final class AbandonedTransaction {
     }
 
     private boolean parse(Parse parse, RequestQueue queue) {
-        if (!endsTransaction(parse.query())) {
+        Exit exit = exitOf(parse.query());
+        if (exit == null) {
             return queue.refuse(aborted(), FrontendType.PARSE);
         }
-        exitStatements.put(parse.statementName(), isCommit(parse.query()));
+        exitStatements.put(parse.statementName(), exit == Exit.COMMIT);
         queue.answer(BackendMessages.parseComplete(), null);
         return false;
     }
@@ -130,18 +131,18 @@ final class AbandonedTransaction {
             return queue.refuse(aborted(), FrontendType.BIND);
         }
         exitPortals.put(bind.portalName(), commit);
-        queue.answer(empty(BackendType.BIND_COMPLETE), null);
+        queue.answer(BackendMessages.bindComplete(), null);
         return false;
     }
 
     private boolean describe(Describe describe, RequestQueue queue) {
         if (describe.kind() == Describe.STATEMENT && exitStatements.containsKey(describe.name())) {
-            queue.answer(alloc.buffer(7).writeByte(BackendType.PARAMETER_DESCRIPTION).writeInt(6).writeShort(0), null);
-            queue.answer(empty(BackendType.NO_DATA), null);
+            queue.answer(BackendMessages.noParameters(), null);
+            queue.answer(BackendMessages.noData(), null);
             return false;
         }
         if (describe.kind() == Describe.PORTAL && exitPortals.containsKey(describe.name())) {
-            queue.answer(empty(BackendType.NO_DATA), null);
+            queue.answer(BackendMessages.noData(), null);
             return false;
         }
         return queue.refuse(aborted(), FrontendType.DESCRIBE);
@@ -166,34 +167,34 @@ final class AbandonedTransaction {
         return false;
     }
 
-    private ByteBuf empty(byte type) {
-        return alloc.buffer(5).writeByte(type).writeInt(4);
-    }
-
     private ByteBuf aborted() {
         PgException error = untold != null ? untold : new PgException(Severity.ERROR, "25P02", ABORTED);
         untold = null;
         return BackendMessages.errorResponse(alloc, error);
     }
 
-    private static boolean isCommit(String sql) {
-        SqlStatement st = SqlLexer.of(sql, SqlLexer.Reading.STANDARD).next();
-        return st != null && (st.isWord(0, "commit") || st.isWord(0, "end"));
-    }
+    /** How a statement ends the transaction. */
+    enum Exit { COMMIT, ROLLBACK }
 
     /** One COMMIT, END, ROLLBACK or ABORT statement (optionally WORK or TRANSACTION), and nothing else. */
     static boolean endsTransaction(String sql) {
+        return exitOf(sql) != null;
+    }
+
+    /** How {@code sql} ends the transaction, or null when it is not one statement that does. */
+    private static Exit exitOf(String sql) {
         if (SqlLexer.readings(sql).size() != 1) {
-            return false;
+            return null;
         }
         SqlLexer lexer = SqlLexer.of(sql, SqlLexer.Reading.STANDARD);
         SqlStatement st = lexer.next();
-        if (st == null || lexer.next() != null || lexer.nested()) {
-            return false;
-        }
-        boolean exit = st.isWord(0, "commit") || st.isWord(0, "end") || st.isWord(0, "rollback")
-                || st.isWord(0, "abort");
         // ROLLBACK TO [SAVEPOINT] x and COMMIT/ROLLBACK PREPARED 'x' are other statements.
-        return exit && !st.isWord(1, "to") && !st.isWord(1, "prepared");
+        if (st == null || lexer.next() != null || lexer.nested() || st.isWord(1, "to") || st.isWord(1, "prepared")) {
+            return null;
+        }
+        if (st.isWord(0, "commit") || st.isWord(0, "end")) {
+            return Exit.COMMIT;
+        }
+        return st.isWord(0, "rollback") || st.isWord(0, "abort") ? Exit.ROLLBACK : null;
     }
 }
