@@ -63,7 +63,8 @@ public final class ClientListens {
     private final NotifyHub hub;
     private final NotificationInbox inbox;
     private final ListenTransaction transaction;
-    private final RelayedListens relayed = new RelayedListens();
+    /** Made on first use: most clients never relay a LISTEN. */
+    private RelayedListens relayed;
     /** Channels this client registered with the hub: listened on, or waiting for its transaction. */
     private final Set<String> interested = new HashSet<>();
     /** Channels whose subscription the hub has not confirmed yet, with its future. */
@@ -311,14 +312,15 @@ public final class ClientListens {
     public ByteBuf relay(ByteBuf frame, int readiesBefore) {
         byte type = Frames.type(frame);
         if (type == FrontendType.BIND) {
-            if (relayed.hasStatements() || relayed.hasPortals()) {
+            if (relayed != null && (relayed.hasStatements() || relayed.hasPortals())) {
                 BindHeader bind = BindHeader.decode(frame);
                 relayed.bound(bind.portalName(), bind.statementName());
             }
             return frame;
         }
         if (type == FrontendType.EXECUTE) {
-            ListenAction action = relayed.hasPortals() ? relayed.executes(Execute.decode(frame).portalName()) : null;
+            ListenAction action = relayed != null && relayed.hasPortals()
+                    ? relayed.executes(Execute.decode(frame).portalName()) : null;
             if (action != null) {
                 subscribeUnawaited(action);
                 relayed.sent(List.of(action), readiesBefore);
@@ -326,7 +328,7 @@ public final class ClientListens {
             return frame;
         }
         if (type == FrontendType.CLOSE) {
-            if (relayed.hasStatements() || relayed.hasPortals()) {
+            if (relayed != null && (relayed.hasStatements() || relayed.hasPortals())) {
                 Close close = Close.decode(frame);
                 relayed.closed(close.kind() == Close.STATEMENT, close.name());
             }
@@ -348,7 +350,7 @@ public final class ClientListens {
         for (ListenAction action : rewrite.actions()) {
             subscribeUnawaited(action);
         }
-        relayed.sent(rewrite.actions(), readiesBefore);
+        relayed().sent(rewrite.actions(), readiesBefore);
         ByteBuf query = ctx.alloc().buffer(6 + rewrite.sql().length).writeByte(FrontendType.QUERY)
                 .writeInt(5 + rewrite.sql().length).writeBytes(rewrite.sql()).writeByte(0);
         frame.release();
@@ -371,7 +373,7 @@ public final class ClientListens {
         }
         int textEnd = frame.indexOf(nameEnd + 1, end, (byte) 0);
         if (textEnd < 0 || !ListenStatements.mayBeListen(frame, nameEnd + 1, textEnd)) {
-            if (relayed.hasStatements()) {
+            if (relayed != null && relayed.hasStatements()) {
                 relayed.prepared(frame.toString(start, nameEnd - start, StandardCharsets.UTF_8), null);
             }
             return frame;
@@ -381,7 +383,9 @@ public final class ClientListens {
         ListenStatements.Relayed rewrite = actions == null || actions.size() != 1 ? null
                 : ListenStatements.relayable(parse.query(), ByteBufUtil.getBytes(frame, nameEnd + 1,
                         textEnd - nameEnd - 1));
-        relayed.prepared(parse.statementName(), rewrite == null ? null : actions.get(0));
+        if (rewrite != null || relayed != null) {
+            relayed().prepared(parse.statementName(), rewrite == null ? null : actions.get(0));
+        }
         if (rewrite == null) {
             return frame; // PostgreSQL prepares it as written, and it pins
         }
@@ -398,7 +402,7 @@ public final class ClientListens {
         if (transaction.isOwnAnswer(message)) {
             return message;
         }
-        ListenAction action = relayed.answered(message);
+        ListenAction action = relayed == null ? null : relayed.answered(message);
         if (action == null) {
             return message;
         }
@@ -412,7 +416,16 @@ public final class ClientListens {
 
     /** The backend went away under the client's requests: what it owed will not come. */
     public void serverLost() {
-        relayed.clear();
+        if (relayed != null) {
+            relayed.clear();
+        }
+    }
+
+    private RelayedListens relayed() {
+        if (relayed == null) {
+            relayed = new RelayedListens();
+        }
+        return relayed;
     }
 
     /** The CommandComplete of a LISTEN or UNLISTEN, whose delivery makes the action part of the transaction. */

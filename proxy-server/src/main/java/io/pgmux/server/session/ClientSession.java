@@ -194,7 +194,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         } else if (link.requests().skipping()) {
             frame.release(); // like PostgreSQL after an error: the rest of the batch is ignored, its Sync answered
             answeredLocally(link.requests().skip(type));
-        } else if (link.server() == null && link.abandoned().active()) {
+        } else if (link.server() == null && link.abandoned() != null) {
             answeredLocally(link.abandoned().answer(frame, type, link.requests())); // until it ends the transaction
         } else if (type == FrontendType.QUERY && answeredDeadline(frame)) {
             return; // SET or RESET pgmux.wait_deadline, answered by pgmux
@@ -354,7 +354,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
      */
     private boolean readyForNotifications() {
         if (closed || !welcomed || awaitingListener || handover != null || !pending.isEmpty()
-                || link.abandoned().active()) {
+                || link.abandoned() != null) {
             return false;
         }
         ServerConnection server = link.server();

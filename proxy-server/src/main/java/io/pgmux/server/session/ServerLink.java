@@ -32,7 +32,7 @@ final class ServerLink implements ClientAnswers {
     /** What the client has in flight, in order, and what it is owed for each request. */
     private final RequestQueue queue = new RequestQueue(this);
     /** The client's transaction when its backend went away inside it, answered by pgmux until the client ends it. */
-    private final AbandonedTransaction abandoned;
+    private AbandonedTransaction abandoned;
     private ServerConnection server;
     private boolean serverNeedsFlush;
     /** pgmux answered a client message itself while the client was being read. */
@@ -52,7 +52,6 @@ final class ServerLink implements ClientAnswers {
     /** @param maxStatements prepared statements per backend to route; 0 relays every message unchanged */
     ServerLink(ChannelHandlerContext client, int maxStatements, StatementCounters counters) {
         this.client = client;
-        this.abandoned = new AbandonedTransaction(client.alloc());
         this.statements = maxStatements > 0
                 ? new StatementRouter(maxStatements, counters, client.alloc(), queue) : null;
     }
@@ -66,8 +65,9 @@ final class ServerLink implements ClientAnswers {
         return statements != null;
     }
 
+    /** The transaction lost with its backend that pgmux answers until the client ends it; null when there is none. */
     AbandonedTransaction abandoned() {
-        return abandoned;
+        return abandoned != null && abandoned.active() ? abandoned : null;
     }
 
     /** The backend held, or null. */
@@ -112,6 +112,9 @@ final class ServerLink implements ClientAnswers {
         if (inTransaction) {
             // The ReadyForQuery after the error reports a failed transaction; with nothing in flight, no error is
             // written now and the client's next statement gets it.
+            if (abandoned == null) {
+                abandoned = new AbandonedTransaction(client.alloc()); // made on first use: most clients never need it
+            }
             abandoned.begin(queue.midRequest() ? null : error);
         }
         server = null;
@@ -293,6 +296,6 @@ final class ServerLink implements ClientAnswers {
         if (server != null) {
             return server.transactionStatus();
         }
-        return abandoned.active() ? TransactionStatus.FAILED : TransactionStatus.IDLE;
+        return abandoned() != null ? TransactionStatus.FAILED : TransactionStatus.IDLE;
     }
 }
