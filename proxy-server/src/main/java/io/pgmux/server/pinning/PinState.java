@@ -1,6 +1,7 @@
 package io.pgmux.server.pinning;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -21,10 +22,14 @@ public final class PinState {
     /** A reason held without a name: it cannot be undone piece by piece. */
     private static final String UNNAMED = "";
 
-    private final Map<PinReason, Set<String>> held = new EnumMap<>(PinReason.class);
+    /**
+     * The shared empty map until the first pin: most clients never pin, and every idle client keeps this object (an
+     * empty EnumMap carries an array the size of {@link PinReason}). The empty map's remove and clear do nothing.
+     */
+    private Map<PinReason, Set<String>> held = Collections.emptyMap();
     private final List<StateChange> unconfirmed = new ArrayList<>();
-    /** Values of track_extra_parameters the client set, as SQL text; confirmed like removals. */
-    private final Map<String, String> trackedValues = new LinkedHashMap<>();
+    /** Values of track_extra_parameters the client set, as SQL text; confirmed like removals. Made on first use. */
+    private Map<String, String> trackedValues = Collections.emptyMap();
     private boolean failedSinceSent;
 
     boolean pinned() {
@@ -59,6 +64,9 @@ public final class PinState {
     }
 
     private void hold(StateChange pin) {
+        if (held.isEmpty()) {
+            held = new EnumMap<>(PinReason.class);
+        }
         held.computeIfAbsent(pin.reason(), r -> new HashSet<>()).add(pin.name() == null ? UNNAMED : pin.name());
     }
 
@@ -99,18 +107,21 @@ public final class PinState {
             }
             case DISCARD_ALL -> {
                 boolean loaded = held.containsKey(PinReason.LOAD);
-                held.clear();
-                trackedValues.clear();
+                held = Collections.emptyMap();
+                trackedValues = Collections.emptyMap();
                 if (loaded) {
-                    held.put(PinReason.LOAD, new HashSet<>(Set.of(UNNAMED))); // libraries are never unloaded
+                    hold(StateChange.pin(PinReason.LOAD, null)); // libraries are never unloaded
                 }
             }
             case TRACKED_SET -> {
                 if (change.name() == null) {
-                    trackedValues.clear(); // RESET ALL
+                    trackedValues = Collections.emptyMap(); // RESET ALL
                 } else if ("DEFAULT".equalsIgnoreCase(change.value())) {
                     trackedValues.remove(change.name());
                 } else {
+                    if (trackedValues.isEmpty()) {
+                        trackedValues = new LinkedHashMap<>();
+                    }
                     trackedValues.put(change.name(), change.value());
                 }
             }

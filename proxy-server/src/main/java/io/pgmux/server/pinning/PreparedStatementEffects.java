@@ -8,6 +8,7 @@ import io.pgmux.protocol.Frames;
 import io.pgmux.protocol.FrontendType;
 import io.pgmux.protocol.Parse;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,10 +23,14 @@ import java.util.Map;
  * one emptiness check. Confined to the client's event loop.
  */
 final class PreparedStatementEffects {
-    /** By statement name ("" the unnamed one): the effects of running it, in order. */
-    private final Map<String, List<StateChange>> statements = new HashMap<>();
+    /**
+     * By statement name ("" the unnamed one): the effects of running it, in order. Both maps start as the shared
+     * empty map (whose remove and clear are no-ops) and become real maps at their first entry: every client keeps
+     * this object, few ever prepare a statement with effects.
+     */
+    private Map<String, List<StateChange>> statements = Collections.emptyMap();
     /** By portal name: the effects of executing it. Portals end with their transaction. */
-    private final Map<String, List<StateChange>> portals = new HashMap<>();
+    private Map<String, List<StateChange>> portals = Collections.emptyMap();
 
     /**
      * The effects of a client message to record now.
@@ -46,6 +51,9 @@ final class PreparedStatementEffects {
                 if (effects == null) {
                     portals.remove(bind.portalName());
                     return inspected;
+                }
+                if (portals.isEmpty()) {
+                    portals = new HashMap<>();
                 }
                 portals.put(bind.portalName(), effects);
                 return pins(effects);
@@ -91,6 +99,9 @@ final class PreparedStatementEffects {
                     now.add(change);
                 }
             }
+        }
+        if (!effects.isEmpty() && statements.isEmpty()) {
+            statements = new HashMap<>();
         }
         if (name.isEmpty()) {
             if (effects.isEmpty()) {

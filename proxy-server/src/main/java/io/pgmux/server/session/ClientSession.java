@@ -86,7 +86,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     /** Non-null from the acquire until the backend is attached, including the parameter sync in between. */
     private ServerHandover handover;
     /** Frames, and pieces of streamed messages, waiting for a backend. */
-    private final ArrayDeque<ReferenceCounted> pending = new ArrayDeque<>();
+    private final ArrayDeque<ReferenceCounted> pending = new ArrayDeque<>(1); // small: every idle client keeps it
     private boolean welcomed;
     private boolean closed;
     /** The FATAL the held backend said goodbye with (a server shutting down), kept for when its socket closes. */
