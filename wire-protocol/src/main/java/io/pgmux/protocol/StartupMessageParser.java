@@ -41,12 +41,17 @@ final class StartupMessageParser {
         return new StartupMessage(version >>> 16, version & 0xFFFF, parameters, protocolOptions);
     }
 
+    /**
+     * Names and values are interned: a connected client keeps its startup parameters for as long as it stays, and
+     * thousands of clients send the same few (user, database, client_encoding, DateStyle, application_name ...), so
+     * one shared copy replaces one per client. The JVM's string table lets go of strings no client refers to.
+     */
     private static String readString(FrameReader reader) {
         if (reader.remaining() == 0) {
             throw new ProtocolException(LAYOUT_ERROR);
         }
         try {
-            return reader.readCString();
+            return reader.readCString().intern();
         } catch (ProtocolException e) {
             throw new ProtocolException(LAYOUT_ERROR);
         }
