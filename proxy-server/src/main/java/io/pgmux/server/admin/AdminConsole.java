@@ -6,6 +6,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
+import io.pgmux.protocol.auth.ThreadRandom;
 import io.pgmux.protocol.BackendMessages;
 import io.pgmux.protocol.Frames;
 import io.pgmux.protocol.FrontendType;
@@ -16,7 +17,6 @@ import io.pgmux.protocol.SqlState;
 import io.pgmux.protocol.TransactionStatus;
 import io.pgmux.server.clients.ClientErrors;
 import io.pgmux.server.logging.LogSafe;
-import java.security.SecureRandom;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,7 +33,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class AdminConsole extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(AdminConsole.class);
-    private static final SecureRandom RANDOM = new SecureRandom();
     /** Reported as server_version: drivers parse it, and the console's SQL subset is no newer than this. */
     private static final String SERVER_VERSION = "16.0";
 
@@ -71,7 +70,7 @@ public final class AdminConsole extends ChannelInboundHandlerAdapter {
                 "DateStyle", "ISO", "integer_datetimes", "on", "standard_conforming_strings", "on",
                 "application_name", "").forEach((name, value) ->
                 ctx.write(BackendMessages.parameterStatus(ctx.alloc(), name, value)));
-        ctx.write(BackendMessages.backendKeyData(ctx.alloc(), processId, RANDOM.nextInt()));
+        ctx.write(BackendMessages.backendKeyData(ctx.alloc(), processId, ThreadRandom.get().nextInt()));
         ctx.writeAndFlush(BackendMessages.readyForQuery(TransactionStatus.IDLE));
         log.info("console client {} logged in as {}", ctx.channel().remoteAddress(), LogSafe.escape(user));
     }

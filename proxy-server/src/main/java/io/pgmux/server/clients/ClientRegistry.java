@@ -3,11 +3,11 @@ package io.pgmux.server.clients;
 
 import io.netty.channel.Channel;
 import io.pgmux.pool.PoolKey;
+import io.pgmux.protocol.auth.ThreadRandom;
 import io.pgmux.server.metrics.ClientEntry;
 import io.pgmux.server.metrics.ClientFigures;
 import io.pgmux.server.metrics.PoolMeters;
 import io.pgmux.server.metrics.TrafficCounter;
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -40,7 +40,6 @@ public final class ClientRegistry implements ClientFigures {
     private final LongAdder refused = new LongAdder();
     private final AtomicInteger nextProcessId = new AtomicInteger();
     private final Map<Integer, Cancellable> byProcessId = new ConcurrentHashMap<>();
-    private final SecureRandom random = new SecureRandom();
     private final AtomicLong loginIds = new AtomicLong();
     private final Map<Long, ClientEntry> loggedIn = new ConcurrentHashMap<>();
     private final LongAdder logins = new LongAdder();
@@ -114,7 +113,7 @@ public final class ClientRegistry implements ClientFigures {
         do {
             pid = peerKeys.processId(nextProcessId.incrementAndGet());
         } while (pid == 0 || byProcessId.containsKey(pid));
-        return new ClientKey(pid, random.nextInt());
+        return new ClientKey(pid, ThreadRandom.get().nextInt()); // unguessable: it authorizes cancels
     }
 
     /** Makes {@code key} reach {@code cancel} until {@link #unregister}; cancelling must not block. */

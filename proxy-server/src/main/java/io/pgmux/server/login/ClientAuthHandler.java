@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.ssl.SslHandler;
+import io.pgmux.protocol.auth.ThreadRandom;
 import io.pgmux.config.AuthType;
 import io.pgmux.config.PgmuxConfig;
 import io.pgmux.protocol.BackendMessages;
@@ -32,7 +33,6 @@ import io.pgmux.server.logging.LogSafe;
 import io.pgmux.server.session.ClientSession;
 import io.pgmux.server.session.ProxyContext;
 import io.pgmux.server.session.SessionParameters;
-import java.security.SecureRandom;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.List;
@@ -48,7 +48,6 @@ import org.slf4j.LoggerFactory;
  */
 final class ClientAuthHandler extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(ClientAuthHandler.class);
-    private static final SecureRandom RANDOM = new SecureRandom();
     private static final String SCRAM = "SCRAM-SHA-256";
     private static final String SCRAM_PLUS = "SCRAM-SHA-256-PLUS";
     /**
@@ -127,7 +126,7 @@ final class ClientAuthHandler extends ChannelInboundHandlerAdapter {
                 }
                 step = Step.MD5;
                 md5Salt = new byte[4];
-                RANDOM.nextBytes(md5Salt);
+                ThreadRandom.get().nextBytes(md5Salt);
                 ctx.writeAndFlush(BackendMessages.authenticationMd5Password(ctx.alloc(), md5Salt));
             }
             case SCRAM_SHA_256 -> startSasl(ctx);

@@ -47,6 +47,31 @@ final class StatementInspector {
      */
     static StatementInspector shared(Map<String, String> reportedParameters, List<String> trackedParameters,
                                      boolean statementsFollowClient) {
+        LastShared last = lastShared;
+        if (last != null && last.reported == reportedParameters && last.names == reportedParameters.size()
+                && last.tracked == trackedParameters && last.statementsFollowClient == statementsFollowClient) {
+            return last.inspector; // the same pool's parameters and configuration as the previous login: no hashing
+        }
+        StatementInspector found = lookUp(reportedParameters, trackedParameters, statementsFollowClient);
+        lastShared = new LastShared(reportedParameters, reportedParameters.size(), trackedParameters,
+                statementsFollowClient, found);
+        return found;
+    }
+
+    /**
+     * The arguments and result of the latest {@link #shared} call. Logins pass the same map (the pool's) and list
+     * (the configuration's) instances again and again, so comparing identities spares hashing a dozen parameter
+     * names per login; any other instance takes the map. The pool's map never changes; a backend's own map (the
+     * first client of a pool logs in through one) gains names only as the server reports new ones, hence the size.
+     */
+    private record LastShared(Map<String, String> reported, int names, List<String> tracked,
+                              boolean statementsFollowClient, StatementInspector inspector) {
+    }
+
+    private static volatile LastShared lastShared;
+
+    private static StatementInspector lookUp(Map<String, String> reportedParameters, List<String> trackedParameters,
+                                             boolean statementsFollowClient) {
         List<Object> key = List.of(reportedParameters.keySet(), trackedParameters, statementsFollowClient);
         StatementInspector inspector = SHARED.get(key);
         if (inspector == null) {

@@ -4,7 +4,6 @@ package io.pgmux.protocol.auth;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
-import java.security.SecureRandom;
 import java.util.Base64;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -13,9 +12,8 @@ import javax.crypto.spec.SecretKeySpec;
  * Stateless helpers shared by the SCRAM client, server and secret.
  *
  * <p>Every login runs several HMACs, a digest and draws a nonce. Looking a {@code Mac} or {@code MessageDigest} up
- * through the JCA provider list costs more than the hash itself, and the JDK's default {@code SecureRandom} on Linux
- * (NativePRNG) takes a process-wide lock and reads {@code /dev/urandom}: so each thread (an event loop) keeps its
- * own instances. A DRBG seeded once per thread is as unpredictable as NativePRNG for nonces and salts.
+ * through the JCA provider list costs more than the hash itself: so each thread (an event loop) keeps its own
+ * instances. Nonces and salts come from {@link ThreadRandom}.
  */
 final class ScramCrypto {
 
@@ -24,7 +22,6 @@ final class ScramCrypto {
     private static final ThreadLocal<Mac> MAC = ThreadLocal.withInitial(() -> newInstance(() -> Mac.getInstance(HMAC)));
     private static final ThreadLocal<MessageDigest> SHA256 =
             ThreadLocal.withInitial(() -> newInstance(() -> MessageDigest.getInstance("SHA-256")));
-    private static final ThreadLocal<SecureRandom> RANDOM = ThreadLocal.withInitial(ScramCrypto::newRandom);
 
     private ScramCrypto() {
     }
@@ -76,13 +73,13 @@ final class ScramCrypto {
     /** A fresh random nonce: 18 random bytes in base64, which contains no comma. */
     static String newNonce() {
         byte[] raw = new byte[18];
-        RANDOM.get().nextBytes(raw);
+        ThreadRandom.get().nextBytes(raw);
         return base64(raw);
     }
 
     static byte[] randomSalt(int length) {
         byte[] salt = new byte[length];
-        RANDOM.get().nextBytes(salt);
+        ThreadRandom.get().nextBytes(salt);
         return salt;
     }
 
@@ -113,14 +110,6 @@ final class ScramCrypto {
             return lookup.get();
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("SHA-256 or HmacSHA256 is missing from this JDK", e);
-        }
-    }
-
-    private static SecureRandom newRandom() {
-        try {
-            return SecureRandom.getInstance("DRBG");
-        } catch (GeneralSecurityException e) {
-            return new SecureRandom();
         }
     }
 
