@@ -26,9 +26,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p>No stall: a host behind may be stuck (every backend of it inside a long transaction). A backend is held only
  * while transactions keep being lent somewhere in the pool; after {@link #MAX_HOLD_NANOS} without any, the hosts
- * behind are set aside as stalled and the held backends are lent. A stalled host rejoins, even with the others
- * (what it fell behind is forgiven rather than made up in a burst), as soon as one of its backends comes back; a
- * host that gets its first backend joins even likewise. A host with no backend of the pool does not count.
+ * behind are set aside as stalled and the held backends are lent. A stalled host rejoins as soon as one of its
+ * backends comes back, at most {@link #MAKE_UP} behind the others: a short stall (a loaded machine) is made up for,
+ * what a stuck host missed beyond that is forgiven rather than made up in a long burst. A host that gets its first
+ * backend joins even with the others. A host with no backend of the pool does not count.
  *
  * <p>With one host, or none but one with backends, {@link #balancing} is false and the ledger lends as it always
  * did; this object is then only told when backends open and close, never per transaction. Per transaction with
@@ -49,6 +50,8 @@ final class HostShares {
      * answering in a few milliseconds to come back, short enough that a client never notices a stuck one.
      */
     static final long MAX_HOLD_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+    /** How far behind a stalled host may rejoin: a few holds' worth, made up for as it serves again. */
+    static final int MAKE_UP = 4 * MARGIN;
 
     /** One host's count. */
     private static final class Share {
@@ -92,7 +95,7 @@ final class HostShares {
         if (share.backends++ == 0) {
             serving++;
             // Starting from 0, or from where it left, it would take every transaction until it caught up.
-            evenWithTheOthers(share);
+            notFurtherBehindThan(share, 0);
             if (serving == 2) {
                 lastLentNanos = now;
             }
@@ -112,7 +115,7 @@ final class HostShares {
         Share share = find(address);
         if (share != null && share.stalled) {
             share.stalled = false;
-            evenWithTheOthers(share);
+            notFurtherBehindThan(share, MAKE_UP);
         }
     }
 
@@ -241,12 +244,12 @@ final class HostShares {
         return Long.MAX_VALUE;
     }
 
-    /** Raises {@code share}'s count to the fewest lent of the other hosts that take part, if it is below that. */
-    private void evenWithTheOthers(Share share) {
+    /** Raises {@code share}'s count to {@code behind} below the fewest lent of the other hosts that take part. */
+    private void notFurtherBehindThan(Share share, int behind) {
         for (int i = 0; i < shares.size(); i++) {
             Share other = shares.get(i);
             if (other != share && other.backends > 0 && !other.stalled) {
-                share.lent = Math.max(share.lent, other.lent);
+                share.lent = Math.max(share.lent, other.lent - behind);
                 break;
             }
         }

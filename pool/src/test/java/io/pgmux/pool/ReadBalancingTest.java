@@ -138,7 +138,8 @@ class ReadBalancingTest {
     /**
      * A standby whose every backend is stuck in a long transaction holds nobody for longer than the hold bound: the
      * other standby's backends wait for it only until nothing was lent for that long, then serve everyone, and the
-     * stuck standby rejoins evenly (no burst to make up what it missed) once its backends come back.
+     * stuck standby rejoins once its backends come back, making up for a few of the transactions it missed, not for
+     * all of them in one long burst.
      */
     @Test
     void aStandbyStuckInLongTransactionsHoldsClientsOnlyUntilTheHoldBound() throws Exception {
@@ -177,7 +178,9 @@ class ReadBalancingTest {
             byHost.merge(server.target().host(), 1, Integer::sum);
             pool.release(server, false);
         }
-        assertThat(byHost).containsEntry("s1", 50).containsEntry("s2", 50);
+        // s1 takes the first MAKE_UP alone, then the two alternate.
+        assertThat(byHost).containsEntry("s1", 50 + HostShares.MAKE_UP / 2)
+                .containsEntry("s2", 50 - HostShares.MAKE_UP / 2);
     }
 
     /**
