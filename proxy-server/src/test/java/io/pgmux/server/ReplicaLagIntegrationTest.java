@@ -181,6 +181,10 @@ class ReplicaLagIntegrationTest {
                 + pgmux.adminPort() + path)).build(), HttpResponse.BodyHandlers.ofString()).body();
     }
 
+    /**
+     * The health check gives up after server_connect_timeout: 10 s rather than 2, so that a loaded machine (a check
+     * stuck for 2 s happened) does not mark a standby down, whose reads would then all go to the other for a while.
+     */
     private static PgmuxServer pgmux(PrivatePostgres primary, PrivatePostgres first, PrivatePostgres second)
             throws InterruptedException {
         return new PgmuxServer(ConfigLoader.fromYaml("""
@@ -189,7 +193,7 @@ class ReplicaLagIntegrationTest {
                 admin_users: [%s]
                 auth_type: trust
                 pool: {mode: transaction, default_pool_size: 4}
-                timeouts: {server_connect_timeout: 2s, query_wait_timeout: 60s}
+                timeouts: {server_connect_timeout: 10s, query_wait_timeout: 60s}
                 databases:
                   app_ro:
                     hosts: [127.0.0.1:%d, 127.0.0.1:%d, 127.0.0.1:%d]
