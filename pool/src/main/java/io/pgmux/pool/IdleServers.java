@@ -15,7 +15,8 @@ import java.util.Map;
  * the reads of a pool of standbys spread over them even when few clients are busy), and within a host preferably
  * from the client's own loop. Each list is in the order the backends became idle, and lending takes from its end:
  * the most recently used backend is the warmest, and the least recently used ones age towards server_idle_timeout.
- * With one host this is exactly "the most recent idle backend, on the client's loop if possible".
+ * With one host this is exactly "the most recent idle backend, on the client's loop if possible". Once backends are
+ * open on several hosts the ledger lends through {@link #takeOn} instead, the host chosen by {@link HostShares}.
  * Not thread-safe: the owning {@link PoolLedger} guards it with its monitor.
  */
 final class IdleServers {
@@ -63,6 +64,15 @@ final class IdleServers {
             }
         }
         return null;
+    }
+
+    /**
+     * The most recently idle open backend on {@code address}, preferring one on {@code loop}; null when there is
+     * none. For lending by {@link HostShares}, which picks the host itself.
+     */
+    ServerConnection takeOn(HostPort address, EventLoop loop) {
+        OnHost host = byHost.get(address);
+        return host == null ? null : take(host, loop);
     }
 
     private static ServerConnection take(OnHost host, EventLoop loop) {

@@ -369,6 +369,7 @@ public final class Pool {
                 evictElsewhere();
             }
         }
+        armHoldTimer(loop); // the ledger may have queued this client behind a host that is ahead
     }
 
     private void checkThenLend(ServerConnection server, EventLoop loop, Promise<ServerConnection> promise, long since,
@@ -489,32 +490,75 @@ public final class Pool {
         }
     }
 
-    /** Gives a clean backend to the longest-waiting client, or puts it on the idle list; retires it when too old. */
+    /**
+     * Gives a clean backend to the longest-waiting client, or puts it on the idle list; retires it when too old.
+     * With several hosts, a backend held back to keep the hosts even (see {@link HostShares}) may go to a waiting
+     * client after this one: each hand-over changes which host is behind.
+     */
     void offer(ServerConnection server) {
+        handOver(server);
+        if (ledger.holding()) {
+            lendHeld(server.eventLoop());
+        }
+    }
+
+    /** True when {@code server} went to a waiting client; false when it went idle, was held or was closed. */
+    private boolean handOver(ServerConnection server) {
         if (!server.isOpen()) {
             forget(server);
-            return;
+            return false;
         }
         if (server.ageNanos() >= limits.serverLifetime().toNanos()) {
             log.debug("{} reached server_lifetime; closing it", server);
             discard(server);
-            return;
+            return false;
         }
         if (!servesTarget(server) || onAvoidedHost(server)) {
             discard(server);
-            return;
+            return false;
         }
         Waiter waiter;
         while ((waiter = ledger.handOff(server, clock.nanoTime())) != null) {
             if (waiter == PoolLedger.REJECT) {
                 server.close();
-                return;
+                return false;
             }
             waiter.cancelTimeout();
             if (waiter.promise.trySuccess(server)) {
-                return;
+                return true;
             }
         }
+        return false;
+    }
+
+    /**
+     * Gives held backends that may be lent now to waiting clients, one after the other, until one goes idle again
+     * (its host is still ahead, or nobody waits); then arms the hold timer if a hold started.
+     */
+    private void lendHeld(EventLoop loop) {
+        ServerConnection held;
+        while ((held = ledger.takeHeld()) != null && handOver(held)) {
+            // each hand-over moves the counts: the next held backend may be lendable now
+        }
+        armHoldTimer(loop);
+    }
+
+    /**
+     * Arms the timer that bounds a hold, when one was asked for: it makes sure no backend stays held while clients
+     * wait and nothing is lent anywhere (a host behind whose every backend is stuck in a long transaction).
+     */
+    private void armHoldTimer(EventLoop loop) {
+        if (ledger.claimHoldTimer()) {
+            clock.schedule(loop, () -> holdTimerFired(loop), HostShares.MAX_HOLD_NANOS);
+        }
+    }
+
+    private void holdTimerFired(EventLoop loop) {
+        long again = ledger.holdTimerFired(clock.nanoTime());
+        if (again > 0) {
+            clock.schedule(loop, () -> holdTimerFired(loop), again);
+        }
+        lendHeld(loop);
     }
 
     /**
@@ -560,6 +604,10 @@ public final class Pool {
         giveBudgets();
         // A waiter that counted on this backend, or the minimum, would otherwise wait for the next janitor tick.
         replenish(clock.nanoTime());
+        if (ledger.holding()) {
+            // The host this backend was on may have been the one the others were held for.
+            lendHeld(server.eventLoop());
+        }
     }
 
     /** Outside any lock: the budgets wake the pools they refused, which may include this one. */

@@ -5,6 +5,7 @@ import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import io.pgmux.config.AdmissionSettings;
+import io.pgmux.config.HostPort;
 import io.pgmux.protocol.PgException;
 import io.pgmux.protocol.Severity;
 import io.pgmux.protocol.SqlState;
@@ -62,6 +63,8 @@ final class PoolLedger {
     private final ConnectionBudget userBudget;
     private final Pool owner;
     private final IdleServers idle = new IdleServers();
+    /** The transactions lent per host, for pools with backends on several hosts. */
+    private final HostShares shares = new HostShares();
     private final WaitQueue queue = new WaitQueue();
     private final Set<ServerConnection> servers = new HashSet<>();
     private final LoginBackoff backoff;
@@ -95,7 +98,8 @@ final class PoolLedger {
                     SqlState.CANNOT_CONNECT_NOW, "pool " + owner.key() + " is closed"));
         }
         TenantLane lane = admissions.lane(admission);
-        ServerConnection server = paused || !admissions.mayTakeIdle(lane) ? null : idle.take(loop);
+        ServerConnection server = paused || !admissions.mayTakeIdle(lane) ? null
+                : shares.balancing() ? shares.lendIdle(idle, loop, now) : idle.take(loop);
         if (server != null) {
             server.state = ServerState.ACTIVE;
             AdmissionBook.lent(server, lane, 0);
@@ -126,9 +130,10 @@ final class PoolLedger {
     }
 
     /**
-     * The waiter a clean backend goes to, or null when none waits and the backend was put on the idle list, or
-     * {@link #REJECT} when it must be closed. The backend is marked active for the waiter; if that waiter's promise
-     * turns out to be done already, the caller simply asks again.
+     * The waiter a clean backend goes to, or null when none waits, or when its host is ahead of another (see
+     * {@link HostShares}), and the backend was put on the idle list, or {@link #REJECT} when it must be closed. The
+     * backend is marked active for the waiter; if that waiter's promise turns out to be done already, the caller
+     * simply asks again.
      */
     synchronized Waiter handOff(ServerConnection server, long now) {
         if (closed || !servers.contains(server) || closeNeeded.remove(server) || size > limits.maxSize()
@@ -137,16 +142,72 @@ final class PoolLedger {
         }
         AdmissionBook.returned(server);
         admissions.backendReturned(now, !paused && !queue.isEmpty());
-        Waiter waiter = paused ? null : queue.poll();
+        boolean balancing = shares.balancing();
+        HostPort address = balancing ? IdleServers.hostOf(server) : null;
+        boolean hold = false;
+        if (balancing) {
+            shares.returned(address);
+            hold = !paused && !queue.isEmpty() && !shares.mayLend(address);
+        }
+        Waiter waiter = paused || hold ? null : queue.poll();
         if (waiter == null) {
             server.state = ServerState.IDLE;
             server.idleSinceNanos = now;
             idle.add(server);
+            if (hold) {
+                shares.held();
+            } else if (balancing && !paused && !queue.isEmpty()) {
+                // Clients wait that no backend may serve now (their tenants are at tenant_max_active): nothing is
+                // held for them by the balance, the idle backends wait for the cap as they always did.
+                shares.notHolding();
+            }
             return null;
         }
         server.state = ServerState.ACTIVE;
         AdmissionBook.lent(server, waiter.lane, now - waiter.sinceNanos);
+        if (balancing) {
+            shares.lent(address, now);
+        }
         return waiter;
+    }
+
+    /**
+     * A held backend that may go to a waiting client now (the host behind caught up, a host left, or the hold timed
+     * out), taken off the idle list for the caller to offer again; null when there is none. Clears the hold once no
+     * client waits.
+     */
+    synchronized ServerConnection takeHeld() {
+        if (!shares.holding()) {
+            return null;
+        }
+        Waiter first = queue.peek();
+        if (closed || paused || first == null) {
+            shares.notHolding();
+            return null;
+        }
+        // Not counted here: it is counted when handOff gives it to the waiter.
+        ServerConnection server = shares.takeLendable(idle, first.loop);
+        if (server != null) {
+            server.state = ServerState.USED;
+        }
+        // When none is found the hosts with idle backends are still ahead, or none is idle: the hold timer's look
+        // tells which, and ends the hold in the second case.
+        return server;
+    }
+
+    /** Whether backends may be held (a volatile read, no lock): only then is {@link #takeHeld} worth a call. */
+    boolean holding() {
+        return shares.holding();
+    }
+
+    /** True once per hold timer wanted: the caller arms it ({@link #holdTimerFired} after the hold bound). */
+    boolean claimHoldTimer() {
+        return shares.claimTimer();
+    }
+
+    /** The hold timer fired: nanoseconds until the next look, or -1; see {@link HostShares#timerFired}. */
+    synchronized long holdTimerFired(long now) {
+        return shares.timerFired(now, !closed && !paused && !queue.isEmpty() && idle.count() > 0);
     }
 
     /** A waiter left the queue because its deadline passed ({@code deadline}) or query_wait_timeout ended. */
@@ -197,6 +258,7 @@ final class PoolLedger {
     synchronized long opened(ServerConnection server, long now) {
         loggingIn--;
         servers.add(server);
+        shares.joined(IdleServers.hostOf(server), now);
         return backoff.succeeded(now);
     }
 
@@ -247,12 +309,13 @@ final class PoolLedger {
         AdmissionBook.returned(server);
         server.state = ServerState.CLOSED;
         idle.remove(server);
+        shares.left(IdleServers.hostOf(server));
         size--;
         return true;
     }
 
     /** Every idle backend on {@code address}, taken off the idle lists (marked used) for the caller to close. */
-    synchronized List<ServerConnection> takeIdleOn(io.pgmux.config.HostPort address) {
+    synchronized List<ServerConnection> takeIdleOn(HostPort address) {
         List<ServerConnection> taken = idle.takeAllOn(address);
         taken.forEach(s -> s.state = ServerState.USED);
         return taken;

@@ -18,8 +18,8 @@ import org.slf4j.LoggerFactory;
  * primary of a {@code prefer-standby} pool, then hosts that showed another role (roles change in a failover, so they
  * are still tried); within each group, a host whose last attempt failed less than {@link #DOWN_BACKOFF_NANOS} ago
  * goes last. Among equals the host with the fewest of the pool's backends wins (least busy), ties in turn (round
- * robin), so that the backends of a pool of standbys spread evenly: reads are then balanced even when every backend
- * is busy and each released one goes straight to the next waiting client.
+ * robin), so that the backends of a pool of standbys spread evenly; the transactions lent on them are balanced by
+ * {@link HostShares}.
  *
  * <p>Threading: called from every event loop; each method is one short critical section on this object.
  */
@@ -150,8 +150,8 @@ public final class ServerHosts {
     /**
      * True when {@code address} has at least two of the pool's backends more than another host of the best rank
      * (a standby that came back, or caught up, after the others took all the backends): closing one backend there as
-     * it comes back lets the pool open its replacement on the less busy host, so the split of a busy pool, where each
-     * released backend goes straight to the next waiter, evens out again.
+     * it comes back lets the pool open its replacement on the less busy host, so that each host has its share of the
+     * backends again (the share of the transactions does not depend on it: see {@link HostShares}).
      */
     synchronized boolean crowded(HostPort address, long now) {
         Host host = find(address);

@@ -12,7 +12,12 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -32,8 +37,6 @@ class ReadBalancingTest {
     /**
      * Four backends opened at once over a primary of unknown role and two standbys end up two and two: the one that
      * first reached the primary goes on to the standby with fewer backends, not to the next one in a fixed order.
-     * When every backend is busy, each released backend goes straight to the next waiting client, so this split is
-     * the split of the reads.
      */
     @Test
     void backendsOpenedTogetherSplitEvenlyOverTheStandbys() throws Exception {
@@ -109,6 +112,109 @@ class ReadBalancingTest {
 
         assertThat(held).extracting(s -> s.target().host()).containsExactlyInAnyOrder("s1", "s1", "s2", "s2");
         FakePoolBed.await("the closed backends' sessions ended", () -> s1.open() == 2 && s2.open() == 2);
+    }
+
+    /**
+     * Eight clients, four backends (two on each standby), every backend busy: a released backend would go straight
+     * to the next waiting client, so a standby answering ten times faster would serve about nine transactions in
+     * ten. Its backends are held back instead whenever it is ahead by the margin, so each standby serves half.
+     */
+    @Test
+    void whenEveryBackendIsBusyAStandbyTenTimesSlowerStillServesHalfTheTransactions() throws Exception {
+        hosts.add("s1", "on", true);
+        hosts.add("s2", "on", true);
+        Pool pool = pool(4, "s1", "s2");
+
+        Map<String, Integer> byHost = busyTransactions(pool, 8, 2_000,
+                host -> host.equals("s1") ? "SLEEP 2000" : "SLEEP 200");
+
+        System.out.printf("[read-balancing] 2000 transactions, s1 ten times slower: %s%n", byHost);
+        assertThat(byHost.get("s1") + byHost.get("s2")).isEqualTo(2_000);
+        assertThat(byHost.get("s1")).as("transactions on the slow standby of 2000").isBetween(950, 1_050);
+        assertThat(pool.stats().idle()).isEqualTo(4);
+        assertThat(pool.stats().waiting()).isZero();
+    }
+
+    /**
+     * A standby whose every backend is stuck in a long transaction holds nobody for longer than the hold bound: the
+     * other standby's backends wait for it only until nothing was lent for that long, then serve everyone, and the
+     * stuck standby rejoins once its backends come back, making up for a few of the transactions it missed, not for
+     * all of them in one long burst.
+     */
+    @Test
+    void aStandbyStuckInLongTransactionsHoldsClientsOnlyUntilTheHoldBound() throws Exception {
+        hosts.add("s1", "on", true);
+        hosts.add("s2", "on", true);
+        Pool pool = pool(4, "s1", "s2");
+        List<ServerConnection> opened = acquire(pool, 4);
+        List<ServerConnection> stuck = opened.stream().filter(s -> s.target().host().equals("s1")).toList();
+        assertThat(stuck).hasSize(2);
+        opened.stream().filter(s -> !stuck.contains(s)).forEach(s -> pool.release(s, false));
+
+        EventLoop client = bed.loop();
+        int beforeHold = 0;
+        Future<ServerConnection> next;
+        while ((next = pool.acquire(client)).await(200, TimeUnit.MILLISECONDS)) {
+            assertThat(next.getNow().target().host()).isEqualTo("s2");
+            pool.release(next.getNow(), false);
+            assertThat(++beforeHold).as("transactions lent before the hold").isLessThanOrEqualTo(HostShares.MARGIN);
+        }
+        assertThat(beforeHold).isPositive();
+        assertThat(pool.stats().idle()).as("s2's backends wait, idle, for s1 to catch up").isEqualTo(2);
+
+        bed.clock.advance(Duration.ofNanos(HostShares.MAX_HOLD_NANOS));
+        ServerConnection served = next.get(5, TimeUnit.SECONDS);
+        assertThat(served.target().host()).isEqualTo("s2");
+        pool.release(served, false);
+        for (int i = 0; i < 100; i++) {
+            ServerConnection server = pool.acquire(client).get(5, TimeUnit.SECONDS); // the clock stands still now
+            pool.release(server, false);
+        }
+
+        stuck.forEach(s -> pool.release(s, false));
+        Map<String, Integer> byHost = new HashMap<>();
+        for (int i = 0; i < 100; i++) {
+            ServerConnection server = pool.acquire(client).get(5, TimeUnit.SECONDS);
+            byHost.merge(server.target().host(), 1, Integer::sum);
+            pool.release(server, false);
+        }
+        // s1 takes the first MAKE_UP alone, then the two alternate.
+        assertThat(byHost).containsEntry("s1", 50 + HostShares.MAKE_UP / 2)
+                .containsEntry("s2", 50 - HostShares.MAKE_UP / 2);
+    }
+
+    /**
+     * {@code total} transactions by {@code clients} threads, each acquiring a backend, running the statement
+     * {@code statementOn} gives for the backend's host, and releasing it; counted by host.
+     */
+    private Map<String, Integer> busyTransactions(Pool pool, int clients, int total,
+                                                  Function<String, String> statementOn) throws Exception {
+        Map<String, AtomicInteger> byHost = new ConcurrentHashMap<>();
+        AtomicInteger started = new AtomicInteger();
+        ExecutorService threads = Executors.newFixedThreadPool(clients);
+        try {
+            List<java.util.concurrent.Future<?>> running = new ArrayList<>();
+            for (int c = 0; c < clients; c++) {
+                running.add(threads.submit(() -> {
+                    while (started.getAndIncrement() < total) {
+                        ServerConnection server = pool.acquire(bed.loop()).get(5, TimeUnit.SECONDS);
+                        String host = server.target().host();
+                        server.execute(List.of(statementOn.apply(host))).get(5, TimeUnit.SECONDS);
+                        byHost.computeIfAbsent(host, h -> new AtomicInteger()).incrementAndGet();
+                        pool.release(server, false);
+                    }
+                    return null;
+                }));
+            }
+            for (java.util.concurrent.Future<?> client : running) {
+                client.get(20, TimeUnit.SECONDS);
+            }
+        } finally {
+            threads.shutdownNow();
+        }
+        Map<String, Integer> counts = new HashMap<>();
+        byHost.forEach((host, count) -> counts.put(host, count.get()));
+        return counts;
     }
 
     private List<ServerConnection> acquire(Pool pool, int count) throws Exception {

@@ -37,6 +37,10 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class ReplicaLagIntegrationTest {
     private static final int CLIENTS = 8;
+    /**
+     * Fewer than the 10,000 of the issue, which take half a minute here: the pool keeps the standbys within a few
+     * transactions of each other at any count (see HostShares in the pool), so the tighter bound below says more.
+     */
     private static final int READS = 4_000;
 
     @Test
@@ -51,12 +55,16 @@ class ReplicaLagIntegrationTest {
                 execute(primary, "INSERT INTO beats VALUES (now())");
                 awaitReplayed(first, 2);
                 awaitReplayed(second, 2);
+                long started = System.nanoTime();
                 Map<Integer, Integer> split = reads(pgmux, READS);
-                System.out.printf("[replica-lag] %d reads: %s by port%n", READS, split);
+                System.out.printf("[replica-lag] %d reads in %d ms: %s by port%n", READS,
+                        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), split);
                 assertThat(split).doesNotContainKey(primary.port());
-                assertThat(split.get(first.port())).as("within 10 %% of an even split")
-                        .isBetween(READS * 45 / 100, READS * 55 / 100);
-                assertThat(split.get(second.port())).isBetween(READS * 45 / 100, READS * 55 / 100);
+                // The pool keeps the standbys within a few transactions of each other whatever their speed (see
+                // HostShares); half the issue's 45-55 % is left for holds given up on a loaded machine.
+                assertThat(split.get(first.port())).as("47.5-52.5 %% of the reads")
+                        .isBetween(READS * 475 / 1000, READS * 525 / 1000);
+                assertThat(split.get(second.port())).isBetween(READS * 475 / 1000, READS * 525 / 1000);
 
                 execute(first, "SELECT pg_wal_replay_pause()");
                 execute(primary, "INSERT INTO beats VALUES (now())"); // received by the first, not replayed
@@ -173,6 +181,10 @@ class ReplicaLagIntegrationTest {
                 + pgmux.adminPort() + path)).build(), HttpResponse.BodyHandlers.ofString()).body();
     }
 
+    /**
+     * The health check gives up after server_connect_timeout: 10 s rather than 2, so that a loaded machine (a check
+     * stuck for 2 s happened) does not mark a standby down, whose reads would then all go to the other for a while.
+     */
     private static PgmuxServer pgmux(PrivatePostgres primary, PrivatePostgres first, PrivatePostgres second)
             throws InterruptedException {
         return new PgmuxServer(ConfigLoader.fromYaml("""
@@ -181,7 +193,7 @@ class ReplicaLagIntegrationTest {
                 admin_users: [%s]
                 auth_type: trust
                 pool: {mode: transaction, default_pool_size: 4}
-                timeouts: {server_connect_timeout: 2s, query_wait_timeout: 60s}
+                timeouts: {server_connect_timeout: 10s, query_wait_timeout: 60s}
                 databases:
                   app_ro:
                     hosts: [127.0.0.1:%d, 127.0.0.1:%d, 127.0.0.1:%d]
