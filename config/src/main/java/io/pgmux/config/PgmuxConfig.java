@@ -34,12 +34,14 @@ import java.util.Objects;
  *                         {@code null} is {@link TcpKeepalive#defaults()}
  * @param admission        fair queueing between tenants and wait deadlines (admission keys of {@code pool});
  *                         {@code null} is {@link AdmissionSettings#defaults()}
+ * @param clientAddresses  what pgmux does with client addresses ({@code application_name_add_host});
+ *                         {@code null} is {@link ClientAddressSettings#defaults()}
  */
 public record PgmuxConfig(HostPort listen, HostPort adminListen, TransportType transport, int workerThreads,
         int maxMessageLength, int maxParsedMessageLength, AuthType authType, PoolSettings pool, Timeouts timeouts,
         Map<String, DatabaseConfig> databases, Map<String, UserConfig> users, AdminSettings admin,
         AuthSettings auth, FleetSettings fleet, WebTransportSettings web, TcpKeepalive tcp,
-        AdmissionSettings admission) {
+        AdmissionSettings admission, ClientAddressSettings clientAddresses) {
 
     /** Default client listen address. */
     public static final HostPort DEFAULT_LISTEN = new HostPort(HostPort.DEFAULT_HOST, 6432);
@@ -82,6 +84,17 @@ public record PgmuxConfig(HostPort listen, HostPort adminListen, TransportType t
         web = web == null ? WebTransportSettings.disabled() : web;
         tcp = tcp == null ? TcpKeepalive.defaults() : tcp;
         admission = admission == null ? AdmissionSettings.defaults() : admission;
+        clientAddresses = clientAddresses == null ? ClientAddressSettings.defaults() : clientAddresses;
+    }
+
+    /** A configuration with the default handling of client addresses. */
+    public PgmuxConfig(HostPort listen, HostPort adminListen, TransportType transport, int workerThreads,
+            int maxMessageLength, int maxParsedMessageLength, AuthType authType, PoolSettings pool, Timeouts timeouts,
+            Map<String, DatabaseConfig> databases, Map<String, UserConfig> users, AdminSettings admin,
+            AuthSettings auth, FleetSettings fleet, WebTransportSettings web, TcpKeepalive tcp,
+            AdmissionSettings admission) {
+        this(listen, adminListen, transport, workerThreads, maxMessageLength, maxParsedMessageLength, authType, pool,
+                timeouts, databases, users, admin, auth, fleet, web, tcp, admission, null);
     }
 
     /** A configuration with the default admission: first come, first served, no deadlines. */

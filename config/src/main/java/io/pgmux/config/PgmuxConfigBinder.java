@@ -54,7 +54,9 @@ final class PgmuxConfigBinder {
         FleetSettings fleet = errors.attempt(() -> FleetSettingsBinder.bind(r), null);
         WebTransportSettings web = errors.attempt(() -> WebTransportSettingsBinder.bind(r), null);
         TcpKeepalive tcp = errors.attempt(() -> TcpKeepaliveBinder.bind(r), null);
-        boolean allKeysRead = logging != null && auth != null && fleet != null && web != null && tcp != null;
+        ClientAddressSettings clientAddresses = errors.attempt(() -> ClientAddressSettingsBinder.bind(r), null);
+        boolean allKeysRead = logging != null && auth != null && fleet != null && web != null && tcp != null
+                && clientAddresses != null;
         AdminSettings admin = new AdminSettings(adminUsers, statsUsers, logging);
         // Unknown keys first: a misspelt "databases" should be reported as a typo, not as "no databases".
         if (allKeysRead && !errors.check(r::finish)) {
@@ -87,6 +89,6 @@ final class PgmuxConfigBinder {
         AuthSettingsBinder.checkAuthUser(auth, users, r.originOf("auth_user"));
         return new PgmuxConfig(listen, adminListen, transport, workerThreads, maxMessageLength,
                 maxParsedMessageLength, authType, pool,
-                timeouts, databases, users, admin, auth, fleet, web, tcp, admission);
+                timeouts, databases, users, admin, auth, fleet, web, tcp, admission, clientAddresses);
     }
 }

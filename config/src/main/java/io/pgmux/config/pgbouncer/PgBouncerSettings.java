@@ -28,7 +28,7 @@ public final class PgBouncerSettings {
 
     static {
         applied("admin_users", (e, o) -> o.top("admin_users", IniValues.list(e.value())));
-        ignored("application_name_add_host", "pgmux does not change application_name");
+        flag("application_name_add_host");
         ignored("auth_dbname", "auth_query runs in the database the client asked for");
         mapped("auth_file", "read by pgmux as it is (same format); a relative name is taken from the ini's directory",
                 COMBINED);

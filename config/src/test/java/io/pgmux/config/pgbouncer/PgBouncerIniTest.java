@@ -217,6 +217,20 @@ class PgBouncerIniTest {
     }
 
     @Test
+    void applicationNameAddHostIsApplied() {
+        PgBouncerConversion conversion = convert("""
+                [databases]
+                app = host=db
+                [pgbouncer]
+                auth_type = trust
+                listen_addr = 127.0.0.1
+                application_name_add_host = 1
+                """);
+        assertThat(load(conversion).clientAddresses().applicationNameAddHost()).isTrue();
+        assertThat(String.join("\n", conversion.warnings())).doesNotContain("application_name_add_host");
+    }
+
+    @Test
     void everyMistakeIsReportedAtOnceWithItsLine() {
         assertThatThrownBy(() -> convert("""
                 stray = 1
