@@ -95,7 +95,8 @@ final class PoolLedger {
                     SqlState.CANNOT_CONNECT_NOW, "pool " + owner.key() + " is closed"));
         }
         TenantLane lane = admissions.lane(admission);
-        ServerConnection server = paused || !admissions.mayTakeIdle(lane) ? null : idle.take(loop);
+        ServerConnection server = paused || !admissions.mayTakeIdle(lane) ? null
+                : idle.take(loop, limits.roundRobin());
         if (server != null) {
             server.state = ServerState.ACTIVE;
             AdmissionBook.lent(server, lane, 0);

@@ -118,7 +118,12 @@ public final class PgBouncerSettings {
         applied("server_reset_query", (e, o) -> o.in("pool", "server_reset_query", e.value()));
         ignored("server_reset_query_always", "pgmux resets a server connection after session pooling and after a "
                 + "pinned client, where state may be left");
-        ignored("server_round_robin", "pgmux prefers a server connection on the client's own event loop");
+        applied("server_round_robin", (e, o) -> {
+            Boolean on = IniValues.flag(e, o);
+            if (on != null) {
+                o.in("pool", "server_round_robin", on);
+            }
+        });
         ignored("server_tls13_ciphers", "pgmux uses the JDK's TLS 1.3 cipher suites");
         path("server_tls_ca_file");
         path("server_tls_cert_file");

@@ -231,6 +231,27 @@ class PgBouncerIniTest {
     }
 
     @Test
+    void serverRoundRobinIsAppliedWithoutAWarning() {
+        PgBouncerConversion conversion = convert("""
+                [databases]
+                app = host=db
+                [pgbouncer]
+                auth_type = trust
+                listen_addr = 127.0.0.1
+                server_round_robin = 1
+                """);
+        assertThat(load(conversion).pool().serverRoundRobin()).isTrue();
+        assertThat(String.join("\n", conversion.warnings())).doesNotContain("server_round_robin");
+        assertThat(load(convert("""
+                [databases]
+                app = host=db
+                [pgbouncer]
+                auth_type = trust
+                listen_addr = 127.0.0.1
+                """)).pool().serverRoundRobin()).as("PgBouncer's default, LIFO").isFalse();
+    }
+
+    @Test
     void everyMistakeIsReportedAtOnceWithItsLine() {
         assertThatThrownBy(() -> convert("""
                 stray = 1

@@ -68,6 +68,7 @@ final class MoreConfigRows {
         out.row("peers", peers(fleet.peers()), "");
         out.row("fleet_max_db_connections", fleet.maxDbConnections(), lone.maxDbConnections());
         out.row("application_name_add_host", flag(c.clientAddresses().applicationNameAddHost()), 0);
+        out.row("server_round_robin", flag(c.pool().serverRoundRobin()), 0);
     }
 
     /** {@code id=host:port} by peer id, comma separated, as PgBouncer's [peers] section pairs them. */
