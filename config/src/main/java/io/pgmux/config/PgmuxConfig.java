@@ -10,7 +10,8 @@ import java.util.Objects;
  * The effective configuration, normally built by {@link ConfigLoader}, which validates every value. The maps are
  * unmodifiable and keep the order in which databases and users were defined.
  *
- * @param listen           {@code listen}: address clients connect to (default {@code 127.0.0.1:6432})
+ * @param listen           {@code listen}: address clients connect to (default {@code 127.0.0.1:6432}); the first
+ *                         when {@code listen} lists several (the others are in {@code clientAddresses})
  * @param adminListen      {@code admin_listen}: HTTP metrics/health address, or {@code null} when disabled
  * @param transport        {@code transport}: network transport (default {@code auto})
  * @param workerThreads    {@code worker_threads}: event-loop threads; a {@code 0} given to the constructor is resolved
@@ -34,8 +35,8 @@ import java.util.Objects;
  *                         {@code null} is {@link TcpKeepalive#defaults()}
  * @param admission        fair queueing between tenants and wait deadlines (admission keys of {@code pool});
  *                         {@code null} is {@link AdmissionSettings#defaults()}
- * @param clientAddresses  what pgmux does with client addresses ({@code application_name_add_host});
- *                         {@code null} is {@link ClientAddressSettings#defaults()}
+ * @param clientAddresses  the listen addresses after the first, the Unix socket ({@code unix_socket_*}) and
+ *                         {@code application_name_add_host}; {@code null} is {@link ClientAddressSettings#defaults()}
  */
 public record PgmuxConfig(HostPort listen, HostPort adminListen, TransportType transport, int workerThreads,
         int maxMessageLength, int maxParsedMessageLength, AuthType authType, PoolSettings pool, Timeouts timeouts,
@@ -176,6 +177,14 @@ public record PgmuxConfig(HostPort listen, HostPort adminListen, TransportType t
         this(listen, adminListen, transport, workerThreads, maxMessageLength,
                 defaultMaxParsedMessageLength(maxMessageLength), authType, pool, timeouts, databases,
                 users, AdminSettings.none(), auth);
+    }
+
+    /** Every TCP address clients connect to: {@link #listen} first, then the others {@code listen} lists. */
+    public java.util.List<HostPort> listenAddresses() {
+        java.util.List<HostPort> all = new java.util.ArrayList<>();
+        all.add(listen);
+        all.addAll(clientAddresses.moreListen());
+        return java.util.List.copyOf(all);
     }
 
     /** The default {@code max_parsed_message_length} under a given {@code max_message_length}. */

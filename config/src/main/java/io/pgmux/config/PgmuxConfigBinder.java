@@ -20,8 +20,9 @@ final class PgmuxConfigBinder {
     static PgmuxConfig bind(ConfigNode root) {
         SectionReader r = new SectionReader(root);
         ConfigErrors errors = new ConfigErrors();
-        HostPort listen = errors.attempt(() -> r.hostPort("listen", PgmuxConfig.DEFAULT_LISTEN),
-                PgmuxConfig.DEFAULT_LISTEN);
+        List<HostPort> listenAddresses = errors.attempt(() -> ClientAddressSettingsBinder.listen(r),
+                List.of(PgmuxConfig.DEFAULT_LISTEN));
+        HostPort listen = listenAddresses.get(0);
         HostPort adminListen = errors.attempt(() -> r.hostPort("admin_listen", null), null);
         TransportType transport = errors.attempt(
                 () -> r.choice("transport", TransportType.AUTO, TransportType::parse), TransportType.AUTO);
@@ -54,7 +55,8 @@ final class PgmuxConfigBinder {
         FleetSettings fleet = errors.attempt(() -> FleetSettingsBinder.bind(r), null);
         WebTransportSettings web = errors.attempt(() -> WebTransportSettingsBinder.bind(r), null);
         TcpKeepalive tcp = errors.attempt(() -> TcpKeepaliveBinder.bind(r), null);
-        ClientAddressSettings clientAddresses = errors.attempt(() -> ClientAddressSettingsBinder.bind(r), null);
+        ClientAddressSettings clientAddresses = errors.attempt(
+                () -> ClientAddressSettingsBinder.bind(r, listenAddresses), null);
         boolean allKeysRead = logging != null && auth != null && fleet != null && web != null && tcp != null
                 && clientAddresses != null;
         AdminSettings admin = new AdminSettings(adminUsers, statsUsers, logging);

@@ -67,7 +67,11 @@ final class MoreConfigRows {
         out.row("peer_id", fleet.peerId(), lone.peerId());
         out.row("peers", peers(fleet.peers()), "");
         out.row("fleet_max_db_connections", fleet.maxDbConnections(), lone.maxDbConnections());
-        out.row("application_name_add_host", flag(c.clientAddresses().applicationNameAddHost()), 0);
+        var addresses = c.clientAddresses();
+        out.row("unix_socket_dir", file(addresses.unixSocketDir()), "");
+        out.row("unix_socket_mode", String.format("0%o", addresses.unixSocketMode()), "0777");
+        out.row("unix_socket_group", addresses.unixSocketGroup() == null ? "" : addresses.unixSocketGroup(), "");
+        out.row("application_name_add_host", flag(addresses.applicationNameAddHost()), 0);
         out.row("server_round_robin", flag(c.pool().serverRoundRobin()), 0);
     }
 
