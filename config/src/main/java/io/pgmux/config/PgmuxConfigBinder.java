@@ -78,7 +78,8 @@ final class PgmuxConfigBinder {
         Map<String, UserConfig> users = bound;
         // With an hba file the methods come from its rules; with an auth file or auth_query the users section may
         // be empty.
-        boolean usersElsewhere = auth.authFile() != null || auth.authQuery() != null;
+        boolean usersElsewhere = auth.authFile() != null || auth.authQuery().enabled()
+                || databases.values().stream().anyMatch(db -> db.auth().authUser() != null);
         Map<String, UserConfig> merged = AuthSettingsBinder.withAuthFileUsers(users, auth);
         if (auth.hbaFile() == null && !(users.isEmpty() && usersElsewhere)) {
             // The section's users with the secrets they end up with: a user listed only for its settings (as in
@@ -89,6 +90,7 @@ final class PgmuxConfigBinder {
         }
         users = merged;
         AuthSettingsBinder.checkAuthUser(auth, users, r.originOf("auth_user"));
+        AuthSettingsBinder.checkDatabaseAuth(auth, databases, users, r.originOf("auth_dbname"));
         return new PgmuxConfig(listen, adminListen, transport, workerThreads, maxMessageLength,
                 maxParsedMessageLength, authType, pool,
                 timeouts, databases, users, admin, auth, fleet, web, tcp, admission, clientAddresses);

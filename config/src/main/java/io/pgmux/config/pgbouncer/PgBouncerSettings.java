@@ -29,7 +29,7 @@ public final class PgBouncerSettings {
     static {
         applied("admin_users", (e, o) -> o.top("admin_users", IniValues.list(e.value())));
         flag("application_name_add_host");
-        ignored("auth_dbname", "auth_query runs in the database the client asked for");
+        applied("auth_dbname", (e, o) -> o.top("auth_dbname", e.value().strip()));
         mapped("auth_file", "read by pgmux as it is (same format); a relative name is taken from the ini's directory",
                 COMBINED);
         mapped("auth_hba_file", "used when auth_type = hba, as PgBouncer does; local lines apply to clients of the "

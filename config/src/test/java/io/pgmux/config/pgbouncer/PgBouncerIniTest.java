@@ -260,6 +260,63 @@ class PgBouncerIniTest {
     }
 
     @Test
+    void perDatabaseAuthUserDatabaseAndQueryAreApplied() throws Exception {
+        Files.writeString(dir.resolve("users.txt"), "\"auth_a\" \"a\"\n\"auth_b\" \"b\"\n");
+        PgBouncerConversion conversion = convert("""
+                [databases]
+                app = host=db auth_user=auth_b auth_dbname=meta auth_query='SELECT u, p FROM t WHERE u=$1'
+                meta = host=db
+                other = host=db auth_user=
+                [pgbouncer]
+                listen_addr = 127.0.0.1
+                auth_file = users.txt
+                auth_user = auth_a
+                auth_dbname = meta
+                """);
+        PgmuxConfig config = load(conversion);
+        assertThat(config.database("app").auth())
+                .isEqualTo(new io.pgmux.config.DatabaseAuth("auth_b", "meta", "SELECT u, p FROM t WHERE u=$1"));
+        assertThat(config.database("other").auth().authUser()).as("empty: the [pgbouncer] value").isNull();
+        assertThat(config.auth().authQuery().dbname()).isEqualTo("meta");
+        assertThat(String.join("\n", conversion.warnings())).doesNotContain("auth_user", "auth_dbname", "auth_query");
+    }
+
+    @Test
+    void applicationNameAddHostIsApplied() {
+        PgBouncerConversion conversion = convert("""
+                [databases]
+                app = host=db
+                [pgbouncer]
+                auth_type = trust
+                listen_addr = 127.0.0.1
+                application_name_add_host = 1
+                """);
+        assertThat(load(conversion).clientAddresses().applicationNameAddHost()).isTrue();
+        assertThat(String.join("\n", conversion.warnings())).doesNotContain("application_name_add_host");
+    }
+
+    @Test
+    void serverRoundRobinIsAppliedWithoutAWarning() {
+        PgBouncerConversion conversion = convert("""
+                [databases]
+                app = host=db
+                [pgbouncer]
+                auth_type = trust
+                listen_addr = 127.0.0.1
+                server_round_robin = 1
+                """);
+        assertThat(load(conversion).pool().serverRoundRobin()).isTrue();
+        assertThat(String.join("\n", conversion.warnings())).doesNotContain("server_round_robin");
+        assertThat(load(convert("""
+                [databases]
+                app = host=db
+                [pgbouncer]
+                auth_type = trust
+                listen_addr = 127.0.0.1
+                """)).pool().serverRoundRobin()).as("PgBouncer's default, LIFO").isFalse();
+    }
+
+    @Test
     void everyMistakeIsReportedAtOnceWithItsLine() {
         assertThatThrownBy(() -> convert("""
                 stray = 1

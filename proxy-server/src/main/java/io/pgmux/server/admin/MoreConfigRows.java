@@ -35,11 +35,10 @@ final class MoreConfigRows {
         out.row("auth_hba_file", file(auth.hbaFile()), "");
         out.row("auth_cleartext_without_tls", auth.cleartextWithoutTls(), false);
         AuthQuerySettings query = auth.authQuery();
-        out.row("auth_user", query == null ? "" : query.user(), "");
-        out.row("auth_query", query == null ? AuthQuerySettings.DEFAULT_QUERY : query.query(),
-                AuthQuerySettings.DEFAULT_QUERY);
-        out.row("auth_query_cache_ttl", query == null ? seconds(AuthQuerySettings.DEFAULT_CACHE_TTL)
-                : seconds(query.cacheTtl()), seconds(AuthQuerySettings.DEFAULT_CACHE_TTL));
+        out.row("auth_user", query.enabled() ? query.user() : "", "");
+        out.row("auth_dbname", query.dbname() == null ? "" : query.dbname(), "");
+        out.row("auth_query", query.query(), AuthQuerySettings.DEFAULT_QUERY);
+        out.row("auth_query_cache_ttl", seconds(query.cacheTtl()), seconds(AuthQuerySettings.DEFAULT_CACHE_TTL));
         var client = auth.clientTls();
         out.row("client_tls_sslmode", client.mode().configName(), "disable");
         out.row("client_tls_cert_file", file(client.certFile()), "");
