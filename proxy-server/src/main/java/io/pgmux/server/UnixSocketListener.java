@@ -89,10 +89,6 @@ final class UnixSocketListener {
         return file;
     }
 
-    boolean isActive() {
-        return channel.isActive();
-    }
-
     /** Stops accepting and removes the socket file; connected clients stay. */
     void close() {
         channel.close().syncUninterruptibly();
