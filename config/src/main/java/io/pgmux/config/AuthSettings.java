@@ -21,7 +21,8 @@ import java.util.Objects;
  * @param authFileSecrets     user name to secret from {@code auth_file}, in file order (empty without the file)
  * @param cleartextWithoutTls {@code auth_cleartext_without_tls}: whether method {@code password} may be used on
  *                            connections without TLS
- * @param authQuery           {@code auth_user} and friends, or null when users are not looked up in PostgreSQL
+ * @param authQuery           the global {@code auth_user} and friends; {@code null} is
+ *                            {@link AuthQuerySettings#NONE} (no global auth_user)
  * @param serverTls           the {@code server_tls_*} keys
  */
 public record AuthSettings(ClientTlsSettings clientTls, Path hbaFile, List<HbaRule> hbaRules, Path authFile,
@@ -34,6 +35,7 @@ public record AuthSettings(ClientTlsSettings clientTls, Path hbaFile, List<HbaRu
         Objects.requireNonNull(serverTls, "serverTls");
         hbaRules = List.copyOf(hbaRules);
         authFileSecrets = Collections.unmodifiableMap(new LinkedHashMap<>(authFileSecrets));
+        authQuery = authQuery == null ? AuthQuerySettings.NONE : authQuery;
     }
 
     /** No TLS, no extra rules: clients authenticate with {@code auth_type} against {@code users}. */
@@ -47,6 +49,7 @@ public record AuthSettings(ClientTlsSettings clientTls, Path hbaFile, List<HbaRu
     public String toString() {
         return "AuthSettings[clientTls=" + clientTls + ", hbaFile=" + hbaFile + ", hbaRules=" + hbaRules.size()
                 + ", authFile=" + authFile + ", authFileUsers=" + authFileSecrets.keySet()
-                + ", cleartextWithoutTls=" + cleartextWithoutTls + ", authQuery=" + authQuery + ", serverTls=" + serverTls + "]";
+                + ", cleartextWithoutTls=" + cleartextWithoutTls + ", authQuery=" + authQuery
+                + ", serverTls=" + serverTls + "]";
     }
 }

@@ -51,23 +51,51 @@ final class AuthSettingsBinder {
         String user = r.string("auth_user", null);
         String query = r.string("auth_query", AuthQuerySettings.DEFAULT_QUERY);
         var ttl = r.duration("auth_query_cache_ttl", AuthQuerySettings.DEFAULT_CACHE_TTL, false);
-        if (user == null || user.isBlank()) {
-            return null;
-        }
+        String dbname = r.string("auth_dbname", null);
+        checkQuery(query, r.originOf("auth_query"));
+        return new AuthQuerySettings(user == null || user.isBlank() ? null : user.trim(), query, ttl,
+                dbname == null || dbname.isBlank() ? null : dbname.trim());
+    }
+
+    static void checkQuery(String query, String origin) {
         if (!query.contains("$1")) {
-            throw ConfigException.at(r.originOf("auth_query"), "must use $1 for the user name");
+            throw ConfigException.at(origin, "must use $1 for the user name");
         }
-        return new AuthQuerySettings(user.trim(), query, ttl);
     }
 
     /** auth_user must be able to log in with a plain password, which only a configured user has. */
     static void checkAuthUser(AuthSettings auth, Map<String, UserConfig> users, String origin) {
-        if (auth.authQuery() == null) {
-            return;
+        if (auth.authQuery().enabled()) {
+            checkAuthUser(auth.authQuery().user(), users, origin);
         }
-        UserConfig user = users.get(auth.authQuery().user());
+    }
+
+    /**
+     * A database's own auth_user must be such a user too, and auth_dbname, global or its own, must name a database
+     * entry: the query is sent to that entry's server.
+     */
+    static void checkDatabaseAuth(AuthSettings auth, Map<String, DatabaseConfig> databases,
+                                  Map<String, UserConfig> users, String globalDbnameOrigin) {
+        String global = auth.authQuery().dbname();
+        if (global != null && !databases.containsKey(global)) {
+            throw ConfigException.at(globalDbnameOrigin, "names no entry of databases: '" + global + "'");
+        }
+        for (DatabaseConfig db : databases.values()) {
+            String where = "databases." + db.name();
+            if (db.auth().authUser() != null) {
+                checkAuthUser(db.auth().authUser(), users, where + ".auth_user");
+            }
+            String dbname = db.auth().authDbname();
+            if (dbname != null && !databases.containsKey(dbname)) {
+                throw ConfigException.at(where + ".auth_dbname", "names no entry of databases: '" + dbname + "'");
+            }
+        }
+    }
+
+    private static void checkAuthUser(String name, Map<String, UserConfig> users, String origin) {
+        UserConfig user = users.get(name);
         if (user == null || user.passwordKind() != PasswordKind.PLAIN) {
-            throw ConfigException.at(origin, "user '" + auth.authQuery().user() + "' must be in users or auth_file"
+            throw ConfigException.at(origin, "user '" + name + "' must be in users or auth_file"
                     + " with a plain-text password, which pgmux uses to run auth_query");
         }
     }

@@ -39,11 +39,14 @@ import java.util.Objects;
  * @param serverParameters startup parameters every backend of the database is opened with, by PostgreSQL's names
  *                 ({@code client_encoding}, {@code DateStyle}, {@code TimeZone}), from PgBouncer's per-database
  *                 {@code client_encoding}, {@code datestyle} and {@code timezone}; {@code null} means none
+ * @param auth     the database's own {@code auth_user}, {@code auth_dbname} and {@code auth_query}; {@code null} means
+ *                 {@link DatabaseAuth#NONE}
  */
 public record DatabaseConfig(String name, String host, int port, String dbname, String user, String password,
         PoolMode poolMode, Integer poolSize, PinningPolicy pinning, List<HostPort> hosts,
         TargetSessionAttrs targetSessionAttrs, Duration failoverHoldTimeout, Duration healthCheckPeriod,
-        Duration maxReplicaLag, DatabaseLimits limits, String connectQuery, Map<String, String> serverParameters) {
+        Duration maxReplicaLag, DatabaseLimits limits, String connectQuery, Map<String, String> serverParameters,
+        DatabaseAuth auth) {
 
     /** {@code failover_hold_timeout} when not set: long enough for a managed database's failover. */
     public static final Duration DEFAULT_FAILOVER_HOLD = Duration.ofSeconds(30);
@@ -82,6 +85,16 @@ public record DatabaseConfig(String name, String host, int port, String dbname, 
         connectQuery = connectQuery == null || connectQuery.isBlank() ? null : connectQuery;
         serverParameters = serverParameters == null ? Map.of()
                 : Collections.unmodifiableMap(new LinkedHashMap<>(serverParameters));
+        auth = auth == null ? DatabaseAuth.NONE : auth;
+    }
+
+    /** Without an auth_user, auth_dbname or auth_query of its own. */
+    public DatabaseConfig(String name, String host, int port, String dbname, String user, String password,
+            PoolMode poolMode, Integer poolSize, PinningPolicy pinning, List<HostPort> hosts,
+            TargetSessionAttrs targetSessionAttrs, Duration failoverHoldTimeout, Duration healthCheckPeriod,
+            Duration maxReplicaLag, DatabaseLimits limits, String connectQuery, Map<String, String> serverParameters) {
+        this(name, host, port, dbname, user, password, poolMode, poolSize, pinning, hosts, targetSessionAttrs,
+                failoverHoldTimeout, healthCheckPeriod, maxReplicaLag, limits, connectQuery, serverParameters, null);
     }
 
     /** The default health checks, no replay-lag limit, and the per-database settings given. */
@@ -142,7 +155,7 @@ public record DatabaseConfig(String name, String host, int port, String dbname, 
         String serverDb = dbname.equals(name) ? clientName : dbname;
         return new DatabaseConfig(clientName, host, port, serverDb, user, password, poolMode, poolSize, pinning, hosts,
                 targetSessionAttrs, failoverHoldTimeout, healthCheckPeriod, maxReplicaLag, limits, connectQuery,
-                serverParameters);
+                serverParameters, auth);
     }
 
     /** Like the record's own, but the password is shown as {@code ***}. */
@@ -154,6 +167,6 @@ public record DatabaseConfig(String name, String host, int port, String dbname, 
                 + ", targetSessionAttrs=" + targetSessionAttrs + ", failoverHoldTimeout=" + failoverHoldTimeout
                 + ", healthCheckPeriod=" + healthCheckPeriod + ", maxReplicaLag=" + maxReplicaLag
                 + ", limits=" + limits + ", connectQuery=" + connectQuery + ", serverParameters=" + serverParameters
-                + "]";
+                + ", auth=" + auth + "]";
     }
 }

@@ -44,7 +44,8 @@ final class DatabasesBinder {
                 r.duration("max_replica_lag", null, true),
                 limits(r),
                 r.string("connect_query", null),
-                serverParameters(r));
+                serverParameters(r),
+                auth(r));
         r.finish();
         return database;
     }
@@ -62,6 +63,16 @@ final class DatabasesBinder {
                 r.optionalInteger("max_db_connections", 0, Integer.MAX_VALUE),
                 r.optionalInteger("max_db_client_connections", 0, Integer.MAX_VALUE),
                 r.duration("server_lifetime", null, false));
+    }
+
+    /** PgBouncer's per-database auth_user, auth_dbname and auth_query. */
+    private static DatabaseAuth auth(SectionReader r) {
+        String query = nonBlank(r, "auth_query", null);
+        if (query != null) {
+            AuthSettingsBinder.checkQuery(query, r.originOf("auth_query"));
+        }
+        DatabaseAuth auth = new DatabaseAuth(nonBlank(r, "auth_user", null), nonBlank(r, "auth_dbname", null), query);
+        return auth.equals(DatabaseAuth.NONE) ? DatabaseAuth.NONE : auth;
     }
 
     /** PgBouncer's per-database client_encoding, datestyle and timezone, under PostgreSQL's parameter names. */

@@ -1,4 +1,4 @@
-// Parses auth_hba_file: the host/hostssl/hostnossl subset of PostgreSQL's pg_hba.conf syntax.
+// Parses auth_hba_file: the local/host/hostssl/hostnossl subset of PostgreSQL's pg_hba.conf syntax.
 package io.pgmux.config;
 
 import java.net.InetAddress;
@@ -9,9 +9,9 @@ import java.util.List;
 import java.util.regex.Pattern;
 
 /**
- * Reads {@code TYPE DATABASE USER ADDRESS [MASK] METHOD} lines. {@code local} lines are skipped (pgmux has no Unix
- * socket); host names, {@code samehost}/{@code samenet}, {@code +group}, {@code @file} and method options are
- * refused rather than silently ignored, so a rule never means less than it says.
+ * Reads {@code TYPE DATABASE USER ADDRESS [MASK] METHOD} lines, and {@code local DATABASE USER METHOD} for the
+ * clients of the Unix socket; host names, {@code samehost}/{@code samenet}, {@code +group}, {@code @file} and method
+ * options are refused rather than silently ignored, so a rule never means less than it says.
  */
 final class HbaFileParser {
 
@@ -27,12 +27,36 @@ final class HbaFileParser {
         for (int i = 0; i < lines.length; i++) {
             String where = origin + " line " + (i + 1);
             List<ConfigFileTokens.Token> tokens = ConfigFileTokens.split(lines[i], where);
-            if (tokens.isEmpty() || tokens.get(0).text().equals("local")) {
+            if (tokens.isEmpty()) {
                 continue;
             }
-            rules.add(parseRule(i + 1, tokens, where));
+            rules.add(tokens.get(0).text().equals("local") ? parseLocal(i + 1, tokens, where)
+                    : parseRule(i + 1, tokens, where));
         }
         return rules;
+    }
+
+    /** {@code local DATABASE USER METHOD}: no address column. */
+    private static HbaRule parseLocal(int line, List<ConfigFileTokens.Token> tokens, String where) {
+        if (tokens.size() < 4) {
+            throw new ConfigException(where + ": expected local DATABASE USER METHOD");
+        }
+        List<String> users = names(tokens.get(2), where);
+        refuseGroups(users, where);
+        AuthType method = AuthType.parse(tokens.get(3).text(), where + ": method");
+        if (tokens.size() > 4) {
+            throw new ConfigException(where + ": authentication options are not supported, got '"
+                    + tokens.get(4).text() + "'");
+        }
+        return new HbaRule(line, HbaRule.ConnectionType.LOCAL, names(tokens.get(1), where), users, null, method);
+    }
+
+    private static void refuseGroups(List<String> users, String where) {
+        for (String user : users) {
+            if (user.startsWith("+")) {
+                throw new ConfigException(where + ": group membership (+" + user.substring(1) + ") is not supported");
+            }
+        }
     }
 
     private static HbaRule parseRule(int line, List<ConfigFileTokens.Token> tokens, String where) {
@@ -48,11 +72,7 @@ final class HbaFileParser {
         };
         List<String> databases = names(tokens.get(1), where);
         List<String> users = names(tokens.get(2), where);
-        for (String user : users) {
-            if (user.startsWith("+")) {
-                throw new ConfigException(where + ": group membership (+" + user.substring(1) + ") is not supported");
-            }
-        }
+        refuseGroups(users, where);
         int next = 4;
         CidrBlock address;
         if (tokens.get(3).text().equals("all")) {

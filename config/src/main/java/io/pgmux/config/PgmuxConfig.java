@@ -10,7 +10,8 @@ import java.util.Objects;
  * The effective configuration, normally built by {@link ConfigLoader}, which validates every value. The maps are
  * unmodifiable and keep the order in which databases and users were defined.
  *
- * @param listen           {@code listen}: address clients connect to (default {@code 127.0.0.1:6432})
+ * @param listen           {@code listen}: address clients connect to (default {@code 127.0.0.1:6432}); the first
+ *                         when {@code listen} lists several (the others are in {@code clientAddresses})
  * @param adminListen      {@code admin_listen}: HTTP metrics/health address, or {@code null} when disabled
  * @param transport        {@code transport}: network transport (default {@code auto})
  * @param workerThreads    {@code worker_threads}: event-loop threads; a {@code 0} given to the constructor is resolved
@@ -34,12 +35,14 @@ import java.util.Objects;
  *                         {@code null} is {@link TcpKeepalive#defaults()}
  * @param admission        fair queueing between tenants and wait deadlines (admission keys of {@code pool});
  *                         {@code null} is {@link AdmissionSettings#defaults()}
+ * @param clientAddresses  the listen addresses after the first, the Unix socket ({@code unix_socket_*}) and
+ *                         {@code application_name_add_host}; {@code null} is {@link ClientAddressSettings#defaults()}
  */
 public record PgmuxConfig(HostPort listen, HostPort adminListen, TransportType transport, int workerThreads,
         int maxMessageLength, int maxParsedMessageLength, AuthType authType, PoolSettings pool, Timeouts timeouts,
         Map<String, DatabaseConfig> databases, Map<String, UserConfig> users, AdminSettings admin,
         AuthSettings auth, FleetSettings fleet, WebTransportSettings web, TcpKeepalive tcp,
-        AdmissionSettings admission) {
+        AdmissionSettings admission, ClientAddressSettings clientAddresses) {
 
     /** Default client listen address. */
     public static final HostPort DEFAULT_LISTEN = new HostPort(HostPort.DEFAULT_HOST, 6432);
@@ -82,6 +85,17 @@ public record PgmuxConfig(HostPort listen, HostPort adminListen, TransportType t
         web = web == null ? WebTransportSettings.disabled() : web;
         tcp = tcp == null ? TcpKeepalive.defaults() : tcp;
         admission = admission == null ? AdmissionSettings.defaults() : admission;
+        clientAddresses = clientAddresses == null ? ClientAddressSettings.defaults() : clientAddresses;
+    }
+
+    /** A configuration with the default handling of client addresses. */
+    public PgmuxConfig(HostPort listen, HostPort adminListen, TransportType transport, int workerThreads,
+            int maxMessageLength, int maxParsedMessageLength, AuthType authType, PoolSettings pool, Timeouts timeouts,
+            Map<String, DatabaseConfig> databases, Map<String, UserConfig> users, AdminSettings admin,
+            AuthSettings auth, FleetSettings fleet, WebTransportSettings web, TcpKeepalive tcp,
+            AdmissionSettings admission) {
+        this(listen, adminListen, transport, workerThreads, maxMessageLength, maxParsedMessageLength, authType, pool,
+                timeouts, databases, users, admin, auth, fleet, web, tcp, admission, null);
     }
 
     /** A configuration with the default admission: first come, first served, no deadlines. */
@@ -163,6 +177,14 @@ public record PgmuxConfig(HostPort listen, HostPort adminListen, TransportType t
         this(listen, adminListen, transport, workerThreads, maxMessageLength,
                 defaultMaxParsedMessageLength(maxMessageLength), authType, pool, timeouts, databases,
                 users, AdminSettings.none(), auth);
+    }
+
+    /** Every TCP address clients connect to: {@link #listen} first, then the others {@code listen} lists. */
+    public java.util.List<HostPort> listenAddresses() {
+        java.util.List<HostPort> all = new java.util.ArrayList<>();
+        all.add(listen);
+        all.addAll(clientAddresses.moreListen());
+        return java.util.List.copyOf(all);
     }
 
     /** The default {@code max_parsed_message_length} under a given {@code max_message_length}. */

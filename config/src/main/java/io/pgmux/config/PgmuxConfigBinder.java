@@ -20,8 +20,9 @@ final class PgmuxConfigBinder {
     static PgmuxConfig bind(ConfigNode root) {
         SectionReader r = new SectionReader(root);
         ConfigErrors errors = new ConfigErrors();
-        HostPort listen = errors.attempt(() -> r.hostPort("listen", PgmuxConfig.DEFAULT_LISTEN),
-                PgmuxConfig.DEFAULT_LISTEN);
+        List<HostPort> listenAddresses = errors.attempt(() -> ClientAddressSettingsBinder.listen(r),
+                List.of(PgmuxConfig.DEFAULT_LISTEN));
+        HostPort listen = listenAddresses.get(0);
         HostPort adminListen = errors.attempt(() -> r.hostPort("admin_listen", null), null);
         TransportType transport = errors.attempt(
                 () -> r.choice("transport", TransportType.AUTO, TransportType::parse), TransportType.AUTO);
@@ -54,7 +55,10 @@ final class PgmuxConfigBinder {
         FleetSettings fleet = errors.attempt(() -> FleetSettingsBinder.bind(r), null);
         WebTransportSettings web = errors.attempt(() -> WebTransportSettingsBinder.bind(r), null);
         TcpKeepalive tcp = errors.attempt(() -> TcpKeepaliveBinder.bind(r), null);
-        boolean allKeysRead = logging != null && auth != null && fleet != null && web != null && tcp != null;
+        ClientAddressSettings clientAddresses = errors.attempt(
+                () -> ClientAddressSettingsBinder.bind(r, listenAddresses), null);
+        boolean allKeysRead = logging != null && auth != null && fleet != null && web != null && tcp != null
+                && clientAddresses != null;
         AdminSettings admin = new AdminSettings(adminUsers, statsUsers, logging);
         // Unknown keys first: a misspelt "databases" should be reported as a typo, not as "no databases".
         if (allKeysRead && !errors.check(r::finish)) {
@@ -74,7 +78,8 @@ final class PgmuxConfigBinder {
         Map<String, UserConfig> users = bound;
         // With an hba file the methods come from its rules; with an auth file or auth_query the users section may
         // be empty.
-        boolean usersElsewhere = auth.authFile() != null || auth.authQuery() != null;
+        boolean usersElsewhere = auth.authFile() != null || auth.authQuery().enabled()
+                || databases.values().stream().anyMatch(db -> db.auth().authUser() != null);
         Map<String, UserConfig> merged = AuthSettingsBinder.withAuthFileUsers(users, auth);
         if (auth.hbaFile() == null && !(users.isEmpty() && usersElsewhere)) {
             // The section's users with the secrets they end up with: a user listed only for its settings (as in
@@ -85,8 +90,9 @@ final class PgmuxConfigBinder {
         }
         users = merged;
         AuthSettingsBinder.checkAuthUser(auth, users, r.originOf("auth_user"));
+        AuthSettingsBinder.checkDatabaseAuth(auth, databases, users, r.originOf("auth_dbname"));
         return new PgmuxConfig(listen, adminListen, transport, workerThreads, maxMessageLength,
                 maxParsedMessageLength, authType, pool,
-                timeouts, databases, users, admin, auth, fleet, web, tcp, admission);
+                timeouts, databases, users, admin, auth, fleet, web, tcp, admission, clientAddresses);
     }
 }

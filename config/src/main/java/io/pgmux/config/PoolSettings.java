@@ -42,12 +42,16 @@ import java.util.Objects;
  *                             (a database's own {@code max_db_client_connections} wins), 0 = unlimited
  * @param maxUserClientConnections {@code pool.max_user_client_connections}: clients logged in as one user at once
  *                             (a user's own {@code max_user_client_connections} wins), 0 = unlimited
+ * @param serverRoundRobin     {@code pool.server_round_robin}: lend the least recently used idle server connection
+ *                             (FIFO) instead of the most recently used one on the client's own event loop (LIFO), as
+ *                             PgBouncer's server_round_robin does, for servers behind a load balancer or a DNS name
+ *                             with several addresses
  */
 public record PoolSettings(PoolMode mode, int defaultPoolSize, int minPoolSize, int reservePoolSize,
         Duration reservePoolTimeout, int maxDbConnections, int maxUserConnections, int maxClientConn,
         String serverResetQuery, String serverCheckQuery, PinningPolicy pinning, List<String> trackExtraParameters,
         int maxPreparedStatements, int maxWaitingClients, ListenMode listen, int maxQueuedNotifications,
-        int maxDbClientConnections, int maxUserClientConnections) {
+        int maxDbClientConnections, int maxUserClientConnections, boolean serverRoundRobin) {
 
     /** Notifications held per client unless configured: far more than a reading client ever has in flight. */
     public static final int DEFAULT_MAX_QUEUED_NOTIFICATIONS = 10_000;
@@ -66,6 +70,18 @@ public record PoolSettings(PoolMode mode, int defaultPoolSize, int minPoolSize, 
         serverResetQuery = serverResetQuery == null ? "" : serverResetQuery;
         serverCheckQuery = serverCheckQuery == null ? "" : serverCheckQuery;
         trackExtraParameters = lowerCased(trackExtraParameters);
+    }
+
+    /** The settings that lend the most recently used server connection first. */
+    public PoolSettings(PoolMode mode, int defaultPoolSize, int minPoolSize, int reservePoolSize,
+            Duration reservePoolTimeout, int maxDbConnections, int maxUserConnections, int maxClientConn,
+            String serverResetQuery, String serverCheckQuery, PinningPolicy pinning, List<String> trackExtraParameters,
+            int maxPreparedStatements, int maxWaitingClients, ListenMode listen, int maxQueuedNotifications,
+            int maxDbClientConnections, int maxUserClientConnections) {
+        this(mode, defaultPoolSize, minPoolSize, reservePoolSize, reservePoolTimeout, maxDbConnections,
+                maxUserConnections, maxClientConn, serverResetQuery, serverCheckQuery, pinning, trackExtraParameters,
+                maxPreparedStatements, maxWaitingClients, listen, maxQueuedNotifications, maxDbClientConnections,
+                maxUserClientConnections, false);
     }
 
     /** The settings without client limits per database or user. */
@@ -102,12 +118,13 @@ public record PoolSettings(PoolMode mode, int defaultPoolSize, int minPoolSize, 
      * The documented defaults: transaction mode, 20 connections per pool, 10000 clients, {@code DISCARD ALL},
      * check query {@code SELECT 1}, pinning {@code pin}, no extra tracked parameters, 200 prepared statements per
      * server connection (PgBouncer's default), no bound on waiting clients, LISTEN fanned out with up to 10,000
-     * notifications held per client, no client limit per database or user.
+     * notifications held per client, no client limit per database or user, the most recently used server
+     * connection lent first.
      */
     public static PoolSettings defaults() {
         return new PoolSettings(PoolMode.TRANSACTION, 20, 0, 0, Duration.ofSeconds(5), 0, 0, 10_000, "DISCARD ALL",
                 "SELECT 1", PinningPolicy.PIN, List.of(), 200, 0, ListenMode.FAN_OUT, DEFAULT_MAX_QUEUED_NOTIFICATIONS,
-                0, 0);
+                0, 0, false);
     }
 
     // PostgreSQL folds unquoted parameter names to lower case, so SET Search_Path and search_path are the same.

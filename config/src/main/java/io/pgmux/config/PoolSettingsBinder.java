@@ -35,7 +35,8 @@ final class PoolSettingsBinder {
                 r.choice("listen", d.listen(), ListenMode::parse),
                 r.integer("max_queued_notifications", d.maxQueuedNotifications(), 1, MAX),
                 r.integer("max_db_client_connections", d.maxDbClientConnections(), 0, MAX),
-                r.integer("max_user_client_connections", d.maxUserClientConnections(), 0, MAX));
+                r.integer("max_user_client_connections", d.maxUserClientConnections(), 0, MAX),
+                r.choice("server_round_robin", d.serverRoundRobin(), LogSettingsBinder::bool));
         if (settings.minPoolSize() > settings.defaultPoolSize()) {
             throw ConfigException.at(r.originOf("min_pool_size"), "must not exceed pool.default_pool_size ("
                     + settings.defaultPoolSize() + "), got " + settings.minPoolSize());

@@ -23,8 +23,13 @@ class HbaFileParserTest {
                 host    sameuser  all         ::1/128          md5
                 host    all       "all"       all              password
                 """, "hba.conf");
-        assertThat(rules).hasSize(4);
-        HbaRule ssl = rules.get(0);
+        assertThat(rules).hasSize(5);
+        HbaRule local = rules.get(0);
+        assertThat(local.type()).isEqualTo(HbaRule.ConnectionType.LOCAL);
+        assertThat(local.matchesLocal("app", "bob")).isTrue();
+        assertThat(local.matches(false, "app", "bob", ip("127.0.0.1"))).as("local is for the Unix socket only")
+                .isFalse();
+        HbaRule ssl = rules.get(1);
         assertThat(ssl.line()).isEqualTo(3);
         assertThat(ssl.type()).isEqualTo(HbaRule.ConnectionType.HOSTSSL);
         assertThat(ssl.databases()).containsExactly("app", "other");
@@ -36,19 +41,36 @@ class HbaFileParserTest {
         assertThat(ssl.matches(true, "third", "bob", ip("10.1.0.1"))).isFalse();
         assertThat(ssl.matches(true, "app", "carol", ip("10.1.0.1"))).isFalse();
 
-        HbaRule masked = rules.get(1);
+        HbaRule masked = rules.get(2);
         assertThat(masked.matches(false, "x", "y", ip("192.168.1.77"))).isTrue();
         assertThat(masked.matches(true, "x", "y", ip("192.168.1.77"))).as("hostnossl refuses TLS").isFalse();
         assertThat(masked.matches(false, "x", "y", ip("192.168.2.77"))).isFalse();
 
-        HbaRule sameUser = rules.get(2);
+        HbaRule sameUser = rules.get(3);
         assertThat(sameUser.matches(false, "joe", "joe", ip("::1"))).isTrue();
         assertThat(sameUser.matches(false, "app", "joe", ip("::1"))).isFalse();
         assertThat(sameUser.matches(false, "joe", "joe", ip("127.0.0.1"))).as("IPv4 never matches IPv6").isFalse();
 
-        HbaRule quotedAll = rules.get(3);
+        HbaRule quotedAll = rules.get(4);
+        assertThat(quotedAll.matchesLocal("app", "all")).as("host rules never match the Unix socket").isFalse();
         assertThat(quotedAll.matches(false, "app", "all", ip("1.2.3.4"))).as("a user called all").isTrue();
         assertThat(quotedAll.matches(false, "app", "joe", ip("1.2.3.4"))).as("quoted all is no keyword").isFalse();
+    }
+
+    @Test
+    void localLinesHaveNoAddressAndTheirOwnMistakes() {
+        List<HbaRule> rules = HbaFileParser.parse("local sameuser all md5\nlocal all \"admin\" reject", "f");
+        assertThat(rules.get(0).matchesLocal("joe", "joe")).isTrue();
+        assertThat(rules.get(0).matchesLocal("app", "joe")).isFalse();
+        assertThat(rules.get(0).method()).isEqualTo(AuthType.MD5);
+        assertThat(rules.get(1).matchesLocal("app", "admin")).isTrue();
+        assertThat(rules.get(1).method()).isEqualTo(AuthType.REJECT);
+        assertThatThrownBy(() -> HbaFileParser.parse("local all all", "f"))
+                .hasMessageStartingWith("f line 1: expected local DATABASE USER METHOD");
+        assertThatThrownBy(() -> HbaFileParser.parse("local all +staff trust", "f"))
+                .hasMessageStartingWith("f line 1: group membership");
+        assertThatThrownBy(() -> HbaFileParser.parse("local all all peer", "f"))
+                .hasMessageContaining("method");
     }
 
     @Test

@@ -228,8 +228,11 @@ class ValidationMessagesTest {
     @Test
     void wrongShapes() {
         failure("pool: 5\n" + DATABASES).hasMessage("pool: must be a mapping of keys, got '5'");
-        failure("listen:\n  host: x\n" + DATABASES).hasMessage("listen: must be a single value, got a mapping");
-        failure("listen: [a, b]\n" + DATABASES).hasMessageStartingWith("listen: lists are not supported here");
+        failure("admin_listen:\n  host: x\n" + DATABASES)
+                .hasMessage("admin_listen: must be a single value, got a mapping");
+        failure("listen:\n  host: x\n" + DATABASES).hasMessage("listen: must be a list, got a mapping");
+        failure("admin_listen: [a, b]\n" + DATABASES)
+                .hasMessageStartingWith("admin_listen: lists are not supported here");
         failure("- a\n- b\n").hasMessageStartingWith("configuration: the configuration must be a mapping of keys");
     }
 

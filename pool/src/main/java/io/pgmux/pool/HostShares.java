@@ -139,8 +139,8 @@ final class HostShares {
      * The idle backend to lend of the host lent the fewest transactions that has one, preferring {@code loop}'s,
      * counted as lent at {@code now}; null when there is none or when every host with one is ahead (a hold, noted).
      */
-    ServerConnection lendIdle(IdleServers idle, EventLoop loop, long now) {
-        ServerConnection server = takeLendable(idle, loop);
+    ServerConnection lendIdle(IdleServers idle, EventLoop loop, long now, boolean leastRecentlyUsed) {
+        ServerConnection server = takeLendable(idle, loop, leastRecentlyUsed);
         if (server != null) {
             lent(IdleServers.hostOf(server), now);
         }
@@ -148,7 +148,7 @@ final class HostShares {
     }
 
     /** As {@link #lendIdle}, without counting it: for a held backend the ledger offers again, and counts then. */
-    ServerConnection takeLendable(IdleServers idle, EventLoop loop) {
+    ServerConnection takeLendable(IdleServers idle, EventLoop loop, boolean leastRecentlyUsed) {
         long floor = floor();
         for (int i = 0; i < shares.size(); i++) {
             Share share = shares.get(i);
@@ -161,7 +161,7 @@ final class HostShares {
                 held();
                 return null;
             }
-            ServerConnection server = idle.takeOn(share.address, loop);
+            ServerConnection server = idle.takeOn(share.address, loop, leastRecentlyUsed);
             if (server != null) {
                 return server;
             }

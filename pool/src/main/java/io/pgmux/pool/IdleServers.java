@@ -15,8 +15,14 @@ import java.util.Map;
  * the reads of a pool of standbys spread over them even when few clients are busy), and within a host preferably
  * from the client's own loop. Each list is in the order the backends became idle, and lending takes from its end:
  * the most recently used backend is the warmest, and the least recently used ones age towards server_idle_timeout.
+<<<<<<< HEAD
  * With one host this is exactly "the most recent idle backend, on the client's loop if possible". Once backends are
  * open on several hosts the ledger lends through {@link #takeOn} instead, the host chosen by {@link HostShares}.
+=======
+ * With one host this is exactly "the most recent idle backend, on the client's loop if possible". With
+ * server_round_robin, lending takes the least recently used backend of the host instead, whatever its loop (FIFO, as
+ * PgBouncer does): behind a load balancer or a DNS name with several addresses every backend then gets its share.
+>>>>>>> i17-dropin
  * Not thread-safe: the owning {@link PoolLedger} guards it with its monitor.
  */
 final class IdleServers {
@@ -54,10 +60,18 @@ final class IdleServers {
      * when their close event arrives).
      */
     ServerConnection take(EventLoop loop) {
+        return take(loop, false);
+    }
+
+    /**
+     * As {@link #take(EventLoop)}; with {@code leastRecentlyUsed} (server_round_robin) the backend of the host in
+     * turn that has been idle longest, on any loop.
+     */
+    ServerConnection take(EventLoop loop, boolean leastRecentlyUsed) {
         int hosts = rotation.size();
         for (int i = 0; i < hosts; i++) {
             int at = (turn + i) % hosts;
-            ServerConnection server = take(rotation.get(at), loop);
+            ServerConnection server = leastRecentlyUsed ? takeOldest(rotation.get(at)) : take(rotation.get(at), loop);
             if (server != null) {
                 turn = (at + 1) % hosts;
                 return server;
@@ -68,11 +82,15 @@ final class IdleServers {
 
     /**
      * The most recently idle open backend on {@code address}, preferring one on {@code loop}; null when there is
-     * none. For lending by {@link HostShares}, which picks the host itself.
+     * none; with {@code leastRecentlyUsed} (server_round_robin) the one idle longest, on any loop. For lending by
+     * {@link HostShares}, which picks the host itself.
      */
-    ServerConnection takeOn(HostPort address, EventLoop loop) {
+    ServerConnection takeOn(HostPort address, EventLoop loop, boolean leastRecentlyUsed) {
         OnHost host = byHost.get(address);
-        return host == null ? null : take(host, loop);
+        if (host == null) {
+            return null;
+        }
+        return leastRecentlyUsed ? takeOldest(host) : take(host, loop);
     }
 
     private static ServerConnection take(OnHost host, EventLoop loop) {
@@ -87,6 +105,26 @@ final class IdleServers {
             }
         }
         return null;
+    }
+
+    /** The open backend of {@code host} idle for the longest time, removed; closed ones on the way are dropped. */
+    private static ServerConnection takeOldest(OnHost host) {
+        while (true) {
+            ArrayDeque<ServerConnection> oldest = null;
+            for (ArrayDeque<ServerConnection> list : host.byLoop.values()) {
+                ServerConnection head = list.peekFirst();
+                if (head != null && (oldest == null || head.idleSinceNanos - oldest.peekFirst().idleSinceNanos < 0)) {
+                    oldest = list;
+                }
+            }
+            if (oldest == null) {
+                return null;
+            }
+            ServerConnection server = oldest.pollFirst();
+            if (server.isOpen()) {
+                return server;
+            }
+        }
     }
 
     /** Every idle backend on {@code address}, removed. */

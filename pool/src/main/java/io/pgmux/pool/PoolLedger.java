@@ -99,7 +99,8 @@ final class PoolLedger {
         }
         TenantLane lane = admissions.lane(admission);
         ServerConnection server = paused || !admissions.mayTakeIdle(lane) ? null
-                : shares.balancing() ? shares.lendIdle(idle, loop, now) : idle.take(loop);
+                : shares.balancing() ? shares.lendIdle(idle, loop, now, limits.roundRobin())
+                : idle.take(loop, limits.roundRobin());
         if (server != null) {
             server.state = ServerState.ACTIVE;
             AdmissionBook.lent(server, lane, 0);
@@ -186,7 +187,7 @@ final class PoolLedger {
             return null;
         }
         // Not counted here: it is counted when handOff gives it to the waiter.
-        ServerConnection server = shares.takeLendable(idle, first.loop);
+        ServerConnection server = shares.takeLendable(idle, first.loop, limits.roundRobin());
         if (server != null) {
             server.state = ServerState.USED;
         }

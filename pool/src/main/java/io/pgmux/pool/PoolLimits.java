@@ -29,10 +29,12 @@ import java.util.Objects;
  * @param failoverHold      after logins that used to succeed start failing (a restart, a failover), how long the
  *                          pool keeps clients waiting and retries quickly instead of backing off for
  *                          {@code loginRetry} (failover_hold_timeout); 0 = no hold
+ * @param roundRobin        lend the least recently used idle backend instead of the most recently used one
+ *                          (server_round_robin), so that every backend gets its share of the load
  */
 public record PoolLimits(int maxSize, int minSize, int reserveSize, Duration reserveTimeout, Duration queryWaitTimeout,
         String resetQuery, String checkQuery, Duration checkDelay, Duration checkTimeout, Duration serverLifetime,
-        Duration serverIdleTimeout, Duration loginRetry, int maxWaiting, Duration failoverHold) {
+        Duration serverIdleTimeout, Duration loginRetry, int maxWaiting, Duration failoverHold, boolean roundRobin) {
 
     /**
      * Caps {@code minSize} at {@code maxSize} and turns null queries into "none".
@@ -56,6 +58,14 @@ public record PoolLimits(int maxSize, int minSize, int reserveSize, Duration res
         Objects.requireNonNull(serverIdleTimeout, "serverIdleTimeout");
         Objects.requireNonNull(loginRetry, "loginRetry");
         Objects.requireNonNull(failoverHold, "failoverHold");
+    }
+
+    /** Limits that lend the most recently used idle backend first. */
+    public PoolLimits(int maxSize, int minSize, int reserveSize, Duration reserveTimeout, Duration queryWaitTimeout,
+            String resetQuery, String checkQuery, Duration checkDelay, Duration checkTimeout, Duration serverLifetime,
+            Duration serverIdleTimeout, Duration loginRetry, int maxWaiting, Duration failoverHold) {
+        this(maxSize, minSize, reserveSize, reserveTimeout, queryWaitTimeout, resetQuery, checkQuery, checkDelay,
+                checkTimeout, serverLifetime, serverIdleTimeout, loginRetry, maxWaiting, failoverHold, false);
     }
 
     /** Limits with the default failover hold. */
@@ -98,6 +108,13 @@ public record PoolLimits(int maxSize, int minSize, int reserveSize, Duration res
                 pool.reservePoolTimeout(), t.queryWaitTimeout(), pool.serverResetQuery(), pool.serverCheckQuery(),
                 t.serverCheckDelay(), t.serverConnectTimeout(), config.serverLifetime(database), t.serverIdleTimeout(),
                 t.serverLoginRetry(), pool.maxWaitingClients(),
-                db == null ? DatabaseConfig.DEFAULT_FAILOVER_HOLD : db.failoverHoldTimeout());
+                db == null ? DatabaseConfig.DEFAULT_FAILOVER_HOLD : db.failoverHoldTimeout(),
+                pool.serverRoundRobin());
+    }
+
+    /** The same limits, lending the least recently used idle backend first when {@code on}. */
+    public PoolLimits withRoundRobin(boolean on) {
+        return new PoolLimits(maxSize, minSize, reserveSize, reserveTimeout, queryWaitTimeout, resetQuery, checkQuery,
+                checkDelay, checkTimeout, serverLifetime, serverIdleTimeout, loginRetry, maxWaiting, failoverHold, on);
     }
 }

@@ -18,6 +18,11 @@ public final class ListenFailure extends RuntimeException {
 
     /** Explains {@code cause}, a failed bind of {@code address}; {@code what} says whose listener it is. */
     static ListenFailure of(Throwable cause, HostPort address, String what) {
+        return of(cause, address.toString(), what);
+    }
+
+    /** As {@link #of(Throwable, HostPort, String)} for an address that is no HOST:PORT (a Unix socket file). */
+    static ListenFailure of(Throwable cause, String address, String what) {
         return new ListenFailure("cannot listen on " + address + " for " + what + ": " + reason(cause), cause);
     }
 

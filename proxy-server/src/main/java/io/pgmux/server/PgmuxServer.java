@@ -74,6 +74,10 @@ public final class PgmuxServer implements AutoCloseable {
     private final ProxyContext context;
     private final ProxyMetrics metrics;
     private Channel listener;
+    /** The TCP listeners of {@code listen}'s addresses after the first; empty when it names one. */
+    private final List<Channel> moreListeners = new ArrayList<>();
+    /** {@code unix_socket_dir}'s socket, or null when not set. */
+    private UnixSocketListener unixListener;
     /** {@code websocket_listen}, or null when not set. */
     private Channel websocketListener;
     /** {@code http_listen}, or null when not set. */
@@ -156,6 +160,12 @@ public final class PgmuxServer implements AutoCloseable {
         }
         log.info("pgmux listening on {}:{} (transport {}, {} event loops{})", config.listen().host(), port(),
                 transport.name(), config.workerThreads(), config.fleet().soReuseport() ? ", SO_REUSEPORT" : "");
+        for (HostPort address : config.clientAddresses().moreListen()) {
+            moreListeners.add(bindExtraListener(address, "clients", clientHandlers));
+        }
+        if (config.clientAddresses().unixSocketDir() != null) {
+            bindUnixSocket();
+        }
         if (config.web().websocketListen() != null) {
             bindWebSocketListener();
         }
@@ -185,6 +195,22 @@ public final class PgmuxServer implements AutoCloseable {
                 .bind(config.listen().host(), config.listen().port())
                 .sync()
                 .channel();
+    }
+
+    /** Binds {@code unix_socket_dir}/.s.PGSQL.PORT, PORT being the port the first listen address got. */
+    private void bindUnixSocket() throws InterruptedException {
+        var settings = config.clientAddresses();
+        java.nio.file.Path file = settings.unixSocketFile(port());
+        try {
+            unixListener = UnixSocketListener.bind(file, settings.unixSocketMode(), settings.unixSocketGroup(),
+                    transport, bossGroup, workerGroup, clientHandlers);
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (Exception e) {
+            close();
+            throw ListenFailure.of(e, file.toString(), "clients");
+        }
+        log.info("pgmux listening for clients on Unix socket {}", file);
     }
 
     /** The options every listener for clients shares; the initializer decides what the connection carries. */
@@ -235,6 +261,10 @@ public final class PgmuxServer implements AutoCloseable {
     private void closeListeners() {
         if (listener != null) {
             listener.close().syncUninterruptibly();
+        }
+        moreListeners.forEach(more -> more.close().syncUninterruptibly());
+        if (unixListener != null) {
+            unixListener.close();
         }
         if (websocketListener != null) {
             websocketListener.close().syncUninterruptibly();
@@ -418,6 +448,19 @@ public final class PgmuxServer implements AutoCloseable {
 
     public int port() {
         return ((InetSocketAddress) listener.localAddress()).getPort();
+    }
+
+    /** The local address of every TCP listener for clients: the first listen address, then the others. */
+    public List<InetSocketAddress> listenAddresses() {
+        List<InetSocketAddress> all = new ArrayList<>();
+        all.add((InetSocketAddress) listener.localAddress());
+        moreListeners.forEach(more -> all.add((InetSocketAddress) more.localAddress()));
+        return all;
+    }
+
+    /** The Unix socket clients connect to; null when unix_socket_dir is not set. */
+    public java.nio.file.Path unixSocketFile() {
+        return unixListener == null ? null : unixListener.file();
     }
 
     /** The port of http_listen; -1 when it is not set. */

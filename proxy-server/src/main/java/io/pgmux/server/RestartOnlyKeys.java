@@ -21,7 +21,10 @@ public final class RestartOnlyKeys {
     }
 
     private static final List<Key> KEYS = List.of(
-            new Key("listen", PgmuxConfig::listen),
+            new Key("listen", PgmuxConfig::listenAddresses),
+            new Key("unix_socket_dir", c -> c.clientAddresses().unixSocketDir()),
+            new Key("unix_socket_mode", c -> c.clientAddresses().unixSocketMode()),
+            new Key("unix_socket_group", c -> c.clientAddresses().unixSocketGroup()),
             new Key("admin_listen", PgmuxConfig::adminListen),
             new Key("transport", PgmuxConfig::transport),
             new Key("worker_threads", PgmuxConfig::workerThreads),

@@ -45,7 +45,14 @@ final class RawClient implements AutoCloseable {
     }
 
     void sendStartup(String user, String database) throws IOException {
-        byte[] body = ("user\0" + user + "\0database\0" + database + "\0\0").getBytes(StandardCharsets.UTF_8);
+        sendStartup(user, database, Map.of());
+    }
+
+    /** A StartupMessage with run-time parameters besides user and database. */
+    void sendStartup(String user, String database, Map<String, String> parameters) throws IOException {
+        StringBuilder text = new StringBuilder("user\0" + user + "\0database\0" + database + "\0");
+        parameters.forEach((name, value) -> text.append(name).append('\0').append(value).append('\0'));
+        byte[] body = text.append('\0').toString().getBytes(StandardCharsets.UTF_8);
         out.writeInt(8 + body.length);
         out.writeInt(196608);
         out.write(body);
@@ -70,7 +77,12 @@ final class RawClient implements AutoCloseable {
      * @throws AssertionError when the server answers with an error or asks for another method
      */
     void login(String user, String password, String database) throws IOException {
-        sendStartup(user, database);
+        login(user, password, database, Map.of());
+    }
+
+    /** {@link #login(String, String, String)} with run-time parameters in the StartupMessage. */
+    void login(String user, String password, String database, Map<String, String> parameters) throws IOException {
+        sendStartup(user, database, parameters);
         Message m;
         while ((m = read()) != null && m.type != 'Z') {
             if (m.type == 'E') {
@@ -110,6 +122,18 @@ final class RawClient implements AutoCloseable {
         byte[] body = new byte[length - 4];
         in.readFully(body);
         return new Message((char) type, body);
+    }
+
+    /** Runs a simple query and returns the first column of its first row, as text. */
+    String queryValue(String sql) throws IOException {
+        sendQuery(sql);
+        Message row = readUntil('D');
+        java.nio.ByteBuffer body = java.nio.ByteBuffer.wrap(row.body);
+        body.getShort();
+        int length = body.getInt();
+        String value = length < 0 ? null : new String(row.body, body.position(), length, StandardCharsets.UTF_8);
+        readUntil('Z');
+        return value;
     }
 
     /** Reads until a message of {@code type} arrives. */

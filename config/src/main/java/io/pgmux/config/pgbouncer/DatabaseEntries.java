@@ -6,24 +6,22 @@ import java.util.Set;
 
 /**
  * Each [databases] line becomes {@code databases.NAME}: host, port, dbname, user, password, pool_size, pool_mode,
- * connect_query, server_lifetime, client_encoding, datestyle, timezone and the limits (min_pool_size, reserve_pool,
- * max_db_connections, max_db_client_connections) carry over; the other PgBouncer keys are ignored with a warning that names them, and an unknown key is an error,
- * as in PgBouncer.
+ * connect_query, server_lifetime, client_encoding, datestyle, timezone, auth_user, auth_dbname, auth_query and the
+ * limits (min_pool_size, reserve_pool, max_db_connections, max_db_client_connections) carry over; the other
+ * PgBouncer keys are ignored with a warning that names them, and an unknown key is an error, as in PgBouncer.
  */
 final class DatabaseEntries {
 
     /** Keys PgBouncer 1.25 accepts in a database's connection string that pgmux does not apply per database. */
     static final Map<String, String> IGNORED = Map.ofEntries(
-            Map.entry("auth_user", "pgmux has one auth_user, in [pgbouncer]"),
-            Map.entry("auth_dbname", "auth_query runs in the database the client asked for"),
-            Map.entry("auth_query", "pgmux has one auth_query, in [pgbouncer]"),
             Map.entry("application_name", "clients' own application_name is set on every server connection"),
             Map.entry("load_balance_hosts", "pgmux connects to one host per database"));
 
     /** Keys that carry over. */
     static final Set<String> APPLIED = Set.of("host", "port", "dbname", "user", "password", "pool_size",
             "pool_mode", "min_pool_size", "reserve_pool", "max_db_connections", "max_db_client_connections",
-            "connect_query", "server_lifetime", "client_encoding", "datestyle", "timezone");
+            "connect_query", "server_lifetime", "client_encoding", "datestyle", "timezone", "auth_user",
+            "auth_dbname", "auth_query");
 
     /** Limits that may be 0, and the pgmux key each becomes (PgBouncer's reserve_pool is pgmux's reserve_pool_size). */
     private static final Map<String, String> LIMITS = Map.of(
@@ -82,6 +80,11 @@ final class DatabaseEntries {
                 String seconds = IniValues.duration(one, out);
                 if (seconds != null && !seconds.equals("0")) { // 0: the [pgbouncer] value, as in PgBouncer
                     out.entry("databases", name, key, seconds);
+                }
+            }
+            case "auth_user", "auth_dbname", "auth_query" -> {
+                if (!value.isBlank()) { // empty: the [pgbouncer] value, as in PgBouncer
+                    out.entry("databases", name, key, value);
                 }
             }
             default -> out.entry("databases", name, key, value);

@@ -1,19 +1,22 @@
 // The PgBouncer settings that only mean something together: the listen address and the authentication method.
 package io.pgmux.config.pgbouncer;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
 /**
- * Turns listen_addr and listen_port into pgmux's one {@code listen} address, and auth_type, auth_hba_file and
- * auth_file into pgmux's authentication keys. Also writes out the PgBouncer defaults that differ from pgmux's
- * (pool_mode session, max_client_conn 100), so that an ini file that leaves them out behaves as it did.
+ * Turns listen_addr, listen_port and unix_socket_dir into pgmux's {@code listen} addresses and Unix socket, and
+ * auth_type, auth_hba_file and auth_file into pgmux's authentication keys. Also writes out the PgBouncer defaults
+ * that differ from pgmux's (pool_mode session, max_client_conn 100, the socket in /tmp), so that an ini file that
+ * leaves them out behaves as it did.
  */
 final class ListenAndAuth {
 
     private static final int PGBOUNCER_DEFAULT_PORT = 6432;
     private static final int PGBOUNCER_DEFAULT_MAX_CLIENT_CONN = 100;
+    private static final String PGBOUNCER_DEFAULT_SOCKET_DIR = "/tmp";
 
     private ListenAndAuth() {
     }
@@ -21,6 +24,7 @@ final class ListenAndAuth {
     /** @param general the [pgbouncer] entries by lower-case key, the last of each */
     static void apply(Map<String, IniEntry> general, ConversionTarget out) {
         listen(general.get("listen_addr"), general.get("listen_port"), out);
+        unixSocket(general.get("unix_socket_dir"), out);
         auth(general.get("auth_type"), general.get("auth_hba_file"), general.get("auth_file"), out);
         if (!out.has("pool", "mode")) {
             out.in("pool", "mode", "session");
@@ -41,21 +45,40 @@ final class ListenAndAuth {
             return;
         }
         List<String> addresses = addr == null ? List.of() : IniValues.list(addr.value());
-        String host;
         if (addresses.isEmpty()) {
-            host = "127.0.0.1";
-            out.warn("listen_addr is not set: PgBouncer would accept Unix socket connections only; pgmux has no Unix "
-                    + "socket and listens on 127.0.0.1:" + port);
-        } else {
-            host = addresses.get(0).equals("*") ? "0.0.0.0" : addresses.get(0);
-            if (addresses.size() > 1) {
-                out.warn(addr.where() + ": listen_addr: pgmux listens on one address, " + host + "; "
-                        + String.join(", ", addresses.subList(1, addresses.size())) + " ignored");
-            } else if (addresses.get(0).equals("*")) {
-                out.note(addr, "* (every address) becomes 0.0.0.0");
+            out.warn("listen_addr is not set: PgBouncer would accept Unix socket connections only; pgmux always "
+                    + "listens on TCP too, on 127.0.0.1:" + port);
+            out.top("listen", "127.0.0.1:" + port);
+            return;
+        }
+        List<String> listen = new ArrayList<>();
+        for (String address : addresses) {
+            // The JVM's :: socket is dual-stack and would collide with 0.0.0.0 on the same port, so * is IPv4's.
+            if (address.equals("*")) {
+                out.note(addr, "* (every address) becomes 0.0.0.0; add [::] separately for IPv6 clients");
+            }
+            String host = address.equals("*") ? "0.0.0.0" : address;
+            String hostPort = (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+            if (!listen.contains(hostPort)) {
+                listen.add(hostPort);
             }
         }
-        out.top("listen", (host.contains(":") ? "[" + host + "]" : host) + ":" + port);
+        out.top("listen", listen.size() == 1 ? listen.get(0) : listen);
+    }
+
+    /**
+     * The Unix socket: PgBouncer's unix_socket_dir, whose default /tmp is written out when the file leaves it out
+     * (as PgBouncer creates its socket there); an empty value turns the socket off in both.
+     */
+    private static void unixSocket(IniEntry dir, ConversionTarget out) {
+        if (dir == null) {
+            out.top("unix_socket_dir", PGBOUNCER_DEFAULT_SOCKET_DIR);
+        } else if (dir.value().strip().startsWith("@")) {
+            out.warn(dir.where() + ": unix_socket_dir: sockets in the abstract namespace are not supported; "
+                    + "no Unix socket");
+        } else if (!dir.value().isBlank()) {
+            out.top("unix_socket_dir", dir.value().strip());
+        }
     }
 
     private static void auth(IniEntry type, IniEntry hbaFile, IniEntry authFile, ConversionTarget out) {

@@ -28,12 +28,12 @@ public final class PgBouncerSettings {
 
     static {
         applied("admin_users", (e, o) -> o.top("admin_users", IniValues.list(e.value())));
-        ignored("application_name_add_host", "pgmux does not change application_name");
-        ignored("auth_dbname", "auth_query runs in the database the client asked for");
+        flag("application_name_add_host");
+        applied("auth_dbname", (e, o) -> o.top("auth_dbname", e.value().strip()));
         mapped("auth_file", "read by pgmux as it is (same format); a relative name is taken from the ini's directory",
                 COMBINED);
-        mapped("auth_hba_file", "used when auth_type = hba, as PgBouncer does; host, hostssl and hostnossl lines "
-                + "apply, local lines are skipped (pgmux has no Unix socket)", COMBINED);
+        mapped("auth_hba_file", "used when auth_type = hba, as PgBouncer does; local lines apply to clients of the "
+                + "Unix socket, host, hostssl and hostnossl lines to TCP clients", COMBINED);
         ignored("auth_ident_file", "ident maps are not supported");
         ignored("auth_ldap_options", "LDAP authentication is not supported");
         applied("auth_query", (e, o) -> o.top("auth_query", e.value()));
@@ -66,8 +66,8 @@ public final class PgBouncerSettings {
         mapped("ignore_startup_parameters", "not needed: pgmux accepts every startup parameter and sets it on each "
                 + "server connection the client is given", (e, o) -> { });
         ignored("job_name", "it only names PgBouncer's Windows service");
-        mapped("listen_addr", "pgmux listens on one address: * is 0.0.0.0, a list keeps its first address, and with "
-                + "no address (Unix socket only) pgmux listens on 127.0.0.1", COMBINED);
+        mapped("listen_addr", "every address of the list, each with listen_port; * is 0.0.0.0 (IPv4: add :: for "
+                + "IPv6); with no address (Unix socket only) pgmux listens on 127.0.0.1 as well", COMBINED);
         ignored("listen_backlog", "the operating system's default backlog is used");
         mapped("listen_port", "the port of listen", COMBINED);
         flag("log_connections");
@@ -118,7 +118,12 @@ public final class PgBouncerSettings {
         applied("server_reset_query", (e, o) -> o.in("pool", "server_reset_query", e.value()));
         ignored("server_reset_query_always", "pgmux resets a server connection after session pooling and after a "
                 + "pinned client, where state may be left");
-        ignored("server_round_robin", "pgmux prefers a server connection on the client's own event loop");
+        applied("server_round_robin", (e, o) -> {
+            Boolean on = IniValues.flag(e, o);
+            if (on != null) {
+                o.in("pool", "server_round_robin", on);
+            }
+        });
         ignored("server_tls13_ciphers", "pgmux uses the JDK's TLS 1.3 cipher suites");
         path("server_tls_ca_file");
         path("server_tls_cert_file");
@@ -166,9 +171,10 @@ public final class PgBouncerSettings {
         applied("track_extra_parameters", (e, o) -> o.in("pool", "track_extra_parameters",
                 IniValues.list(e.value())));
         seconds("transaction_timeout", "transaction_timeout");
-        ignored("unix_socket_dir", "pgmux has no Unix socket; clients connect over TCP");
-        ignored("unix_socket_group", "pgmux has no Unix socket");
-        ignored("unix_socket_mode", "pgmux has no Unix socket");
+        mapped("unix_socket_dir", "the socket .s.PGSQL.<listen_port> in that directory, as in PgBouncer; not set "
+                + "means PgBouncer's /tmp, empty means none; the abstract namespace (@) is not supported", COMBINED);
+        applied("unix_socket_group", (e, o) -> o.top("unix_socket_group", e.value().strip()));
+        applied("unix_socket_mode", (e, o) -> o.top("unix_socket_mode", e.value().strip()));
         ignored("user", "pgmux does not switch users; start it as the user it should run as");
         ignored("verbose", "set the level with PGMUX_LOG_LEVEL");
     }

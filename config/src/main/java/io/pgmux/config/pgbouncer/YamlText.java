@@ -18,7 +18,8 @@ final class YamlText {
     /** The order of docs/configuration.md: single keys first, then the sections, databases and users last. */
     private static final List<String> ORDER = List.of("listen", "admin_users", "stats_users", "log_connections",
             "log_disconnections", "log_pooler_errors", "log_stats", "stats_period", "max_message_length",
-            "auth_type", "auth_cleartext_without_tls", "auth_file", "auth_hba_file", "auth_user", "auth_query",
+            "auth_type", "auth_cleartext_without_tls", "auth_file", "auth_hba_file", "auth_user", "auth_dbname",
+            "auth_query",
             "client_tls_sslmode", "client_tls_cert_file", "client_tls_key_file", "client_tls_ca_file",
             "client_tls_protocols", "server_tls_sslmode", "server_tls_ca_file", "server_tls_cert_file",
             "server_tls_key_file", "server_tls_protocols", "pool", "timeouts", "databases", "users");

@@ -78,7 +78,8 @@ class PgBouncerIniTest {
         assertThat(config.timeoutsFor("analyst").queryTimeout()).isZero();
         assertThat(config.maxUserConnections("batch")).as("the [pgbouncer] value").isZero();
         assertThat(config.user("batch").poolMode()).isEqualTo(PoolMode.STATEMENT);
-        assertThat(config.auth().hbaRules()).as("local line skipped").hasSize(3);
+        assertThat(config.auth().hbaRules()).as("the local line is for the Unix socket").hasSize(4);
+        assertThat(config.clientAddresses().unixSocketDir()).isEqualTo(Path.of("/var/run/postgresql"));
         assertThat(config.admin().adminUsers()).containsExactly("ops");
         assertThat(config.admin().statsUsers()).containsExactly("monitor", "ops");
 
@@ -114,7 +115,7 @@ class PgBouncerIniTest {
 
         assertThat(conversion.warnings()).anySatisfy(w -> assertThat(w).startsWith("pgbouncer.ini line 22: logfile"));
         assertThat(String.join("\n", conversion.warnings()))
-                .contains("pidfile is ignored", "unix_socket_dir is ignored",
+                .contains("pidfile is ignored",
                         "server_lifetime = 0",
                         "database ha: pgmux connects to one host",
                         "load_balance_hosts is ignored", "database local_db: no host")
@@ -144,7 +145,7 @@ class PgBouncerIniTest {
         assertThat(config.auth().clientTls().certFile()).isNull();
         assertThat(config.timeouts().queryWaitTimeout()).isEqualTo(Duration.ofSeconds(120));
         assertThat(config.admin().logging().statsPeriod()).isEqualTo(Duration.ofSeconds(60));
-        assertThat(String.join("\n", conversion.warnings())).contains("unix_socket_dir is ignored",
+        assertThat(String.join("\n", conversion.warnings())).contains(
                 "tcp_defer_accept is ignored", "scram_iterations is ignored", "listen_addr is not set")
                 .doesNotContain("conffile", "verbose");
     }
@@ -198,15 +199,18 @@ class PgBouncerIniTest {
     }
 
     @Test
-    void listenAddressListsAndUnixSocketOnlyFilesKeepOneTcpAddress() {
+    void everyListenAddressIsKeptAndASocketOnlyFileListensOnLoopbackToo() {
         PgBouncerConversion several = convert("""
                 [databases]
                 app = host=db
                 [pgbouncer]
-                listen_addr = 10.0.0.5, 127.0.0.1
+                auth_type = trust
+                listen_addr = 10.0.0.5, 127.0.0.1, ::1
                 """);
-        assertThat(several.yaml()).contains("listen: 10.0.0.5:6432");
-        assertThat(several.warnings()).anySatisfy(w -> assertThat(w).contains("127.0.0.1 ignored"));
+        PgmuxConfig config = load(several);
+        assertThat(config.listenAddresses()).extracting(Object::toString)
+                .containsExactly("10.0.0.5:6432", "127.0.0.1:6432", "[::1]:6432");
+        assertThat(String.join("\n", several.warnings())).doesNotContain("listen_addr");
 
         PgBouncerConversion socketOnly = convert("""
                 [databases]
@@ -214,6 +218,102 @@ class PgBouncerIniTest {
                 """);
         assertThat(socketOnly.yaml()).contains("listen: 127.0.0.1:6432");
         assertThat(socketOnly.warnings()).anySatisfy(w -> assertThat(w).startsWith("listen_addr is not set"));
+    }
+
+    @Test
+    void theUnixSocketKeysAreAppliedWithPgBouncersDefaultDirectory() {
+        PgmuxConfig socket = load(convert("""
+                [databases]
+                app = host=db
+                [pgbouncer]
+                auth_type = trust
+                listen_addr = 127.0.0.1
+                listen_port = 7432
+                unix_socket_dir = /var/run/pgbouncer
+                unix_socket_mode = 0770
+                unix_socket_group = postgres
+                """));
+        assertThat(socket.clientAddresses().unixSocketFile(7432))
+                .isEqualTo(Path.of("/var/run/pgbouncer/.s.PGSQL.7432"));
+        assertThat(socket.clientAddresses().unixSocketMode()).isEqualTo(0770);
+        assertThat(socket.clientAddresses().unixSocketGroup()).isEqualTo("postgres");
+
+        PgmuxConfig unset = load(convert("""
+                [databases]
+                app = host=db
+                [pgbouncer]
+                auth_type = trust
+                listen_addr = 127.0.0.1
+                """));
+        assertThat(unset.clientAddresses().unixSocketDir()).as("PgBouncer's default").isEqualTo(Path.of("/tmp"));
+        assertThat(unset.clientAddresses().unixSocketMode()).isEqualTo(0777);
+
+        PgmuxConfig off = load(convert("""
+                [databases]
+                app = host=db
+                [pgbouncer]
+                auth_type = trust
+                listen_addr = 127.0.0.1
+                unix_socket_dir =
+                """));
+        assertThat(off.clientAddresses().unixSocketDir()).as("empty: no socket, as in PgBouncer").isNull();
+    }
+
+    @Test
+    void perDatabaseAuthUserDatabaseAndQueryAreApplied() throws Exception {
+        Files.writeString(dir.resolve("users.txt"), "\"auth_a\" \"a\"\n\"auth_b\" \"b\"\n");
+        PgBouncerConversion conversion = convert("""
+                [databases]
+                app = host=db auth_user=auth_b auth_dbname=meta auth_query='SELECT u, p FROM t WHERE u=$1'
+                meta = host=db
+                other = host=db auth_user=
+                [pgbouncer]
+                listen_addr = 127.0.0.1
+                auth_file = users.txt
+                auth_user = auth_a
+                auth_dbname = meta
+                """);
+        PgmuxConfig config = load(conversion);
+        assertThat(config.database("app").auth())
+                .isEqualTo(new io.pgmux.config.DatabaseAuth("auth_b", "meta", "SELECT u, p FROM t WHERE u=$1"));
+        assertThat(config.database("other").auth().authUser()).as("empty: the [pgbouncer] value").isNull();
+        assertThat(config.auth().authQuery().dbname()).isEqualTo("meta");
+        assertThat(String.join("\n", conversion.warnings())).doesNotContain("auth_user", "auth_dbname", "auth_query");
+    }
+
+    @Test
+    void applicationNameAddHostIsApplied() {
+        PgBouncerConversion conversion = convert("""
+                [databases]
+                app = host=db
+                [pgbouncer]
+                auth_type = trust
+                listen_addr = 127.0.0.1
+                application_name_add_host = 1
+                """);
+        assertThat(load(conversion).clientAddresses().applicationNameAddHost()).isTrue();
+        assertThat(String.join("\n", conversion.warnings())).doesNotContain("application_name_add_host");
+    }
+
+    @Test
+    void serverRoundRobinIsAppliedWithoutAWarning() {
+        PgBouncerConversion conversion = convert("""
+                [databases]
+                app = host=db
+                [pgbouncer]
+                auth_type = trust
+                listen_addr = 127.0.0.1
+                server_round_robin = 1
+                """);
+        assertThat(load(conversion).pool().serverRoundRobin()).isTrue();
+        assertThat(String.join("\n", conversion.warnings())).doesNotContain("server_round_robin");
+        assertThat(load(convert("""
+                [databases]
+                app = host=db
+                [pgbouncer]
+                auth_type = trust
+                listen_addr = 127.0.0.1
+                """)).pool().serverRoundRobin()).as("PgBouncer's default, LIFO").isFalse();
     }
 
     @Test

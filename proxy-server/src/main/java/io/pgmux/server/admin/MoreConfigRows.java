@@ -35,11 +35,10 @@ final class MoreConfigRows {
         out.row("auth_hba_file", file(auth.hbaFile()), "");
         out.row("auth_cleartext_without_tls", auth.cleartextWithoutTls(), false);
         AuthQuerySettings query = auth.authQuery();
-        out.row("auth_user", query == null ? "" : query.user(), "");
-        out.row("auth_query", query == null ? AuthQuerySettings.DEFAULT_QUERY : query.query(),
-                AuthQuerySettings.DEFAULT_QUERY);
-        out.row("auth_query_cache_ttl", query == null ? seconds(AuthQuerySettings.DEFAULT_CACHE_TTL)
-                : seconds(query.cacheTtl()), seconds(AuthQuerySettings.DEFAULT_CACHE_TTL));
+        out.row("auth_user", query.enabled() ? query.user() : "", "");
+        out.row("auth_dbname", query.dbname() == null ? "" : query.dbname(), "");
+        out.row("auth_query", query.query(), AuthQuerySettings.DEFAULT_QUERY);
+        out.row("auth_query_cache_ttl", seconds(query.cacheTtl()), seconds(AuthQuerySettings.DEFAULT_CACHE_TTL));
         var client = auth.clientTls();
         out.row("client_tls_sslmode", client.mode().configName(), "disable");
         out.row("client_tls_cert_file", file(client.certFile()), "");
@@ -67,6 +66,12 @@ final class MoreConfigRows {
         out.row("peer_id", fleet.peerId(), lone.peerId());
         out.row("peers", peers(fleet.peers()), "");
         out.row("fleet_max_db_connections", fleet.maxDbConnections(), lone.maxDbConnections());
+        var addresses = c.clientAddresses();
+        out.row("unix_socket_dir", file(addresses.unixSocketDir()), "");
+        out.row("unix_socket_mode", String.format("0%o", addresses.unixSocketMode()), "0777");
+        out.row("unix_socket_group", addresses.unixSocketGroup() == null ? "" : addresses.unixSocketGroup(), "");
+        out.row("application_name_add_host", flag(addresses.applicationNameAddHost()), 0);
+        out.row("server_round_robin", flag(c.pool().serverRoundRobin()), 0);
     }
 
     /** {@code id=host:port} by peer id, comma separated, as PgBouncer's [peers] section pairs them. */

@@ -52,37 +52,56 @@ final class ShowActivity {
         return t;
     }
 
-    /** SHOW STATS: totals since start and averages per second (or per event) over the last stats_period. */
+    /**
+     * SHOW STATS: totals since start and averages per second (or per event) over the last stats_period, in PgBouncer
+     * 1.25.2's column order (server_assignment_count first in each half), so that tools reading by position work too.
+     */
     ResultTable stats() {
         ResultTable t = new ResultTable().text("database");
-        t.numeric("total_xact_count", "total_query_count", "total_server_assignment_count", "total_received",
+        t.numeric("total_server_assignment_count", "total_xact_count", "total_query_count", "total_received",
                 "total_sent", "total_xact_time", "total_query_time", "total_wait_time", "total_client_parse_count",
-                "total_server_parse_count", "total_bind_count", "avg_xact_count", "avg_query_count",
-                "avg_server_assignment_count", "avg_recv", "avg_sent", "avg_xact_time", "avg_query_time",
-                "avg_wait_time", "avg_client_parse_count", "avg_server_parse_count", "avg_bind_count");
+                "total_server_parse_count", "total_bind_count", "avg_server_assignment_count", "avg_xact_count",
+                "avg_query_count", "avg_recv", "avg_sent", "avg_xact_time", "avg_query_time", "avg_wait_time",
+                "avg_client_parse_count", "avg_server_parse_count", "avg_bind_count");
         for (Map.Entry<String, DatabaseTotals> e : totals().entrySet()) {
             DatabaseTotals d = e.getValue();
             Object[] row = new Object[23];
             row[0] = e.getKey();
-            System.arraycopy(d.totals(), 0, row, 1, 11);
-            System.arraycopy(averages(e.getKey(), d), 0, row, 12, 11);
+            inPgBouncerOrder(d.totals(), row, 1);
+            inPgBouncerOrder(averages(e.getKey(), d), row, 12);
             t.row(row);
         }
         return t;
     }
 
-    /** SHOW STATS_TOTALS ({@code averages} false) or SHOW STATS_AVERAGES: the same figures without prefixes. */
+    /**
+     * SHOW STATS_TOTALS ({@code averages} false) or SHOW STATS_AVERAGES: the same figures without prefixes, except
+     * that PgBouncer 1.25.2 names the last three of STATS_AVERAGES {@code avg_client_parse_count},
+     * {@code avg_server_parse_count} and {@code avg_bind_count}.
+     */
     ResultTable statsSubset(boolean averages) {
-        ResultTable t = new ResultTable().text("database").numeric("xact_count", "query_count",
-                "server_assignment_count", "bytes_received", "bytes_sent", "xact_time", "query_time", "wait_time",
-                "client_parse_count", "server_parse_count", "bind_count");
+        String prefix = averages ? "avg_" : "";
+        ResultTable t = new ResultTable().text("database").numeric("server_assignment_count", "xact_count",
+                "query_count", "bytes_received", "bytes_sent", "xact_time", "query_time", "wait_time",
+                prefix + "client_parse_count", prefix + "server_parse_count", prefix + "bind_count");
         for (Map.Entry<String, DatabaseTotals> e : totals().entrySet()) {
             Object[] row = new Object[12];
             row[0] = e.getKey();
-            System.arraycopy(averages ? averages(e.getKey(), e.getValue()) : e.getValue().totals(), 0, row, 1, 11);
+            inPgBouncerOrder(averages ? averages(e.getKey(), e.getValue()) : e.getValue().totals(), row, 1);
             t.row(row);
         }
         return t;
+    }
+
+    /**
+     * Copies the 11 figures of {@link DatabaseTotals} (transactions, queries, server assignments, then the rest)
+     * into {@code row} at {@code at} in PgBouncer's order: server assignments, transactions, queries, the rest.
+     */
+    private static void inPgBouncerOrder(Object[] figures, Object[] row, int at) {
+        row[at] = figures[2];
+        row[at + 1] = figures[0];
+        row[at + 2] = figures[1];
+        System.arraycopy(figures, 3, row, at + 3, 8);
     }
 
     ResultTable clients() {

@@ -95,7 +95,8 @@ final class ShowSettings {
         PoolSettings dp = PoolSettings.defaults();
         Timeouts to = c.timeouts();
         Timeouts dt = Timeouts.defaults();
-        setting(t, "listen", c.listen(), PgmuxConfig.DEFAULT_LISTEN);
+        setting(t, "listen", c.listenAddresses().stream().map(Object::toString)
+                .collect(java.util.stream.Collectors.joining(",")), PgmuxConfig.DEFAULT_LISTEN);
         setting(t, "admin_listen", c.adminListen(), null);
         setting(t, "transport", c.transport().name().toLowerCase(java.util.Locale.ROOT), "auto");
         setting(t, "worker_threads", c.workerThreads(), 0);

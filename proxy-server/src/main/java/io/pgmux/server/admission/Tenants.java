@@ -33,10 +33,16 @@ public final class Tenants {
             case USER -> user;
             case OPTION -> option == null ? "" : option;
             case ADDRESS -> address instanceof InetSocketAddress inet && inet.getAddress() != null
-                    ? inet.getAddress().getHostAddress() : String.valueOf(address);
+                    ? inet.getAddress().getHostAddress() : isUnixSocket(address) ? "unix" : String.valueOf(address);
         };
         long deadlineNanos = deadline != null ? WaitDeadlines.parseNanos(deadline, Severity.FATAL)
                 : settings.defaultWaitDeadline().toNanos();
         return new Admission(tenant, deadlineNanos);
+    }
+
+    /** The clients of the Unix socket are one tenant by address: they have none, and their paths are empty. */
+    private static boolean isUnixSocket(SocketAddress address) {
+        return address instanceof java.net.UnixDomainSocketAddress
+                || address instanceof io.netty.channel.unix.DomainSocketAddress;
     }
 }

@@ -1,7 +1,6 @@
 // auth_query passthrough: looks client users' secrets up in PostgreSQL over a dedicated auth_user connection.
 package io.pgmux.server.auth;
 
-import io.pgmux.config.AuthQuerySettings;
 import io.pgmux.config.DatabaseConfig;
 import io.pgmux.config.HostPort;
 import io.pgmux.config.PgmuxConfig;
@@ -21,80 +20,84 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * Runs {@code auth_query} for users pgmux does not know, so users can be managed in PostgreSQL alone. Queries run on
- * one dedicated thread over one JDBC connection per database, logged in as {@code auth_user}; they never block an
- * event loop. Results (secret or "no such user") are cached by {@link AuthQueryCache} for
- * {@code auth_query_cache_ttl}. The connection goes to the database's hosts the way its pools do: the first one up
- * whose role {@code target_session_attrs} accepts. A failed query closes its connection and is tried once more on a
- * fresh one (the host may have gone away in a failover); a second failure fails the lookup. The {@code $1} of the
- * query is sent as a bind parameter, never spliced into SQL.
+ * Runs {@code auth_query} for users pgmux does not know, so users can be managed in PostgreSQL alone. Queries run
+ * on one dedicated thread over one JDBC connection per {@link AuthQueryTarget} (the database's own auth_user,
+ * auth_dbname and auth_query, else the global ones); they never block an event loop. Results (secret or "no such
+ * user") are cached by {@link AuthQueryCache} for {@code auth_query_cache_ttl}. The connection goes to the
+ * database's hosts the way its pools do: the first one up whose role {@code target_session_attrs} accepts. A failed
+ * query closes its connection and is tried once more on a fresh one (the host may have gone away in a failover); a
+ * second failure fails the lookup. The {@code $1} of the query is sent as a bind parameter, never spliced into SQL.
  *
  * <p>Thread-safe; {@link #close()} stops the thread and closes the connections. Hazard: results are secrets and are
  * never logged.
  */
 final class AuthQuery implements AutoCloseable {
     private final PgmuxConfig config;
-    private final AuthQuerySettings settings;
     private final AuthQueryCache cache;
     private final ExecutorService executor;
     private final Map<String, Connection> connections = new HashMap<>(); // only touched on the executor's thread
 
     AuthQuery(PgmuxConfig config) {
         this.config = config;
-        this.settings = config.auth().authQuery();
-        this.cache = settings == null ? null : new AuthQueryCache(settings.cacheTtl(), System::nanoTime);
-        this.executor = settings == null ? null
-                : Executors.newSingleThreadExecutor(new DefaultThreadFactory("pgmux-auth-query", true));
+        boolean enabled = AuthQueryTarget.anyIn(config);
+        this.cache = enabled ? new AuthQueryCache(config.auth().authQuery().cacheTtl(), System::nanoTime) : null;
+        this.executor = enabled
+                ? Executors.newSingleThreadExecutor(new DefaultThreadFactory("pgmux-auth-query", true)) : null;
     }
 
-    boolean enabled() {
-        return settings != null;
+    /** Whether logins to {@code database} look unknown users up. */
+    boolean enabled(String database) {
+        return AuthQueryTarget.of(config, database) != null;
     }
 
-    /** The secret of {@code user} as stored in the database's server, or null when the query finds none. */
+    /**
+     * The secret of {@code user} as stored in the server that answers for {@code database} (its auth_dbname's, else
+     * its own), or null when the query finds none.
+     */
     CompletableFuture<String> lookup(String database, String user) {
-        AuthQueryCache.Entry cached = cache.get(database, user);
+        AuthQueryTarget target = AuthQueryTarget.of(config, database);
+        AuthQueryCache.Entry cached = cache.get(target.key(), user);
         if (cached != null) {
             return CompletableFuture.completedFuture(cached.secret());
         }
         return CompletableFuture.supplyAsync(() -> {
-            AuthQueryCache.Entry again = cache.get(database, user); // another login may have just looked it up
+            AuthQueryCache.Entry again = cache.get(target.key(), user); // another login may have just looked it up
             if (again != null) {
                 return again.secret();
             }
-            String secret = query(database, user);
-            cache.put(database, user, secret);
+            String secret = query(target, user);
+            cache.put(target.key(), user, secret);
             return secret;
         }, executor);
     }
 
-    private String query(String database, String user) {
-        boolean reused = connections.containsKey(database);
+    private String query(AuthQueryTarget target, String user) {
+        boolean reused = connections.containsKey(target.key());
         try {
-            return queryOnce(database, user);
+            return queryOnce(target, user);
         } catch (SQLException first) {
             if (reused) {
                 // The cached connection may be to a host that went away (a failover): one more try on a fresh
                 // connection, which picks a host that is up.
                 try {
-                    return queryOnce(database, user);
+                    return queryOnce(target, user);
                 } catch (SQLException e) {
-                    throw failed(database, e);
+                    throw failed(target.database(), e);
                 }
             }
-            throw failed(database, first);
+            throw failed(target.database(), first);
         }
     }
 
-    private String queryOnce(String database, String user) throws SQLException {
-        Connection connection = connection(database);
-        try (PreparedStatement statement = connection.prepareStatement(settings.query().replace("$1", "?"))) {
+    private String queryOnce(AuthQueryTarget target, String user) throws SQLException {
+        Connection connection = connection(target);
+        try (PreparedStatement statement = connection.prepareStatement(target.query().replace("$1", "?"))) {
             statement.setString(1, user);
             try (ResultSet rows = statement.executeQuery()) {
                 return rows.next() ? rows.getString(2) : null;
             }
         } catch (SQLException e) {
-            closeQuietly(connections.remove(database));
+            closeQuietly(connections.remove(target.key()));
             throw e;
         }
     }
@@ -103,13 +106,13 @@ final class AuthQuery implements AutoCloseable {
         return new IllegalStateException("auth_query on database \"" + database + "\" failed: " + e.getMessage(), e);
     }
 
-    private Connection connection(String database) throws SQLException {
-        Connection existing = connections.get(database);
+    private Connection connection(AuthQueryTarget target) throws SQLException {
+        Connection existing = connections.get(target.key());
         if (existing != null && !existing.isClosed()) {
             return existing;
         }
-        DatabaseConfig db = config.database(database);
-        UserConfig authUser = config.user(settings.user());
+        DatabaseConfig db = config.database(target.database());
+        UserConfig authUser = config.user(target.user());
         Properties properties = new Properties();
         properties.setProperty("user", authUser.name());
         properties.setProperty("password", authUser.password());
@@ -120,7 +123,7 @@ final class AuthQuery implements AutoCloseable {
         properties.setProperty("targetServerType", serverType(db.targetSessionAttrs()));
         Connection connection = DriverManager.getConnection("jdbc:postgresql://" + hostList(db) + "/" + db.dbname(),
                 properties);
-        connections.put(database, connection);
+        connections.put(target.key(), connection);
         return connection;
     }
 

@@ -15,9 +15,10 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * The secrets clients prove they know: configured users (the {@code users} section and {@code auth_file}) and,
- * for anyone else, {@code auth_query} when it is configured. SCRAM secrets derived from configured plain passwords
- * are computed once per user (4096 PBKDF2 rounds are too costly to repeat per login in a connection storm).
+ * The secrets clients prove they know: configured users (the {@code users} section and {@code auth_file}) and, for
+ * anyone else, {@code auth_query} when the login's database or the global settings name an auth_user. SCRAM secrets
+ * derived from configured plain passwords are computed once per user (4096 PBKDF2 rounds are too costly to repeat
+ * per login in a connection storm).
  *
  * <p>Hazard: everything here is secret; nothing is logged. {@link #close()} stops the auth_query thread.
  */
@@ -48,15 +49,18 @@ public final class Credentials implements AutoCloseable {
      */
     public CompletableFuture<String> lookup(String database, String user) {
         String configured = password(user);
-        if (configured != null || !authQuery.enabled()) {
+        if (configured != null || !authQuery.enabled(database)) {
             return CompletableFuture.completedFuture(configured);
         }
         return authQuery.lookup(database, user);
     }
 
-    /** Whether a user missing from the configuration has to be looked up (a query may run). */
-    public boolean looksUp(String user) {
-        return password(user) == null && authQuery.enabled();
+    /**
+     * Whether a login of {@code user} to {@code database}, missing from the configuration, has to be looked up (a
+     * query may run): the database's own auth_user, else the global one, decides.
+     */
+    public boolean looksUp(String database, String user) {
+        return password(user) == null && authQuery.enabled(database);
     }
 
     /** The SCRAM secret of a configured {@code user}; see {@link #scramSecret(String, String)}. */

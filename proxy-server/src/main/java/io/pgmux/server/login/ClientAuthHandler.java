@@ -90,7 +90,7 @@ final class ClientAuthHandler extends ChannelInboundHandlerAdapter {
             ClientErrors.sendAndClose(ctx, e);
             return;
         }
-        if (method == AuthType.TRUST || !context.credentials().looksUp(user)) {
+        if (method == AuthType.TRUST || !context.credentials().looksUp(database, user)) {
             secret = context.credentials().password(user);
             begin(ctx, method);
             return;

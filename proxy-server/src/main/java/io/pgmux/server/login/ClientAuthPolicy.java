@@ -9,6 +9,7 @@ import io.pgmux.protocol.PgException;
 import io.pgmux.protocol.SqlState;
 import io.pgmux.server.auth.AuthFailures;
 import io.pgmux.server.clients.ClientErrors;
+import io.pgmux.server.clients.ClientTransport;
 import io.pgmux.server.logging.LogSafe;
 import io.pgmux.server.session.ProxyContext;
 import java.net.InetAddress;
@@ -18,9 +19,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Decides how a client must authenticate. Without {@code auth_hba_file} everyone gets {@code auth_type}; with it,
- * the first rule matching (TLS or not, database, user, client address) decides, and no match or a {@code reject}
- * rule refuses the connection with SQLSTATE 28000 and PostgreSQL's wording. The {@code password} method is
- * refused on plain-text connections unless {@code auth_cleartext_without_tls} allows it. Stateless.
+ * the first rule matching (TLS or not, database, user, client address; {@code local} rules for the Unix socket)
+ * decides, and no match or a {@code reject} rule refuses the connection with SQLSTATE 28000 and PostgreSQL's wording.
+ * The {@code password} method is refused on plain-text TCP connections unless {@code auth_cleartext_without_tls}
+ * allows it. Stateless.
  */
 public final class ClientAuthPolicy {
     private static final Logger log = LoggerFactory.getLogger(ClientAuthPolicy.class);
@@ -38,7 +40,8 @@ public final class ClientAuthPolicy {
         boolean tls = ClientTlsGate.onTls(ctx);
         AuthType method = context.config().authType();
         if (auth.hbaFile() != null) {
-            HbaRule rule = firstMatch(auth, tls, user, database, clientAddress(ctx));
+            HbaRule rule = ClientTransport.isUnixSocket(ctx.channel()) ? firstLocalMatch(auth, user, database)
+                    : firstMatch(auth, tls, user, database, clientAddress(ctx));
             if (rule == null) {
                 throw refuse(context, ctx, AuthFailures.Reason.NO_HBA_ENTRY, "no pg_hba.conf entry for host \""
                         + ClientTlsGate.remoteHost(ctx) + "\", user \"" + user + "\", database \"" + database
@@ -51,7 +54,9 @@ public final class ClientAuthPolicy {
                         + "\", " + encryption(tls), user);
             }
         }
-        if (method == AuthType.PASSWORD && !tls && !auth.cleartextWithoutTls()) {
+        // A password sent over the Unix socket never leaves the machine.
+        if (method == AuthType.PASSWORD && !tls && !auth.cleartextWithoutTls()
+                && !ClientTransport.isUnixSocket(ctx.channel())) {
             throw refuse(context, ctx, AuthFailures.Reason.TLS_REQUIRED,
                     "password authentication in clear text needs TLS (user \"" + user + "\")", user);
         }
@@ -62,6 +67,16 @@ public final class ClientAuthPolicy {
                                       InetAddress client) {
         for (HbaRule rule : auth.hbaRules()) {
             if (client != null && rule.matches(tls, database, user, client)) {
+                return rule;
+            }
+        }
+        return null;
+    }
+
+    /** The first {@code local} rule for a client of the Unix socket. */
+    private static HbaRule firstLocalMatch(AuthSettings auth, String user, String database) {
+        for (HbaRule rule : auth.hbaRules()) {
+            if (rule.matchesLocal(database, user)) {
                 return rule;
             }
         }

@@ -62,7 +62,7 @@ final class ClientStartupHandler extends ChannelInboundHandlerAdapter {
         if (failed) {
             return; // packets the decoder still had after a refusal are never looked at
         }
-        if (packet instanceof SslRequest && ClientTransport.of(ctx.channel()) == ClientTransport.WEBSOCKET) {
+        if (packet instanceof SslRequest && ClientTransport.of(ctx.channel()) != ClientTransport.TCP) {
             refuseInTunnel(ctx);
         } else if (packet instanceof SslRequest) {
             try {
@@ -98,7 +98,8 @@ final class ClientStartupHandler extends ChannelInboundHandlerAdapter {
 
     /**
      * An SSLRequest inside a WebSocket: TLS is the WebSocket connection's business ({@code wss://}), so it is
-     * refused once, as GSSENCRequest is, and the client goes on in the tunnel.
+     * refused once, as GSSENCRequest is, and the client goes on in the tunnel. The same on a Unix socket, where
+     * PostgreSQL refuses TLS too.
      */
     private void refuseInTunnel(ChannelHandlerContext ctx) {
         if (sslAnswered) {

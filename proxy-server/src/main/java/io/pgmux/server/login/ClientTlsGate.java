@@ -10,6 +10,7 @@ import io.pgmux.protocol.SqlState;
 import io.pgmux.protocol.StartupDecoder;
 import io.pgmux.server.auth.AuthFailures;
 import io.pgmux.server.clients.ClientErrors;
+import io.pgmux.server.clients.ClientTransport;
 import java.net.InetSocketAddress;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
@@ -63,6 +64,9 @@ final class ClientTlsGate {
     static void checkStartup(ChannelHandlerContext ctx, ClientTls tls, String user, String database,
                              AuthFailures failures) {
         ClientTlsMode mode = tls.mode();
+        if (ClientTransport.isUnixSocket(ctx.channel())) {
+            return; // no TLS on a Unix socket, as in PostgreSQL and PgBouncer: the file's permissions guard it
+        }
         if (mode.requiresTls() && !onTls(ctx)) {
             failures.record(AuthFailures.Reason.TLS_REQUIRED);
             throw ClientErrors.fatal(SqlState.INVALID_AUTHORIZATION_SPECIFICATION, "no pg_hba.conf entry for host \""
@@ -75,7 +79,11 @@ final class ClientTlsGate {
         }
     }
 
+    /** The client's IP address as text; {@code [local]} on the Unix socket, as PostgreSQL writes it. */
     static String remoteHost(ChannelHandlerContext ctx) {
+        if (ClientTransport.isUnixSocket(ctx.channel())) {
+            return "[local]";
+        }
         return ctx.channel().remoteAddress() instanceof InetSocketAddress address
                 ? address.getAddress().getHostAddress() : String.valueOf(ctx.channel().remoteAddress());
     }

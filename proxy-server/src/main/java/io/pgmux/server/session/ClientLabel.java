@@ -1,6 +1,7 @@
 package io.pgmux.server.session;
 
 import io.netty.channel.Channel;
+import io.pgmux.server.clients.ClientTransport;
 import io.pgmux.server.logging.LogSafe;
 
 /**
@@ -26,6 +27,6 @@ final class ClientLabel {
     @Override
     public String toString() {
         return "client " + processId + " (" + LogSafe.escape(user) + "@" + LogSafe.escape(database)
-                + " from " + channel.remoteAddress() + ")";
+                + " from " + (ClientTransport.isUnixSocket(channel) ? "unix socket" : channel.remoteAddress()) + ")";
     }
 }

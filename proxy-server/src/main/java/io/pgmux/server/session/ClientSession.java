@@ -126,6 +126,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
             this.pool = context.pools().pool(database, user);
             this.admission = Tenants.admissionAtLogin(context.config().admission(), user, parameters.values(),
                     ctx.channel().remoteAddress());
+            if (context.config().clientAddresses().applicationNameAddHost()) {
+                ApplicationNameHost.apply(parameters, ctx.channel().remoteAddress());
+            }
             this.metrics = context.sessionMetrics(database, user);
             this.timer = new SessionTimer(metrics);
         } catch (PgException e) {
