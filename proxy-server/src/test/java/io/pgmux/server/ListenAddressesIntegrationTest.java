@@ -115,6 +115,16 @@ class ListenAddressesIntegrationTest {
         }
     }
 
+    @Test
+    void psqlFindsTheSocketByDirectoryAndPort() throws Exception {
+        Psql.assumeInstalled();
+        start("127.0.0.1:0", "");
+        Psql.Result result = Psql.run("host=" + dir + " port=" + server.port() + " dbname=" + PG.database()
+                + " user=" + PG.user(), "", "SELECT current_user");
+        assertThat(result.exitCode()).as(result.output()).isZero();
+        assertThat(result.output()).isEqualTo(PG.user());
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"nio", "epoll", "io_uring"})
     void everyTransportServesTheUnixSocket(String transport) throws Exception {
