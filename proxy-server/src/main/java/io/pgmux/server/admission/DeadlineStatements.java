@@ -2,13 +2,17 @@
 package io.pgmux.server.admission;
 
 import io.netty.buffer.ByteBuf;
+import io.pgmux.server.sql.SqlLexer;
+import io.pgmux.server.sql.SqlStatement;
+import java.nio.charset.StandardCharsets;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * Recognises {@code SET pgmux.wait_deadline = '2s'} (also {@code TO}, {@code SET SESSION}, quoted or not) and
- * {@code RESET pgmux.wait_deadline} as a simple query on their own. Anything else, including these inside a
- * multi-statement query, is PostgreSQL's (which accepts pgmux.* as a custom setting and ignores it).
+ * {@code RESET pgmux.wait_deadline} as a simple query on their own, and finds them among the statements of a
+ * multi-statement query ({@link #amongOthers}), which pgmux refuses rather than let PostgreSQL ignore them. Anything
+ * else, {@code SET LOCAL} included, is PostgreSQL's (which accepts pgmux.* as a custom setting and ignores it).
  */
 public final class DeadlineStatements {
     private static final Pattern SET = Pattern.compile(
@@ -18,6 +22,7 @@ public final class DeadlineStatements {
             Pattern.CASE_INSENSITIVE);
     /** Longer queries are not read at all: these statements are short. */
     private static final int MAX_LENGTH = 200;
+    private static final byte[] SETTING = "wait_deadline".getBytes(StandardCharsets.US_ASCII);
 
     private DeadlineStatements() {
     }
@@ -55,6 +60,60 @@ public final class DeadlineStatements {
         }
         byte after = frame.getByte(start + word.length());
         return after == ' ' || after == '\t' || after == '\n' || after == '\r';
+    }
+
+    /**
+     * Whether the Query text in {@code frame} from {@code start} ({@code length} bytes) contains the word
+     * wait_deadline in any case, anywhere (in a string or a comment too): the query that may need {@link
+     * #amongOthers}. Allocates nothing.
+     */
+    public static boolean mentions(ByteBuf frame, int start, int length) {
+        int last = start + length - SETTING.length;
+        for (int i = start; i <= last; i++) {
+            if (lower(frame.getByte(i)) != 'w') {
+                continue;
+            }
+            int j = 1;
+            while (j < SETTING.length && lower(frame.getByte(i + j)) == SETTING[j]) {
+                j++;
+            }
+            if (j == SETTING.length) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Whether {@code sql} has more than one statement and one of them is a SET (not SET LOCAL) or RESET of
+     * pgmux.wait_deadline. pgmux cannot answer that statement in the middle of PostgreSQL's answers to the others,
+     * and PostgreSQL would ignore it; such a query is refused instead.
+     */
+    public static boolean amongOthers(String sql) {
+        SqlLexer lexer = SqlLexer.of(sql, SqlLexer.Reading.STANDARD);
+        int statements = 0;
+        boolean found = false;
+        for (SqlStatement st = lexer.next(); st != null; st = lexer.next()) {
+            statements++;
+            found |= changesDeadline(st);
+        }
+        return found && statements > 1;
+    }
+
+    private static boolean changesDeadline(SqlStatement st) {
+        int k;
+        if (st.isWord(0, "reset")) {
+            k = 1;
+        } else if (st.isWord(0, "set")) {
+            k = st.isWord(1, "session") ? 2 : 1;
+        } else {
+            return false;
+        }
+        return st.isWord(k, "pgmux") && st.isSymbol(k + 1, '.') && st.isWord(k + 2, "wait_deadline");
+    }
+
+    private static int lower(byte b) {
+        return b >= 'A' && b <= 'Z' ? b | 0x20 : b;
     }
 
     /** The change {@code sql} asks for, or null when it is not one of these statements. */
