@@ -128,6 +128,29 @@ class ExtendedWaitDeadlineIntegrationTest {
         }
     }
 
+    @Test
+    void showGivesTheClientsDeadlineInBothProtocols() throws Exception {
+        Properties options = named();
+        options.setProperty("options", "-c pgmux.wait_deadline=1500ms");
+        try (TestProxy proxy = TestProxy.start("transaction", 1, "md5", "", WAIT).warmedUp();
+             Connection client = proxy.connect(options); Statement s = client.createStatement()) {
+            for (int i = 0; i < 7; i++) {
+                assertThat(value(client, "SHOW pgmux.wait_deadline")).isEqualTo("1500ms");
+            }
+            s.execute("SET pgmux.wait_deadline = 60000");
+            assertThat(value(client, "SHOW pgmux.wait_deadline")).isEqualTo("1min");
+            s.execute("RESET pgmux.wait_deadline");
+            assertThat(value(client, "show PGMUX.wait_deadline;")).isEqualTo("0");
+            Properties simple = new Properties();
+            simple.setProperty("preferQueryMode", "simple");
+            simple.setProperty("options", "-c pgmux.wait_deadline=2s");
+            try (Connection other = proxy.connect(simple)) {
+                assertThat(value(other, "SHOW pgmux.wait_deadline")).isEqualTo("2s");
+            }
+            proxy.assertEveryBackendBackAndIdle();
+        }
+    }
+
     /** pgjdbc's own default: statements used five times are prepared under a name. */
     private static Properties named() {
         Properties p = new Properties();

@@ -1,4 +1,4 @@
-// SET and RESET of pgmux.wait_deadline, which pgmux answers itself instead of sending them to PostgreSQL.
+// SET, RESET and SHOW of pgmux.wait_deadline, which pgmux answers itself instead of sending them to PostgreSQL.
 package io.pgmux.server.admission;
 
 import io.netty.buffer.ByteBuf;
@@ -9,16 +9,19 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Recognises {@code SET pgmux.wait_deadline = '2s'} (also {@code TO}, {@code SET SESSION}, quoted or not) and
- * {@code RESET pgmux.wait_deadline} as a simple query on their own, and finds them among the statements of a
- * multi-statement query ({@link #amongOthers}), which pgmux refuses rather than let PostgreSQL ignore them. Anything
- * else, {@code SET LOCAL} included, is PostgreSQL's (which accepts pgmux.* as a custom setting and ignores it).
+ * Recognises {@code SET pgmux.wait_deadline = '2s'} (also {@code TO}, {@code SET SESSION}, quoted or not),
+ * {@code RESET pgmux.wait_deadline} and {@code SHOW pgmux.wait_deadline} as a statement on their own, and finds a
+ * SET or RESET among the statements of a multi-statement query ({@link #amongOthers}), which pgmux refuses rather
+ * than let PostgreSQL ignore it. Anything else, {@code SET LOCAL} included, is PostgreSQL's (which accepts pgmux.*
+ * as a custom setting and ignores it).
  */
 public final class DeadlineStatements {
     private static final Pattern SET = Pattern.compile(
             "\\s*set\\s+(?:session\\s+)?pgmux\\.wait_deadline\\s*(?:=|\\s+to\\s+)\\s*('[^']*'|[0-9a-z]+)\\s*;?\\s*",
             Pattern.CASE_INSENSITIVE);
     private static final Pattern RESET = Pattern.compile("\\s*reset\\s+pgmux\\.wait_deadline\\s*;?\\s*",
+            Pattern.CASE_INSENSITIVE);
+    private static final Pattern SHOW = Pattern.compile("\\s*show\\s+pgmux\\.wait_deadline\\s*;?\\s*",
             Pattern.CASE_INSENSITIVE);
     /** Longer queries are not read at all: these statements are short. */
     private static final int MAX_LENGTH = 200;
@@ -28,7 +31,7 @@ public final class DeadlineStatements {
     }
 
     /** What a Query asks of the deadline. */
-    public sealed interface Change permits Set, Reset {
+    public sealed interface Change permits Set, Reset, Show {
     }
 
     /** {@code SET pgmux.wait_deadline = value}, with the value's text unquoted. */
@@ -39,14 +42,18 @@ public final class DeadlineStatements {
     public record Reset() implements Change {
     }
 
+    /** {@code SHOW pgmux.wait_deadline}: changes nothing, answered with the client's deadline. */
+    public record Show() implements Change {
+    }
+
     /**
      * Whether the Query text in {@code frame} from {@code start} ({@code length} bytes, its NUL included) may be
-     * one of these statements: it is short and starts with "set " or "reset " in any case. Reads a few bytes and
-     * allocates nothing, so that SELECTs and every other query pass by untouched.
+     * one of these statements: it is short and starts with "set ", "reset " or "show " in any case. Reads a few
+     * bytes and allocates nothing, so that SELECTs and every other query pass by untouched.
      */
     public static boolean mayBe(ByteBuf frame, int start, int length) {
         return length <= MAX_LENGTH && (startsWithWord(frame, start, length, "set")
-                || startsWithWord(frame, start, length, "reset"));
+                || startsWithWord(frame, start, length, "reset") || startsWithWord(frame, start, length, "show"));
     }
 
     private static boolean startsWithWord(ByteBuf frame, int start, int length, String word) {
@@ -123,6 +130,9 @@ public final class DeadlineStatements {
             String value = set.group(1);
             return new Set(value.startsWith("'") ? value.substring(1, value.length() - 1) : value);
         }
-        return RESET.matcher(sql).matches() ? new Reset() : null;
+        if (RESET.matcher(sql).matches()) {
+            return new Reset();
+        }
+        return SHOW.matcher(sql).matches() ? new Show() : null;
     }
 }

@@ -17,13 +17,15 @@ import io.pgmux.protocol.SqlState;
 import io.pgmux.server.requests.RequestQueue;
 import io.pgmux.server.requests.Undo;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
- * One client's prepared statements whose text is {@code SET pgmux.wait_deadline = ...} or {@code RESET
- * pgmux.wait_deadline}, and the portal bound to one, answered by pgmux with what PostgreSQL would send:
- * ParseComplete, BindComplete, ParameterDescription and NoData, then SET or RESET at the Execute, which applies the
- * change. Drivers such as pgjdbc send every statement this way (Parse, Bind, Describe, Execute, Sync), and after a
+ * One client's prepared statements whose text is {@code SET pgmux.wait_deadline = ...}, {@code RESET
+ * pgmux.wait_deadline} or {@code SHOW pgmux.wait_deadline}, and the portal bound to one, answered by pgmux with what
+ * PostgreSQL would send: ParseComplete, BindComplete, ParameterDescription and NoData (a RowDescription for SHOW),
+ * then SET or RESET at the Execute, which applies the change (SHOW: a DataRow with the client's deadline). Drivers such as pgjdbc send every statement this way (Parse, Bind, Describe, Execute, Sync), and after a
  * few executions under a name of their own; sent on, PostgreSQL would accept the custom setting and ignore it.
  *
  * <p>Like the Query, a Parse is taken only while the client has nothing in flight and no transaction open (see
@@ -50,8 +52,13 @@ public final class PreparedDeadlines {
         Undo apply(DeadlineStatements.Change change);
     }
 
+    /** PostgreSQL's oid of text, the type of SHOW's one column. */
+    private static final int TEXT = 25;
+
     private final ByteBufAllocator alloc;
     private final Target target;
+    /** The client's deadline as SHOW gives it. */
+    private final Supplier<String> shown;
     /** Named statements pgmux prepared, by name. */
     private final Map<String, DeadlineStatements.Change> named = new HashMap<>(4);
     /** The unnamed statement, when it is one of these. */
@@ -62,9 +69,15 @@ public final class PreparedDeadlines {
     /** While messages queue for a batch answered without a backend: its last Parse is one of these. */
     private boolean batchParsed;
 
-    public PreparedDeadlines(ByteBufAllocator alloc, Target target) {
+    public PreparedDeadlines(ByteBufAllocator alloc, Target target, Supplier<String> shown) {
         this.alloc = alloc;
         this.target = target;
+        this.shown = shown;
+    }
+
+    /** The RowDescription of {@code SHOW pgmux.wait_deadline}: one text column named after the setting. */
+    public static ByteBuf showColumns(ByteBufAllocator alloc) {
+        return BackendMessages.rowDescription(alloc, List.of("pgmux.wait_deadline"), List.of(TEXT));
     }
 
     /**
@@ -189,18 +202,17 @@ public final class PreparedDeadlines {
             return false;
         }
         Describe describe = Describe.decode(frame);
-        if (describe.kind() == Describe.STATEMENT && statement(describe.name()) != null) {
-            frame.release();
+        DeadlineStatements.Change change = describe.kind() == Describe.STATEMENT ? statement(describe.name())
+                : portal != null && describe.name().equals(portalName) ? portal : null;
+        if (change == null) {
+            return false;
+        }
+        frame.release();
+        if (describe.kind() == Describe.STATEMENT) {
             queue.answer(BackendMessages.noParameters(), null);
-            queue.answer(BackendMessages.noData(), null);
-            return true;
         }
-        if (describe.kind() == Describe.PORTAL && portal != null && describe.name().equals(portalName)) {
-            frame.release();
-            queue.answer(BackendMessages.noData(), null);
-            return true;
-        }
-        return false;
+        queue.answer(change instanceof DeadlineStatements.Show ? showColumns(alloc) : BackendMessages.noData(), null);
+        return true;
     }
 
     private boolean execute(ByteBuf frame, RequestQueue queue) {
@@ -209,8 +221,13 @@ public final class PreparedDeadlines {
         }
         frame.release();
         DeadlineStatements.Change change = portal;
-        queue.answer(BackendMessages.commandComplete(alloc, change instanceof DeadlineStatements.Set ? "SET"
-                : "RESET"), target.apply(change));
+        if (change instanceof DeadlineStatements.Show) {
+            queue.answer(BackendMessages.dataRow(alloc, List.of(shown.get())), null);
+            queue.answer(BackendMessages.commandComplete(alloc, "SHOW"), null);
+        } else {
+            queue.answer(BackendMessages.commandComplete(alloc, change instanceof DeadlineStatements.Set ? "SET"
+                    : "RESET"), target.apply(change));
+        }
         return true;
     }
 

@@ -45,6 +45,7 @@ import io.pgmux.server.notify.ClientListens;
 import io.pgmux.server.pinning.PinGuard;
 import io.pgmux.server.requests.Undo;
 import java.util.ArrayDeque;
+import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -247,45 +248,74 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
                 return false;
             }
             frame.release();
-            PgException mixed = new PgException(Severity.ERROR, SqlState.FEATURE_NOT_SUPPORTED,
+            refuseQuery(new PgException(Severity.ERROR, SqlState.FEATURE_NOT_SUPPORTED,
                     "pgmux.wait_deadline cannot be set or reset among other statements of one query", null,
-                    "Send the SET or RESET of pgmux.wait_deadline as a query of its own: pgmux answers it itself.");
-            metrics.errorSent(mixed.sqlState());
-            answeredLocally(link.requests().refuse(BackendMessages.errorResponse(ctx.alloc(), mixed),
-                    FrontendType.QUERY));
+                    "Send the SET or RESET of pgmux.wait_deadline as a query of its own: pgmux answers it itself."));
             return true;
         }
         frame.release();
         if (deadlines != null) {
             deadlines.queryArrived();
         }
+        answerDeadlineQuery(change);
+        return true;
+    }
+
+    /** The answer to a Query of one SET, RESET or SHOW of pgmux.wait_deadline: what PostgreSQL would send. */
+    private void answerDeadlineQuery(DeadlineStatements.Change change) {
         long nanos;
         try {
             nanos = deadlineNanos(change);
         } catch (PgException invalid) {
-            metrics.errorSent(invalid.sqlState());
-            answeredLocally(link.requests().refuse(BackendMessages.errorResponse(ctx.alloc(), invalid),
-                    FrontendType.QUERY));
-            return true;
+            refuseQuery(invalid);
+            return;
         }
-        admission = admission.withDeadline(nanos);
-        link.requests().answer(BackendMessages.commandComplete(ctx.alloc(),
-                change instanceof DeadlineStatements.Set ? "SET" : "RESET"), null);
+        if (change instanceof DeadlineStatements.Show) {
+            link.requests().answer(PreparedDeadlines.showColumns(ctx.alloc()), null);
+            link.requests().answer(BackendMessages.dataRow(ctx.alloc(), List.of(shownDeadline())), null);
+        } else {
+            admission = admission.withDeadline(nanos);
+        }
+        link.requests().answer(BackendMessages.commandComplete(ctx.alloc(), change instanceof DeadlineStatements.Set
+                ? "SET" : change instanceof DeadlineStatements.Reset ? "RESET" : "SHOW"), null);
         answeredLocally(link.requests().answerSync());
-        return true;
+    }
+
+    /** Refuses a Query the backend has no part in, as PostgreSQL does: the error, then ReadyForQuery. */
+    private void refuseQuery(PgException error) {
+        metrics.errorSent(error.sqlState());
+        answeredLocally(link.requests().refuse(BackendMessages.errorResponse(ctx.alloc(), error),
+                FrontendType.QUERY));
     }
 
     /** @throws PgException 22023 for a SET of a value that is not a deadline */
     private long deadlineNanos(DeadlineStatements.Change change) {
-        return change instanceof DeadlineStatements.Set set ? WaitDeadlines.parseNanos(set.value(), Severity.ERROR)
-                : context.config().admission().defaultWaitDeadline().toNanos();
+        if (change instanceof DeadlineStatements.Set set) {
+            return WaitDeadlines.parseNanos(set.value(), Severity.ERROR);
+        }
+        return change instanceof DeadlineStatements.Reset
+                ? context.config().admission().defaultWaitDeadline().toNanos() : admission.deadlineNanos();
     }
 
-    /** Applies a SET or RESET of the deadline answered in the extended protocol (its value was checked already). */
+    /** The client's deadline as {@code SHOW pgmux.wait_deadline} gives it. */
+    private String shownDeadline() {
+        return WaitDeadlines.format(admission.deadlineNanos());
+    }
+
+    /**
+     * Applies a SET or RESET of the deadline answered in the extended protocol (its value was checked already). The
+     * undo (the backend failed an earlier request of the batch, so PostgreSQL would have skipped this one) leaves a
+     * later change alone; of two changes skipped in one batch, the first stays.
+     */
     private Undo applyDeadline(DeadlineStatements.Change change) {
         Admission before = admission;
-        admission = admission.withDeadline(deadlineNanos(change));
-        return () -> admission = before;
+        Admission after = admission.withDeadline(deadlineNanos(change));
+        admission = after;
+        return () -> {
+            if (admission == after) {
+                admission = before;
+            }
+        };
     }
 
     /**
@@ -298,7 +328,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
             if (type != FrontendType.PARSE || !PreparedDeadlines.prepares(frame)) {
                 return false;
             }
-            deadlines = new PreparedDeadlines(ctx.alloc(), this::applyDeadline);
+            deadlines = new PreparedDeadlines(ctx.alloc(), this::applyDeadline, this::shownDeadline);
         }
         ServerConnection server = link.server();
         TransactionStatus status = server == null ? TransactionStatus.IDLE : server.transactionStatus();
@@ -327,7 +357,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
             return true; // a LISTEN or UNLISTEN, answered without a backend
         }
         if (deadlines == null && type == FrontendType.PARSE && PreparedDeadlines.prepares(frame)) {
-            deadlines = new PreparedDeadlines(ctx.alloc(), this::applyDeadline);
+            deadlines = new PreparedDeadlines(ctx.alloc(), this::applyDeadline, this::shownDeadline);
         }
         if (deadlines != null && deadlines.answersWithoutServer(frame, type)) {
             return true; // a SET or RESET of pgmux.wait_deadline, answered without a backend

@@ -55,6 +55,16 @@ class DeadlineStatementsTest {
     }
 
     @Test
+    void showIsRecognisedAndDeadlinesAreShownInTheirLargestExactUnit() {
+        assertThat(DeadlineStatements.parse("SHOW pgmux.wait_deadline;")).isEqualTo(new DeadlineStatements.Show());
+        assertThat(mayBe("show pgmux.wait_deadline")).isTrue();
+        assertThat(WaitDeadlines.format(0)).isEqualTo("0");
+        assertThat(WaitDeadlines.format(TimeUnit.MILLISECONDS.toNanos(1500))).isEqualTo("1500ms");
+        assertThat(WaitDeadlines.format(TimeUnit.SECONDS.toNanos(2))).isEqualTo("2s");
+        assertThat(WaitDeadlines.format(TimeUnit.MINUTES.toNanos(3))).isEqualTo("3min");
+    }
+
+    @Test
     void deadlineValuesAreMillisecondsUnlessAUnitIsGiven() {
         assertThat(WaitDeadlines.parseNanos("1500", Severity.ERROR)).isEqualTo(TimeUnit.MILLISECONDS.toNanos(1500));
         assertThat(WaitDeadlines.parseNanos("2s", Severity.ERROR)).isEqualTo(TimeUnit.SECONDS.toNanos(2));

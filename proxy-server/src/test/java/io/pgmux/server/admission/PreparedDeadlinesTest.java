@@ -40,7 +40,7 @@ class PreparedDeadlinesTest {
     private final PreparedDeadlines deadlines = new PreparedDeadlines(ALLOC, change -> {
         applied.add(change);
         return () -> applied.remove(applied.size() - 1);
-    });
+    }, () -> "1500ms");
 
     @AfterEach
     void releaseEverything() {
@@ -80,6 +80,20 @@ class PreparedDeadlinesTest {
         assertThat(answered(FrontendMessages.close(ALLOC, Close.STATEMENT, "S_1"))).isTrue();
         assertThat(types()).endsWith("3");
         assertPassed(FrontendMessages.bind(ALLOC, "", "S_1"));
+    }
+
+    @Test
+    void aShowIsAnsweredWithARowOfTheClientsDeadline() {
+        assertThat(answered(parse("S_2", "SHOW pgmux.wait_deadline"))).isTrue();
+        assertThat(answered(describe(Describe.STATEMENT, "S_2"))).isTrue();
+        assertThat(answered(FrontendMessages.bind(ALLOC, "", "S_2"))).isTrue();
+        assertThat(answered(describe(Describe.PORTAL, ""))).isTrue();
+        assertThat(answered(execute(""))).isTrue();
+        assertThat(types()).isEqualTo("1tT2TDC");
+        assertThat(text(delivered.get(2))).contains("pgmux.wait_deadline");
+        assertThat(text(delivered.get(5))).contains("1500ms");
+        assertThat(text(delivered.get(6))).contains("SHOW");
+        assertThat(applied).isEmpty();
     }
 
     @Test
