@@ -25,15 +25,17 @@ import java.util.function.Supplier;
  * One client's prepared statements whose text is {@code SET pgmux.wait_deadline = ...}, {@code RESET
  * pgmux.wait_deadline} or {@code SHOW pgmux.wait_deadline}, and the portal bound to one, answered by pgmux with what
  * PostgreSQL would send: ParseComplete, BindComplete, ParameterDescription and NoData (a RowDescription for SHOW),
- * then SET or RESET at the Execute, which applies the change (SHOW: a DataRow with the client's deadline). Drivers such as pgjdbc send every statement this way (Parse, Bind, Describe, Execute, Sync), and after a
- * few executions under a name of their own; sent on, PostgreSQL would accept the custom setting and ignore it.
+ * then SET or RESET at the Execute, which applies the change (SHOW: a DataRow with the client's deadline). Drivers
+ * such as pgjdbc send every statement this way (Parse, Bind, Describe, Execute, Sync), and after a few executions
+ * under a name of their own; sent on, PostgreSQL would accept the custom setting and ignore it.
  *
  * <p>Like the Query, a Parse is taken only while the client has nothing in flight and no transaction open (see
  * {@code answersAlone}); a bad value is refused there with 22023, so an Execute never fails. Once taken, the
  * statement is pgmux's, and so are its Binds, Describes, Executes and Close whenever they come: PostgreSQL never
  * saw it. A Parse that reuses the name of one is refused with 42P05 as PostgreSQL would. {@code SET LOCAL} is
  * left to PostgreSQL: it would last only until the end of a transaction, during which the client already holds a
- * server connection, so it has nothing to act on.
+ * server connection, so it has nothing to act on. A client's DEALLOCATE ALL or DISCARD ALL leaves these statements
+ * be: they are not PostgreSQL's, and only a Close ends one.
  *
  * <p>Made on the client's first such Parse; confined to the client's event loop.
  */
