@@ -36,4 +36,16 @@ public final class WaitDeadlines {
             default -> TimeUnit.MILLISECONDS.toNanos(amount);
         };
     }
+
+    /** A deadline as SHOW gives it, in the largest unit that states it exactly, as PostgreSQL shows its timeouts. */
+    public static String format(long nanos) {
+        long millis = TimeUnit.NANOSECONDS.toMillis(nanos);
+        if (millis == 0) {
+            return "0";
+        }
+        if (millis % 60_000 == 0) {
+            return millis / 60_000 + "min";
+        }
+        return millis % 1000 == 0 ? millis / 1000 + "s" : millis + "ms";
+    }
 }

@@ -30,6 +30,7 @@ import io.pgmux.protocol.ProtocolException;
 import io.pgmux.protocol.Query;
 import io.pgmux.protocol.TransactionStatus;
 import io.pgmux.server.admission.DeadlineStatements;
+import io.pgmux.server.admission.PreparedDeadlines;
 import io.pgmux.server.admission.Tenants;
 import io.pgmux.server.admission.WaitDeadlines;
 import io.pgmux.server.clients.ClientErrors;
@@ -42,7 +43,9 @@ import io.pgmux.server.metrics.SessionMetrics;
 import io.pgmux.server.metrics.SessionTimer;
 import io.pgmux.server.notify.ClientListens;
 import io.pgmux.server.pinning.PinGuard;
+import io.pgmux.server.requests.Undo;
 import java.util.ArrayDeque;
+import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -76,6 +79,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     private Pool pool;
     /** The client's tenant and wait deadline, made at login; a SET of pgmux.wait_deadline replaces it. */
     private Admission admission = Admission.NONE;
+    /** SET and RESET of pgmux.wait_deadline prepared in the extended protocol; made on the first one. */
+    private PreparedDeadlines deadlines;
     private ChannelHandlerContext ctx;
     private Route route;
     /** How logs name this client: its pgmux process id, role, database and address. */
@@ -219,13 +224,13 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
 
     /**
      * Answers {@code SET pgmux.wait_deadline = '2s'} and {@code RESET pgmux.wait_deadline} sent as a query of their
-     * own while nothing of the client's is in flight or in a transaction; false (and {@code frame} untouched) for
-     * anything else, which goes its usual way. Other queries are only looked at by length and first word, without
-     * decoding them: the relay path stays allocation-free.
+     * own while nothing of the client's is in flight or in a transaction, and refuses a query with one of them among
+     * other statements; false (and {@code frame} untouched) for anything else, which goes its usual way. Other
+     * queries are only scanned for the word wait_deadline, without decoding them: the relay path stays
+     * allocation-free.
      */
     private boolean answeredDeadline(ByteBuf frame) {
-        if (Frames.isPartial(frame)
-                || !DeadlineStatements.mayBe(frame, Frames.bodyStart(frame), Frames.bodyLength(frame))) {
+        if (Frames.isPartial(frame)) {
             return false;
         }
         ServerConnection server = link.server();
@@ -233,25 +238,107 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         if (!pending.isEmpty() || handover != null || !link.requests().answersAlone(status)) {
             return false;
         }
-        DeadlineStatements.Change change = DeadlineStatements.parse(Query.sql(frame));
-        if (change == null) {
+        int start = Frames.bodyStart(frame);
+        int length = Frames.bodyLength(frame);
+        boolean alone = DeadlineStatements.mayBe(frame, start, length);
+        if (!alone && !DeadlineStatements.mentions(frame, start, length)) {
             return false;
         }
-        frame.release();
-        long nanos;
-        try {
-            nanos = change instanceof DeadlineStatements.Set set ? WaitDeadlines.parseNanos(set.value(), Severity.ERROR)
-                    : context.config().admission().defaultWaitDeadline().toNanos();
-        } catch (PgException invalid) {
-            metrics.errorSent(invalid.sqlState());
-            answeredLocally(link.requests().refuse(BackendMessages.errorResponse(ctx.alloc(), invalid),
-                    FrontendType.QUERY));
+        String sql = Query.sql(frame);
+        DeadlineStatements.Change change = alone ? DeadlineStatements.parse(sql) : null;
+        if (change == null) {
+            if (!DeadlineStatements.amongOthers(sql)) {
+                return false;
+            }
+            frame.release();
+            refuseQuery(new PgException(Severity.ERROR, SqlState.FEATURE_NOT_SUPPORTED,
+                    "pgmux.wait_deadline cannot be set or reset among other statements of one query", null,
+                    "Send the SET or RESET of pgmux.wait_deadline as a query of its own: pgmux answers it itself."));
             return true;
         }
-        admission = admission.withDeadline(nanos);
-        link.requests().answer(BackendMessages.commandComplete(ctx.alloc(),
-                change instanceof DeadlineStatements.Set ? "SET" : "RESET"), null);
+        frame.release();
+        if (deadlines != null) {
+            deadlines.queryArrived();
+        }
+        answerDeadlineQuery(change);
+        return true;
+    }
+
+    /** The answer to a Query of one SET, RESET or SHOW of pgmux.wait_deadline: what PostgreSQL would send. */
+    private void answerDeadlineQuery(DeadlineStatements.Change change) {
+        long nanos;
+        try {
+            nanos = deadlineNanos(change);
+        } catch (PgException invalid) {
+            refuseQuery(invalid);
+            return;
+        }
+        if (change instanceof DeadlineStatements.Show) {
+            link.requests().answer(PreparedDeadlines.showColumns(ctx.alloc()), null);
+            link.requests().answer(BackendMessages.dataRow(ctx.alloc(), List.of(shownDeadline())), null);
+        } else {
+            admission = admission.withDeadline(nanos);
+        }
+        link.requests().answer(BackendMessages.commandComplete(ctx.alloc(), change instanceof DeadlineStatements.Set
+                ? "SET" : change instanceof DeadlineStatements.Reset ? "RESET" : "SHOW"), null);
         answeredLocally(link.requests().answerSync());
+    }
+
+    /** Refuses a Query the backend has no part in, as PostgreSQL does: the error, then ReadyForQuery. */
+    private void refuseQuery(PgException error) {
+        metrics.errorSent(error.sqlState());
+        answeredLocally(link.requests().refuse(BackendMessages.errorResponse(ctx.alloc(), error),
+                FrontendType.QUERY));
+    }
+
+    /** @throws PgException 22023 for a SET of a value that is not a deadline */
+    private long deadlineNanos(DeadlineStatements.Change change) {
+        if (change instanceof DeadlineStatements.Set set) {
+            return WaitDeadlines.parseNanos(set.value(), Severity.ERROR);
+        }
+        return change instanceof DeadlineStatements.Reset
+                ? context.config().admission().defaultWaitDeadline().toNanos() : admission.deadlineNanos();
+    }
+
+    /** The client's deadline as {@code SHOW pgmux.wait_deadline} gives it. */
+    private String shownDeadline() {
+        return WaitDeadlines.format(admission.deadlineNanos());
+    }
+
+    /**
+     * Applies a SET or RESET of the deadline answered in the extended protocol (its value was checked already). The
+     * undo (the backend failed an earlier request of the batch, so PostgreSQL would have skipped this one) leaves a
+     * later change alone; of two changes skipped in one batch, the first stays.
+     */
+    private Undo applyDeadline(DeadlineStatements.Change change) {
+        Admission before = admission;
+        Admission after = admission.withDeadline(deadlineNanos(change));
+        admission = after;
+        return () -> {
+            if (admission == after) {
+                admission = before;
+            }
+        };
+    }
+
+    /**
+     * Answers a message of a SET or RESET of pgmux.wait_deadline prepared in the extended protocol (see {@link
+     * PreparedDeadlines}), in its turn; false (and {@code frame} untouched) for anything else. Until the client's
+     * first such Parse, other messages cost nothing more than a look at the first word of each Parse.
+     */
+    private boolean answeredPreparedDeadline(ByteBuf frame, byte type) {
+        if (deadlines == null) {
+            if (type != FrontendType.PARSE || !PreparedDeadlines.prepares(frame)) {
+                return false;
+            }
+            deadlines = new PreparedDeadlines(ctx.alloc(), this::applyDeadline, this::shownDeadline);
+        }
+        ServerConnection server = link.server();
+        TransactionStatus status = server == null ? TransactionStatus.IDLE : server.transactionStatus();
+        if (!deadlines.answer(frame, type, link.requests(), link.requests().answersAlone(status))) {
+            return false;
+        }
+        answeredLocally(false); // no ReadyForQuery among these answers: the Sync is answered as usual
         return true;
     }
 
@@ -271,6 +358,12 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         if (listens != null && (type != FrontendType.QUERY || pending.size() == 1)
                 && listens.answersWithoutServer(frame, type)) {
             return true; // a LISTEN or UNLISTEN, answered without a backend
+        }
+        if (deadlines == null && type == FrontendType.PARSE && PreparedDeadlines.prepares(frame)) {
+            deadlines = new PreparedDeadlines(ctx.alloc(), this::applyDeadline, this::shownDeadline);
+        }
+        if (deadlines != null && deadlines.answersWithoutServer(frame, type)) {
+            return true; // a SET or RESET of pgmux.wait_deadline, answered without a backend
         }
         return switch (type) {
             case FrontendType.SYNC, FrontendType.FLUSH -> true;
@@ -307,6 +400,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     }
 
     private boolean answeredWithoutServer(ByteBuf frame) {
+        if (deadlines != null && Frames.type(frame) == FrontendType.QUERY) {
+            deadlines.queryArrived();
+        }
         if (listens != null) {
             ClientListens.Outcome outcome = listens.answer(frame, Frames.type(frame), link.requests(),
                     TransactionStatus.IDLE, true);
@@ -314,6 +410,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
                 answeredLocally(outcome == ClientListens.Outcome.ANSWERED_READY);
                 return true;
             }
+        }
+        if (answeredPreparedDeadline(frame, Frames.type(frame))) {
+            return true;
         }
         guard.answeredWithoutServer(frame);
         return link.answerWithoutServer(frame);
@@ -399,17 +498,24 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     }
 
     private void forward(ByteBuf frame) {
-        if (listens != null) {
-            // Once pinned, an UNLISTEN goes to the pinned backend, where it undoes a LISTEN PostgreSQL ran as
-            // written (one pgmux could not read exactly: see ClientListens#relay).
-            if (guard == null || !guard.pinned()) {
-                ClientListens.Outcome outcome = listens.answer(frame, Frames.type(frame), link.requests(),
-                        link.transactionStatus(), !link.midRequest());
-                if (outcome != ClientListens.Outcome.PASS) {
-                    answeredLocally(outcome == ClientListens.Outcome.ANSWERED_READY);
-                    return;
-                }
+        byte type = Frames.type(frame);
+        if (deadlines != null && type == FrontendType.QUERY) {
+            deadlines.queryArrived();
+        }
+        // Once pinned, an UNLISTEN goes to the pinned backend, where it undoes a LISTEN PostgreSQL ran as
+        // written (one pgmux could not read exactly: see ClientListens#relay).
+        if (listens != null && (guard == null || !guard.pinned())) {
+            ClientListens.Outcome outcome = listens.answer(frame, type, link.requests(),
+                    link.transactionStatus(), !link.midRequest());
+            if (outcome != ClientListens.Outcome.PASS) {
+                answeredLocally(outcome == ClientListens.Outcome.ANSWERED_READY);
+                return;
             }
+        }
+        if (answeredPreparedDeadline(frame, type)) {
+            return;
+        }
+        if (listens != null) {
             frame = listens.relay(frame, link.requests().readyOwed());
         }
         boolean admitted;
