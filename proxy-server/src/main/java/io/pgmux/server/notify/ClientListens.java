@@ -30,6 +30,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * Answers one client's LISTEN, UNLISTEN and UNLISTEN * itself, with what PostgreSQL would send, so that listening
@@ -63,6 +64,8 @@ public final class ClientListens {
     private final NotifyHub hub;
     private final NotificationInbox inbox;
     private final ListenTransaction transaction;
+    /** How PostgreSQL reads the client's text now: its encoding and standard_conforming_strings. */
+    private final Supplier<ClientText> text;
     /** Made on first use: most clients never relay a LISTEN. */
     private RelayedListens relayed;
     /** Channels this client registered with the hub: listened on, or waiting for its transaction. */
@@ -82,10 +85,11 @@ public final class ClientListens {
     private boolean batchParsedListen;
 
     private ClientListens(ChannelHandlerContext ctx, NotifyHub hub, int limit, BooleanSupplier idle,
-                          Consumer<PgException> overflow, NotifyFigures figures) {
+                          Consumer<PgException> overflow, NotifyFigures figures, Supplier<ClientText> text) {
         this.ctx = ctx;
         this.hub = hub;
-        this.inbox = new NotificationInbox(ctx, limit, idle, overflow, figures);
+        this.text = text;
+        this.inbox = new NotificationInbox(ctx, limit, idle, overflow, figures, text);
         this.transaction = new ListenTransaction(inbox, this::dropUnneededInterest);
     }
 
@@ -95,12 +99,14 @@ public final class ClientListens {
      * @param limit    pool.max_queued_notifications
      * @param idle     whether the client may be sent a notification now (outside a transaction, nothing in flight)
      * @param overflow ends the client's connection with the error given
+     * @param text     the client's settings that decide how its text is read, as last reported
      */
     public static ClientListens open(PoolRegistry pools, Pool pool, ChannelHandlerContext ctx, int limit,
-                                     BooleanSupplier idle, Consumer<PgException> overflow) {
+                                     BooleanSupplier idle, Consumer<PgException> overflow,
+                                     Supplier<ClientText> text) {
         NotifyHubs hubs = NotifyHubs.of(pools);
         return new ClientListens(ctx, hubs.hub(pool, ctx.channel().eventLoop()), limit, idle, overflow,
-                hubs.figures());
+                hubs.figures(), text);
     }
 
     /**
@@ -112,7 +118,7 @@ public final class ClientListens {
         if (holdsServer) {
             return false;
         }
-        List<ListenAction> actions = actions(frame, type);
+        List<ListenAction> actions = actions(frame, type, true);
         if (actions == null) {
             return false;
         }
@@ -127,7 +133,7 @@ public final class ClientListens {
 
     /** Subscribes the hub to the channels {@code frame} LISTENs on; runs {@code resume} on this loop when done. */
     public void await(ByteBuf frame, byte type, Runnable resume) {
-        List<ListenAction> actions = actions(frame, type);
+        List<ListenAction> actions = actions(frame, type, true);
         int[] remaining = {0};
         for (ListenAction action : actions) {
             String channel = action.channel();
@@ -177,8 +183,8 @@ public final class ClientListens {
     /** Whether a message queued while the client holds no backend could be answered here, without one. */
     public boolean answersWithoutServer(ByteBuf frame, byte type) {
         return switch (type) {
-            case FrontendType.QUERY -> actions(frame, type) != null;
-            case FrontendType.PARSE -> batchParsedListen = actions(frame, type) != null;
+            case FrontendType.QUERY -> actions(frame, type, true) != null;
+            case FrontendType.PARSE -> batchParsedListen = actions(frame, type, true) != null;
             // Only what follows a LISTEN's Parse; the exact check is made when it is answered.
             case FrontendType.BIND, FrontendType.DESCRIBE -> batchParsedListen || unnamedStatement != null;
             case FrontendType.EXECUTE -> batchParsedListen || unnamedStatement != null || portal != null;
@@ -190,11 +196,12 @@ public final class ClientListens {
         // A Query drops the unnamed statement and portal, whoever answers it.
         unnamedStatement = null;
         portal = null;
-        List<ListenAction> actions = actions(frame, FrontendType.QUERY);
-        if (actions == null || !quiet) {
+        List<ListenAction> actions = quiet ? actions(frame, FrontendType.QUERY, true) : null;
+        if (actions == null) {
             return Outcome.PASS;
         }
         frame.release();
+        noticeTruncations(queue, actions); // PostgreSQL lexes the whole Query before it runs any of it
         PgException error = refusal(actions, status);
         if (error != null) {
             return ready(queue.refuse(BackendMessages.errorResponse(ctx.alloc(), error), FrontendType.QUERY));
@@ -209,12 +216,13 @@ public final class ClientListens {
         if (frame.getByte(Frames.bodyStart(frame)) != 0) {
             return Outcome.PASS; // a named statement: PostgreSQL prepares it
         }
-        List<ListenAction> actions = actions(frame, FrontendType.PARSE);
+        List<ListenAction> actions = actions(frame, FrontendType.PARSE, quiet);
         if (actions == null) {
             unnamedStatement = null; // the client's next unnamed statement is PostgreSQL's
             return Outcome.PASS;
         }
         frame.release();
+        noticeTruncations(queue, actions);
         PgException error = refusal(actions, quiet ? status : TransactionStatus.IN_TRANSACTION);
         if (error != null) {
             unnamedStatement = null;
@@ -307,9 +315,10 @@ public final class ClientListens {
      * sent as UNLISTEN and followed by {@link RelayedListens}, so that they need no pin.
      *
      * @param readiesBefore the ReadyForQuery messages the client is owed before this Query's
+     * @param quiet         nothing of the client's is in flight, which could change how the text is read
      * @return the frame to send: {@code frame}, or its rewrite (then {@code frame} was released)
      */
-    public ByteBuf relay(ByteBuf frame, int readiesBefore) {
+    public ByteBuf relay(ByteBuf frame, int readiesBefore, boolean quiet) {
         byte type = Frames.type(frame);
         if (type == FrontendType.BIND) {
             if (relayed != null && (relayed.hasStatements() || relayed.hasPortals())) {
@@ -342,8 +351,9 @@ public final class ClientListens {
         if (!ListenStatements.mayContainListen(frame, start, end)) {
             return frame;
         }
-        byte[] utf8 = ByteBufUtil.getBytes(frame, start, end - start);
-        ListenStatements.Relayed rewrite = ListenStatements.relayable(Query.sql(frame), utf8);
+        ClientText reading = settings(quiet);
+        String sql = reading.decode(frame, start, end);
+        ListenStatements.Relayed rewrite = sql == null ? null : ListenStatements.relayable(sql, reading);
         if (rewrite == null) {
             return frame;
         }
@@ -351,10 +361,40 @@ public final class ClientListens {
             subscribeUnawaited(action);
         }
         relayed().sent(rewrite.actions(), readiesBefore);
-        ByteBuf query = ctx.alloc().buffer(6 + rewrite.sql().length).writeByte(FrontendType.QUERY)
-                .writeInt(5 + rewrite.sql().length).writeBytes(rewrite.sql()).writeByte(0);
+        return unlistening(frame, start, rewrite.listenAt());
+    }
+
+    /**
+     * A copy of {@code frame} with "UN" put before each LISTEN keyword (at {@code listenAt}, byte offsets from
+     * {@code textStart}); {@code frame} is released. Made on the bytes, so the client's encoding is kept.
+     */
+    private ByteBuf unlistening(ByteBuf frame, int textStart, int[] listenAt) {
+        int length = frame.readableBytes();
+        ByteBuf out = ctx.alloc().buffer(length + 2 * listenAt.length);
+        out.writeByte(Frames.type(frame)).writeInt(length - 1 + 2 * listenAt.length);
+        int copied = frame.readerIndex() + 5;
+        for (int at : listenAt) {
+            out.writeBytes(frame, copied, textStart + at - copied).writeByte('U').writeByte('N');
+            copied = textStart + at;
+        }
+        out.writeBytes(frame, copied, frame.writerIndex() - copied);
         frame.release();
-        return query;
+        return out;
+    }
+
+    /** The client's settings, or with {@code quiet} false those an unanswered request may change made unknown. */
+    private ClientText settings(boolean quiet) {
+        ClientText current = text.get();
+        return quiet ? current : current.unsettled();
+    }
+
+    /** PostgreSQL's NOTICE for each channel name it truncates, in the client's encoding. */
+    private void noticeTruncations(RequestQueue queue, List<ListenAction> actions) {
+        for (ListenAction action : actions) {
+            if (action.truncated() != null) {
+                queue.answer(ListenNotices.truncated(ctx.alloc(), text.get(), action), null);
+            }
+        }
     }
 
     /**
@@ -362,9 +402,10 @@ public final class ClientListens {
      * one LISTEN is prepared as UNLISTEN, and its Executes are followed like a relayed Query's (see {@link
      * RelayedListens}). Unnamed ones are {@link #answer}ed by pgmux.
      *
+     * @param quiet nothing of the client's is in flight, which could change how the text is read
      * @return the frame to go on with: {@code frame}, or its rewrite (then {@code frame} was released)
      */
-    public ByteBuf prepare(ByteBuf frame) {
+    public ByteBuf prepare(ByteBuf frame, boolean quiet) {
         int start = Frames.bodyStart(frame);
         int end = start + Frames.bodyLength(frame);
         int nameEnd = frame.indexOf(start, end, (byte) 0);
@@ -378,20 +419,19 @@ public final class ClientListens {
             }
             return frame;
         }
-        Parse parse = Parse.decode(frame);
-        List<ListenAction> actions = ListenStatements.parse(parse.query());
+        ClientText reading = settings(quiet);
+        String sql = reading.decode(frame, nameEnd + 1, textEnd);
+        List<ListenAction> actions = sql == null ? null : ListenStatements.parse(sql, reading);
         ListenStatements.Relayed rewrite = actions == null || actions.size() != 1 ? null
-                : ListenStatements.relayable(parse.query(), ByteBufUtil.getBytes(frame, nameEnd + 1,
-                        textEnd - nameEnd - 1));
+                : ListenStatements.relayable(sql, reading);
+        String name = frame.toString(start, nameEnd - start, StandardCharsets.UTF_8);
         if (rewrite != null || relayed != null) {
-            relayed().prepared(parse.statementName(), rewrite == null ? null : actions.get(0));
+            relayed().prepared(name, rewrite == null ? null : actions.get(0));
         }
         if (rewrite == null) {
             return frame; // PostgreSQL prepares it as written, and it pins
         }
-        frame.release();
-        return FrontendMessages.parse(ctx.alloc(), parse.statementName(),
-                new String(rewrite.sql(), StandardCharsets.UTF_8), parse.parameterTypes());
+        return unlistening(frame, nameEnd + 1, rewrite.listenAt());
     }
 
     /**
@@ -470,15 +510,21 @@ public final class ClientListens {
         return readyAndIdle ? Outcome.ANSWERED_READY : Outcome.ANSWERED;
     }
 
-    /** The LISTEN and UNLISTEN statements of a Query or unnamed Parse, or null when it is anything else. */
-    private static List<ListenAction> actions(ByteBuf frame, byte type) {
+    /**
+     * The LISTEN and UNLISTEN statements of a Query or unnamed Parse, or null when it is anything else.
+     *
+     * @param quiet nothing of the client's is in flight, so the settings known are those the text is read with
+     */
+    private List<ListenAction> actions(ByteBuf frame, byte type, boolean quiet) {
         int start = Frames.bodyStart(frame);
         int end = start + Frames.bodyLength(frame);
         if (type == FrontendType.QUERY) {
             if (!ListenStatements.mayBeListen(frame, start, end - 1)) {
                 return null;
             }
-            return ListenStatements.parse(Query.sql(frame));
+            ClientText reading = settings(quiet);
+            String sql = reading.decode(frame, start, end - 1);
+            return sql == null ? null : ListenStatements.parse(sql, reading);
         }
         if (type != FrontendType.PARSE || frame.getByte(start) != 0) {
             return null;
@@ -487,7 +533,9 @@ public final class ClientListens {
         if (textEnd < 0 || !ListenStatements.mayBeListen(frame, start + 1, textEnd)) {
             return null;
         }
-        List<ListenAction> actions = ListenStatements.parse(Parse.decode(frame).query());
+        ClientText reading = settings(quiet);
+        String sql = reading.decode(frame, start + 1, textEnd);
+        List<ListenAction> actions = sql == null ? null : ListenStatements.parse(sql, reading);
         return actions != null && actions.size() == 1 ? actions : null;
     }
 

@@ -41,6 +41,7 @@ import io.pgmux.server.metrics.ClientActivity;
 import io.pgmux.server.metrics.SessionMetrics;
 import io.pgmux.server.metrics.SessionTimer;
 import io.pgmux.server.notify.ClientListens;
+import io.pgmux.server.notify.ClientText;
 import io.pgmux.server.pinning.PinGuard;
 import java.util.ArrayDeque;
 import java.util.Map;
@@ -136,7 +137,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
                 pool.statementCounters());
         if (mode != PoolMode.SESSION && context.config().pool().listen() == ListenMode.FAN_OUT) {
             listens = ClientListens.open(context.pools(), pool, ctx, context.config().pool().maxQueuedNotifications(),
-                    this::readyForNotifications, this::fail);
+                    this::readyForNotifications, this::fail, this::clientText);
             link.watch(listens);
         }
         context.clients().register(key, this::cancelRunningQuery);
@@ -182,7 +183,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         }
         timer.requestArrived();
         if (listens != null && type == FrontendType.PARSE) {
-            frame = listens.prepare(frame);
+            frame = listens.prepare(frame, pending.isEmpty() && handover == null && !link.midRequest());
         }
         dispatch(frame, type);
     }
@@ -348,6 +349,27 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         ctx.flush();
     }
 
+    /** How PostgreSQL reads the client's LISTEN texts now: the settings it last reported, else the pool's. */
+    private ClientText clientText() {
+        return ClientText.of(parameter("client_encoding"), parameter("server_encoding"),
+                parameter("standard_conforming_strings"));
+    }
+
+    /** A run-time parameter's value as last reported to the client (names are case-insensitive), or null. */
+    private String parameter(String name) {
+        String reported = parameters.values().get(name); // PostgreSQL's own spelling, as in ParameterStatus
+        if (reported != null) {
+            return reported;
+        }
+        for (Map.Entry<String, String> e : parameters.values().entrySet()) {
+            if (e.getKey().equalsIgnoreCase(name)) {
+                return e.getValue();
+            }
+        }
+        Map<String, String> defaults = pool.loginParameters();
+        return defaults == null ? null : defaults.get(name);
+    }
+
     /**
      * Whether a notification may be written to the client now: as PostgreSQL, only outside a transaction and while
      * the client waits for nothing.
@@ -396,6 +418,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     }
 
     private void forward(ByteBuf frame) {
+        boolean listensFollowed = false;
         if (listens != null) {
             // Once pinned, an UNLISTEN goes to the pinned backend, where it undoes a LISTEN PostgreSQL ran as
             // written (one pgmux could not read exactly: see ClientListens#relay).
@@ -407,11 +430,13 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
                     return;
                 }
             }
-            frame = listens.relay(frame, link.requests().readyOwed());
+            ByteBuf relayed = listens.relay(frame, link.requests().readyOwed(), !link.midRequest());
+            listensFollowed = relayed != frame; // its LISTENs were rewritten and are followed: they need no pin
+            frame = relayed;
         }
         boolean admitted;
         try {
-            admitted = mode == PoolMode.SESSION || admitStateChanges(frame);
+            admitted = mode == PoolMode.SESSION || admitStateChanges(frame, listensFollowed);
         } catch (RuntimeException e) {
             frame.release(); // the inspector threw before anything took the frame
             throw e;
@@ -474,8 +499,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
      *
      * @return false when the message was refused (and released)
      */
-    private boolean admitStateChanges(ByteBuf frame) {
-        PgException refusal = guard.admit(frame, link.server(), label);
+    private boolean admitStateChanges(ByteBuf frame, boolean listensFollowed) {
+        PgException refusal = guard.admit(frame, link.server(), label, listensFollowed);
         if (refusal == null) {
             return true;
         }

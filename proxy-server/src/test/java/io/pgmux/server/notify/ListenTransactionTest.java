@@ -19,7 +19,8 @@ class ListenTransactionTest {
     private static final ListenAction LISTEN_A = new ListenAction(ListenAction.Kind.LISTEN, "a");
     private static final ListenAction UNLISTEN_A = new ListenAction(ListenAction.Kind.UNLISTEN, "a");
 
-    private final NotificationInbox inbox = new NotificationInbox(null, 10, () -> false, e -> { }, new NotifyFigures());
+    private final NotificationInbox inbox = new NotificationInbox(null, 10, () -> false, e -> { }, new NotifyFigures(),
+            () -> ClientText.UTF8);
     private int settled;
     private final ListenTransaction transaction = new ListenTransaction(inbox, () -> settled++);
     private final List<ByteBuf> written = new ArrayList<>();
