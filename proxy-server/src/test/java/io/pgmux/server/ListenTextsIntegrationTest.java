@@ -110,6 +110,32 @@ class ListenTextsIntegrationTest {
         awaitNoListeningBackend();
     }
 
+    /**
+     * SJIS: the second byte of ソ is 0x5C, a backslash in ASCII. Read as characters, the string ends where
+     * PostgreSQL ends it (a byte-wise reading with standard_conforming_strings off would not), and the LISTEN is
+     * rewritten on the client's bytes.
+     */
+    @Test
+    void anSjisClientsBackslashByteInsideACharacterIsNoBackslash() throws Exception {
+        Charset sjis = Charset.forName("windows-31j");
+        try (RawClient client = login(); Connection direct = proxy.pg.connect(); Statement d = direct.createStatement()) {
+            client.sendQuery("SET client_encoding = 'SJIS'");
+            assertThat(tags(client)).containsExactly("SET");
+            sendQuery(client, "SELECT 'ソ'; LISTEN sjis_ch", sjis);
+            assertThat(tags(client)).containsExactly("SELECT 1", "LISTEN");
+            sendQuery(client, "LISTEN \"sjis_ソ\"", sjis); // a name PostgreSQL's table maps: left to it, pinned
+            assertThat(tags(client)).containsExactly("LISTEN");
+            sendQuery(client, "UNLISTEN \"sjis_ソ\"", sjis); // undone on the pinned backend, which goes back
+            assertThat(tags(client)).containsExactly("UNLISTEN");
+            assertFannedOut();
+            d.execute("NOTIFY sjis_ch, 'ソ'");
+            assertThat(text(client.readUntil('A'), sjis)).isEqualTo("sjis_ch:ソ");
+            client.sendQuery("UNLISTEN *; RESET client_encoding");
+            tags(client);
+        }
+        awaitNoListeningBackend();
+    }
+
     private static void sendQuery(RawClient client, String sql, Charset encoding) throws IOException {
         byte[] text = sql.getBytes(encoding);
         byte[] body = new byte[text.length + 1];
