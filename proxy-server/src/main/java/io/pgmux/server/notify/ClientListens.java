@@ -22,6 +22,7 @@ import io.pgmux.protocol.Query;
 import io.pgmux.protocol.Severity;
 import io.pgmux.protocol.TransactionStatus;
 import io.pgmux.server.requests.RequestQueue;
+import io.pgmux.server.sql.SqlLexer;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -320,26 +321,42 @@ public final class ClientListens {
      */
     public ByteBuf relay(ByteBuf frame, int readiesBefore, boolean quiet) {
         byte type = Frames.type(frame);
+        Subtransactions savepoints = transaction.subtransactions();
         if (type == FrontendType.BIND) {
-            if (relayed != null && (relayed.hasStatements() || relayed.hasPortals())) {
+            boolean listens = relayed != null && (relayed.hasStatements() || relayed.hasPortals());
+            if (listens || savepoints.hasStatements() || savepoints.hasPortals()) {
                 BindHeader bind = BindHeader.decode(frame);
-                relayed.bound(bind.portalName(), bind.statementName());
+                if (listens) {
+                    relayed.bound(bind.portalName(), bind.statementName());
+                }
+                savepoints.bound(bind.portalName(), bind.statementName());
             }
             return frame;
         }
         if (type == FrontendType.EXECUTE) {
-            ListenAction action = relayed != null && relayed.hasPortals()
-                    ? relayed.executes(Execute.decode(frame).portalName()) : null;
-            if (action != null) {
-                subscribeUnawaited(action);
-                relayed.sent(List.of(action), readiesBefore);
+            boolean listens = relayed != null && relayed.hasPortals();
+            if (listens || savepoints.hasPortals()) {
+                String portal = Execute.decode(frame).portalName();
+                ListenAction action = listens ? relayed.executes(portal) : null;
+                if (action != null) {
+                    subscribeUnawaited(action);
+                    relayed.sent(List.of(action), readiesBefore);
+                }
+                Subtransactions.Op op = savepoints.executes(portal);
+                if (op != null && following()) {
+                    savepoints.sent(List.of(op), readiesBefore);
+                }
             }
             return frame;
         }
         if (type == FrontendType.CLOSE) {
-            if (relayed != null && (relayed.hasStatements() || relayed.hasPortals())) {
+            if (relayed != null && (relayed.hasStatements() || relayed.hasPortals())
+                    || savepoints.hasStatements() || savepoints.hasPortals()) {
                 Close close = Close.decode(frame);
-                relayed.closed(close.kind() == Close.STATEMENT, close.name());
+                if (relayed != null) {
+                    relayed.closed(close.kind() == Close.STATEMENT, close.name());
+                }
+                savepoints.closed(close.kind() == Close.STATEMENT, close.name());
             }
             return frame;
         }
@@ -348,12 +365,20 @@ public final class ClientListens {
         }
         int start = Frames.bodyStart(frame);
         int end = start + Frames.bodyLength(frame) - 1; // before the terminating NUL
-        if (!ListenStatements.mayContainListen(frame, start, end)) {
+        boolean mayListen = ListenStatements.mayContainListen(frame, start, end);
+        boolean following = following();
+        if (!mayListen && !following) {
             return frame;
         }
         ClientText reading = settings(quiet);
         String sql = reading.decode(frame, start, end);
-        ListenStatements.Relayed rewrite = sql == null ? null : ListenStatements.relayable(sql, reading);
+        ListenStatements.Relayed rewrite = sql == null || !mayListen ? null
+                : ListenStatements.relayable(sql, reading);
+        if (sql != null && (following || rewrite != null)) {
+            SqlLexer.Reading lexing = reading.reading(sql);
+            savepoints.sent(Subtransactions.ops(sql, lexing == null ? SqlLexer.Reading.STANDARD : lexing),
+                    readiesBefore);
+        }
         if (rewrite == null) {
             return frame;
         }
@@ -380,6 +405,11 @@ public final class ClientListens {
         out.writeBytes(frame, copied, frame.writerIndex() - copied);
         frame.release();
         return out;
+    }
+
+    /** Whether the client has a LISTEN or UNLISTEN that a ROLLBACK TO SAVEPOINT could still undo. */
+    private boolean following() {
+        return transaction.pending() || relayed != null && relayed.hasRequests();
     }
 
     /** The client's settings, or with {@code quiet} false those an unanswered request may change made unknown. */
@@ -409,6 +439,7 @@ public final class ClientListens {
         int start = Frames.bodyStart(frame);
         int end = start + Frames.bodyLength(frame);
         int nameEnd = frame.indexOf(start, end, (byte) 0);
+        preparesSavepoint(frame, start, nameEnd, end);
         if (nameEnd <= start) {
             return frame; // unnamed (or malformed, which the session refuses)
         }
@@ -432,6 +463,23 @@ public final class ClientListens {
             return frame; // PostgreSQL prepares it as written, and it pins
         }
         return unlistening(frame, nameEnd + 1, rewrite.listenAt());
+    }
+
+    /** Remembers a statement whose text is one SAVEPOINT, RELEASE or ROLLBACK, for its Executes (see {@link #relay}). */
+    private void preparesSavepoint(ByteBuf frame, int start, int nameEnd, int end) {
+        Subtransactions savepoints = transaction.subtransactions();
+        int textEnd = nameEnd < 0 ? -1 : frame.indexOf(nameEnd + 1, end, (byte) 0);
+        if (textEnd < 0) {
+            return;
+        }
+        boolean may = SavepointWords.mayBe(frame, nameEnd + 1, textEnd);
+        if (!may && !savepoints.hasStatements()) {
+            return;
+        }
+        String name = frame.toString(start, nameEnd - start, StandardCharsets.UTF_8);
+        String sql = may ? text.get().decode(frame, nameEnd + 1, textEnd) : null;
+        List<Subtransactions.Op> ops = sql == null ? List.of() : Subtransactions.ops(sql, SqlLexer.Reading.STANDARD);
+        savepoints.prepared(name, ops.size() == 1 ? ops.get(0) : null);
     }
 
     /**
@@ -459,6 +507,7 @@ public final class ClientListens {
         if (relayed != null) {
             relayed.clear();
         }
+        transaction.subtransactions().clear();
     }
 
     private RelayedListens relayed() {
@@ -597,6 +646,9 @@ public final class ClientListens {
     private void dropUnneededInterest() {
         Set<String> needed = new HashSet<>(inbox.listening());
         transaction.pendingListens(needed);
+        if (relayed != null) {
+            relayed.pendingListens(needed); // a ROLLBACK TO before them in the same Query must not drop them
+        }
         interested.removeIf(channel -> {
             if (needed.contains(channel)) {
                 return false;
