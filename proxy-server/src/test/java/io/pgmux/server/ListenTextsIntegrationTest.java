@@ -3,7 +3,6 @@ package io.pgmux.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pgmux.pool.Pool;
-import io.pgmux.server.notify.NotifyHubs;
 import io.pgmux.testing.DetectLeaks;
 import java.io.IOException;
 import java.nio.charset.Charset;
@@ -150,7 +149,7 @@ class ListenTextsIntegrationTest {
         while (pool.stats().active() > 1 && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
-        assertThat(NotifyHubs.of(proxy.server.pools()).channels(pool)).as("channels of the listening backend")
+        assertThat(proxy.server.notifyHubs().channels(pool)).as("channels of the listening backend")
                 .isPositive();
         assertThat(pool.stats().active()).as("backends lent: the listening one only").isEqualTo(1);
     }

@@ -7,7 +7,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import io.pgmux.pool.Pool;
-import io.pgmux.pool.PoolRegistry;
 import io.pgmux.protocol.BackendMessages;
 import io.pgmux.protocol.BindHeader;
 import io.pgmux.protocol.Close;
@@ -102,10 +101,9 @@ public final class ClientListens {
      * @param overflow ends the client's connection with the error given
      * @param text     the client's settings that decide how its text is read, as last reported
      */
-    public static ClientListens open(PoolRegistry pools, Pool pool, ChannelHandlerContext ctx, int limit,
+    public static ClientListens open(NotifyHubs hubs, Pool pool, ChannelHandlerContext ctx, int limit,
                                      BooleanSupplier idle, Consumer<PgException> overflow,
                                      Supplier<ClientText> text) {
-        NotifyHubs hubs = NotifyHubs.of(pools);
         return new ClientListens(ctx, hubs.hub(pool, ctx.channel().eventLoop()), limit, idle, overflow,
                 hubs.figures(), text);
     }

@@ -136,7 +136,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         this.link = new ServerLink(ctx, mode == PoolMode.SESSION ? 0 : context.config().pool().maxPreparedStatements(),
                 pool.statementCounters());
         if (mode != PoolMode.SESSION && context.config().pool().listen() == ListenMode.FAN_OUT) {
-            listens = ClientListens.open(context.pools(), pool, ctx, context.config().pool().maxQueuedNotifications(),
+            listens = ClientListens.open(context.notifyHubs(), pool, ctx, context.config().pool().maxQueuedNotifications(),
                     this::readyForNotifications, this::fail, this::clientText);
             link.watch(listens);
         }
