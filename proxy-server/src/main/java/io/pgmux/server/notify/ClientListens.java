@@ -40,9 +40,12 @@ import java.util.function.Supplier;
  * the client's {@link RequestQueue}; {@link ListenTransaction} applies them when the client's transaction commits,
  * and the client's {@link NotificationInbox} receives the notifications of the channels it then listens on.
  *
- * <p>What goes to PostgreSQL instead, and pins the backend as LISTEN did before fan-out: a Query that mixes LISTEN
- * with other statements, a Query that arrives while earlier requests of the client are still unanswered (pgmux
- * could not know whether it would run in a failed transaction), a LISTEN prepared under a name.
+ * <p>What goes to PostgreSQL instead, as UNLISTEN, and is followed by {@link RelayedListens}: a Query that mixes
+ * LISTEN with other statements, a Query that arrives while earlier requests of the client are still unanswered
+ * (pgmux could not know whether it would run in a failed transaction), a LISTEN prepared under a name. Texts are
+ * read with the client's settings ({@link ClientText}); only one pgmux cannot read exactly goes as written and pins.
+ * While the client has an uncommitted LISTEN or UNLISTEN, its savepoint statements are reported to
+ * {@link Subtransactions}.
  *
  * <p>Before a LISTEN of a channel the client has no interest in yet is answered, the hub must LISTEN on it
  * ({@link #mustWait}, {@link #await}), so that every notification committed after the client's LISTEN reaches it.
@@ -364,7 +367,7 @@ public final class ClientListens {
         int start = Frames.bodyStart(frame);
         int end = start + Frames.bodyLength(frame) - 1; // before the terminating NUL
         boolean mayListen = ListenStatements.mayContainListen(frame, start, end);
-        boolean following = following();
+        boolean following = following() && SavepointWords.mayContain(frame, start, end);
         if (!mayListen && !following) {
             return frame;
         }
@@ -418,9 +421,10 @@ public final class ClientListens {
 
     /** PostgreSQL's NOTICE for each channel name it truncates, in the client's encoding. */
     private void noticeTruncations(RequestQueue queue, List<ListenAction> actions) {
+        ClientText settings = null;
         for (ListenAction action : actions) {
-            if (action.truncated() != null) {
-                queue.answer(ListenNotices.truncated(ctx.alloc(), text.get(), action), null);
+            if (action.truncated() != null && (settings = settings == null ? text.get() : settings).notices()) {
+                queue.answer(ListenNotices.truncated(ctx.alloc(), settings, action), null);
             }
         }
     }

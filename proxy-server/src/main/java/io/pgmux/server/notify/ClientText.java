@@ -9,6 +9,8 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.Charset;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.Set;
 
 /**
  * The settings PostgreSQL reads a client's LISTEN and UNLISTEN text with, as pgmux last saw them (ParameterStatus, or
@@ -23,13 +25,19 @@ import java.nio.charset.StandardCharsets;
  *                        Java (see {@link PgEncodings#exactNames})
  * @param server          the server encoding, which identifiers are truncated in; null when unknown
  * @param standardStrings standard_conforming_strings, or null when unknown
+ * @param notices         whether client_min_messages lets a NOTICE through (PostgreSQL's default, notice, does)
  */
-public record ClientText(Charset client, boolean namesExact, Charset server, Boolean standardStrings) {
+public record ClientText(Charset client, boolean namesExact, Charset server, Boolean standardStrings,
+                         boolean notices) {
     /** PostgreSQL's NAMEDATALEN - 1: longer identifiers are truncated, with a NOTICE. */
     static final int MAX_NAME_BYTES = 63;
 
     /** A UTF-8 client of a UTF-8 server with standard_conforming_strings on: PostgreSQL's defaults. */
-    public static final ClientText UTF8 = new ClientText(StandardCharsets.UTF_8, true, StandardCharsets.UTF_8, true);
+    public static final ClientText UTF8 = new ClientText(StandardCharsets.UTF_8, true, StandardCharsets.UTF_8, true,
+            true);
+    /** The client_min_messages levels that let a NOTICE through. */
+    private static final Set<String> NOTICE_LEVELS = Set.of("debug5", "debug4", "debug3", "debug2", "debug1",
+            "debug", "log", "notice");
 
     /**
      * From the parameters' values as PostgreSQL reports them (null when not reported).
@@ -39,11 +47,30 @@ public record ClientText(Charset client, boolean namesExact, Charset server, Boo
      * @param standardConformingStrings standard_conforming_strings, {@code on} or {@code off}
      */
     public static ClientText of(String clientEncoding, String serverEncoding, String standardConformingStrings) {
+        return of(clientEncoding, serverEncoding, standardConformingStrings, null);
+    }
+
+    /** As {@link #of(String, String, String)}, with client_min_messages (null: PostgreSQL's default). */
+    public static ClientText of(String clientEncoding, String serverEncoding, String standardConformingStrings,
+                                String clientMinMessages) {
         Boolean standard = standardConformingStrings == null ? null
                 : standardConformingStrings.equalsIgnoreCase("on") ? Boolean.TRUE
                 : standardConformingStrings.equalsIgnoreCase("off") ? Boolean.FALSE : null;
         return new ClientText(PgEncodings.charset(clientEncoding), PgEncodings.exactNames(clientEncoding),
-                PgEncodings.charset(serverEncoding), standard);
+                PgEncodings.charset(serverEncoding), standard,
+                letsNoticeThrough(clientMinMessages));
+    }
+
+    /** Whether a client_min_messages value (as set: quotes and DEFAULT allowed) lets a NOTICE through. */
+    private static boolean letsNoticeThrough(String clientMinMessages) {
+        if (clientMinMessages == null) {
+            return true;
+        }
+        String level = clientMinMessages.trim().toLowerCase(Locale.ROOT);
+        if (level.length() >= 2 && level.startsWith("'") && level.endsWith("'")) {
+            level = level.substring(1, level.length() - 1);
+        }
+        return level.equals("default") || NOTICE_LEVELS.contains(level);
     }
 
     /**
@@ -51,7 +78,7 @@ public record ClientText(Charset client, boolean namesExact, Charset server, Boo
      * standard_conforming_strings) made unknown: the server encoding never changes.
      */
     ClientText unsettled() {
-        return new ClientText(null, false, server, null);
+        return new ClientText(null, false, server, null, notices);
     }
 
     /** The text of bytes {@code [from, to)} as PostgreSQL reads it, or null when pgmux cannot decode it exactly. */

@@ -10,6 +10,25 @@ final class SavepointWords {
     private SavepointWords() {
     }
 
+    /**
+     * Whether the bytes {@code [from, to)} hold one of the words anywhere (in a string or comment too): a text
+     * without them has no statement {@link Subtransactions} needs to see. Allocates nothing.
+     */
+    static boolean mayContain(ByteBuf buf, int from, int to) {
+        for (int i = from; i < to; i++) {
+            int b = buf.getByte(i) | 0x20;
+            if (b != 's' && b != 'r') {
+                continue;
+            }
+            for (String word : WORDS) {
+                if (startsWith(buf, i, to, word)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     /** Whether the first word of bytes {@code [from, to)}, after spaces, is SAVEPOINT, RELEASE or ROLLBACK. */
     static boolean mayBe(ByteBuf buf, int from, int to) {
         int i = from;

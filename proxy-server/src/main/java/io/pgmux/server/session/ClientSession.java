@@ -352,11 +352,18 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     /** How PostgreSQL reads the client's LISTEN texts now: the settings it last reported, else the pool's. */
     private ClientText clientText() {
         return ClientText.of(parameter("client_encoding"), parameter("server_encoding"),
-                parameter("standard_conforming_strings"));
+                parameter("standard_conforming_strings"), parameter("client_min_messages"));
     }
 
-    /** A run-time parameter's value as last reported to the client (names are case-insensitive), or null. */
+    /**
+     * A run-time parameter's value as last reported to the client or set through a tracked SET (names are
+     * case-insensitive), else the pool's, or null.
+     */
     private String parameter(String name) {
+        String tracked = guard == null ? null : guard.pins().trackedValues().get(name);
+        if (tracked != null) {
+            return tracked;
+        }
         String reported = parameters.values().get(name); // PostgreSQL's own spelling, as in ParameterStatus
         if (reported != null) {
             return reported;

@@ -95,6 +95,14 @@ class ListenStatementsTest {
     }
 
     @Test
+    void noticesFollowClientMinMessages() {
+        assertThat(ClientText.of("UTF8", "UTF8", "on", null).notices()).isTrue();
+        assertThat(ClientText.of("UTF8", "UTF8", "on", "'notice'").notices()).isTrue();
+        assertThat(ClientText.of("UTF8", "UTF8", "on", "DEFAULT").notices()).isTrue();
+        assertThat(ClientText.of("UTF8", "UTF8", "on", "warning").notices()).isFalse();
+    }
+
+    @Test
     void leavesToPostgresWhatDependsOnSettingsItDoesNotKnow() {
         assertThat(ListenStatements.parse("LISTEN \"a\\b\"", UNKNOWN_STRINGS)).isNull();
         ClientText sjis = ClientText.of("SJIS", "UTF8", "on");
