@@ -469,8 +469,11 @@ public final class ClientListens {
 
     /** Remembers a statement whose text is one SAVEPOINT, RELEASE or ROLLBACK, for its Executes (see {@link #relay}). */
     private void preparesSavepoint(ByteBuf frame, int start, int nameEnd, int end) {
+        if (Frames.isPartial(frame) || nameEnd < 0) {
+            return; // a text streamed in pieces is no savepoint statement
+        }
         Subtransactions savepoints = transaction.subtransactions();
-        int textEnd = nameEnd < 0 ? -1 : frame.indexOf(nameEnd + 1, end, (byte) 0);
+        int textEnd = frame.indexOf(nameEnd + 1, end, (byte) 0);
         if (textEnd < 0) {
             return;
         }

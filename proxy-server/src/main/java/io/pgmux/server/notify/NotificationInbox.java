@@ -151,15 +151,29 @@ final class NotificationInbox {
             return;
         }
         int wrote = 0;
-        Charset encoding = text.get().client();
+        Charset encoding = null; // looked up for the first notification that is not plain ASCII
         while (!held.isEmpty() && ctx.channel().isWritable()) {
-            ctx.write(inClientEncoding(held.poll(), encoding), ctx.voidPromise());
+            ByteBuf message = held.poll();
+            if (encoding == null && !isAscii(message)) {
+                encoding = text.get().client();
+            }
+            ctx.write(encoding == null ? message : inClientEncoding(message, encoding), ctx.voidPromise());
             wrote++;
         }
         if (wrote > 0) {
             figures.countDelivered(wrote);
             ctx.flush();
         }
+    }
+
+    private static boolean isAscii(ByteBuf message) {
+        int end = message.writerIndex();
+        for (int i = message.readerIndex() + 9; i < end; i++) { // after the type, length and sender pid
+            if (message.getByte(i) < 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

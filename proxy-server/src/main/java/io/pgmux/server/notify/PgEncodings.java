@@ -20,7 +20,9 @@ import java.util.Set;
  * places, so a channel name with non-ASCII characters in them is not read ({@link #exactNames}).
  */
 final class PgEncodings {
+    /** Java charset names by PostgreSQL name (cleaned); resolved once into {@link #CHARSETS}. */
     private static final Map<String, String> JAVA_NAMES = new HashMap<>();
+    private static final Map<String, Charset> CHARSETS = new HashMap<>();
     /** Encodings whose conversion to Unicode is the same table in PostgreSQL and Java. */
     private static final Set<String> EXACT = Set.of("UTF-8", "ISO-8859-1", "ISO-8859-2", "ISO-8859-3", "ISO-8859-4",
             "ISO-8859-5", "ISO-8859-6", "ISO-8859-7", "ISO-8859-8", "ISO-8859-9", "ISO-8859-13", "ISO-8859-15",
@@ -58,6 +60,11 @@ final class PgEncodings {
         names("x-windows-949", "uhc", "win949", "windows949");
         names("GB18030", "gb18030");
         names("x-Johab", "johab");
+        JAVA_NAMES.forEach((pgName, javaName) -> {
+            if (Charset.isSupported(javaName)) {
+                CHARSETS.put(pgName, Charset.forName(javaName));
+            }
+        });
     }
 
     private PgEncodings() {
@@ -71,8 +78,7 @@ final class PgEncodings {
 
     /** The charset for a PostgreSQL encoding name, or null when pgmux does not decode it (or it is null). */
     static Charset charset(String pgName) {
-        String javaName = pgName == null ? null : JAVA_NAMES.get(clean(pgName));
-        return javaName == null || !Charset.isSupported(javaName) ? null : Charset.forName(javaName);
+        return pgName == null ? null : CHARSETS.get(clean(pgName));
     }
 
     /** Whether PostgreSQL and Java convert every character of this encoding to the same Unicode character. */
