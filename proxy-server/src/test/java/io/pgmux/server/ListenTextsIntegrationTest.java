@@ -44,7 +44,8 @@ class ListenTextsIntegrationTest {
     void longChannelNamesAreTruncatedAsPostgresDoesWithItsNotice() throws Exception {
         String name = "long_channel_" + "x".repeat(49) + "é" + "tail"; // byte 63 falls inside the é
         String truncated = name.substring(0, name.indexOf('é'));
-        try (RawClient client = login(); Connection direct = proxy.pg.connect(); Statement d = direct.createStatement()) {
+        try (RawClient client = login(); Connection direct = proxy.pg.connect();
+             Statement d = direct.createStatement()) {
             d.execute("LISTEN \"" + name + "\"");
             SQLWarning expected = d.getWarnings();
             d.execute("UNLISTEN *");
@@ -66,7 +67,8 @@ class ListenTextsIntegrationTest {
     /** A backslash in an earlier string of the Query is read as the client's standard_conforming_strings says. */
     @Test
     void backslashesFollowTheClientsStandardConformingStrings() throws Exception {
-        try (RawClient client = login(); Connection direct = proxy.pg.connect(); Statement d = direct.createStatement()) {
+        try (RawClient client = login(); Connection direct = proxy.pg.connect();
+             Statement d = direct.createStatement()) {
             client.sendQuery("SELECT 'on\\'; LISTEN scs_on");
             assertThat(tags(client)).containsExactly("SELECT 1", "LISTEN");
             assertFannedOut();
@@ -92,7 +94,8 @@ class ListenTextsIntegrationTest {
     /** A LATIN1 client's LISTEN of a non-ASCII channel: read in its encoding, notified in its encoding. */
     @Test
     void aLatin1ClientListensOnANonAsciiChannel() throws Exception {
-        try (RawClient client = login(); Connection direct = proxy.pg.connect(); Statement d = direct.createStatement()) {
+        try (RawClient client = login(); Connection direct = proxy.pg.connect();
+             Statement d = direct.createStatement()) {
             client.sendQuery("SET client_encoding = 'LATIN1'");
             assertThat(tags(client)).containsExactly("SET");
             sendQuery(client, "LISTEN \"café\"", LATIN1);
@@ -117,7 +120,8 @@ class ListenTextsIntegrationTest {
     @Test
     void anSjisClientsBackslashByteInsideACharacterIsNoBackslash() throws Exception {
         Charset sjis = Charset.forName("windows-31j");
-        try (RawClient client = login(); Connection direct = proxy.pg.connect(); Statement d = direct.createStatement()) {
+        try (RawClient client = login(); Connection direct = proxy.pg.connect();
+             Statement d = direct.createStatement()) {
             client.sendQuery("SET client_encoding = 'SJIS'");
             assertThat(tags(client)).containsExactly("SET");
             sendQuery(client, "SELECT 'ソ'; LISTEN sjis_ch", sjis);

@@ -2,7 +2,6 @@
 package io.pgmux.server.notify;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
@@ -13,11 +12,8 @@ import io.pgmux.protocol.Close;
 import io.pgmux.protocol.Describe;
 import io.pgmux.protocol.Execute;
 import io.pgmux.protocol.Frames;
-import io.pgmux.protocol.FrontendMessages;
 import io.pgmux.protocol.FrontendType;
-import io.pgmux.protocol.Parse;
 import io.pgmux.protocol.PgException;
-import io.pgmux.protocol.Query;
 import io.pgmux.protocol.Severity;
 import io.pgmux.protocol.TransactionStatus;
 import io.pgmux.server.requests.RequestQueue;
@@ -387,25 +383,7 @@ public final class ClientListens {
             subscribeUnawaited(action);
         }
         relayed().sent(rewrite.actions(), readiesBefore);
-        return unlistening(frame, start, rewrite.listenAt());
-    }
-
-    /**
-     * A copy of {@code frame} with "UN" put before each LISTEN keyword (at {@code listenAt}, byte offsets from
-     * {@code textStart}); {@code frame} is released. Made on the bytes, so the client's encoding is kept.
-     */
-    private ByteBuf unlistening(ByteBuf frame, int textStart, int[] listenAt) {
-        int length = frame.readableBytes();
-        ByteBuf out = ctx.alloc().buffer(length + 2 * listenAt.length);
-        out.writeByte(Frames.type(frame)).writeInt(length - 1 + 2 * listenAt.length);
-        int copied = frame.readerIndex() + 5;
-        for (int at : listenAt) {
-            out.writeBytes(frame, copied, textStart + at - copied).writeByte('U').writeByte('N');
-            copied = textStart + at;
-        }
-        out.writeBytes(frame, copied, frame.writerIndex() - copied);
-        frame.release();
-        return out;
+        return ListenStatements.unlistening(ctx.alloc(), frame, start, rewrite.listenAt());
     }
 
     /** Whether the client has a LISTEN or UNLISTEN that a ROLLBACK TO SAVEPOINT could still undo. */
@@ -441,7 +419,7 @@ public final class ClientListens {
         int start = Frames.bodyStart(frame);
         int end = start + Frames.bodyLength(frame);
         int nameEnd = frame.indexOf(start, end, (byte) 0);
-        preparesSavepoint(frame, start, nameEnd, end);
+        transaction.subtransactions().preparing(frame, start, nameEnd, end, text);
         if (nameEnd <= start) {
             return frame; // unnamed (or malformed, which the session refuses)
         }
@@ -464,27 +442,7 @@ public final class ClientListens {
         if (rewrite == null) {
             return frame; // PostgreSQL prepares it as written, and it pins
         }
-        return unlistening(frame, nameEnd + 1, rewrite.listenAt());
-    }
-
-    /** Remembers a statement whose text is one SAVEPOINT, RELEASE or ROLLBACK, for its Executes (see {@link #relay}). */
-    private void preparesSavepoint(ByteBuf frame, int start, int nameEnd, int end) {
-        if (Frames.isPartial(frame) || nameEnd < 0) {
-            return; // a text streamed in pieces is no savepoint statement
-        }
-        Subtransactions savepoints = transaction.subtransactions();
-        int textEnd = frame.indexOf(nameEnd + 1, end, (byte) 0);
-        if (textEnd < 0) {
-            return;
-        }
-        boolean may = SavepointWords.mayBe(frame, nameEnd + 1, textEnd);
-        if (!may && !savepoints.hasStatements()) {
-            return;
-        }
-        String name = frame.toString(start, nameEnd - start, StandardCharsets.UTF_8);
-        String sql = may ? text.get().decode(frame, nameEnd + 1, textEnd) : null;
-        List<Subtransactions.Op> ops = sql == null ? List.of() : Subtransactions.ops(sql, SqlLexer.Reading.STANDARD);
-        savepoints.prepared(name, ops.size() == 1 ? ops.get(0) : null);
+        return ListenStatements.unlistening(ctx.alloc(), frame, nameEnd + 1, rewrite.listenAt());
     }
 
     /**

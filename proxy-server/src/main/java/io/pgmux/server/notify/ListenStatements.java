@@ -2,6 +2,7 @@
 package io.pgmux.server.notify;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.pgmux.server.sql.SqlLexer;
 import io.pgmux.server.sql.SqlStatement;
 import io.pgmux.server.sql.SqlToken;
@@ -153,6 +154,24 @@ final class ListenStatements {
             return new ListenAction(ListenAction.Kind.LISTEN, channel, truncated);
         }
         return st.isWord(0, "unlisten") ? new ListenAction(ListenAction.Kind.UNLISTEN, channel, truncated) : null;
+    }
+
+    /**
+     * A copy of {@code frame} (a Query or Parse) with "UN" put before each LISTEN keyword (at {@code listenAt}, byte
+     * offsets from {@code textStart}); {@code frame} is released. Made on the bytes, so the client's encoding is kept.
+     */
+    static ByteBuf unlistening(ByteBufAllocator alloc, ByteBuf frame, int textStart, int[] listenAt) {
+        int length = frame.readableBytes();
+        ByteBuf out = alloc.buffer(length + 2 * listenAt.length);
+        out.writeByte(frame.getByte(frame.readerIndex())).writeInt(length - 1 + 2 * listenAt.length);
+        int copied = frame.readerIndex() + 5;
+        for (int at : listenAt) {
+            out.writeBytes(frame, copied, textStart + at - copied).writeByte('U').writeByte('N');
+            copied = textStart + at;
+        }
+        out.writeBytes(frame, copied, frame.writerIndex() - copied);
+        frame.release();
+        return out;
     }
 
     /** The channel as an identifier PostgreSQL reads back exactly: double-quoted, inner quotes doubled. */

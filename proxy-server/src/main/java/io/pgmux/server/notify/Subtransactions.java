@@ -3,14 +3,17 @@ package io.pgmux.server.notify;
 
 import io.netty.buffer.ByteBuf;
 import io.pgmux.protocol.BackendType;
+import io.pgmux.protocol.Frames;
 import io.pgmux.server.sql.SqlLexer;
 import io.pgmux.server.sql.SqlStatement;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * The savepoints of a client's transaction that matter to its uncommitted LISTEN and UNLISTEN: PostgreSQL forgets
@@ -120,6 +123,29 @@ final class Subtransactions {
         } else {
             statements.remove(name);
         }
+    }
+
+    /**
+     * A Parse as the client sent it (name ending at {@code nameEnd}, body ending at {@code end}): a statement whose
+     * text is one SAVEPOINT, RELEASE or ROLLBACK is remembered for its Executes. A first look at the text's first word
+     * keeps every other Parse cheap.
+     */
+    void preparing(ByteBuf frame, int start, int nameEnd, int end, Supplier<ClientText> text) {
+        if (Frames.isPartial(frame) || nameEnd < 0) {
+            return; // a text streamed in pieces is no savepoint statement
+        }
+        int textEnd = frame.indexOf(nameEnd + 1, end, (byte) 0);
+        if (textEnd < 0) {
+            return;
+        }
+        boolean may = SavepointWords.mayBe(frame, nameEnd + 1, textEnd);
+        if (!may && statements.isEmpty()) {
+            return;
+        }
+        String name = frame.toString(start, nameEnd - start, StandardCharsets.UTF_8);
+        String sql = may ? text.get().decode(frame, nameEnd + 1, textEnd) : null;
+        List<Op> ops = sql == null ? List.of() : ops(sql, SqlLexer.Reading.STANDARD);
+        prepared(name, ops.size() == 1 ? ops.get(0) : null);
     }
 
     boolean hasStatements() {

@@ -136,8 +136,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         this.link = new ServerLink(ctx, mode == PoolMode.SESSION ? 0 : context.config().pool().maxPreparedStatements(),
                 pool.statementCounters());
         if (mode != PoolMode.SESSION && context.config().pool().listen() == ListenMode.FAN_OUT) {
-            listens = ClientListens.open(context.notifyHubs(), pool, ctx, context.config().pool().maxQueuedNotifications(),
-                    this::readyForNotifications, this::fail, this::clientText);
+            listens = ClientListens.open(context.notifyHubs(), pool, ctx,
+                    context.config().pool().maxQueuedNotifications(), this::readyForNotifications, this::fail,
+                    this::clientText);
             link.watch(listens);
         }
         context.clients().register(key, this::cancelRunningQuery);
