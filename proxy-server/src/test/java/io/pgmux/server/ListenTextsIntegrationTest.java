@@ -64,6 +64,30 @@ class ListenTextsIntegrationTest {
         awaitNoListeningBackend();
     }
 
+    /** pgjdbc sends LISTEN as an unnamed Parse: the NOTICE comes with its answers, as PostgreSQL's would. */
+    @Test
+    void pgjdbcGetsTheTruncationNoticeAsAWarning() throws Exception {
+        String name = "jdbc_" + "y".repeat(70);
+        try (Connection c = proxy.connect(); Statement s = c.createStatement(); Connection direct = proxy.pg.connect();
+             Statement d = direct.createStatement()) {
+            d.execute("LISTEN " + name);
+            SQLWarning expected = d.getWarnings();
+            d.execute("UNLISTEN *");
+            s.execute("LISTEN " + name);
+            SQLWarning warning = s.getWarnings();
+            assertThat((Throwable) warning).as("the NOTICE, as a warning").isNotNull();
+            assertThat(warning.getSQLState()).isEqualTo(expected.getSQLState());
+            assertThat(warning.getMessage()).isEqualTo(expected.getMessage());
+            assertFannedOut();
+            d.execute("NOTIFY " + name + ", 'jdbc'");
+            org.postgresql.PGNotification[] got = ((org.postgresql.PGConnection) c).getNotifications(5000);
+            assertThat(got).hasSize(1);
+            assertThat(got[0].getName()).isEqualTo(name.substring(0, 63));
+            s.execute("UNLISTEN *");
+        }
+        awaitNoListeningBackend();
+    }
+
     /** A backslash in an earlier string of the Query is read as the client's standard_conforming_strings says. */
     @Test
     void backslashesFollowTheClientsStandardConformingStrings() throws Exception {
