@@ -32,6 +32,7 @@ import io.pgmux.server.http.AdminHttpServer;
 import io.pgmux.server.login.ClientChannelInitializer;
 import io.pgmux.server.login.ClientTls;
 import io.pgmux.server.metrics.ProxyMetrics;
+import io.pgmux.server.notify.NotifyHubs;
 import io.pgmux.server.pinning.PinCounters;
 import io.pgmux.server.pinning.PinFiguresView;
 import io.pgmux.server.session.LiveConfig;
@@ -73,6 +74,8 @@ public final class PgmuxServer implements AutoCloseable {
     private final PoolRegistry pools;
     private final ProxyContext context;
     private final ProxyMetrics metrics;
+    /** The listening connections of LISTEN fan-out, one per pool that has listening clients. */
+    private final NotifyHubs notifyHubs;
     private Channel listener;
     /** The TCP listeners of {@code listen}'s addresses after the first; empty when it names one. */
     private final List<Channel> moreListeners = new ArrayList<>();
@@ -122,16 +125,18 @@ public final class PgmuxServer implements AutoCloseable {
         ClientRegistry clients = new ClientRegistry(config.pool().maxClientConn(), peerKeys);
         PinCounters pins = new PinCounters();
         PinFiguresView pinFigures = new PinFiguresView(pins);
-        this.metrics = new ProxyMetrics(pools, clients, pinFigures, () -> live.config().databases().keySet());
+        this.notifyHubs = new NotifyHubs();
+        this.metrics = new ProxyMetrics(pools, clients, pinFigures, () -> live.config().databases().keySet(),
+                notifyHubs);
         metrics.bindBuildInfo(PgmuxVersion.version());
         ServerControl control = new ServerControl(live::config, pools, clients, pinFigures, reloader::submit,
-                this::shutdown);
+                this::shutdown, notifyHubs);
         CancelForwarder cancels = new CancelForwarder(transport, config.timeouts().serverConnectTimeout());
         TimeoutSweeper sweeper = new TimeoutSweeper(live::config);
         this.context = new ProxyContext(config, pools, clients, cancels, live.credentials(), sweeper, pins, metrics,
                 control, live, new ClientTls(config.auth().clientTls()), new AuthFailures(),
                 new PeerCancels(clients, peerKeys, () -> live.config().fleet(), transport,
-                        config.timeouts().serverConnectTimeout()));
+                        config.timeouts().serverConnectTimeout()), notifyHubs);
         this.clientHandlers = new ClientChannelInitializer(context);
         for (AuthFailures.Reason reason : AuthFailures.Reason.values()) {
             metrics.bindAuthFailures(reason.tag(), context.authFailures(), failures -> failures.count(reason));
@@ -479,6 +484,11 @@ public final class PgmuxServer implements AutoCloseable {
 
     public PoolRegistry pools() {
         return pools;
+    }
+
+    /** The listening connections of LISTEN fan-out (tests and tools look at them). */
+    public NotifyHubs notifyHubs() {
+        return notifyHubs;
     }
 
     /** Pinning figures; package-private until the metrics endpoint publishes them. */

@@ -346,7 +346,7 @@ class ListenFanOutIntegrationTest {
         while (pool.stats().active() > 1 && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
-        assertThat(NotifyHubs.of(proxy.server.pools()).channels(pool)).as("channels of the listening backend")
+        assertThat(proxy.server.notifyHubs().channels(pool)).as("channels of the listening backend")
                 .isPositive();
         assertThat(pool.stats().active()).as("backends lent: the listening one only").isEqualTo(1);
     }
@@ -402,7 +402,7 @@ class ListenFanOutIntegrationTest {
                 assertThat(pool.stats().active()).as("the listening backend").isEqualTo(1);
             }
             try (Connection direct = proxy.pg.connect(); Statement d = direct.createStatement()) {
-                NotifyHubs hubs = NotifyHubs.of(proxy.server.pools());
+                NotifyHubs hubs = proxy.server.notifyHubs();
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
                 while (hubs.channels(pool) != 1 && System.nanoTime() < deadline) {
                     Thread.sleep(20);

@@ -4,6 +4,7 @@ package io.pgmux.server.admin;
 import io.pgmux.config.PgmuxConfig;
 import io.pgmux.pool.Pool;
 import io.pgmux.pool.PoolRegistry;
+import io.pgmux.server.notify.NotifyHubs;
 import io.pgmux.protocol.PgException;
 import io.pgmux.protocol.Severity;
 import io.pgmux.protocol.SqlState;
@@ -37,6 +38,7 @@ public final class ServerControl {
     private final PinFigures pins;
     private final Supplier<CompletableFuture<List<String>>> reload;
     private final Consumer<ShutdownMode> shutdown;
+    private final NotifyHubs notifyHubs;
     private final Set<String> disabled = ConcurrentHashMap.newKeySet();
     /** Databases under PAUSE or KILL (until RESUME): pools created for them meanwhile start paused too. */
     private final Set<String> paused = ConcurrentHashMap.newKeySet();
@@ -50,9 +52,12 @@ public final class ServerControl {
      *                 completes with what changed, or fails with {@link io.pgmux.config.ConfigException} when the
      *                 new file is invalid (nothing applied)
      * @param shutdown stops the server as the mode says, waiting if it says so; called on a thread of its own
+     * @param notifyHubs the server's listening connections, for SHOW SERVERS
      */
     public ServerControl(Supplier<PgmuxConfig> config, PoolRegistry pools, ClientRegistry clients, PinFigures pins,
-                         Supplier<CompletableFuture<List<String>>> reload, Consumer<ShutdownMode> shutdown) {
+                         Supplier<CompletableFuture<List<String>>> reload, Consumer<ShutdownMode> shutdown,
+                         NotifyHubs notifyHubs) {
+        this.notifyHubs = notifyHubs;
         this.config = config;
         this.pools = pools;
         this.clients = clients;
@@ -64,6 +69,11 @@ public final class ServerControl {
                 pool.admin().pause();
             }
         });
+    }
+
+    /** The server's listening connections (LISTEN fan-out). */
+    public NotifyHubs notifyHubs() {
+        return notifyHubs;
     }
 
     /** The virtual databases of the console: PgBouncer's name, so existing tools find it, and pgmux's own. */

@@ -120,7 +120,7 @@ final class ShowActivity {
 
     ResultTable servers() {
         ResultTable t = connectionColumns();
-        NotifyHubs listening = NotifyHubs.of(control.pools());
+        NotifyHubs listening = control.notifyHubs();
         for (Pool pool : control.pools().pools()) {
             for (PoolAdmin.ServerView v : pool.admin().servers()) {
                 SocketAddress remote = v.server().channel().remoteAddress();

@@ -51,7 +51,7 @@ public final class ProxyMetrics implements AutoCloseable {
      * @param databases the configured database names (read at each scrape, so a reload shows)
      */
     public ProxyMetrics(PoolRegistry pools, ClientFigures clients, PinFigures pins,
-                        Supplier<Iterable<String>> databases) {
+                        Supplier<Iterable<String>> databases, NotifyHubs notifyHubs) {
         this.clients = clients;
         this.pinFigures = pins;
         PrometheusRegistry prometheus = new PrometheusRegistry();
@@ -60,7 +60,7 @@ public final class ProxyMetrics implements AutoCloseable {
         prometheus.register(new PoolCollector(pools, clients, databases, pins.reasons()));
         clients();
         pins(pins);
-        NotifyMetrics.bind(registry, NotifyHubs.of(pools));
+        NotifyMetrics.bind(registry, notifyHubs);
         // The JVM binders look up a dozen MXBeans and load a few hundred classes: done beside start-up rather than
         // before the listener opens. A scrape waits for them (see scrape), so no scrape misses a JVM figure.
         jvmBinding = new Thread(this::jvm, "pgmux-jvm-metrics");

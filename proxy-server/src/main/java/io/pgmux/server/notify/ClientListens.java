@@ -2,26 +2,22 @@
 package io.pgmux.server.notify;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import io.pgmux.pool.Pool;
-import io.pgmux.pool.PoolRegistry;
 import io.pgmux.protocol.BackendMessages;
 import io.pgmux.protocol.BindHeader;
 import io.pgmux.protocol.Close;
 import io.pgmux.protocol.Describe;
 import io.pgmux.protocol.Execute;
 import io.pgmux.protocol.Frames;
-import io.pgmux.protocol.FrontendMessages;
 import io.pgmux.protocol.FrontendType;
-import io.pgmux.protocol.Parse;
 import io.pgmux.protocol.PgException;
-import io.pgmux.protocol.Query;
 import io.pgmux.protocol.Severity;
 import io.pgmux.protocol.TransactionStatus;
 import io.pgmux.server.requests.RequestQueue;
+import io.pgmux.server.sql.SqlLexer;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -30,6 +26,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * Answers one client's LISTEN, UNLISTEN and UNLISTEN * itself, with what PostgreSQL would send, so that listening
@@ -39,9 +36,12 @@ import java.util.function.Consumer;
  * the client's {@link RequestQueue}; {@link ListenTransaction} applies them when the client's transaction commits,
  * and the client's {@link NotificationInbox} receives the notifications of the channels it then listens on.
  *
- * <p>What goes to PostgreSQL instead, and pins the backend as LISTEN did before fan-out: a Query that mixes LISTEN
- * with other statements, a Query that arrives while earlier requests of the client are still unanswered (pgmux
- * could not know whether it would run in a failed transaction), a LISTEN prepared under a name.
+ * <p>What goes to PostgreSQL instead, as UNLISTEN, and is followed by {@link RelayedListens}: a Query that mixes
+ * LISTEN with other statements, a Query that arrives while earlier requests of the client are still unanswered
+ * (pgmux could not know whether it would run in a failed transaction), a LISTEN prepared under a name. Texts are
+ * read with the client's settings ({@link ClientText}); only one pgmux cannot read exactly goes as written and pins.
+ * While the client has an uncommitted LISTEN or UNLISTEN, its savepoint statements are reported to
+ * {@link Subtransactions}.
  *
  * <p>Before a LISTEN of a channel the client has no interest in yet is answered, the hub must LISTEN on it
  * ({@link #mustWait}, {@link #await}), so that every notification committed after the client's LISTEN reaches it.
@@ -63,6 +63,8 @@ public final class ClientListens {
     private final NotifyHub hub;
     private final NotificationInbox inbox;
     private final ListenTransaction transaction;
+    /** How PostgreSQL reads the client's text now: its encoding and standard_conforming_strings. */
+    private final Supplier<ClientText> text;
     /** Made on first use: most clients never relay a LISTEN. */
     private RelayedListens relayed;
     /** Channels this client registered with the hub: listened on, or waiting for its transaction. */
@@ -82,10 +84,11 @@ public final class ClientListens {
     private boolean batchParsedListen;
 
     private ClientListens(ChannelHandlerContext ctx, NotifyHub hub, int limit, BooleanSupplier idle,
-                          Consumer<PgException> overflow, NotifyFigures figures) {
+                          Consumer<PgException> overflow, NotifyFigures figures, Supplier<ClientText> text) {
         this.ctx = ctx;
         this.hub = hub;
-        this.inbox = new NotificationInbox(ctx, limit, idle, overflow, figures);
+        this.text = text;
+        this.inbox = new NotificationInbox(ctx, limit, idle, overflow, figures, text);
         this.transaction = new ListenTransaction(inbox, this::dropUnneededInterest);
     }
 
@@ -95,12 +98,13 @@ public final class ClientListens {
      * @param limit    pool.max_queued_notifications
      * @param idle     whether the client may be sent a notification now (outside a transaction, nothing in flight)
      * @param overflow ends the client's connection with the error given
+     * @param text     the client's settings that decide how its text is read, as last reported
      */
-    public static ClientListens open(PoolRegistry pools, Pool pool, ChannelHandlerContext ctx, int limit,
-                                     BooleanSupplier idle, Consumer<PgException> overflow) {
-        NotifyHubs hubs = NotifyHubs.of(pools);
+    public static ClientListens open(NotifyHubs hubs, Pool pool, ChannelHandlerContext ctx, int limit,
+                                     BooleanSupplier idle, Consumer<PgException> overflow,
+                                     Supplier<ClientText> text) {
         return new ClientListens(ctx, hubs.hub(pool, ctx.channel().eventLoop()), limit, idle, overflow,
-                hubs.figures());
+                hubs.figures(), text);
     }
 
     /**
@@ -112,7 +116,7 @@ public final class ClientListens {
         if (holdsServer) {
             return false;
         }
-        List<ListenAction> actions = actions(frame, type);
+        List<ListenAction> actions = actions(frame, type, true);
         if (actions == null) {
             return false;
         }
@@ -127,7 +131,7 @@ public final class ClientListens {
 
     /** Subscribes the hub to the channels {@code frame} LISTENs on; runs {@code resume} on this loop when done. */
     public void await(ByteBuf frame, byte type, Runnable resume) {
-        List<ListenAction> actions = actions(frame, type);
+        List<ListenAction> actions = actions(frame, type, true);
         int[] remaining = {0};
         for (ListenAction action : actions) {
             String channel = action.channel();
@@ -177,8 +181,8 @@ public final class ClientListens {
     /** Whether a message queued while the client holds no backend could be answered here, without one. */
     public boolean answersWithoutServer(ByteBuf frame, byte type) {
         return switch (type) {
-            case FrontendType.QUERY -> actions(frame, type) != null;
-            case FrontendType.PARSE -> batchParsedListen = actions(frame, type) != null;
+            case FrontendType.QUERY -> actions(frame, type, true) != null;
+            case FrontendType.PARSE -> batchParsedListen = actions(frame, type, true) != null;
             // Only what follows a LISTEN's Parse; the exact check is made when it is answered.
             case FrontendType.BIND, FrontendType.DESCRIBE -> batchParsedListen || unnamedStatement != null;
             case FrontendType.EXECUTE -> batchParsedListen || unnamedStatement != null || portal != null;
@@ -190,11 +194,12 @@ public final class ClientListens {
         // A Query drops the unnamed statement and portal, whoever answers it.
         unnamedStatement = null;
         portal = null;
-        List<ListenAction> actions = actions(frame, FrontendType.QUERY);
-        if (actions == null || !quiet) {
+        List<ListenAction> actions = quiet ? actions(frame, FrontendType.QUERY, true) : null;
+        if (actions == null) {
             return Outcome.PASS;
         }
         frame.release();
+        noticeTruncations(queue, actions); // PostgreSQL lexes the whole Query before it runs any of it
         PgException error = refusal(actions, status);
         if (error != null) {
             return ready(queue.refuse(BackendMessages.errorResponse(ctx.alloc(), error), FrontendType.QUERY));
@@ -209,12 +214,13 @@ public final class ClientListens {
         if (frame.getByte(Frames.bodyStart(frame)) != 0) {
             return Outcome.PASS; // a named statement: PostgreSQL prepares it
         }
-        List<ListenAction> actions = actions(frame, FrontendType.PARSE);
+        List<ListenAction> actions = actions(frame, FrontendType.PARSE, quiet);
         if (actions == null) {
             unnamedStatement = null; // the client's next unnamed statement is PostgreSQL's
             return Outcome.PASS;
         }
         frame.release();
+        noticeTruncations(queue, actions);
         PgException error = refusal(actions, quiet ? status : TransactionStatus.IN_TRANSACTION);
         if (error != null) {
             unnamedStatement = null;
@@ -307,30 +313,47 @@ public final class ClientListens {
      * sent as UNLISTEN and followed by {@link RelayedListens}, so that they need no pin.
      *
      * @param readiesBefore the ReadyForQuery messages the client is owed before this Query's
+     * @param quiet         nothing of the client's is in flight, which could change how the text is read
      * @return the frame to send: {@code frame}, or its rewrite (then {@code frame} was released)
      */
-    public ByteBuf relay(ByteBuf frame, int readiesBefore) {
+    public ByteBuf relay(ByteBuf frame, int readiesBefore, boolean quiet) {
         byte type = Frames.type(frame);
+        Subtransactions savepoints = transaction.subtransactions();
         if (type == FrontendType.BIND) {
-            if (relayed != null && (relayed.hasStatements() || relayed.hasPortals())) {
+            boolean listens = relayed != null && (relayed.hasStatements() || relayed.hasPortals());
+            if (listens || savepoints.hasStatements() || savepoints.hasPortals()) {
                 BindHeader bind = BindHeader.decode(frame);
-                relayed.bound(bind.portalName(), bind.statementName());
+                if (listens) {
+                    relayed.bound(bind.portalName(), bind.statementName());
+                }
+                savepoints.bound(bind.portalName(), bind.statementName());
             }
             return frame;
         }
         if (type == FrontendType.EXECUTE) {
-            ListenAction action = relayed != null && relayed.hasPortals()
-                    ? relayed.executes(Execute.decode(frame).portalName()) : null;
-            if (action != null) {
-                subscribeUnawaited(action);
-                relayed.sent(List.of(action), readiesBefore);
+            boolean listens = relayed != null && relayed.hasPortals();
+            if (listens || savepoints.hasPortals()) {
+                String portal = Execute.decode(frame).portalName();
+                ListenAction action = listens ? relayed.executes(portal) : null;
+                if (action != null) {
+                    subscribeUnawaited(action);
+                    relayed.sent(List.of(action), readiesBefore);
+                }
+                Subtransactions.Op op = savepoints.executes(portal);
+                if (op != null && following()) {
+                    savepoints.sent(List.of(op), readiesBefore);
+                }
             }
             return frame;
         }
         if (type == FrontendType.CLOSE) {
-            if (relayed != null && (relayed.hasStatements() || relayed.hasPortals())) {
+            if (relayed != null && (relayed.hasStatements() || relayed.hasPortals())
+                    || savepoints.hasStatements() || savepoints.hasPortals()) {
                 Close close = Close.decode(frame);
-                relayed.closed(close.kind() == Close.STATEMENT, close.name());
+                if (relayed != null) {
+                    relayed.closed(close.kind() == Close.STATEMENT, close.name());
+                }
+                savepoints.closed(close.kind() == Close.STATEMENT, close.name());
             }
             return frame;
         }
@@ -339,11 +362,20 @@ public final class ClientListens {
         }
         int start = Frames.bodyStart(frame);
         int end = start + Frames.bodyLength(frame) - 1; // before the terminating NUL
-        if (!ListenStatements.mayContainListen(frame, start, end)) {
+        boolean mayListen = ListenStatements.mayContainListen(frame, start, end);
+        boolean following = following() && SavepointWords.mayContain(frame, start, end);
+        if (!mayListen && !following) {
             return frame;
         }
-        byte[] utf8 = ByteBufUtil.getBytes(frame, start, end - start);
-        ListenStatements.Relayed rewrite = ListenStatements.relayable(Query.sql(frame), utf8);
+        ClientText reading = settings(quiet);
+        String sql = reading.decode(frame, start, end);
+        ListenStatements.Relayed rewrite = sql == null || !mayListen ? null
+                : ListenStatements.relayable(sql, reading);
+        if (sql != null && (following || rewrite != null)) {
+            SqlLexer.Reading lexing = reading.reading(sql);
+            savepoints.sent(Subtransactions.ops(sql, lexing == null ? SqlLexer.Reading.STANDARD : lexing),
+                    readiesBefore);
+        }
         if (rewrite == null) {
             return frame;
         }
@@ -351,10 +383,28 @@ public final class ClientListens {
             subscribeUnawaited(action);
         }
         relayed().sent(rewrite.actions(), readiesBefore);
-        ByteBuf query = ctx.alloc().buffer(6 + rewrite.sql().length).writeByte(FrontendType.QUERY)
-                .writeInt(5 + rewrite.sql().length).writeBytes(rewrite.sql()).writeByte(0);
-        frame.release();
-        return query;
+        return ListenStatements.unlistening(ctx.alloc(), frame, start, rewrite.listenAt());
+    }
+
+    /** Whether the client has a LISTEN or UNLISTEN that a ROLLBACK TO SAVEPOINT could still undo. */
+    private boolean following() {
+        return transaction.pending() || relayed != null && relayed.hasRequests();
+    }
+
+    /** The client's settings, or with {@code quiet} false those an unanswered request may change made unknown. */
+    private ClientText settings(boolean quiet) {
+        ClientText current = text.get();
+        return quiet ? current : current.unsettled();
+    }
+
+    /** PostgreSQL's NOTICE for each channel name it truncates, in the client's encoding. */
+    private void noticeTruncations(RequestQueue queue, List<ListenAction> actions) {
+        ClientText settings = null;
+        for (ListenAction action : actions) {
+            if (action.truncated() != null && (settings = settings == null ? text.get() : settings).notices()) {
+                queue.answer(ListenNotices.truncated(ctx.alloc(), settings, action), null);
+            }
+        }
     }
 
     /**
@@ -362,12 +412,14 @@ public final class ClientListens {
      * one LISTEN is prepared as UNLISTEN, and its Executes are followed like a relayed Query's (see {@link
      * RelayedListens}). Unnamed ones are {@link #answer}ed by pgmux.
      *
+     * @param quiet nothing of the client's is in flight, which could change how the text is read
      * @return the frame to go on with: {@code frame}, or its rewrite (then {@code frame} was released)
      */
-    public ByteBuf prepare(ByteBuf frame) {
+    public ByteBuf prepare(ByteBuf frame, boolean quiet) {
         int start = Frames.bodyStart(frame);
         int end = start + Frames.bodyLength(frame);
         int nameEnd = frame.indexOf(start, end, (byte) 0);
+        transaction.subtransactions().preparing(frame, start, nameEnd, end, text);
         if (nameEnd <= start) {
             return frame; // unnamed (or malformed, which the session refuses)
         }
@@ -378,20 +430,19 @@ public final class ClientListens {
             }
             return frame;
         }
-        Parse parse = Parse.decode(frame);
-        List<ListenAction> actions = ListenStatements.parse(parse.query());
+        ClientText reading = settings(quiet);
+        String sql = reading.decode(frame, nameEnd + 1, textEnd);
+        List<ListenAction> actions = sql == null ? null : ListenStatements.parse(sql, reading);
         ListenStatements.Relayed rewrite = actions == null || actions.size() != 1 ? null
-                : ListenStatements.relayable(parse.query(), ByteBufUtil.getBytes(frame, nameEnd + 1,
-                        textEnd - nameEnd - 1));
+                : ListenStatements.relayable(sql, reading);
+        String name = frame.toString(start, nameEnd - start, StandardCharsets.UTF_8);
         if (rewrite != null || relayed != null) {
-            relayed().prepared(parse.statementName(), rewrite == null ? null : actions.get(0));
+            relayed().prepared(name, rewrite == null ? null : actions.get(0));
         }
         if (rewrite == null) {
             return frame; // PostgreSQL prepares it as written, and it pins
         }
-        frame.release();
-        return FrontendMessages.parse(ctx.alloc(), parse.statementName(),
-                new String(rewrite.sql(), StandardCharsets.UTF_8), parse.parameterTypes());
+        return ListenStatements.unlistening(ctx.alloc(), frame, nameEnd + 1, rewrite.listenAt());
     }
 
     /**
@@ -419,6 +470,7 @@ public final class ClientListens {
         if (relayed != null) {
             relayed.clear();
         }
+        transaction.subtransactions().clear();
     }
 
     private RelayedListens relayed() {
@@ -470,15 +522,21 @@ public final class ClientListens {
         return readyAndIdle ? Outcome.ANSWERED_READY : Outcome.ANSWERED;
     }
 
-    /** The LISTEN and UNLISTEN statements of a Query or unnamed Parse, or null when it is anything else. */
-    private static List<ListenAction> actions(ByteBuf frame, byte type) {
+    /**
+     * The LISTEN and UNLISTEN statements of a Query or unnamed Parse, or null when it is anything else.
+     *
+     * @param quiet nothing of the client's is in flight, so the settings known are those the text is read with
+     */
+    private List<ListenAction> actions(ByteBuf frame, byte type, boolean quiet) {
         int start = Frames.bodyStart(frame);
         int end = start + Frames.bodyLength(frame);
         if (type == FrontendType.QUERY) {
             if (!ListenStatements.mayBeListen(frame, start, end - 1)) {
                 return null;
             }
-            return ListenStatements.parse(Query.sql(frame));
+            ClientText reading = settings(quiet);
+            String sql = reading.decode(frame, start, end - 1);
+            return sql == null ? null : ListenStatements.parse(sql, reading);
         }
         if (type != FrontendType.PARSE || frame.getByte(start) != 0) {
             return null;
@@ -487,7 +545,9 @@ public final class ClientListens {
         if (textEnd < 0 || !ListenStatements.mayBeListen(frame, start + 1, textEnd)) {
             return null;
         }
-        List<ListenAction> actions = ListenStatements.parse(Parse.decode(frame).query());
+        ClientText reading = settings(quiet);
+        String sql = reading.decode(frame, start + 1, textEnd);
+        List<ListenAction> actions = sql == null ? null : ListenStatements.parse(sql, reading);
         return actions != null && actions.size() == 1 ? actions : null;
     }
 
@@ -549,6 +609,9 @@ public final class ClientListens {
     private void dropUnneededInterest() {
         Set<String> needed = new HashSet<>(inbox.listening());
         transaction.pendingListens(needed);
+        if (relayed != null) {
+            relayed.pendingListens(needed); // a ROLLBACK TO before them in the same Query must not drop them
+        }
         interested.removeIf(channel -> {
             if (needed.contains(channel)) {
                 return false;

@@ -6,10 +6,12 @@ package io.pgmux.server.notify;
  * CommandComplete tag PostgreSQL answers it with.
  *
  * @param kind    what the statement does
- * @param channel the channel name as PostgreSQL reports it in notifications (unquoted names folded to lower case);
- *                null for {@link Kind#UNLISTEN_ALL}
+ * @param channel   the channel name as PostgreSQL reports it in notifications (unquoted names folded to lower case,
+ *                  truncated to 63 bytes); null for {@link Kind#UNLISTEN_ALL}
+ * @param truncated the name as written (folded) when PostgreSQL truncates it to {@code channel} and says so with a
+ *                  NOTICE; else null
  */
-record ListenAction(Kind kind, String channel) {
+record ListenAction(Kind kind, String channel, String truncated) {
     enum Kind {
         /** {@code LISTEN ch}: tag LISTEN. */
         LISTEN,
@@ -17,6 +19,10 @@ record ListenAction(Kind kind, String channel) {
         UNLISTEN,
         /** {@code UNLISTEN *}: tag UNLISTEN. */
         UNLISTEN_ALL
+    }
+
+    ListenAction(Kind kind, String channel) {
+        this(kind, channel, null);
     }
 
     String tag() {

@@ -2,26 +2,23 @@
 package io.pgmux.server.notify;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.pgmux.server.sql.SqlLexer;
 import io.pgmux.server.sql.SqlStatement;
 import io.pgmux.server.sql.SqlToken;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
  * Reads a Query's or Parse's text as a list of LISTEN and UNLISTEN statements, or says it is something else.
  *
  * <p>Only texts made of nothing but {@code LISTEN name}, {@code UNLISTEN name} and {@code UNLISTEN *} are answered
- * by pgmux; a text that mixes them with other statements goes to PostgreSQL unchanged (and pins, as LISTEN did
- * before fan-out), because pgmux cannot give the other statements' answers in between. So do names PostgreSQL
- * would truncate (over 63 bytes), which would arrive in notifications under another name, and texts whose reading
- * depends on settings pgmux does not follow (a backslash, see {@link SqlLexer#readings}).
+ * by pgmux; a text that mixes them with other statements is relayed ({@link #relayable}). Texts are read with the
+ * client's settings ({@link ClientText}): names over 63 bytes are truncated as PostgreSQL truncates them, and only
+ * what the settings pgmux knows cannot decide (see {@link ClientText}) is left to PostgreSQL as written, which pins.
  */
 final class ListenStatements {
-    /** PostgreSQL's NAMEDATALEN - 1: longer identifiers are truncated, with a NOTICE. */
-    private static final int MAX_NAME_BYTES = 63;
     private static final byte[] LISTEN = "listen".getBytes(StandardCharsets.US_ASCII);
 
     private ListenStatements() {
@@ -72,70 +69,63 @@ final class ListenStatements {
     }
 
     /**
-     * A Query text with LISTEN and UNLISTEN statements among others, as it goes to PostgreSQL: each LISTEN made an
-     * UNLISTEN of the same channel (see {@link RelayedListens}).
+     * A Query or Parse text with LISTEN and UNLISTEN statements among others, to go to PostgreSQL with each LISTEN
+     * made an UNLISTEN of the same channel (see {@link RelayedListens}).
      *
-     * @param sql     the text to send, UTF-8
-     * @param actions the text's LISTEN and UNLISTEN statements, in order
+     * @param listenAt the byte offsets, in the text as the client encoded it, of each LISTEN keyword, where "UN" goes
+     * @param actions  the text's LISTEN and UNLISTEN statements, in order
      */
-    record Relayed(byte[] sql, List<ListenAction> actions) {
+    record Relayed(int[] listenAt, List<ListenAction> actions) {
     }
 
     /**
-     * {@code sql} with its LISTENs turned into UNLISTENs, or null when it has no LISTEN or UNLISTEN, or one pgmux
-     * cannot read exactly (then PostgreSQL runs it as written and the client is pinned, as without fan-out).
+     * Where {@code sql}'s LISTENs become UNLISTENs, or null when it has no LISTEN or UNLISTEN, or one pgmux cannot
+     * read exactly (then PostgreSQL runs it as written and the client is pinned, as without fan-out).
      *
-     * @param utf8 the bytes {@code sql} was decoded from: a text that does not encode back to them exactly (another
-     *             client encoding) is left alone, since the rewrite is made on the bytes
+     * @param sql  the text, decoded by {@link ClientText#decode} (so it encodes back to the client's bytes)
+     * @param text how PostgreSQL reads it
      */
-    static Relayed relayable(String sql, byte[] utf8) {
-        if (SqlLexer.readings(sql).size() != 1) {
+    static Relayed relayable(String sql, ClientText text) {
+        SqlLexer.Reading reading = text.reading(sql);
+        if (reading == null) {
             return null;
         }
-        SqlLexer lexer = SqlLexer.of(sql, SqlLexer.Reading.STANDARD);
+        SqlLexer lexer = SqlLexer.of(sql, reading);
         List<ListenAction> actions = new ArrayList<>(2);
         List<Integer> listenAt = new ArrayList<>(2);
         for (SqlStatement st = lexer.next(); st != null; st = lexer.next()) {
             if (!st.isWord(0, "listen") && !st.isWord(0, "unlisten")) {
                 continue;
             }
-            ListenAction action = action(st);
+            ListenAction action = action(st, text);
             if (action == null) {
                 return null;
             }
             actions.add(action);
             if (action.listens()) {
-                listenAt.add(st.token(0).start());
+                listenAt.add(text.clientBytes(sql.substring(0, st.token(0).start())));
             }
         }
-        if (actions.isEmpty() || lexer.nested()
-                || !Arrays.equals(sql.getBytes(StandardCharsets.UTF_8), utf8)) {
+        if (actions.isEmpty() || lexer.nested()) {
             return null;
         }
-        byte[] out = new byte[utf8.length + 2 * listenAt.size()];
-        int copied = 0;
-        int written = 0;
-        for (int at : listenAt) {
-            int byteAt = sql.substring(0, at).getBytes(StandardCharsets.UTF_8).length;
-            System.arraycopy(utf8, copied, out, written, byteAt - copied);
-            written += byteAt - copied;
-            out[written++] = 'U';
-            out[written++] = 'N';
-            copied = byteAt;
-        }
-        System.arraycopy(utf8, copied, out, written, utf8.length - copied);
-        return new Relayed(out, actions);
+        return new Relayed(listenAt.stream().mapToInt(Integer::intValue).toArray(), actions);
     }
 
-    /** The statements of {@code sql} in order, or null unless every one is a LISTEN or UNLISTEN pgmux can answer. */
-    static List<ListenAction> parse(String sql) {
-        if (SqlLexer.readings(sql).size() != 1) {
+    /**
+     * The statements of {@code sql} in order, or null unless every one is a LISTEN or UNLISTEN pgmux can answer.
+     *
+     * @param text how PostgreSQL reads the text: its backslashes, and the encoding channel names are truncated in
+     */
+    static List<ListenAction> parse(String sql, ClientText text) {
+        SqlLexer.Reading reading = text.reading(sql);
+        if (reading == null) {
             return null;
         }
-        SqlLexer lexer = SqlLexer.of(sql, SqlLexer.Reading.STANDARD);
+        SqlLexer lexer = SqlLexer.of(sql, reading);
         List<ListenAction> actions = new ArrayList<>(1);
         for (SqlStatement st = lexer.next(); st != null; st = lexer.next()) {
-            ListenAction action = action(st);
+            ListenAction action = action(st, text);
             if (action == null) {
                 return null;
             }
@@ -144,7 +134,7 @@ final class ListenStatements {
         return actions.isEmpty() || lexer.nested() ? null : actions;
     }
 
-    private static ListenAction action(SqlStatement st) {
+    private static ListenAction action(SqlStatement st, ClientText text) {
         if (st.size() != 2) {
             return null;
         }
@@ -152,14 +142,36 @@ final class ListenStatements {
             return new ListenAction(ListenAction.Kind.UNLISTEN_ALL, null);
         }
         SqlToken name = st.token(1);
-        if (name == null || !name.isIdentifier() || name.text().isEmpty()
-                || name.text().getBytes(StandardCharsets.UTF_8).length > MAX_NAME_BYTES) {
+        if (name == null || !name.isIdentifier() || name.text().isEmpty()) {
             return null;
         }
-        if (st.isWord(0, "listen")) {
-            return new ListenAction(ListenAction.Kind.LISTEN, name.text());
+        String channel = text.channel(name.text(), name.kind() == SqlToken.Kind.QUOTED);
+        if (channel == null) {
+            return null;
         }
-        return st.isWord(0, "unlisten") ? new ListenAction(ListenAction.Kind.UNLISTEN, name.text()) : null;
+        String truncated = channel.equals(name.text()) ? null : name.text();
+        if (st.isWord(0, "listen")) {
+            return new ListenAction(ListenAction.Kind.LISTEN, channel, truncated);
+        }
+        return st.isWord(0, "unlisten") ? new ListenAction(ListenAction.Kind.UNLISTEN, channel, truncated) : null;
+    }
+
+    /**
+     * A copy of {@code frame} (a Query or Parse) with "UN" put before each LISTEN keyword (at {@code listenAt}, byte
+     * offsets from {@code textStart}); {@code frame} is released. Made on the bytes, so the client's encoding is kept.
+     */
+    static ByteBuf unlistening(ByteBufAllocator alloc, ByteBuf frame, int textStart, int[] listenAt) {
+        int length = frame.readableBytes();
+        ByteBuf out = alloc.buffer(length + 2 * listenAt.length);
+        out.writeByte(frame.getByte(frame.readerIndex())).writeInt(length - 1 + 2 * listenAt.length);
+        int copied = frame.readerIndex() + 5;
+        for (int at : listenAt) {
+            out.writeBytes(frame, copied, textStart + at - copied).writeByte('U').writeByte('N');
+            copied = textStart + at;
+        }
+        out.writeBytes(frame, copied, frame.writerIndex() - copied);
+        frame.release();
+        return out;
     }
 
     /** The channel as an identifier PostgreSQL reads back exactly: double-quoted, inner quotes doubled. */

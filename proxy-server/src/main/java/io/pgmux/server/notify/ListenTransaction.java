@@ -20,9 +20,8 @@ import java.util.Set;
  * client's transaction, and is applied when that transaction commits (a CommandComplete COMMIT, or a ReadyForQuery
  * reporting idle with no error or ROLLBACK since: an implicit transaction ended) and forgotten when it does not.
  *
- * <p>Known divergence: a ROLLBACK TO SAVEPOINT is not followed. A LISTEN made inside a subtransaction that is rolled
- * back still takes effect at COMMIT, and an error after a LISTEN that is later recovered from by ROLLBACK TO
- * SAVEPOINT makes the LISTEN count only if the transaction then commits with COMMIT.
+ * <p>Savepoints are followed ({@link Subtransactions}): ROLLBACK TO SAVEPOINT forgets the actions made since the
+ * savepoint and ends the failed state an error left, RELEASE keeps them in the parent.
  *
  * <p>Confined to the client's loop. Costs one emptiness check per message while no action is outstanding.
  */
@@ -38,6 +37,7 @@ final class ListenTransaction {
     private final Runnable settled;
     private final ArrayDeque<Answered> awaiting = new ArrayDeque<>();
     private final List<ListenAction> uncommitted = new ArrayList<>();
+    private final Subtransactions subtransactions = new Subtransactions();
     private boolean failed;
 
     /** @param settled runs when actions were applied or forgotten (the interest in channels may change) */
@@ -56,6 +56,16 @@ final class ListenTransaction {
     /** Whether {@code message} is an answer pgmux made for a LISTEN or UNLISTEN, next to be written. */
     boolean isOwnAnswer(ByteBuf message) {
         return !awaiting.isEmpty() && awaiting.peek().answer() == message;
+    }
+
+    /** Whether the client has a LISTEN or UNLISTEN not yet committed or forgotten. */
+    boolean pending() {
+        return !awaiting.isEmpty() || !uncommitted.isEmpty();
+    }
+
+    /** The savepoints of the client's transaction, which the client's statements are reported to. */
+    Subtransactions subtransactions() {
+        return subtransactions;
     }
 
     /** PostgreSQL answered a relayed LISTEN or UNLISTEN (see {@link RelayedListens}): it joins the transaction. */
@@ -89,16 +99,27 @@ final class ListenTransaction {
      */
     List<ListenAction> clientBound(ByteBuf message) {
         if (awaiting.isEmpty() && uncommitted.isEmpty()) {
+            if (subtransactions.following()) {
+                subtransactions.clientBound(message, Frames.type(message), uncommitted); // keeps tags in step
+            }
             return List.of();
         }
         if (!awaiting.isEmpty() && awaiting.peek().answer() == message) {
             uncommitted.add(awaiting.poll().action());
             return List.of();
         }
+        byte type = Frames.type(message);
+        int before = uncommitted.size();
+        if (subtransactions.clientBound(message, type, uncommitted)) {
+            failed = false; // ROLLBACK TO SAVEPOINT: the transaction goes on, without what came after the savepoint
+            if (uncommitted.size() != before) {
+                settled.run();
+            }
+            return List.of();
+        }
         if (uncommitted.isEmpty()) {
             return List.of();
         }
-        byte type = Frames.type(message);
         if (type == BackendType.COMMAND_COMPLETE) {
             if (tagIs(message, COMMIT)) {
                 return end(true);
@@ -120,6 +141,7 @@ final class ListenTransaction {
             applied = List.copyOf(uncommitted);
         }
         uncommitted.clear();
+        subtransactions.transactionEnded();
         failed = false;
         settled.run();
         return applied;

@@ -4,10 +4,12 @@ package io.pgmux.server.notify;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.pgmux.protocol.BackendMessages;
+import io.pgmux.protocol.BackendType;
 import io.pgmux.protocol.Frames;
 import io.pgmux.protocol.PgException;
 import io.pgmux.protocol.Severity;
 import io.pgmux.protocol.SqlState;
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.HashSet;
@@ -15,6 +17,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * One client's side of the fan-out: the channels whose LISTEN it committed, and the notifications held for it.
@@ -34,6 +37,8 @@ final class NotificationInbox {
     private final BooleanSupplier idle;
     private final Consumer<PgException> overflow;
     private final NotifyFigures figures;
+    /** The client's encoding, which PostgreSQL converts a notification to when it sends it. */
+    private final Supplier<ClientText> text;
     private final Set<String> listening = new HashSet<>();
     private final ArrayDeque<ByteBuf> held = new ArrayDeque<>();
     private boolean closed;
@@ -43,8 +48,9 @@ final class NotificationInbox {
      * @param overflow ends the client's connection with the error given
      */
     NotificationInbox(ChannelHandlerContext ctx, int limit, BooleanSupplier idle, Consumer<PgException> overflow,
-                      NotifyFigures figures) {
+                      NotifyFigures figures, Supplier<ClientText> text) {
         this.ctx = ctx;
+        this.text = text;
         this.limit = limit;
         this.idle = idle;
         this.overflow = overflow;
@@ -145,14 +151,57 @@ final class NotificationInbox {
             return;
         }
         int wrote = 0;
+        Charset encoding = null; // looked up for the first notification that is not plain ASCII
         while (!held.isEmpty() && ctx.channel().isWritable()) {
-            ctx.write(held.poll(), ctx.voidPromise());
+            ByteBuf message = held.poll();
+            if (encoding == null && !isAscii(message)) {
+                encoding = text.get().client();
+            }
+            ctx.write(encoding == null ? message : inClientEncoding(message, encoding), ctx.voidPromise());
             wrote++;
         }
         if (wrote > 0) {
             figures.countDelivered(wrote);
             ctx.flush();
         }
+    }
+
+    private static boolean isAscii(ByteBuf message) {
+        int end = message.writerIndex();
+        for (int i = message.readerIndex() + 9; i < end; i++) { // after the type, length and sender pid
+            if (message.getByte(i) < 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * {@code message} as PostgreSQL would send it to this client: a notification's channel and payload converted
+     * from the listening connection's UTF-8 to the client's encoding (characters it lacks become '?'; PostgreSQL
+     * would refuse to send them). Only a client of another, known encoding pays for it.
+     */
+    private ByteBuf inClientEncoding(ByteBuf message, Charset encoding) {
+        if (encoding == null || encoding.equals(StandardCharsets.UTF_8)
+                || Frames.type(message) != BackendType.NOTIFICATION_RESPONSE) {
+            return message;
+        }
+        int start = Frames.bodyStart(message);
+        int end = start + Frames.bodyLength(message);
+        int channelEnd = message.indexOf(start + 4, end, (byte) 0);
+        int payloadEnd = channelEnd < 0 ? -1 : message.indexOf(channelEnd + 1, end, (byte) 0);
+        if (payloadEnd < 0) {
+            return message;
+        }
+        byte[] channel = message.toString(start + 4, channelEnd - start - 4, StandardCharsets.UTF_8)
+                .getBytes(encoding);
+        byte[] payload = message.toString(channelEnd + 1, payloadEnd - channelEnd - 1, StandardCharsets.UTF_8)
+                .getBytes(encoding);
+        ByteBuf converted = ctx.alloc().buffer(11 + channel.length + payload.length)
+                .writeByte(BackendType.NOTIFICATION_RESPONSE).writeInt(10 + channel.length + payload.length)
+                .writeInt(message.getInt(start)).writeBytes(channel).writeByte(0).writeBytes(payload).writeByte(0);
+        message.release();
+        return converted;
     }
 
     /** The client left: what is held is released, and later notifications are. */

@@ -194,6 +194,11 @@ public final class NotifyHub implements ServerListener {
             loop.scheduleWithFixedDelay(this::replaceIfRetired, 1, 1, TimeUnit.SECONDS);
         }
         log.info("{} listens for pool {} on {} channel(s)", s, pool.key(), interest.size());
+        // Channel names go out, and notifications come in, as UTF-8 (a backend lent before may have had another
+        // client_encoding, and a pool may log in with one): clients of other encodings are converted for. A Query
+        // of its own, since PostgreSQL decodes a whole Query before it runs any of it.
+        inFlight.add(new Command("", false));
+        s.write(FrontendMessages.query(s.channel().alloc(), "SET client_encoding = 'UTF8'"));
         for (String channel : interest.keySet()) {
             inFlight.add(new Command(channel, true));
             s.write(FrontendMessages.query(s.channel().alloc(), "LISTEN " + ListenStatements.quoted(channel)));

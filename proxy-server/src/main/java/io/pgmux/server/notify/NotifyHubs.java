@@ -3,32 +3,20 @@ package io.pgmux.server.notify;
 
 import io.netty.channel.EventLoop;
 import io.pgmux.pool.Pool;
-import io.pgmux.pool.PoolRegistry;
 import io.pgmux.pool.ServerConnection;
 import java.util.Map;
-import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * One {@link NotifyHub} per pool, created for the pool's first listening client on that client's loop, and the
- * figures of them all. Found through the server's {@link PoolRegistry} ({@link #of}), so that fan-out adds nothing to
- * the records every session shares; a registry that is gone takes its hubs with it.
+ * figures of them all. One per running server, made with it and reached through its context (sessions), its
+ * control (the console) and its metrics; nothing is shared between two servers in one process.
+ *
+ * <p>Threading: any thread; hubs are created through a concurrent map.
  */
 public final class NotifyHubs {
-    private static final Map<PoolRegistry, NotifyHubs> BY_REGISTRY = new WeakHashMap<>();
-
     private final Map<Pool, NotifyHub> hubs = new ConcurrentHashMap<>();
     private final NotifyFigures figures = new NotifyFigures();
-
-    private NotifyHubs() {
-    }
-
-    /** The hubs of the server whose pools are {@code pools}. */
-    public static NotifyHubs of(PoolRegistry pools) {
-        synchronized (BY_REGISTRY) {
-            return BY_REGISTRY.computeIfAbsent(pools, p -> new NotifyHubs());
-        }
-    }
 
     /** The hub of {@code pool}, created on {@code loop} if it has none yet. */
     NotifyHub hub(Pool pool, EventLoop loop) {

@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Follows the LISTEN and UNLISTEN statements of Queries pgmux cannot answer alone (mixed with other statements, or
@@ -50,6 +51,22 @@ final class RelayedListens {
     /** A Query with {@code actions} went on to the backend, {@code readiesBefore} ReadyForQuery owed before it. */
     void sent(List<ListenAction> actions, int readiesBefore) {
         requests.add(new Request(actions, readiesBefore));
+    }
+
+    /** Whether relayed statements are still to be answered. */
+    boolean hasRequests() {
+        return !requests.isEmpty();
+    }
+
+    /** Channels of relayed LISTENs PostgreSQL has not answered yet. */
+    void pendingListens(Set<String> into) {
+        for (Request request : requests) {
+            for (ListenAction action : request.actions) {
+                if (action.listens()) {
+                    into.add(action.channel());
+                }
+            }
+        }
     }
 
     /** Whether any statement is prepared under a name as a relayed LISTEN or UNLISTEN. */

@@ -91,7 +91,19 @@ public final class PinGuard {
      * @return null to send it; the error to answer instead when the message would pin and pinning is refused
      */
     public PgException admit(ByteBuf frame, ServerConnection server, Object client) {
+        return admit(frame, server, client, false);
+    }
+
+    /**
+     * As {@link #admit(ByteBuf, ServerConnection, Object)}; with {@code listensFollowed}, the message's LISTEN and
+     * UNLISTEN statements pin nothing: pool.listen: fan-out read the text as PostgreSQL will (with the client's
+     * settings, which the readings here do not know) and follows them itself.
+     */
+    public PgException admit(ByteBuf frame, ServerConnection server, Object client, boolean listensFollowed) {
         List<StateChange> changes = prepared.of(frame, inspector.inspect(frame));
+        if (listensFollowed && !changes.isEmpty()) {
+            changes = changes.stream().filter(c -> c.reason() != PinReason.LISTEN).toList();
+        }
         if (changes.isEmpty()) {
             return null;
         }

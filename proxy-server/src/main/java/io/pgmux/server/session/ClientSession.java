@@ -42,6 +42,7 @@ import io.pgmux.server.metrics.ClientActivity;
 import io.pgmux.server.metrics.SessionMetrics;
 import io.pgmux.server.metrics.SessionTimer;
 import io.pgmux.server.notify.ClientListens;
+import io.pgmux.server.notify.ClientText;
 import io.pgmux.server.pinning.PinGuard;
 import io.pgmux.server.requests.Undo;
 import java.util.ArrayDeque;
@@ -143,8 +144,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         this.link = new ServerLink(ctx, mode == PoolMode.SESSION ? 0 : context.config().pool().maxPreparedStatements(),
                 pool.statementCounters());
         if (mode != PoolMode.SESSION && context.config().pool().listen() == ListenMode.FAN_OUT) {
-            listens = ClientListens.open(context.pools(), pool, ctx, context.config().pool().maxQueuedNotifications(),
-                    this::readyForNotifications, this::fail);
+            listens = ClientListens.open(context.notifyHubs(), pool, ctx,
+                    context.config().pool().maxQueuedNotifications(), this::readyForNotifications, this::fail,
+                    this::clientText);
             link.watch(listens);
         }
         context.clients().register(key, this::cancelRunningQuery);
@@ -190,7 +192,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         }
         timer.requestArrived();
         if (listens != null && type == FrontendType.PARSE) {
-            frame = listens.prepare(frame);
+            frame = listens.prepare(frame, pending.isEmpty() && handover == null && !link.midRequest());
         }
         dispatch(frame, type);
     }
@@ -450,6 +452,34 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         ctx.flush();
     }
 
+    /** How PostgreSQL reads the client's LISTEN texts now: the settings it last reported, else the pool's. */
+    private ClientText clientText() {
+        return ClientText.of(parameter("client_encoding"), parameter("server_encoding"),
+                parameter("standard_conforming_strings"), parameter("client_min_messages"));
+    }
+
+    /**
+     * A run-time parameter's value as last reported to the client or set through a tracked SET (names are
+     * case-insensitive), else the pool's, or null.
+     */
+    private String parameter(String name) {
+        String tracked = guard == null ? null : guard.pins().trackedValues().get(name);
+        if (tracked != null) {
+            return tracked;
+        }
+        String reported = parameters.values().get(name); // PostgreSQL's own spelling, as in ParameterStatus
+        if (reported != null) {
+            return reported;
+        }
+        for (Map.Entry<String, String> e : parameters.values().entrySet()) {
+            if (e.getKey().equalsIgnoreCase(name)) {
+                return e.getValue();
+            }
+        }
+        Map<String, String> defaults = pool.loginParameters();
+        return defaults == null ? null : defaults.get(name);
+    }
+
     /**
      * Whether a notification may be written to the client now: as PostgreSQL, only outside a transaction and while
      * the client waits for nothing.
@@ -515,12 +545,15 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         if (answeredPreparedDeadline(frame, type)) {
             return;
         }
+        boolean listensFollowed = false;
         if (listens != null) {
-            frame = listens.relay(frame, link.requests().readyOwed());
+            ByteBuf relayed = listens.relay(frame, link.requests().readyOwed(), !link.midRequest());
+            listensFollowed = relayed != frame; // its LISTENs were rewritten and are followed: they need no pin
+            frame = relayed;
         }
         boolean admitted;
         try {
-            admitted = mode == PoolMode.SESSION || admitStateChanges(frame);
+            admitted = mode == PoolMode.SESSION || admitStateChanges(frame, listensFollowed);
         } catch (RuntimeException e) {
             frame.release(); // the inspector threw before anything took the frame
             throw e;
@@ -583,8 +616,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
      *
      * @return false when the message was refused (and released)
      */
-    private boolean admitStateChanges(ByteBuf frame) {
-        PgException refusal = guard.admit(frame, link.server(), label);
+    private boolean admitStateChanges(ByteBuf frame, boolean listensFollowed) {
+        PgException refusal = guard.admit(frame, link.server(), label, listensFollowed);
         if (refusal == null) {
             return true;
         }

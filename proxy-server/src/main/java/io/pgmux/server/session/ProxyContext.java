@@ -11,6 +11,7 @@ import io.pgmux.server.clients.PeerCancels;
 import io.pgmux.server.login.ClientTls;
 import io.pgmux.server.metrics.ProxyMetrics;
 import io.pgmux.server.metrics.SessionMetrics;
+import io.pgmux.server.notify.NotifyHubs;
 import io.pgmux.server.pinning.PinCounters;
 
 /**
@@ -23,7 +24,8 @@ import io.pgmux.server.pinning.PinCounters;
 public record ProxyContext(PgmuxConfig config, PoolRegistry pools, ClientRegistry clients, CancelForwarder cancels,
                     Credentials credentials, TimeoutSweeper sweeper, PinCounters pinCounters,
                     ProxyMetrics metrics, ServerControl control, LiveConfig live,
-                    ClientTls clientTls, AuthFailures authFailures, PeerCancels peerCancels) {
+                    ClientTls clientTls, AuthFailures authFailures, PeerCancels peerCancels,
+                    NotifyHubs notifyHubs) {
 
     @Override
     public PgmuxConfig config() {

@@ -12,16 +12,22 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 @DetectLeaks
 class ListenStatementsTest {
+    private static final ClientText STRINGS_OFF = ClientText.of("UTF8", "UTF8", "off");
+    private static final ClientText UNKNOWN_STRINGS = ClientText.of("UTF8", "UTF8", null);
+
+    private static java.util.List<ListenAction> parse(String sql) {
+        return ListenStatements.parse(sql, ClientText.UTF8);
+    }
 
     @Test
     void readsListenUnlistenAndUnlistenAll() {
-        assertThat(ListenStatements.parse("LISTEN Orders")).containsExactly(
+        assertThat(parse("LISTEN Orders")).containsExactly(
                 new ListenAction(ListenAction.Kind.LISTEN, "orders"));
-        assertThat(ListenStatements.parse("  unlisten \"Mixed Case\" ;")).containsExactly(
+        assertThat(parse("  unlisten \"Mixed Case\" ;")).containsExactly(
                 new ListenAction(ListenAction.Kind.UNLISTEN, "Mixed Case"));
-        assertThat(ListenStatements.parse("UNLISTEN *")).containsExactly(
+        assertThat(parse("UNLISTEN *")).containsExactly(
                 new ListenAction(ListenAction.Kind.UNLISTEN_ALL, null));
-        assertThat(ListenStatements.parse("LISTEN a; /* comment */ LISTEN b;; UNLISTEN a")).containsExactly(
+        assertThat(parse("LISTEN a; /* comment */ LISTEN b;; UNLISTEN a")).containsExactly(
                 new ListenAction(ListenAction.Kind.LISTEN, "a"), new ListenAction(ListenAction.Kind.LISTEN, "b"),
                 new ListenAction(ListenAction.Kind.UNLISTEN, "a"));
     }
@@ -29,9 +35,9 @@ class ListenStatementsTest {
     @Test
     void relayTurnsEachListenIntoAnUnlistenOfTheSameChannel() {
         String sql = "SELECT 'listen é'; listen \"Ünï\" ; /* LISTEN x */ UNLISTEN b; LISTEN c";
-        ListenStatements.Relayed relayed = ListenStatements.relayable(sql, sql.getBytes(StandardCharsets.UTF_8));
-        assertThat(new String(relayed.sql(), StandardCharsets.UTF_8))
-                .isEqualTo("SELECT 'listen é'; UNlisten \"Ünï\" ; /* LISTEN x */ UNLISTEN b; UNLISTEN c");
+        ListenStatements.Relayed relayed = ListenStatements.relayable(sql, ClientText.UTF8);
+        assertThat(relayed.listenAt()).containsExactly(sql.substring(0, sql.indexOf("listen \"")).getBytes(
+                StandardCharsets.UTF_8).length, sql.getBytes(StandardCharsets.UTF_8).length - "LISTEN c".length());
         assertThat(relayed.actions()).containsExactly(new ListenAction(ListenAction.Kind.LISTEN, "Ünï"),
                 new ListenAction(ListenAction.Kind.UNLISTEN, "b"), new ListenAction(ListenAction.Kind.LISTEN, "c"));
     }
@@ -39,13 +45,37 @@ class ListenStatementsTest {
     @Test
     void relayLeavesAloneWhatItCannotReadExactly() {
         String none = "SELECT 'LISTEN a' /* LISTEN b */";
-        assertThat(ListenStatements.relayable(none, none.getBytes(StandardCharsets.UTF_8))).isNull();
-        String latin1 = "SELECT 'é'; LISTEN a"; // sent in another client encoding
-        assertThat(ListenStatements.relayable(latin1, latin1.getBytes(StandardCharsets.ISO_8859_1))).isNull();
+        assertThat(ListenStatements.relayable(none, ClientText.UTF8)).isNull();
         String backslash = "SELECT 'a\\'; LISTEN a";
-        assertThat(ListenStatements.relayable(backslash, backslash.getBytes(StandardCharsets.UTF_8))).isNull();
-        String tooLong = "SELECT 1; LISTEN " + "x".repeat(64);
-        assertThat(ListenStatements.relayable(tooLong, tooLong.getBytes(StandardCharsets.UTF_8))).isNull();
+        assertThat(ListenStatements.relayable(backslash, UNKNOWN_STRINGS)).isNull();
+    }
+
+    @Test
+    void backslashesAreReadAsTheClientsStandardConformingStringsSays() {
+        // With standard_conforming_strings on, 'a\' ends at its second quote; off, the backslash escapes it.
+        String sql = "SELECT 'a\\'; LISTEN a; SELECT '; LISTEN b; SELECT 1";
+        assertThat(ListenStatements.relayable(sql, ClientText.UTF8).actions())
+                .containsExactly(new ListenAction(ListenAction.Kind.LISTEN, "a"));
+        assertThat(ListenStatements.relayable(sql, STRINGS_OFF).actions())
+                .containsExactly(new ListenAction(ListenAction.Kind.LISTEN, "b"));
+        String escape = "SELECT E'\\' LISTEN c'; LISTEN d";
+        assertThat(ListenStatements.relayable(escape, ClientText.UTF8).actions())
+                .containsExactly(new ListenAction(ListenAction.Kind.LISTEN, "d"));
+        assertThat(ListenStatements.parse("LISTEN \"a\\b\"", STRINGS_OFF)).containsExactly(
+                new ListenAction(ListenAction.Kind.LISTEN, "a\\b"));
+    }
+
+    @Test
+    void truncatesLongNamesInTheServerEncodingAtACharacterBoundary() {
+        String name = "x".repeat(62) + "éé";
+        ListenAction action = parse("LISTEN \"" + name + "\"").get(0);
+        assertThat(action.channel()).isEqualTo("x".repeat(62)); // é is two bytes in UTF-8: one would make 64
+        assertThat(action.truncated()).isEqualTo(name);
+        ClientText latin1Server = ClientText.of("UTF8", "LATIN1", "on");
+        assertThat(ListenStatements.parse("LISTEN \"" + name + "\"", latin1Server).get(0).channel())
+                .isEqualTo("x".repeat(62) + "é");
+        assertThat(parse("LISTEN " + "X".repeat(70)).get(0))
+                .isEqualTo(new ListenAction(ListenAction.Kind.LISTEN, "x".repeat(63), "x".repeat(70)));
     }
 
     @ParameterizedTest
@@ -56,19 +86,30 @@ class ListenStatementsTest {
         "LISTEN",
         "LISTEN a b",
         "LISTEN 'a'",
-        "LISTEN \"a\\b\"", // reads differently depending on settings pgmux does not follow
         "NOTIFY a",
         "LISTENING a",
         "",
     })
     void leavesEverythingElseToPostgres(String sql) {
-        assertThat(ListenStatements.parse(sql)).isNull();
+        assertThat(parse(sql)).isNull();
     }
 
     @Test
-    void refusesNamesPostgresWouldTruncate() {
-        assertThat(ListenStatements.parse("LISTEN " + "x".repeat(63))).hasSize(1);
-        assertThat(ListenStatements.parse("LISTEN " + "x".repeat(64))).isNull();
+    void noticesFollowClientMinMessages() {
+        assertThat(ClientText.of("UTF8", "UTF8", "on", null).notices()).isTrue();
+        assertThat(ClientText.of("UTF8", "UTF8", "on", "'notice'").notices()).isTrue();
+        assertThat(ClientText.of("UTF8", "UTF8", "on", "DEFAULT").notices()).isTrue();
+        assertThat(ClientText.of("UTF8", "UTF8", "on", "warning").notices()).isFalse();
+    }
+
+    @Test
+    void leavesToPostgresWhatDependsOnSettingsItDoesNotKnow() {
+        assertThat(ListenStatements.parse("LISTEN \"a\\b\"", UNKNOWN_STRINGS)).isNull();
+        ClientText sjis = ClientText.of("SJIS", "UTF8", "on");
+        assertThat(ListenStatements.parse("LISTEN \"ソ\"", sjis)).as("a name PostgreSQL's SJIS table maps").isNull();
+        assertThat(ListenStatements.parse("LISTEN \"ascii\"", sjis)).hasSize(1);
+        assertThat(ListenStatements.parse("LISTEN Éa", ClientText.of("LATIN1", "LATIN1", "on")))
+                .as("folded by the server's locale").isNull();
     }
 
     @Test

@@ -7,6 +7,7 @@ import io.netty.buffer.ByteBufAllocator;
 import io.pgmux.protocol.BackendMessages;
 import io.pgmux.protocol.Severity;
 import io.pgmux.protocol.TransactionStatus;
+import io.pgmux.server.sql.SqlLexer;
 import io.pgmux.testing.DetectLeaks;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,7 +20,8 @@ class ListenTransactionTest {
     private static final ListenAction LISTEN_A = new ListenAction(ListenAction.Kind.LISTEN, "a");
     private static final ListenAction UNLISTEN_A = new ListenAction(ListenAction.Kind.UNLISTEN, "a");
 
-    private final NotificationInbox inbox = new NotificationInbox(null, 10, () -> false, e -> { }, new NotifyFigures());
+    private final NotificationInbox inbox = new NotificationInbox(null, 10, () -> false, e -> { }, new NotifyFigures(),
+            () -> ClientText.UTF8);
     private int settled;
     private final ListenTransaction transaction = new ListenTransaction(inbox, () -> settled++);
     private final List<ByteBuf> written = new ArrayList<>();
@@ -81,6 +83,35 @@ class ListenTransactionTest {
         send(tag("COMMIT"));
         send(BackendMessages.readyForQuery(TransactionStatus.IDLE));
         assertThat(settled).isZero();
+    }
+
+    @Test
+    void rollbackToSavepointForgetsTheSubtransactionsActionsAndItsError() {
+        ListenAction listenB = new ListenAction(ListenAction.Kind.LISTEN, "b");
+        send(answer(LISTEN_A));
+        transaction.subtransactions().sent(Subtransactions.ops(
+                "SAVEPOINT s; LISTEN b; SELECT 1/0; ROLLBACK TO s", SqlLexer.Reading.STANDARD), 0);
+        send(tag("SAVEPOINT"));
+        send(answer(listenB));
+        send(BackendMessages.errorResponse(ByteBufAllocator.DEFAULT, Severity.ERROR, "22012", "division by zero"));
+        send(BackendMessages.readyForQuery(TransactionStatus.FAILED));
+        transaction.subtransactions().sent(Subtransactions.ops("ROLLBACK TO s", SqlLexer.Reading.STANDARD), 0);
+        send(tag("ROLLBACK"));
+        send(BackendMessages.readyForQuery(TransactionStatus.IN_TRANSACTION));
+        send(tag("COMMIT"));
+        assertThat(inbox.listensOn("a")).as("made before the savepoint").isTrue();
+        assertThat(inbox.listensOn("b")).as("rolled back with its subtransaction").isFalse();
+    }
+
+    @Test
+    void readsSavepointStatementsAsPostgresNamesThem() {
+        assertThat(Subtransactions.ops("savepoint \"A\"; RELEASE SAVEPOINT a; rollback work to savepoint B; "
+                + "ROLLBACK; commit", SqlLexer.Reading.STANDARD)).containsExactly(
+                new Subtransactions.Op(Subtransactions.Kind.SAVEPOINT, "A"),
+                new Subtransactions.Op(Subtransactions.Kind.RELEASE, "a"),
+                new Subtransactions.Op(Subtransactions.Kind.ROLLBACK_TO, "b"),
+                new Subtransactions.Op(Subtransactions.Kind.END, null),
+                new Subtransactions.Op(Subtransactions.Kind.END, null));
     }
 
     private ByteBuf answer(ListenAction action) {
