@@ -19,6 +19,7 @@ import io.pgmux.protocol.TransactionStatus;
 import io.pgmux.server.requests.RequestQueue;
 import io.pgmux.server.sql.SqlLexer;
 import java.nio.charset.StandardCharsets;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -68,13 +69,13 @@ public final class ClientListens {
     /** Made on first use: most clients never relay a LISTEN. */
     private RelayedListens relayed;
     /** Channels this client registered with the hub: listened on, or waiting for its transaction. */
-    private final Set<String> interested = new HashSet<>();
+    private Set<String> interested = Collections.emptySet();
     /** Channels whose subscription the hub has not confirmed yet, with its future. */
-    private final Map<String, Future<Void>> subscribing = new HashMap<>();
+    private Map<String, Future<Void>> subscribing = Collections.emptyMap();
     /** Held back from the client until the hub LISTENs on what its last transaction committed to; or null. */
     private Promise<Void> commitGate;
     /** Channels the hub could not LISTEN on, with the error the client's LISTEN is answered with. */
-    private final Map<String, PgException> refused = new HashMap<>();
+    private Map<String, PgException> refused = Collections.emptyMap();
     /** The unnamed prepared statement, when it is a LISTEN or UNLISTEN pgmux answered the Parse of. */
     private ListenAction unnamedStatement;
     /** The portal bound to {@link #unnamedStatement}, and its name. */
@@ -82,6 +83,32 @@ public final class ClientListens {
     private String portalName;
     /** While messages queue for a batch answered without a backend: its last unnamed Parse is a LISTEN. */
     private boolean batchParsedListen;
+
+    // interested, subscribing and refused start as the shared empty collections (whose remove, clear and removeIf
+    // do nothing) and become real ones at their first entry: every client in fan-out mode has this object, few
+    // ever LISTEN, and an idle client's memory is what a storm of them costs.
+
+    /** Adds {@code channel} to {@link #interested}; false if it was there. */
+    private boolean interest(String channel) {
+        if (interested.isEmpty()) {
+            interested = new HashSet<>();
+        }
+        return interested.add(channel);
+    }
+
+    private Map<String, Future<Void>> subscriptions() {
+        if (subscribing.isEmpty()) {
+            subscribing = new HashMap<>();
+        }
+        return subscribing;
+    }
+
+    private Map<String, PgException> refusals() {
+        if (refused.isEmpty()) {
+            refused = new HashMap<>();
+        }
+        return refused;
+    }
 
     private ClientListens(ChannelHandlerContext ctx, NotifyHub hub, int limit, BooleanSupplier idle,
                           Consumer<PgException> overflow, NotifyFigures figures, Supplier<ClientText> text) {
@@ -138,13 +165,13 @@ public final class ClientListens {
             if (!action.listens() || interested.contains(channel) || refused.containsKey(channel)) {
                 continue;
             }
-            interested.add(channel);
+            interest(channel);
             remaining[0]++;
             subscribe(channel).addListener((Future<Void> f) -> ctx.executor().execute(() -> {
                 if (!f.isSuccess() && !subscribing.containsKey(channel) && interested.contains(channel)) {
                     interested.remove(channel);
                     hub.unsubscribe(channel, inbox);
-                    refused.put(channel, f.cause() instanceof PgException e ? e
+                    refusals().put(channel, f.cause() instanceof PgException e ? e
                             : new PgException(Severity.ERROR, "08006", String.valueOf(f.cause().getMessage())));
                 }
                 if (--remaining[0] == 0) {
@@ -294,7 +321,7 @@ public final class ClientListens {
     /** Asks the hub to LISTEN on {@code channel}; the future is {@link #subscribing} until it completes. */
     private Future<Void> subscribe(String channel) {
         Future<Void> subscription = hub.subscribe(channel, inbox);
-        subscribing.put(channel, subscription);
+        subscriptions().put(channel, subscription);
         subscription.addListener(f -> ctx.executor().execute(() -> subscribing.remove(channel, subscription)));
         return subscription;
     }
@@ -491,7 +518,7 @@ public final class ClientListens {
     /** The hub's subscription for a LISTEN answered before the hub confirmed it (see {@link #mustWait}). */
     private void subscribeUnawaited(ListenAction action) {
         String channel = action.channel();
-        if (action.listens() && interested.add(channel)) {
+        if (action.listens() && interest(channel)) {
             // Not awaited (see mustWait): should the hub fail, the client is warned instead of refused. The COMMIT
             // that makes it count waits for it instead (see clientBound).
             Future<Void> subscription = subscribe(channel);

@@ -35,7 +35,7 @@ final class ListenTransaction {
 
     private final NotificationInbox inbox;
     private final Runnable settled;
-    private final ArrayDeque<Answered> awaiting = new ArrayDeque<>();
+    private final ArrayDeque<Answered> awaiting = new ArrayDeque<>(1); // small: every fan-out client keeps it
     private final List<ListenAction> uncommitted = new ArrayList<>();
     private final Subtransactions subtransactions = new Subtransactions();
     private boolean failed;

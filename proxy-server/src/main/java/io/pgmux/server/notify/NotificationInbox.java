@@ -12,6 +12,7 @@ import io.pgmux.protocol.SqlState;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -39,8 +40,9 @@ final class NotificationInbox {
     private final NotifyFigures figures;
     /** The client's encoding, which PostgreSQL converts a notification to when it sends it. */
     private final Supplier<ClientText> text;
-    private final Set<String> listening = new HashSet<>();
-    private final ArrayDeque<ByteBuf> held = new ArrayDeque<>();
+    /** The shared empty set until the first LISTEN (see ClientListens: most clients never listen). */
+    private Set<String> listening = Collections.emptySet();
+    private final ArrayDeque<ByteBuf> held = new ArrayDeque<>(1); // grows only for a client that listens
     private boolean closed;
 
     /**
@@ -109,7 +111,12 @@ final class NotificationInbox {
     void apply(ListenAction action) {
         boolean was = !listening.isEmpty();
         switch (action.kind()) {
-            case LISTEN -> listening.add(action.channel());
+            case LISTEN -> {
+                if (listening.isEmpty()) {
+                    listening = new HashSet<>();
+                }
+                listening.add(action.channel());
+            }
             case UNLISTEN -> listening.remove(action.channel());
             case UNLISTEN_ALL -> listening.clear();
         }

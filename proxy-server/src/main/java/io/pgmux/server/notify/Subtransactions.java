@@ -9,6 +9,7 @@ import io.pgmux.server.sql.SqlStatement;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
@@ -66,12 +67,12 @@ final class Subtransactions {
         }
     }
 
-    private final ArrayDeque<Request> requests = new ArrayDeque<>();
+    private final ArrayDeque<Request> requests = new ArrayDeque<>(1); // small: every fan-out client keeps one
     private final List<Mark> marks = new ArrayList<>();
     /** Prepared statements (the unnamed one as "") whose text is one savepoint statement, by name. */
-    private final Map<String, Op> statements = new HashMap<>();
+    private Map<String, Op> statements = Collections.emptyMap(); // a real map from the first entry
     /** Portals bound to one of {@link #statements}, by name. */
-    private final Map<String, Op> portals = new HashMap<>();
+    private Map<String, Op> portals = Collections.emptyMap(); // a real map from the first entry
 
     /** The savepoint statements of {@code sql}, in order (read with {@code reading}). */
     static List<Op> ops(String sql, SqlLexer.Reading reading) {
@@ -119,6 +120,9 @@ final class Subtransactions {
     /** The client prepares {@code name} ("" unnamed) as one savepoint statement, or (null) as anything else. */
     void prepared(String name, Op op) {
         if (op != null) {
+            if (statements.isEmpty()) {
+                statements = new HashMap<>();
+            }
             statements.put(name, op);
         } else {
             statements.remove(name);
@@ -159,6 +163,9 @@ final class Subtransactions {
     void bound(String portal, String statement) {
         Op op = statements.get(statement);
         if (op != null) {
+            if (portals.isEmpty()) {
+                portals = new HashMap<>();
+            }
             portals.put(portal, op);
         } else {
             portals.remove(portal);
