@@ -347,26 +347,26 @@ public final class ClientListens {
         byte type = Frames.type(frame);
         Subtransactions savepoints = transaction.subtransactions();
         if (type == FrontendType.BIND) {
-            boolean listens = relayed != null && (relayed.hasStatements() || relayed.hasPortals());
-            if (listens || savepoints.hasStatements() || savepoints.hasPortals()) {
+            boolean listens = relayed != null && !relayed.prepared().isEmpty();
+            if (listens || !savepoints.prepared().isEmpty()) {
                 BindHeader bind = BindHeader.decode(frame);
                 if (listens) {
-                    relayed.bound(bind.portalName(), bind.statementName());
+                    relayed.prepared().bound(bind.portalName(), bind.statementName());
                 }
-                savepoints.bound(bind.portalName(), bind.statementName());
+                savepoints.prepared().bound(bind.portalName(), bind.statementName());
             }
             return frame;
         }
         if (type == FrontendType.EXECUTE) {
-            boolean listens = relayed != null && relayed.hasPortals();
-            if (listens || savepoints.hasPortals()) {
+            boolean listens = relayed != null && relayed.prepared().hasPortals();
+            if (listens || savepoints.prepared().hasPortals()) {
                 String portal = Execute.decode(frame).portalName();
-                ListenAction action = listens ? relayed.executes(portal) : null;
+                ListenAction action = listens ? relayed.prepared().executes(portal) : null;
                 if (action != null) {
                     subscribeUnawaited(action);
                     relayed.sent(List.of(action), readiesBefore);
                 }
-                Subtransactions.Op op = savepoints.executes(portal);
+                Subtransactions.Op op = savepoints.prepared().executes(portal);
                 if (op != null && following()) {
                     savepoints.sent(List.of(op), readiesBefore);
                 }
@@ -374,13 +374,13 @@ public final class ClientListens {
             return frame;
         }
         if (type == FrontendType.CLOSE) {
-            if (relayed != null && (relayed.hasStatements() || relayed.hasPortals())
-                    || savepoints.hasStatements() || savepoints.hasPortals()) {
+            if (relayed != null && !relayed.prepared().isEmpty()
+                    || !savepoints.prepared().isEmpty()) {
                 Close close = Close.decode(frame);
                 if (relayed != null) {
-                    relayed.closed(close.kind() == Close.STATEMENT, close.name());
+                    relayed.prepared().closed(close.kind() == Close.STATEMENT, close.name());
                 }
-                savepoints.closed(close.kind() == Close.STATEMENT, close.name());
+                savepoints.prepared().closed(close.kind() == Close.STATEMENT, close.name());
             }
             return frame;
         }
@@ -452,8 +452,8 @@ public final class ClientListens {
         }
         int textEnd = frame.indexOf(nameEnd + 1, end, (byte) 0);
         if (textEnd < 0 || !ListenStatements.mayBeListen(frame, nameEnd + 1, textEnd)) {
-            if (relayed != null && relayed.hasStatements()) {
-                relayed.prepared(frame.toString(start, nameEnd - start, StandardCharsets.UTF_8), null);
+            if (relayed != null && relayed.prepared().hasStatements()) {
+                relayed.prepared().prepared(frame.toString(start, nameEnd - start, StandardCharsets.UTF_8), null);
             }
             return frame;
         }
@@ -464,7 +464,7 @@ public final class ClientListens {
                 : ListenStatements.relayable(sql, reading);
         String name = frame.toString(start, nameEnd - start, StandardCharsets.UTF_8);
         if (rewrite != null || relayed != null) {
-            relayed().prepared(name, rewrite == null ? null : actions.get(0));
+            relayed().prepared().prepared(name, rewrite == null ? null : actions.get(0));
         }
         if (rewrite == null) {
             return frame; // PostgreSQL prepares it as written, and it pins

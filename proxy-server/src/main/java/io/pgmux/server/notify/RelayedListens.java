@@ -4,11 +4,10 @@ package io.pgmux.server.notify;
 import io.netty.buffer.ByteBuf;
 import io.pgmux.protocol.BackendType;
 import io.pgmux.protocol.Frames;
+import io.pgmux.server.statements.PreparedMarks;
 import java.util.ArrayDeque;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -43,10 +42,8 @@ final class RelayedListens {
     }
 
     private final ArrayDeque<Request> requests = new ArrayDeque<>();
-    /** Statements prepared under a name whose text is one LISTEN or UNLISTEN (prepared as UNLISTEN), by name. */
-    private final Map<String, ListenAction> statements = new HashMap<>();
-    /** Portals bound to one of {@link #statements}, by name. */
-    private final Map<String, ListenAction> portals = new HashMap<>();
+    /** Statements prepared under a name whose text is one LISTEN or UNLISTEN (prepared as UNLISTEN). */
+    private final PreparedMarks<ListenAction> prepared = new PreparedMarks<>();
 
     /** A Query with {@code actions} went on to the backend, {@code readiesBefore} ReadyForQuery owed before it. */
     void sent(List<ListenAction> actions, int readiesBefore) {
@@ -69,43 +66,9 @@ final class RelayedListens {
         }
     }
 
-    /** Whether any statement is prepared under a name as a relayed LISTEN or UNLISTEN. */
-    boolean hasStatements() {
-        return !statements.isEmpty();
-    }
-
-    /** Whether any portal is bound to such a statement. */
-    boolean hasPortals() {
-        return !portals.isEmpty();
-    }
-
-    /** The client prepares {@code name}: as {@code action} relayed, or (null) as anything else. */
-    void prepared(String name, ListenAction action) {
-        if (action != null) {
-            statements.put(name, action);
-        } else {
-            statements.remove(name);
-        }
-    }
-
-    /** The client binds {@code portal} to {@code statement}. */
-    void bound(String portal, String statement) {
-        ListenAction action = statements.get(statement);
-        if (action != null) {
-            portals.put(portal, action);
-        } else {
-            portals.remove(portal);
-        }
-    }
-
-    /** The client closes a statement or a portal. */
-    void closed(boolean statement, String name) {
-        (statement ? statements : portals).remove(name);
-    }
-
-    /** The action of the portal the client executes, or null when it is not a relayed LISTEN or UNLISTEN. */
-    ListenAction executes(String portal) {
-        return portals.get(portal);
+    /** Prepared statements (and their portals) that are a relayed LISTEN or UNLISTEN, with the action. */
+    PreparedMarks<ListenAction> prepared() {
+        return prepared;
     }
 
     /**

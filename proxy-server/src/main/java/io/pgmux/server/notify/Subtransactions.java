@@ -6,14 +6,12 @@ import io.pgmux.protocol.BackendType;
 import io.pgmux.protocol.Frames;
 import io.pgmux.server.sql.SqlLexer;
 import io.pgmux.server.sql.SqlStatement;
+import io.pgmux.server.statements.PreparedMarks;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Supplier;
 
 /**
@@ -69,10 +67,8 @@ final class Subtransactions {
 
     private final ArrayDeque<Request> requests = new ArrayDeque<>(1); // small: every fan-out client keeps one
     private final List<Mark> marks = new ArrayList<>();
-    /** Prepared statements (the unnamed one as "") whose text is one savepoint statement, by name. */
-    private Map<String, Op> statements = Collections.emptyMap(); // a real map from the first entry
-    /** Portals bound to one of {@link #statements}, by name. */
-    private Map<String, Op> portals = Collections.emptyMap(); // a real map from the first entry
+    /** Prepared statements (the unnamed one as "") whose text is one savepoint statement. */
+    private final PreparedMarks<Op> prepared = new PreparedMarks<>();
 
     /** The savepoint statements of {@code sql}, in order (read with {@code reading}). */
     static List<Op> ops(String sql, SqlLexer.Reading reading) {
@@ -117,18 +113,6 @@ final class Subtransactions {
         }
     }
 
-    /** The client prepares {@code name} ("" unnamed) as one savepoint statement, or (null) as anything else. */
-    void prepared(String name, Op op) {
-        if (op != null) {
-            if (statements.isEmpty()) {
-                statements = new HashMap<>();
-            }
-            statements.put(name, op);
-        } else {
-            statements.remove(name);
-        }
-    }
-
     /**
      * A Parse as the client sent it (name ending at {@code nameEnd}, body ending at {@code end}): a statement whose
      * text is one SAVEPOINT, RELEASE or ROLLBACK is remembered for its Executes. A first look at the text's first word
@@ -143,43 +127,18 @@ final class Subtransactions {
             return;
         }
         boolean may = SavepointWords.mayBe(frame, nameEnd + 1, textEnd);
-        if (!may && statements.isEmpty()) {
+        if (!may && !prepared.hasStatements()) {
             return;
         }
         String name = frame.toString(start, nameEnd - start, StandardCharsets.UTF_8);
         String sql = may ? text.get().decode(frame, nameEnd + 1, textEnd) : null;
         List<Op> ops = sql == null ? List.of() : ops(sql, SqlLexer.Reading.STANDARD);
-        prepared(name, ops.size() == 1 ? ops.get(0) : null);
+        prepared.prepared(name, ops.size() == 1 ? ops.get(0) : null);
     }
 
-    boolean hasStatements() {
-        return !statements.isEmpty();
-    }
-
-    boolean hasPortals() {
-        return !portals.isEmpty();
-    }
-
-    void bound(String portal, String statement) {
-        Op op = statements.get(statement);
-        if (op != null) {
-            if (portals.isEmpty()) {
-                portals = new HashMap<>();
-            }
-            portals.put(portal, op);
-        } else {
-            portals.remove(portal);
-        }
-    }
-
-    /** The client closes a statement or a portal. */
-    void closed(boolean statement, String name) {
-        (statement ? statements : portals).remove(name);
-    }
-
-    /** The savepoint statement the executed portal runs, or null. */
-    Op executes(String portal) {
-        return portals.get(portal);
+    /** Prepared statements (and their portals) that are one savepoint statement, with it. */
+    PreparedMarks<Op> prepared() {
+        return prepared;
     }
 
     /**
