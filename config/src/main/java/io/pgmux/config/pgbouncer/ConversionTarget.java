@@ -50,8 +50,18 @@ final class ConversionTarget {
         return root.containsKey(key);
     }
 
+    /** A top-level value set so far, or null. */
+    Object topValue(String key) {
+        return root.get(key);
+    }
+
     void note(IniEntry entry, String text) {
         notes.add(entry.where() + ": " + entry.key() + ": " + text);
+    }
+
+    /** A note already starting with where the setting was written. */
+    void note(String text) {
+        notes.add(text);
     }
 
     void warn(IniEntry entry, String text) {

@@ -12,8 +12,8 @@ import java.util.function.BiConsumer;
  * The catalogue of PgBouncer 1.25's general settings (its {@code bouncer_params} table, in its order). Each is
  * {@link Treatment#APPLIED applied}, {@link Treatment#MAPPED mapped} with a note, or {@link Treatment#IGNORED ignored}
  * with a warning that names it; a key outside the catalogue is an error, as in PgBouncer. The few settings that only
- * mean something together (listen_addr with listen_port, auth_type with auth_hba_file) are read by
- * {@link ListenAndAuth}; their entries here only document them.
+ * mean something together (listen_addr with listen_port, auth_type with auth_hba_file, peer_id with [peers]) are
+ * read by {@link ListenAndAuth} and {@link PeerEntries}; their entries here only document them.
  */
 public final class PgBouncerSettings {
 
@@ -89,7 +89,9 @@ public final class PgBouncerSettings {
         integer("max_user_client_connections", "pool", "max_user_client_connections", 0);
         integer("max_user_connections", "pool", "max_user_connections", 0);
         integer("min_pool_size", "pool", "min_pool_size", 0);
-        ignored("peer_id", "pgmux has no peers: a cancel request must reach the pgmux its client is on");
+        mapped("peer_id", "with the [peers] section: peer_id and peers, so that a cancel request reaching another "
+                + "replica is forwarded; 0 (not set) leaves peering off, as in PgBouncer; pgmux's ids are 0..255",
+                COMBINED);
         ignored("pidfile", "pgmux runs in the foreground; let the service manager track it");
         ignored("pkt_buf", "pgmux sizes its buffers itself");
         applied("pool_mode", (e, o) -> o.in("pool", "mode", e.value().strip()));
@@ -136,7 +138,7 @@ public final class PgBouncerSettings {
                 (e, o) -> o.top("server_tls_sslmode",
                         e.value().strip().equalsIgnoreCase("allow") ? "prefer" : e.value().strip()));
         ignored("service_name", "it only names PgBouncer's Windows service");
-        ignored("so_reuseport", "run one pgmux per host: it uses every core itself");
+        flag("so_reuseport");
         applied("stats_period", (e, o) -> {
             String d = IniValues.duration(e, o);
             if ("0".equals(d)) {
