@@ -46,6 +46,12 @@ final class ConversionTarget {
         return root.get(section) instanceof Map<?, ?> map && map.containsKey(key);
     }
 
+    /** True when some {@code section.NAME} (a database or a user) has {@code key}. */
+    boolean anyEntryHas(String section, String key) {
+        return root.get(section) instanceof Map<?, ?> entries && entries.values().stream()
+                .anyMatch(entry -> entry instanceof Map<?, ?> keys && keys.containsKey(key));
+    }
+
     boolean hasTop(String key) {
         return root.containsKey(key);
     }

@@ -23,18 +23,19 @@ final class DatabaseEntries {
     private static final Set<String> SERVERS = Set.of("host", "port", "load_balance_hosts");
 
     /**
-     * Keys that carry over. target_session_attrs is a key of PgBouncer releases after 1.25, with libpq's values,
-     * which pgmux has too.
+     * Keys that carry over. target_session_attrs (libpq's values, which pgmux has too) and reserve_pool_size (the
+     * name of which reserve_pool became an alias) are keys of PgBouncer releases after 1.25.
      */
     static final Set<String> APPLIED = Set.of("dbname", "user", "password", "pool_size",
             "pool_mode", "min_pool_size", "reserve_pool", "max_db_connections", "max_db_client_connections",
             "connect_query", "server_lifetime", "client_encoding", "datestyle", "timezone", "auth_user",
-            "auth_dbname", "auth_query", "target_session_attrs");
+            "auth_dbname", "auth_query", "target_session_attrs", "reserve_pool_size");
 
     /** Limits that may be 0, and the pgmux key each becomes (PgBouncer's reserve_pool is pgmux's reserve_pool_size). */
     private static final Map<String, String> LIMITS = Map.of(
             "min_pool_size", "min_pool_size",
             "reserve_pool", "reserve_pool_size",
+            "reserve_pool_size", "reserve_pool_size",
             "max_db_connections", "max_db_connections",
             "max_db_client_connections", "max_db_client_connections");
 
@@ -74,7 +75,8 @@ final class DatabaseEntries {
                     out.entry("databases", name, key, n);
                 }
             }
-            case "min_pool_size", "reserve_pool", "max_db_connections", "max_db_client_connections" -> {
+            case "min_pool_size", "reserve_pool", "reserve_pool_size", "max_db_connections",
+                 "max_db_client_connections" -> {
                 IniEntry one = new IniEntry(entry.section(), name + " " + key, value, entry.where(), entry.file());
                 Integer n = IniValues.integer(one, 0, out);
                 if (n != null) {

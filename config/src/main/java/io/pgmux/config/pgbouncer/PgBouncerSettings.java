@@ -148,7 +148,8 @@ public final class PgBouncerSettings {
             }
         });
         applied("stats_users", (e, o) -> o.top("stats_users", IniValues.list(e.value())));
-        ignored("suspend_timeout", "SUSPEND (online restart) is not supported");
+        ignored("suspend_timeout", "pgmux's SUSPEND holds the pools and hands no sockets to another process (there "
+                + "is no online restart), so there is no buffer flush to wait for");
         ignored("syslog", "pgmux logs to standard output");
         ignored("syslog_facility", "pgmux logs to standard output");
         ignored("syslog_ident", "pgmux logs to standard output");

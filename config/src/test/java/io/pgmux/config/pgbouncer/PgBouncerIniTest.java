@@ -289,6 +289,58 @@ class PgBouncerIniTest {
     }
 
     @Test
+    void pgBouncersDefaultAuthQueryIsWrittenOutWhereAnAuthUserLooksUsersUp() throws Exception {
+        Files.writeString(dir.resolve("users.txt"), "\"auth_a\" \"a\"\n");
+        String pgBouncers = "SELECT rolname, CASE WHEN rolvaliduntil < now() THEN NULL ELSE rolpassword END "
+                + "FROM pg_authid WHERE rolname=$1 AND rolcanlogin";
+        PgmuxConfig global = load(convert("""
+                [databases]
+                app = host=db
+                [pgbouncer]
+                auth_file = users.txt
+                auth_user = auth_a
+                """));
+        assertThat(global.auth().authQuery().query()).as("PgBouncer 1.25's default").isEqualTo(pgBouncers);
+
+        PgBouncerConversion perDatabase = convert("""
+                [databases]
+                app = host=db auth_user=auth_a
+                [pgbouncer]
+                auth_file = users.txt
+                """);
+        assertThat(perDatabase.yaml()).contains("auth_query: SELECT rolname, CASE WHEN rolvaliduntil");
+        load(perDatabase);
+
+        PgBouncerConversion own = convert("""
+                [databases]
+                app = host=db
+                [pgbouncer]
+                auth_file = users.txt
+                auth_user = auth_a
+                auth_query = SELECT u, p FROM users WHERE u=$1
+                """);
+        assertThat(load(own).auth().authQuery().query()).isEqualTo("SELECT u, p FROM users WHERE u=$1");
+
+        assertThat(convert("""
+                [databases]
+                app = host=db
+                [pgbouncer]
+                auth_file = users.txt
+                """).yaml()).as("no auth_user: no lookup, no query").doesNotContain("auth_query");
+    }
+
+    @Test
+    void reservePoolSizeTheLaterNameOfADatabasesReservePoolIsApplied() {
+        PgmuxConfig config = load(convert("""
+                [databases]
+                app = host=db reserve_pool_size=4
+                [pgbouncer]
+                auth_type = trust
+                """));
+        assertThat(config.reservePoolSize("app")).isEqualTo(4);
+    }
+
+    @Test
     void applicationNameAddHostIsApplied() {
         PgBouncerConversion conversion = convert("""
                 [databases]
