@@ -12,8 +12,8 @@ import java.util.Map;
 /**
  * Reads a {@code pgbouncer.ini} and writes the pgmux configuration that behaves the same, as far as pgmux can:
  * [pgbouncer] through {@link PgBouncerSettings}, [databases] through {@link DatabaseEntries}, [users] through
- * {@link UserEntries}, [peers] through {@link PeerEntries}. auth_file and auth_hba_file are not copied: pgmux reads PgBouncer's formats itself, so the
- * YAML names the same files (made absolute).
+ * {@link UserEntries}, [peers] through {@link PeerEntries}. auth_file and auth_hba_file are not copied: pgmux reads
+ * PgBouncer's formats itself, so the YAML names the same files (made absolute).
  *
  * <p>Stateless and thread-safe. Every problem in the file is reported in one {@link ConfigException}, one line each.
  */
