@@ -25,6 +25,8 @@ public final class PgBouncerSettings {
     /** Named in PgBouncer's sample configuration after 1.25.2. */
     private static final Set<String> NEWER = Set.of("login_notify_message", "pool_idle_timeout", "auth_pam_confdir");
     private static final BiConsumer<IniEntry, ConversionTarget> COMBINED = (entry, out) -> { };
+    /** Mapped settings whose translation writes its note only when it changes the value. */
+    private static final Set<String> NOTES_ITSELF = Set.of("client_tls_sslmode");
 
     static {
         applied("admin_users", (e, o) -> o.top("admin_users", IniValues.list(e.value())));
@@ -55,7 +57,15 @@ public final class PgBouncerSettings {
                 (e, o) -> o.top("client_tls_key_file", IniValues.path(e)));
         mapped("client_tls_protocols", "TLS 1.2 and 1.3 only; older versions are never enabled",
                 (e, o) -> TlsValues.protocols(e, o, "client_tls_protocols"));
-        applied("client_tls_sslmode", (e, o) -> o.top("client_tls_sslmode", e.value().strip()));
+        mapped("client_tls_sslmode", "verify-full becomes verify-ca: PgBouncer checks a client certificate alike "
+                + "for both, while pgmux's verify-full also wants its common name to be the user name", (e, o) -> {
+                    String mode = e.value().strip();
+                    if (mode.equalsIgnoreCase("verify-full")) {
+                        o.note(e, find("client_tls_sslmode").note());
+                        mode = "verify-ca";
+                    }
+                    o.top("client_tls_sslmode", mode);
+                });
         ignored("conffile", "the file is the one given to --pgbouncer-ini");
         integer("default_pool_size", "pool", "default_pool_size", 1);
         ignored("disable_pqexec", "pgmux lets multi-statement simple queries through");
@@ -217,7 +227,7 @@ public final class PgBouncerSettings {
             case IGNORED -> out.warn(entry, setting.note());
             case MAPPED -> {
                 setting.apply().accept(entry, out);
-                if (setting.apply() != COMBINED) {
+                if (setting.apply() != COMBINED && !NOTES_ITSELF.contains(setting.name())) {
                     out.note(entry, setting.note());
                 }
             }

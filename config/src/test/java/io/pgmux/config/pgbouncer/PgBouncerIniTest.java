@@ -341,6 +341,29 @@ class PgBouncerIniTest {
     }
 
     @Test
+    void clientVerifyFullBecomesVerifyCaWhichIsWhatPgBouncerChecks() {
+        PgBouncerConversion full = convert("""
+                [databases]
+                app = host=db
+                [pgbouncer]
+                client_tls_sslmode = verify-full
+                """);
+        assertThat(full.yaml()).contains("client_tls_sslmode: verify-ca").doesNotContain("verify-full\n");
+        assertThat(full.notes()).containsExactly("pgbouncer.ini line 4: client_tls_sslmode: verify-full becomes "
+                + "verify-ca: PgBouncer checks a client certificate alike for both, while pgmux's verify-full also "
+                + "wants its common name to be the user name");
+
+        PgBouncerConversion require = convert("""
+                [databases]
+                app = host=db
+                [pgbouncer]
+                client_tls_sslmode = require
+                """);
+        assertThat(require.yaml()).contains("client_tls_sslmode: require");
+        assertThat(require.notes()).isEmpty();
+    }
+
+    @Test
     void applicationNameAddHostIsApplied() {
         PgBouncerConversion conversion = convert("""
                 [databases]
