@@ -18,7 +18,7 @@ final class ListenAndAuth {
     private static final int PGBOUNCER_DEFAULT_MAX_CLIENT_CONN = 100;
     private static final String PGBOUNCER_DEFAULT_SOCKET_DIR = "/tmp";
     /** Unlike pgmux's pg_shadow query, it gives no password for a role whose password has expired. */
-    static final String PGBOUNCER_DEFAULT_AUTH_QUERY = "SELECT rolname, CASE WHEN rolvaliduntil < now() THEN NULL "
+    private static final String PGBOUNCER_DEFAULT_AUTH_QUERY = "SELECT rolname, CASE WHEN rolvaliduntil < now() THEN NULL "
             + "ELSE rolpassword END FROM pg_authid WHERE rolname=$1 AND rolcanlogin";
 
     private ListenAndAuth() {
