@@ -46,12 +46,28 @@ final class ConversionTarget {
         return root.get(section) instanceof Map<?, ?> map && map.containsKey(key);
     }
 
+    /** True when some {@code section.NAME} (a database or a user) has {@code key}. */
+    boolean anyEntryHas(String section, String key) {
+        return root.get(section) instanceof Map<?, ?> entries && entries.values().stream()
+                .anyMatch(entry -> entry instanceof Map<?, ?> keys && keys.containsKey(key));
+    }
+
     boolean hasTop(String key) {
         return root.containsKey(key);
     }
 
+    /** A top-level value set so far, or null. */
+    Object topValue(String key) {
+        return root.get(key);
+    }
+
     void note(IniEntry entry, String text) {
         notes.add(entry.where() + ": " + entry.key() + ": " + text);
+    }
+
+    /** A note already starting with where the setting was written. */
+    void note(String text) {
+        notes.add(text);
     }
 
     void warn(IniEntry entry, String text) {

@@ -9,14 +9,17 @@ import java.util.Map;
 /**
  * Turns listen_addr, listen_port and unix_socket_dir into pgmux's {@code listen} addresses and Unix socket, and
  * auth_type, auth_hba_file and auth_file into pgmux's authentication keys. Also writes out the PgBouncer defaults
- * that differ from pgmux's (pool_mode session, max_client_conn 100, the socket in /tmp), so that an ini file that
- * leaves them out behaves as it did.
+ * that differ from pgmux's (pool_mode session, max_client_conn 100, the socket in /tmp, and PgBouncer's auth_query
+ * where an auth_user is set), so that an ini file that leaves them out behaves as it did.
  */
 final class ListenAndAuth {
 
     private static final int PGBOUNCER_DEFAULT_PORT = 6432;
     private static final int PGBOUNCER_DEFAULT_MAX_CLIENT_CONN = 100;
     private static final String PGBOUNCER_DEFAULT_SOCKET_DIR = "/tmp";
+    /** Unlike pgmux's pg_shadow query, it gives no password for a role whose password has expired. */
+    private static final String PGBOUNCER_DEFAULT_AUTH_QUERY = "SELECT rolname, CASE WHEN rolvaliduntil < now() THEN NULL "
+            + "ELSE rolpassword END FROM pg_authid WHERE rolname=$1 AND rolcanlogin";
 
     private ListenAndAuth() {
     }
@@ -31,6 +34,11 @@ final class ListenAndAuth {
         }
         if (!out.has("pool", "max_client_conn")) {
             out.in("pool", "max_client_conn", PGBOUNCER_DEFAULT_MAX_CLIENT_CONN);
+        }
+        // Only where a lookup can happen: a file without auth_user would carry a query that is never run.
+        boolean looksUp = out.hasTop("auth_user") || out.anyEntryHas("databases", "auth_user");
+        if (looksUp && !out.hasTop("auth_query")) {
+            out.top("auth_query", PGBOUNCER_DEFAULT_AUTH_QUERY);
         }
     }
 

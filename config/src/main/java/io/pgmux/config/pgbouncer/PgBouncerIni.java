@@ -12,8 +12,8 @@ import java.util.Map;
 /**
  * Reads a {@code pgbouncer.ini} and writes the pgmux configuration that behaves the same, as far as pgmux can:
  * [pgbouncer] through {@link PgBouncerSettings}, [databases] through {@link DatabaseEntries}, [users] through
- * {@link UserEntries}. auth_file and auth_hba_file are not copied: pgmux reads PgBouncer's formats itself, so the
- * YAML names the same files (made absolute).
+ * {@link UserEntries}, [peers] through {@link PeerEntries}. auth_file and auth_hba_file are not copied: pgmux reads
+ * PgBouncer's formats itself, so the YAML names the same files (made absolute).
  *
  * <p>Stateless and thread-safe. Every problem in the file is reported in one {@link ConfigException}, one line each.
  */
@@ -45,18 +45,13 @@ public final class PgBouncerIni {
     private static PgBouncerConversion convert(Path iniFile, List<IniEntry> entries, List<String> errors) {
         ConversionTarget out = new ConversionTarget(errors);
         Map<String, IniEntry> general = new LinkedHashMap<>();
-        boolean peersWarned = false;
+        List<IniEntry> peers = new ArrayList<>();
         for (IniEntry entry : entries) {
             switch (entry.section()) {
                 case "pgbouncer" -> general.put(entry.key().toLowerCase(Locale.ROOT), entry);
                 case "databases" -> DatabaseEntries.apply(entry, out);
                 case "users" -> UserEntries.apply(entry, out);
-                case "peers" -> {
-                    if (!peersWarned) {
-                        out.warn(entry.where() + ": the [peers] section is ignored: pgmux has no peers");
-                        peersWarned = true;
-                    }
-                }
+                case "peers" -> peers.add(entry);
                 default -> out.error(entry.where() + ": unknown section [" + entry.section() + "]");
             }
         }
@@ -74,6 +69,7 @@ public final class PgBouncerIni {
             }
         }
         ListenAndAuth.apply(general, out);
+        PeerEntries.apply(peers, general.get("peer_id"), out);
         if (!out.hasTop("databases")) {
             out.error(iniFile.getFileName() + ": no [databases] entries");
         }

@@ -12,8 +12,8 @@ import java.util.function.BiConsumer;
  * The catalogue of PgBouncer 1.25's general settings (its {@code bouncer_params} table, in its order). Each is
  * {@link Treatment#APPLIED applied}, {@link Treatment#MAPPED mapped} with a note, or {@link Treatment#IGNORED ignored}
  * with a warning that names it; a key outside the catalogue is an error, as in PgBouncer. The few settings that only
- * mean something together (listen_addr with listen_port, auth_type with auth_hba_file) are read by
- * {@link ListenAndAuth}; their entries here only document them.
+ * mean something together (listen_addr with listen_port, auth_type with auth_hba_file, peer_id with [peers]) are
+ * read by {@link ListenAndAuth} and {@link PeerEntries}; their entries here only document them.
  */
 public final class PgBouncerSettings {
 
@@ -25,6 +25,8 @@ public final class PgBouncerSettings {
     /** Named in PgBouncer's sample configuration after 1.25.2. */
     private static final Set<String> NEWER = Set.of("login_notify_message", "pool_idle_timeout", "auth_pam_confdir");
     private static final BiConsumer<IniEntry, ConversionTarget> COMBINED = (entry, out) -> { };
+    /** Mapped settings whose translation writes its note only when it changes the value. */
+    private static final Set<String> NOTES_ITSELF = Set.of("client_tls_sslmode");
 
     static {
         applied("admin_users", (e, o) -> o.top("admin_users", IniValues.list(e.value())));
@@ -55,7 +57,15 @@ public final class PgBouncerSettings {
                 (e, o) -> o.top("client_tls_key_file", IniValues.path(e)));
         mapped("client_tls_protocols", "TLS 1.2 and 1.3 only; older versions are never enabled",
                 (e, o) -> TlsValues.protocols(e, o, "client_tls_protocols"));
-        applied("client_tls_sslmode", (e, o) -> o.top("client_tls_sslmode", e.value().strip()));
+        mapped("client_tls_sslmode", "verify-full becomes verify-ca: PgBouncer checks a client certificate alike "
+                + "for both, while pgmux's verify-full also wants its common name to be the user name", (e, o) -> {
+                    String mode = e.value().strip();
+                    if (mode.equalsIgnoreCase("verify-full")) {
+                        o.note(e, find("client_tls_sslmode").note());
+                        mode = "verify-ca";
+                    }
+                    o.top("client_tls_sslmode", mode);
+                });
         ignored("conffile", "the file is the one given to --pgbouncer-ini");
         integer("default_pool_size", "pool", "default_pool_size", 1);
         ignored("disable_pqexec", "pgmux lets multi-statement simple queries through");
@@ -89,7 +99,9 @@ public final class PgBouncerSettings {
         integer("max_user_client_connections", "pool", "max_user_client_connections", 0);
         integer("max_user_connections", "pool", "max_user_connections", 0);
         integer("min_pool_size", "pool", "min_pool_size", 0);
-        ignored("peer_id", "pgmux has no peers: a cancel request must reach the pgmux its client is on");
+        mapped("peer_id", "with the [peers] section: peer_id and peers, so that a cancel request reaching another "
+                + "replica is forwarded; 0 (not set) leaves peering off, as in PgBouncer; pgmux's ids are 0..255",
+                COMBINED);
         ignored("pidfile", "pgmux runs in the foreground; let the service manager track it");
         ignored("pkt_buf", "pgmux sizes its buffers itself");
         applied("pool_mode", (e, o) -> o.in("pool", "mode", e.value().strip()));
@@ -136,7 +148,7 @@ public final class PgBouncerSettings {
                 (e, o) -> o.top("server_tls_sslmode",
                         e.value().strip().equalsIgnoreCase("allow") ? "prefer" : e.value().strip()));
         ignored("service_name", "it only names PgBouncer's Windows service");
-        ignored("so_reuseport", "run one pgmux per host: it uses every core itself");
+        flag("so_reuseport");
         applied("stats_period", (e, o) -> {
             String d = IniValues.duration(e, o);
             if ("0".equals(d)) {
@@ -146,7 +158,8 @@ public final class PgBouncerSettings {
             }
         });
         applied("stats_users", (e, o) -> o.top("stats_users", IniValues.list(e.value())));
-        ignored("suspend_timeout", "SUSPEND (online restart) is not supported");
+        ignored("suspend_timeout", "pgmux's SUSPEND holds the pools and hands no sockets to another process (there "
+                + "is no online restart), so there is no buffer flush to wait for");
         ignored("syslog", "pgmux logs to standard output");
         ignored("syslog_facility", "pgmux logs to standard output");
         ignored("syslog_ident", "pgmux logs to standard output");
@@ -214,7 +227,7 @@ public final class PgBouncerSettings {
             case IGNORED -> out.warn(entry, setting.note());
             case MAPPED -> {
                 setting.apply().accept(entry, out);
-                if (setting.apply() != COMBINED) {
+                if (setting.apply() != COMBINED && !NOTES_ITSELF.contains(setting.name())) {
                     out.note(entry, setting.note());
                 }
             }

@@ -22,7 +22,8 @@ final class YamlText {
             "auth_query",
             "client_tls_sslmode", "client_tls_cert_file", "client_tls_key_file", "client_tls_ca_file",
             "client_tls_protocols", "server_tls_sslmode", "server_tls_ca_file", "server_tls_cert_file",
-            "server_tls_key_file", "server_tls_protocols", "pool", "timeouts", "databases", "users");
+            "server_tls_key_file", "server_tls_protocols", "so_reuseport", "peer_id", "peers", "pool", "timeouts",
+            "databases", "users");
 
     private YamlText() {
     }

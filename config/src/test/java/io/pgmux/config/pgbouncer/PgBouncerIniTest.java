@@ -6,11 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.pgmux.config.AuthType;
 import io.pgmux.config.ConfigException;
 import io.pgmux.config.ConfigLoader;
+import io.pgmux.config.HostPort;
 import io.pgmux.config.PasswordKind;
 import io.pgmux.config.PgmuxConfig;
 import io.pgmux.config.PoolMode;
 import io.pgmux.config.QuickStartSettings;
 import io.pgmux.config.ServerTlsMode;
+import io.pgmux.config.TargetSessionAttrs;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -61,8 +63,8 @@ class PgBouncerIniTest {
                 .isEqualTo(Duration.ofSeconds(3600));
         assertThat(config.minPoolSize("app")).as("the [pgbouncer] value").isEqualTo(2);
         assertThat(config.maxDbConnections("app")).isEqualTo(100);
-        assertThat(config.database("ha").host()).isEqualTo("10.0.2.1");
-        assertThat(config.database("ha").port()).isEqualTo(6543);
+        assertThat(config.database("ha").hosts()).as("host=10.0.2.1,10.0.2.2 with its one port")
+                .containsExactly(new HostPort("10.0.2.1", 6543), new HostPort("10.0.2.2", 6543));
         assertThat(config.database("local_db").host()).isEqualTo("127.0.0.1");
         assertThat(config.database("odd.name").dbname()).as("from the %include").isEqualTo("odd");
 
@@ -107,6 +109,10 @@ class PgBouncerIniTest {
         assertThat(config.admin().logging().connections()).isFalse();
         assertThat(config.admin().logging().disconnections()).isTrue();
         assertThat(config.admin().logging().statsPeriod()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(config.fleet().soReuseport()).isTrue();
+        assertThat(config.fleet().peerId()).isEqualTo(1);
+        assertThat(config.fleet().peers()).containsExactly(Map.entry(1, new HostPort("10.0.0.21", 6432)),
+                Map.entry(2, new HostPort("10.0.0.22", 6432)));
     }
 
     @Test
@@ -117,15 +123,16 @@ class PgBouncerIniTest {
         assertThat(String.join("\n", conversion.warnings()))
                 .contains("pidfile is ignored",
                         "server_lifetime = 0",
-                        "database ha: pgmux connects to one host",
-                        "load_balance_hosts is ignored", "database local_db: no host")
-                .doesNotContain("query_timeout is ignored", "max_user_connections is ignored",
+                        "database local_db: no host", "peer 2: pool_size is ignored")
+                .doesNotContain("database ha", "load_balance_hosts", "[peers]", "peer_id", "so_reuseport",
+                        "query_timeout is ignored", "max_user_connections is ignored",
                         "min_pool_size is ignored", "reserve_pool is ignored", "max_db_connections is ignored",
                         "client_connections is ignored",
                         "connect_query is ignored", "tcp_keepidle is ignored", "no fallback database");
         assertThat(String.join("\n", conversion.notes()))
                 .contains("server_tls_sslmode: allow becomes prefer", "listen_addr: * (every address)",
-                        "reserve_pool_timeout", "max_packet_size", "server_check_query: <empty>");
+                        "reserve_pool_timeout", "max_packet_size", "server_check_query: <empty>",
+                        "database ha: host 10.0.2.1,10.0.2.2 becomes hosts [10.0.2.1:6543, 10.0.2.2:6543]");
         assertThat(conversion.yaml()).startsWith("# pgmux configuration converted from pgbouncer.ini")
                 .contains("#   pgbouncer.ini line 22: logfile is ignored");
     }
@@ -282,6 +289,81 @@ class PgBouncerIniTest {
     }
 
     @Test
+    void pgBouncersDefaultAuthQueryIsWrittenOutWhereAnAuthUserLooksUsersUp() throws Exception {
+        Files.writeString(dir.resolve("users.txt"), "\"auth_a\" \"a\"\n");
+        String pgBouncers = "SELECT rolname, CASE WHEN rolvaliduntil < now() THEN NULL ELSE rolpassword END "
+                + "FROM pg_authid WHERE rolname=$1 AND rolcanlogin";
+        PgmuxConfig global = load(convert("""
+                [databases]
+                app = host=db
+                [pgbouncer]
+                auth_file = users.txt
+                auth_user = auth_a
+                """));
+        assertThat(global.auth().authQuery().query()).as("PgBouncer 1.25's default").isEqualTo(pgBouncers);
+
+        PgBouncerConversion perDatabase = convert("""
+                [databases]
+                app = host=db auth_user=auth_a
+                [pgbouncer]
+                auth_file = users.txt
+                """);
+        assertThat(perDatabase.yaml()).contains("auth_query: SELECT rolname, CASE WHEN rolvaliduntil");
+        load(perDatabase);
+
+        PgBouncerConversion own = convert("""
+                [databases]
+                app = host=db
+                [pgbouncer]
+                auth_file = users.txt
+                auth_user = auth_a
+                auth_query = SELECT u, p FROM users WHERE u=$1
+                """);
+        assertThat(load(own).auth().authQuery().query()).isEqualTo("SELECT u, p FROM users WHERE u=$1");
+
+        assertThat(convert("""
+                [databases]
+                app = host=db
+                [pgbouncer]
+                auth_file = users.txt
+                """).yaml()).as("no auth_user: no lookup, no query").doesNotContain("auth_query");
+    }
+
+    @Test
+    void reservePoolSizeTheLaterNameOfADatabasesReservePoolIsApplied() {
+        PgmuxConfig config = load(convert("""
+                [databases]
+                app = host=db reserve_pool_size=4
+                [pgbouncer]
+                auth_type = trust
+                """));
+        assertThat(config.reservePoolSize("app")).isEqualTo(4);
+    }
+
+    @Test
+    void clientVerifyFullBecomesVerifyCaWhichIsWhatPgBouncerChecks() {
+        PgBouncerConversion full = convert("""
+                [databases]
+                app = host=db
+                [pgbouncer]
+                client_tls_sslmode = verify-full
+                """);
+        assertThat(full.yaml()).contains("client_tls_sslmode: verify-ca").doesNotContain("verify-full\n");
+        assertThat(full.notes()).containsExactly("pgbouncer.ini line 4: client_tls_sslmode: verify-full becomes "
+                + "verify-ca: PgBouncer checks a client certificate alike for both, while pgmux's verify-full also "
+                + "wants its common name to be the user name");
+
+        PgBouncerConversion require = convert("""
+                [databases]
+                app = host=db
+                [pgbouncer]
+                client_tls_sslmode = require
+                """);
+        assertThat(require.yaml()).contains("client_tls_sslmode: require");
+        assertThat(require.notes()).isEmpty();
+    }
+
+    @Test
     void applicationNameAddHostIsApplied() {
         PgBouncerConversion conversion = convert("""
                 [databases]
@@ -314,6 +396,158 @@ class PgBouncerIniTest {
                 auth_type = trust
                 listen_addr = 127.0.0.1
                 """)).pool().serverRoundRobin()).as("PgBouncer's default, LIFO").isFalse();
+    }
+
+    @Test
+    void aHostListBecomesHostsEachWithTheEntrysOnePort() {
+        PgBouncerConversion conversion = convert("""
+                [databases]
+                app = host=db1,db2,2001:db8::7 port=5433 dbname=app
+                one = host=db1
+                * = host='db1, db2'
+                sock = host=/var/run/postgresql,127.0.0.1
+                [pgbouncer]
+                auth_type = trust
+                listen_addr = 127.0.0.1
+                """);
+        PgmuxConfig config = load(conversion);
+        assertThat(config.database("app").hosts()).containsExactly(new HostPort("db1", 5433),
+                new HostPort("db2", 5433), new HostPort("2001:db8::7", 5433));
+        assertThat(config.database("one").hosts()).containsExactly(new HostPort("db1", 5432));
+        assertThat(config.database("anything").hosts()).as("the fallback database")
+                .containsExactly(new HostPort("db1", 5432), new HostPort("db2", 5432));
+        assertThat(config.database("sock").hosts()).as("the socket directory becomes loopback, once")
+                .containsExactly(new HostPort("127.0.0.1", 5432));
+        assertThat(config.database("app").targetSessionAttrs()).isEqualTo(TargetSessionAttrs.ANY);
+        assertThat(String.join("\n", conversion.notes())).contains(
+                "line 2: database app: host db1,db2,2001:db8::7 becomes hosts [db1:5433, db2:5433, "
+                        + "[2001:db8::7]:5433]; pgmux opens each new backend on the host with the fewest");
+        assertThat(String.join("\n", conversion.warnings()))
+                .contains("database sock: host /var/run/postgresql is a Unix socket directory",
+                        "database sock: host 127.0.0.1 is listed once only")
+                .doesNotContain("database app", "one host");
+    }
+
+    @Test
+    void loadBalanceHostsDisableIsWarnedAboutUnlessThePrimaryAloneIsUsed() {
+        PgBouncerConversion conversion = convert("""
+                [databases]
+                spread = host=db1,db2 load_balance_hosts=round-robin
+                ordered = host=db1,db2 load_balance_hosts=disable
+                primary = host=db1,db2 load_balance_hosts=disable target_session_attrs=read-write
+                single = host=db1 load_balance_hosts=disable
+                [pgbouncer]
+                auth_type = trust
+                listen_addr = 127.0.0.1
+                """);
+        PgmuxConfig config = load(conversion);
+        assertThat(config.database("primary").targetSessionAttrs()).isEqualTo(TargetSessionAttrs.READ_WRITE);
+        assertThat(config.database("ordered").hosts()).hasSize(2);
+        assertThat(conversion.warnings()).singleElement().asString()
+                .isEqualTo("pgbouncer.ini line 3: database ordered: load_balance_hosts = disable is ignored: pgmux "
+                        + "spreads backends over every host; to keep to one server and follow it when it fails "
+                        + "over, set target_session_attrs: read-write (the primary)");
+    }
+
+    @Test
+    void badHostListsPortsAndBalanceModesAreErrors() {
+        assertThatThrownBy(() -> convert("""
+                [databases]
+                a = host=db1,,db2
+                b = host=db1,db2 port=5432,5433
+                c = host=db1,db2 load_balance_hosts=random
+                d = host=db1 target_session_attrs=writable
+                """))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("line 2: database a: host 'db1,,db2' has an empty item")
+                .hasMessageContaining("line 3: b port: PgBouncer takes one port, used for every host of the list, "
+                        + "got '5432,5433'")
+                .hasMessageContaining("line 4: database c: load_balance_hosts must be round-robin or disable, "
+                        + "got 'random'")
+                .hasMessageContaining("line 5: database d: target_session_attrs: must be one of any");
+    }
+
+    @Test
+    void peersAndPeerIdLetACancelRequestReachTheReplicaOfItsClient() {
+        PgBouncerConversion conversion = convert("""
+                [databases]
+                app = host=db
+                [pgbouncer]
+                auth_type = trust
+                listen_addr = 10.0.0.23, 127.0.0.1
+                listen_port = 6433
+                peer_id = 3
+                [peers]
+                1 = host=10.0.0.21 port=6432
+                2 = host=fd00::22 pool_size=8
+                4 = host=/tmp/pgbouncer-4 port=5555
+                """);
+        PgmuxConfig config = load(conversion);
+        assertThat(config.fleet().peerId()).isEqualTo(3);
+        assertThat(config.fleet().peers()).as("this replica added, the Unix socket peer left out")
+                .containsExactly(Map.entry(1, new HostPort("10.0.0.21", 6432)),
+                        Map.entry(2, new HostPort("fd00::22", 6432)), Map.entry(3, new HostPort("10.0.0.23", 6433)));
+        assertThat(conversion.notes()).contains("pgbouncer.ini line 7: peer_id: [peers] has no entry for this "
+                + "replica (3), which pgmux lists too: it is 10.0.0.23:6433, the first listen address");
+        assertThat(String.join("\n", conversion.warnings())).contains(
+                "line 10: peer 2: pool_size is ignored",
+                "line 11: peer 4 is ignored: it is reached through a Unix socket")
+                .doesNotContain("[peers] section is ignored", "pgmux has no peers");
+    }
+
+    @Test
+    void withoutPeerIdPeeringStaysOffAsInPgBouncer() {
+        PgBouncerConversion conversion = convert("""
+                [databases]
+                app = host=db
+                [pgbouncer]
+                auth_type = trust
+                [peers]
+                1 = host=10.0.0.21
+                2 = host=10.0.0.22
+                """);
+        assertThat(load(conversion).fleet().hasPeers()).isFalse();
+        assertThat(conversion.yaml()).doesNotContain("peers:", "peer_id:");
+        assertThat(conversion.warnings()).contains("pgbouncer.ini line 6: the [peers] section is ignored: peer_id is "
+                + "not set (0), which turns peering off in PgBouncer too");
+
+        PgBouncerConversion alone = convert("""
+                [databases]
+                app = host=db
+                [pgbouncer]
+                auth_type = trust
+                peer_id = 2
+                """);
+        assertThat(load(alone).fleet().hasPeers()).isFalse();
+        assertThat(alone.warnings()).anySatisfy(w -> assertThat(w).startsWith(
+                "pgbouncer.ini line 5: peer_id is ignored: there is no [peers] section"));
+    }
+
+    @Test
+    void peerIdsPgmuxCannotCarryAndBadPeerLinesAreErrors() {
+        assertThatThrownBy(() -> convert("""
+                [databases]
+                app = host=db
+                [pgbouncer]
+                peer_id = 300
+                [peers]
+                300 = host=10.0.0.1
+                x = host=10.0.0.2
+                5 = host=10.0.0.5 prot=6432
+                6 = host=10.0.0.6 port=70000
+                """))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("line 4: peer id 300 is above pgmux's 255: its cancel keys carry the id in 8 "
+                        + "bits")
+                .hasMessageContaining("line 7: a [peers] key must be a peer id, got 'x'")
+                .hasMessageContaining("line 8: peer 5: unknown key 'prot'")
+                .hasMessageContaining("line 9: peer 6 port: must be 1..65535, got 70000");
+        assertThatThrownBy(() -> convert("""
+                [databases]
+                app = host=db
+                [pgbouncer]
+                peer_id = 20000
+                """)).hasMessageContaining("line 4: peer id must be 0..16383, got 20000");
     }
 
     @Test
