@@ -4,11 +4,13 @@ package io.pgmux.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pgmux.pool.Pool;
+import io.pgmux.testing.Await;
 import io.pgmux.testing.DetectLeaks;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -62,12 +64,6 @@ class DisconnectedWaiterIntegrationTest {
     }
 
     private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not within 10 s: " + what);
-            }
-            Thread.sleep(10);
-        }
+        Await.until(what, Duration.ofSeconds(10), condition);
     }
 }

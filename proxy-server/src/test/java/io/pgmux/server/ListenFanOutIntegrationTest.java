@@ -102,7 +102,7 @@ class ListenFanOutIntegrationTest {
     void listenAnsweredWithoutPinningAndOwnNotifyCarriesPostgresPid() throws Exception {
         try (RawClient client = login()) {
             client.sendQuery("LISTEN own_channel");
-            assertThat(tags(client)).containsExactly("LISTEN");
+            assertThat(client.commandTags()).containsExactly("LISTEN");
             assertThat(proxy.anotherClientGetsIn()).isTrue();
             client.sendQuery("NOTIFY own_channel, 'mine'; SELECT pg_backend_pid()");
             RawClient.Message row = null;
@@ -150,18 +150,18 @@ class ListenFanOutIntegrationTest {
         try (RawClient a = login(); RawClient b = login(); Connection direct = proxy.pg.connect();
              Statement d = direct.createStatement()) {
             a.sendQuery("BEGIN; SELECT 1");
-            tags(a);
+            a.commandTags();
             b.sendQuery("BEGIN; SELECT 1");
-            tags(b); // both backends of the pool are held: the listening backend must wait for one
+            b.commandTags(); // both backends of the pool are held: the listening backend must wait for one
             a.sendQuery("LISTEN held_pool");
             RawClient.Message answer = nextMessageWithin(a, 2000);
             assertThat(answer).as("answered at once, not after a backend came free").isNotNull();
             assertThat(answer.type()).isEqualTo('C');
-            tags(a);
+            a.commandTags();
             a.sendQuery("COMMIT");
-            tags(a);
+            a.commandTags();
             b.sendQuery("COMMIT");
-            tags(b);
+            b.commandTags();
             RawClient.Message got = null;
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
             for (int n = 0; got == null && System.nanoTime() < deadline; n++) {
@@ -178,22 +178,22 @@ class ListenFanOutIntegrationTest {
     void listenThenRollbackSubscribesNothing() throws Exception {
         try (RawClient client = login(); Connection direct = proxy.pg.connect(); Statement d = direct.createStatement()) {
             client.sendQuery("BEGIN");
-            tags(client);
+            client.commandTags();
             client.sendQuery("LISTEN rolled_back");
-            assertThat(tags(client)).containsExactly("LISTEN");
+            assertThat(client.commandTags()).containsExactly("LISTEN");
             client.sendQuery("ROLLBACK");
-            tags(client);
+            client.commandTags();
             d.execute("NOTIFY rolled_back, 'not for you'");
             assertThat(nextMessageWithin(client, 500)).isNull();
 
             client.sendQuery("BEGIN");
-            tags(client);
+            client.commandTags();
             client.sendQuery("LISTEN committed");
-            tags(client);
+            client.commandTags();
             d.execute("NOTIFY committed, 'too early'"); // before COMMIT: not listening yet
             Thread.sleep(300); // relayed by now (see docs/architecture.md on notifications racing a COMMIT)
             client.sendQuery("COMMIT");
-            tags(client);
+            client.commandTags();
             d.execute("NOTIFY committed, 'after commit'");
             assertThat(text(client.readUntil('A'))).isEqualTo("committed:after commit");
         }
@@ -262,12 +262,12 @@ class ListenFanOutIntegrationTest {
     void listenAmongOtherStatementsNeedsNoPin() throws Exception {
         try (RawClient client = login(); Connection direct = proxy.pg.connect(); Statement d = direct.createStatement()) {
             client.sendQuery("SELECT 1; LISTEN mixed_a; SELECT 2; UNLISTEN mixed_b");
-            assertThat(tags(client)).containsExactly("SELECT 1", "LISTEN", "SELECT 1", "UNLISTEN");
+            assertThat(client.commandTags()).containsExactly("SELECT 1", "LISTEN", "SELECT 1", "UNLISTEN");
             assertFannedOut();
             d.execute("NOTIFY mixed_a, 'one'");
             assertThat(text(client.readUntil('A'))).isEqualTo("mixed_a:one");
             client.sendQuery("SELECT 1; UNLISTEN mixed_a");
-            assertThat(tags(client)).containsExactly("SELECT 1", "UNLISTEN");
+            assertThat(client.commandTags()).containsExactly("SELECT 1", "UNLISTEN");
             d.execute("NOTIFY mixed_a, 'two'");
             assertThat(nextMessageWithin(client, 500)).isNull();
         }
@@ -286,9 +286,9 @@ class ListenFanOutIntegrationTest {
             }
             assertThat(types).containsExactly('E');
             client.sendQuery("BEGIN; LISTEN mixed_rb; SELECT 1");
-            assertThat(tags(client)).containsExactly("BEGIN", "LISTEN", "SELECT 1");
+            assertThat(client.commandTags()).containsExactly("BEGIN", "LISTEN", "SELECT 1");
             client.sendQuery("ROLLBACK");
-            assertThat(tags(client)).containsExactly("ROLLBACK");
+            assertThat(client.commandTags()).containsExactly("ROLLBACK");
             client.sendQuery("BEGIN; SELECT 1/0");
             client.readUntil('Z');
             client.sendQuery("SELECT 1; LISTEN mixed_failed");
@@ -296,7 +296,7 @@ class ListenFanOutIntegrationTest {
             assertThat(refusal.fields()).containsEntry('C', "25P02");
             client.readUntil('Z');
             client.sendQuery("ROLLBACK");
-            tags(client);
+            client.commandTags();
             d.execute("NOTIFY mixed_err, 'x'; NOTIFY mixed_rb, 'y'; NOTIFY mixed_failed, 'z'");
             assertThat(nextMessageWithin(client, 500)).isNull();
         }
@@ -309,8 +309,8 @@ class ListenFanOutIntegrationTest {
         try (RawClient client = login(); Connection direct = proxy.pg.connect(); Statement d = direct.createStatement()) {
             client.sendQuery("SELECT pg_sleep(0.2)");
             client.sendQuery("LISTEN piped");
-            assertThat(tags(client)).containsExactly("SELECT 1");
-            assertThat(tags(client)).containsExactly("LISTEN");
+            assertThat(client.commandTags()).containsExactly("SELECT 1");
+            assertThat(client.commandTags()).containsExactly("LISTEN");
             assertFannedOut();
             d.execute("NOTIFY piped, 'after'");
             assertThat(text(client.readUntil('A'))).isEqualTo("piped:after");
@@ -355,13 +355,13 @@ class ListenFanOutIntegrationTest {
     void unlistenAllAndUnlistenOne() throws Exception {
         try (RawClient client = login(); Connection direct = proxy.pg.connect(); Statement d = direct.createStatement()) {
             client.sendQuery("LISTEN u_a; LISTEN u_b; LISTEN u_c");
-            assertThat(tags(client)).containsExactly("LISTEN", "LISTEN", "LISTEN");
+            assertThat(client.commandTags()).containsExactly("LISTEN", "LISTEN", "LISTEN");
             client.sendQuery("UNLISTEN u_a");
-            assertThat(tags(client)).containsExactly("UNLISTEN");
+            assertThat(client.commandTags()).containsExactly("UNLISTEN");
             d.execute("NOTIFY u_a, '1'; NOTIFY u_b, '2'");
             assertThat(text(client.readUntil('A'))).isEqualTo("u_b:2");
             client.sendQuery("UNLISTEN *");
-            assertThat(tags(client)).containsExactly("UNLISTEN");
+            assertThat(client.commandTags()).containsExactly("UNLISTEN");
             d.execute("NOTIFY u_b, '3'; NOTIFY u_c, '4'");
             assertThat(nextMessageWithin(client, 500)).isNull();
         }
@@ -372,9 +372,9 @@ class ListenFanOutIntegrationTest {
     void notificationsWaitForTheEndOfALongTransaction() throws Exception {
         try (RawClient client = login(); Connection direct = proxy.pg.connect(); Statement d = direct.createStatement()) {
             client.sendQuery("LISTEN long_tx");
-            tags(client);
+            client.commandTags();
             client.sendQuery("BEGIN");
-            tags(client);
+            client.commandTags();
             d.execute("NOTIFY long_tx, 'during'");
             Thread.sleep(300); // the hub has handed it to the client's inbox by now
             client.sendQuery("SELECT pg_sleep(0.2)");
@@ -385,7 +385,7 @@ class ListenFanOutIntegrationTest {
             }
             assertThat(types).as("nothing delivered inside the transaction").doesNotContain('A');
             client.sendQuery("COMMIT");
-            tags(client);
+            client.commandTags();
             assertThat(text(client.readUntil('A'))).isEqualTo("long_tx:during");
         }
     }
@@ -396,9 +396,9 @@ class ListenFanOutIntegrationTest {
         try (RawClient stays = login()) {
             try (RawClient leaves = login()) {
                 leaves.sendQuery("LISTEN leaving");
-                tags(leaves);
+                leaves.commandTags();
                 stays.sendQuery("LISTEN staying");
-                tags(stays);
+                stays.commandTags();
                 assertThat(pool.stats().active()).as("the listening backend").isEqualTo(1);
             }
             try (Connection direct = proxy.pg.connect(); Statement d = direct.createStatement()) {
@@ -420,7 +420,7 @@ class ListenFanOutIntegrationTest {
     void aTerminatedListenerIsReplacedAndListenersWarned() throws Exception {
         try (RawClient client = login(); Connection direct = proxy.pg.connect(); Statement d = direct.createStatement()) {
             client.sendQuery("LISTEN survives");
-            tags(client);
+            client.commandTags();
             d.execute("NOTIFY survives, 'before'");
             assertThat(text(client.readUntil('A'))).isEqualTo("survives:before");
             try (ResultSet rs = d.executeQuery("SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
@@ -445,9 +445,9 @@ class ListenFanOutIntegrationTest {
     void aClientThatQueuesTooManyNotificationsIsDisconnectedWith53400() throws Exception {
         try (RawClient client = login(); Connection direct = proxy.pg.connect(); Statement d = direct.createStatement()) {
             client.sendQuery("LISTEN flood");
-            tags(client);
+            client.commandTags();
             client.sendQuery("BEGIN; SELECT 1");
-            tags(client); // inside a transaction: notifications are held
+            client.commandTags(); // inside a transaction: notifications are held
             for (int n = 0; n < 21; n++) {
                 d.execute("NOTIFY flood, '" + n + "'");
             }
@@ -462,19 +462,6 @@ class ListenFanOutIntegrationTest {
         RawClient client = new RawClient(proxy.port());
         client.login(proxy.pg.user(), proxy.pg.password(), proxy.pg.database());
         return client;
-    }
-
-    /** The CommandComplete tags up to the ReadyForQuery; fails on an error. */
-    private static List<String> tags(RawClient client) throws IOException {
-        List<String> tags = new ArrayList<>();
-        RawClient.Message m;
-        while ((m = client.read()).type() != 'Z') {
-            assertThat(m.type()).as("error: %s", m.type() == 'E' ? m.fields() : "").isNotEqualTo('E');
-            if (m.type() == 'C') {
-                tags.add(new String(m.body(), 0, m.body().length - 1, StandardCharsets.US_ASCII));
-            }
-        }
-        return tags;
     }
 
     /** channel:payload of a NotificationResponse. */

@@ -54,12 +54,12 @@ class ListenTextsIntegrationTest {
             assertThat(notice.type()).isEqualTo('N');
             assertThat(notice.fields().get('C')).isEqualTo(expected.getSQLState()).isEqualTo("42622");
             assertThat(notice.fields().get('M')).isEqualTo(expected.getMessage());
-            assertThat(tags(client)).containsExactly("LISTEN");
+            assertThat(client.commandTags()).containsExactly("LISTEN");
             assertFannedOut();
             d.execute("NOTIFY \"" + name + "\", 'long'");
             assertThat(text(client.readUntil('A'), StandardCharsets.UTF_8)).isEqualTo(truncated + ":long");
             client.sendQuery("UNLISTEN \"" + truncated + "\"");
-            assertThat(tags(client)).containsExactly("UNLISTEN");
+            assertThat(client.commandTags()).containsExactly("UNLISTEN");
         }
         awaitNoListeningBackend();
     }
@@ -94,15 +94,15 @@ class ListenTextsIntegrationTest {
         try (RawClient client = login(); Connection direct = proxy.pg.connect();
              Statement d = direct.createStatement()) {
             client.sendQuery("SELECT 'on\\'; LISTEN scs_on");
-            assertThat(tags(client)).containsExactly("SELECT 1", "LISTEN");
+            assertThat(client.commandTags()).containsExactly("SELECT 1", "LISTEN");
             assertFannedOut();
             client.sendQuery("SET standard_conforming_strings = off");
-            assertThat(tags(client)).containsExactly("SET");
+            assertThat(client.commandTags()).containsExactly("SET");
             // Off, the backslash escapes the quote: "LISTEN scs_hidden" is inside the string.
             client.sendQuery("SELECT 'off\\'; LISTEN scs_hidden; SELECT '; LISTEN scs_off; SELECT 1");
-            assertThat(tags(client)).containsExactly("SELECT 1", "LISTEN", "SELECT 1");
+            assertThat(client.commandTags()).containsExactly("SELECT 1", "LISTEN", "SELECT 1");
             client.sendQuery("LISTEN scs_only");
-            assertThat(tags(client)).containsExactly("LISTEN");
+            assertThat(client.commandTags()).containsExactly("LISTEN");
             assertFannedOut();
             d.execute("NOTIFY scs_hidden, 'no'; NOTIFY scs_on, 'on'; NOTIFY scs_off, 'off'");
             List<String> got = new ArrayList<>();
@@ -110,7 +110,7 @@ class ListenTextsIntegrationTest {
             got.add(text(client.readUntil('A'), StandardCharsets.UTF_8));
             assertThat(got).containsExactly("scs_on:on", "scs_off:off");
             client.sendQuery("RESET standard_conforming_strings; UNLISTEN *");
-            tags(client);
+            client.commandTags();
         }
         awaitNoListeningBackend();
     }
@@ -121,17 +121,17 @@ class ListenTextsIntegrationTest {
         try (RawClient client = login(); Connection direct = proxy.pg.connect();
              Statement d = direct.createStatement()) {
             client.sendQuery("SET client_encoding = 'LATIN1'");
-            assertThat(tags(client)).containsExactly("SET");
+            assertThat(client.commandTags()).containsExactly("SET");
             sendQuery(client, "LISTEN \"café\"", LATIN1);
-            assertThat(tags(client)).containsExactly("LISTEN");
+            assertThat(client.commandTags()).containsExactly("LISTEN");
             sendQuery(client, "SELECT 'é'; LISTEN \"thé\"", LATIN1);
-            assertThat(tags(client)).containsExactly("SELECT 1", "LISTEN");
+            assertThat(client.commandTags()).containsExactly("SELECT 1", "LISTEN");
             assertFannedOut();
             d.execute("NOTIFY \"café\", 'crème'; NOTIFY \"thé\", 'menthe'");
             assertThat(text(client.readUntil('A'), LATIN1)).isEqualTo("café:crème");
             assertThat(text(client.readUntil('A'), LATIN1)).isEqualTo("thé:menthe");
             client.sendQuery("UNLISTEN *; RESET client_encoding");
-            tags(client);
+            client.commandTags();
         }
         awaitNoListeningBackend();
     }
@@ -147,18 +147,18 @@ class ListenTextsIntegrationTest {
         try (RawClient client = login(); Connection direct = proxy.pg.connect();
              Statement d = direct.createStatement()) {
             client.sendQuery("SET client_encoding = 'SJIS'");
-            assertThat(tags(client)).containsExactly("SET");
+            assertThat(client.commandTags()).containsExactly("SET");
             sendQuery(client, "SELECT 'ソ'; LISTEN sjis_ch", sjis);
-            assertThat(tags(client)).containsExactly("SELECT 1", "LISTEN");
+            assertThat(client.commandTags()).containsExactly("SELECT 1", "LISTEN");
             sendQuery(client, "LISTEN \"sjis_ソ\"", sjis); // a name PostgreSQL's table maps: left to it, pinned
-            assertThat(tags(client)).containsExactly("LISTEN");
+            assertThat(client.commandTags()).containsExactly("LISTEN");
             sendQuery(client, "UNLISTEN \"sjis_ソ\"", sjis); // undone on the pinned backend, which goes back
-            assertThat(tags(client)).containsExactly("UNLISTEN");
+            assertThat(client.commandTags()).containsExactly("UNLISTEN");
             assertFannedOut();
             d.execute("NOTIFY sjis_ch, 'ソ'");
             assertThat(text(client.readUntil('A'), sjis)).isEqualTo("sjis_ch:ソ");
             client.sendQuery("UNLISTEN *; RESET client_encoding");
-            tags(client);
+            client.commandTags();
         }
         awaitNoListeningBackend();
     }
@@ -195,19 +195,6 @@ class ListenTextsIntegrationTest {
         RawClient client = new RawClient(proxy.port());
         client.login(proxy.pg.user(), proxy.pg.password(), proxy.pg.database());
         return client;
-    }
-
-    /** The CommandComplete tags up to the ReadyForQuery; fails on an error. */
-    private static List<String> tags(RawClient client) throws IOException {
-        List<String> tags = new ArrayList<>();
-        RawClient.Message m;
-        while ((m = client.read()).type() != 'Z') {
-            assertThat(m.type()).as("error: %s", m.type() == 'E' ? m.fields() : "").isNotEqualTo('E');
-            if (m.type() == 'C') {
-                tags.add(new String(m.body(), 0, m.body().length - 1, StandardCharsets.US_ASCII));
-            }
-        }
-        return tags;
     }
 
     /** channel:payload of a NotificationResponse, decoded from {@code encoding}. */

@@ -7,7 +7,9 @@ import java.io.IOException;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /** A bare-socket PostgreSQL client for tests that must send what no driver would. */
@@ -134,6 +136,21 @@ final class RawClient implements AutoCloseable {
         String value = length < 0 ? null : new String(row.body, body.position(), length, StandardCharsets.UTF_8);
         readUntil('Z');
         return value;
+    }
+
+    /** The CommandComplete tags up to the next ReadyForQuery; fails on an ErrorResponse. */
+    List<String> commandTags() throws IOException {
+        List<String> tags = new ArrayList<>();
+        Message m;
+        while ((m = read()).type() != 'Z') {
+            if (m.type() == 'E') {
+                throw new AssertionError("error: " + m.fields());
+            }
+            if (m.type() == 'C') {
+                tags.add(new String(m.body(), 0, m.body().length - 1, StandardCharsets.US_ASCII));
+            }
+        }
+        return tags;
     }
 
     /** Reads until a message of {@code type} arrives. */
