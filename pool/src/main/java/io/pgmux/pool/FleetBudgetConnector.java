@@ -25,10 +25,12 @@ import java.util.function.IntSupplier;
  * {@value #RETRY_MILLIS} ms or so (jittered) until {@code connectTimeout}, all the while counting as one backend
  * logging in for its pool, so clients wait as for a full pool; only then does the pool see a failure (53300).
  *
- * <p>Hazards: a backend that has not got its slot yet exists for one round trip, so PostgreSQL may briefly see up to
- * one connection per opening replica above N (leave that headroom below max_connections). {@code DISCARD ALL} and
- * {@code pg_advisory_unlock_all()} release the slot: use a {@code server_reset_query} without them in session mode,
- * and clients that call them free their backend's slot for another.
+ * <p>A client's {@code DISCARD ALL}, {@code pg_advisory_unlock_all()} or {@code pg_advisory_unlock} may release its
+ * backend's slot (so may a reset query): a backend that was sent such a text checks its slot when it is given back
+ * and takes one again ({@link #keepSlot}), or is closed when none is free ({@link FleetSlotDoubt}).
+ *
+ * <p>Hazard: a backend that has not got its slot yet exists for one round trip, so PostgreSQL may briefly see up to
+ * one connection per opening replica above N (leave that headroom below max_connections).
  */
 public final class FleetBudgetConnector implements BackendConnector {
     /** The first key of every slot lock: "pgmx" in ASCII, so that the slots stay clear of applications' locks. */
@@ -74,6 +76,7 @@ public final class FleetBudgetConnector implements BackendConnector {
             }
             server.execute(List.of(takeSlot(slots))).addListener(locked -> {
                 if (locked.isSuccess()) {
+                    server.tookFleetSlot(slots);
                     if (!promise.trySuccess(server)) {
                         server.close();
                     }
@@ -101,6 +104,20 @@ public final class FleetBudgetConnector implements BackendConnector {
     static String takeSlot(int slots) {
         int start = ThreadLocalRandom.current().nextInt(slots);
         return "DO $pgmux$ BEGIN IF NOT EXISTS (SELECT 1 FROM generate_series(0, " + (slots - 1) + ") AS s"
+                + " WHERE pg_try_advisory_lock(" + LOCK_SPACE + ", (s + " + start + ") % " + slots + ")) THEN"
+                + " RAISE EXCEPTION 'no free fleet slot' USING ERRCODE = '" + SqlState.TOO_MANY_CONNECTIONS + "';"
+                + " END IF; END $pgmux$";
+    }
+
+    /**
+     * One statement for a backend that held a slot and may have lost it: nothing when it still holds one (pg_locks
+     * shows its own locks), else it takes a free one as {@link #takeSlot} does, or fails with 53300.
+     */
+    static String keepSlot(int slots) {
+        int start = ThreadLocalRandom.current().nextInt(slots);
+        return "DO $pgmux$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted"
+                + " AND pid = pg_backend_pid() AND classid = " + LOCK_SPACE + " AND objsubid = 2)"
+                + " AND NOT EXISTS (SELECT 1 FROM generate_series(0, " + (slots - 1) + ") AS s"
                 + " WHERE pg_try_advisory_lock(" + LOCK_SPACE + ", (s + " + start + ") % " + slots + ")) THEN"
                 + " RAISE EXCEPTION 'no free fleet slot' USING ERRCODE = '" + SqlState.TOO_MANY_CONNECTIONS + "';"
                 + " END IF; END $pgmux$";

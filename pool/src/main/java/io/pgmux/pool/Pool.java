@@ -242,6 +242,7 @@ public final class Pool {
         ledger.markUsed(server);
         server.execute(cleanup).addListener(f -> {
             if (f.isSuccess()) {
+                server.slotConfirmed(); // a fleet slot in doubt was checked last
                 if (reset) {
                     server.forgetUnreportedSettings();
                     server.statements().clear();

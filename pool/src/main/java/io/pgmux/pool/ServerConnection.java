@@ -9,6 +9,7 @@ import io.netty.util.concurrent.ScheduledFuture;
 import io.pgmux.protocol.BackendKeyData;
 import io.pgmux.protocol.BackendType;
 import io.pgmux.protocol.Frames;
+import io.pgmux.protocol.FrontendType;
 import io.pgmux.protocol.MessageContinuation;
 import io.pgmux.protocol.ParameterStatus;
 import io.pgmux.protocol.ReadyForQuery;
@@ -68,6 +69,12 @@ public final class ServerConnection {
      * reading it, and anything else written now would be taken as part of it. Holder-confined like the fields above.
      */
     private boolean midMessage;
+    /** fleet_max_db_connections when this backend took a slot of it (FleetBudgetConnector); 0 without. */
+    private int fleetSlots;
+    /** A text that may release the slot was sent since the slot was last checked ({@link FleetSlotDoubt}). */
+    private boolean slotInDoubt;
+    /** Such a text was prepared here: any later Execute of it may release the slot again. */
+    private boolean slotAlwaysInDoubt;
     /** Guarded by the pool's ledger lock. */
     ServerState state = ServerState.ACTIVE;
     /** When the backend last went onto the idle list ({@link PoolClock#nanoTime()}); guarded by the pool's ledger lock. */
@@ -201,7 +208,30 @@ public final class ServerConnection {
         if (Frames.isPartial(frame)) {
             midMessage = true;
         }
+        if (fleetSlots > 0 && FleetSlotDoubt.raisedBy(frame)) {
+            slotInDoubt = true;
+            slotAlwaysInDoubt |= Frames.type(frame) == FrontendType.PARSE;
+        }
         channel.write(frame, channel.voidPromise());
+    }
+
+    void tookFleetSlot(int slots) {
+        fleetSlots = slots;
+    }
+
+    /** fleet_max_db_connections when this backend holds a slot of it, else 0. */
+    int fleetSlots() {
+        return fleetSlots;
+    }
+
+    /** Whether the slot must be checked before the backend is lent again. */
+    boolean slotInDoubt() {
+        return slotInDoubt || slotAlwaysInDoubt;
+    }
+
+    /** The check found (or took) a slot. */
+    void slotConfirmed() {
+        slotInDoubt = false;
     }
 
     /**
