@@ -21,7 +21,10 @@ import java.util.Objects;
  */
 public record AuthQuerySettings(String user, String query, Duration cacheTtl, String dbname) {
 
-    /** PgBouncer's default query. */
+    /**
+     * pgmux's default query, PgBouncer's in earlier releases. PgBouncer 1.25's own default reads pg_authid and refuses
+     * expired passwords; the pgbouncer.ini conversion writes that one out where an auth_user is set.
+     */
     public static final String DEFAULT_QUERY = "SELECT usename, passwd FROM pg_shadow WHERE usename=$1";
     /** How long a looked-up secret is used before it is looked up again. */
     public static final Duration DEFAULT_CACHE_TTL = Duration.ofSeconds(60);
