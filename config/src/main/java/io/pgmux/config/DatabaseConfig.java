@@ -88,63 +88,14 @@ public record DatabaseConfig(String name, String host, int port, String dbname, 
         auth = auth == null ? DatabaseAuth.NONE : auth;
     }
 
-    /** Without an auth_user, auth_dbname or auth_query of its own. */
-    public DatabaseConfig(String name, String host, int port, String dbname, String user, String password,
-            PoolMode poolMode, Integer poolSize, PinningPolicy pinning, List<HostPort> hosts,
-            TargetSessionAttrs targetSessionAttrs, Duration failoverHoldTimeout, Duration healthCheckPeriod,
-            Duration maxReplicaLag, DatabaseLimits limits, String connectQuery, Map<String, String> serverParameters) {
-        this(name, host, port, dbname, user, password, poolMode, poolSize, pinning, hosts, targetSessionAttrs,
-                failoverHoldTimeout, healthCheckPeriod, maxReplicaLag, limits, connectQuery, serverParameters, null);
-    }
-
-    /** The default health checks, no replay-lag limit, and the per-database settings given. */
-    public DatabaseConfig(String name, String host, int port, String dbname, String user, String password,
-            PoolMode poolMode, Integer poolSize, PinningPolicy pinning, List<HostPort> hosts,
-            TargetSessionAttrs targetSessionAttrs, Duration failoverHoldTimeout, DatabaseLimits limits,
-            String connectQuery, Map<String, String> serverParameters) {
-        this(name, host, port, dbname, user, password, poolMode, poolSize, pinning, hosts, targetSessionAttrs,
-                failoverHoldTimeout, null, null, limits, connectQuery, serverParameters);
-    }
-
-    /** Health checks and a replay-lag limit, without per-database limits, connect_query or startup parameters. */
-    public DatabaseConfig(String name, String host, int port, String dbname, String user, String password,
-            PoolMode poolMode, Integer poolSize, PinningPolicy pinning, List<HostPort> hosts,
-            TargetSessionAttrs targetSessionAttrs, Duration failoverHoldTimeout, Duration healthCheckPeriod,
-            Duration maxReplicaLag) {
-        this(name, host, port, dbname, user, password, poolMode, poolSize, pinning, hosts, targetSessionAttrs,
-                failoverHoldTimeout, healthCheckPeriod, maxReplicaLag, null, null, null);
-    }
-
-    /** Without startup parameters of its own. */
-    public DatabaseConfig(String name, String host, int port, String dbname, String user, String password,
-            PoolMode poolMode, Integer poolSize, PinningPolicy pinning, List<HostPort> hosts,
-            TargetSessionAttrs targetSessionAttrs, Duration failoverHoldTimeout, DatabaseLimits limits,
-            String connectQuery) {
-        this(name, host, port, dbname, user, password, poolMode, poolSize, pinning, hosts, targetSessionAttrs,
-                failoverHoldTimeout, null, null, limits, connectQuery, null);
-    }
-
-    /** Without a connect_query. */
-    public DatabaseConfig(String name, String host, int port, String dbname, String user, String password,
-            PoolMode poolMode, Integer poolSize, PinningPolicy pinning, List<HostPort> hosts,
-            TargetSessionAttrs targetSessionAttrs, Duration failoverHoldTimeout, DatabaseLimits limits) {
-        this(name, host, port, dbname, user, password, poolMode, poolSize, pinning, hosts, targetSessionAttrs,
-                failoverHoldTimeout, null, null, limits, null, null);
-    }
-
-    /** Several hosts, the default health checks, no replay-lag limit, no limits of its own. */
-    public DatabaseConfig(String name, String host, int port, String dbname, String user, String password,
-            PoolMode poolMode, Integer poolSize, PinningPolicy pinning, List<HostPort> hosts,
-            TargetSessionAttrs targetSessionAttrs, Duration failoverHoldTimeout) {
-        this(name, host, port, dbname, user, password, poolMode, poolSize, pinning, hosts, targetSessionAttrs,
-                failoverHoldTimeout, null, null, null, null, null);
-    }
-
-    /** One host, any role, the default failover hold. */
+    /**
+     * One host, any role, and the defaults of every other setting. The binder builds every other combination through
+     * the canonical constructor, whose null components are defaults.
+     */
     public DatabaseConfig(String name, String host, int port, String dbname, String user, String password,
             PoolMode poolMode, Integer poolSize, PinningPolicy pinning) {
         this(name, host, port, dbname, user, password, poolMode, poolSize, pinning, null, null, null, null, null, null,
-                null, null);
+                null, null, null);
     }
 
     /**

@@ -88,95 +88,17 @@ public record PgmuxConfig(HostPort listen, HostPort adminListen, TransportType t
         clientAddresses = clientAddresses == null ? ClientAddressSettings.defaults() : clientAddresses;
     }
 
-    /** A configuration with the default handling of client addresses. */
-    public PgmuxConfig(HostPort listen, HostPort adminListen, TransportType transport, int workerThreads,
-            int maxMessageLength, int maxParsedMessageLength, AuthType authType, PoolSettings pool, Timeouts timeouts,
-            Map<String, DatabaseConfig> databases, Map<String, UserConfig> users, AdminSettings admin,
-            AuthSettings auth, FleetSettings fleet, WebTransportSettings web, TcpKeepalive tcp,
-            AdmissionSettings admission) {
-        this(listen, adminListen, transport, workerThreads, maxMessageLength, maxParsedMessageLength, authType, pool,
-                timeouts, databases, users, admin, auth, fleet, web, tcp, admission, null);
-    }
-
-    /** A configuration with the default admission: first come, first served, no deadlines. */
-    public PgmuxConfig(HostPort listen, HostPort adminListen, TransportType transport, int workerThreads,
-            int maxMessageLength, int maxParsedMessageLength, AuthType authType, PoolSettings pool, Timeouts timeouts,
-            Map<String, DatabaseConfig> databases, Map<String, UserConfig> users, AdminSettings admin,
-            AuthSettings auth, FleetSettings fleet, WebTransportSettings web, TcpKeepalive tcp) {
-        this(listen, adminListen, transport, workerThreads, maxMessageLength, maxParsedMessageLength, authType, pool,
-                timeouts, databases, users, admin, auth, fleet, web, tcp, null);
-    }
-
-    /** A configuration without the WebSocket listener or the HTTP query endpoint. */
-    public PgmuxConfig(HostPort listen, HostPort adminListen, TransportType transport, int workerThreads,
-            int maxMessageLength, int maxParsedMessageLength, AuthType authType, PoolSettings pool, Timeouts timeouts,
-            Map<String, DatabaseConfig> databases, Map<String, UserConfig> users, AdminSettings admin,
-            AuthSettings auth, FleetSettings fleet, TcpKeepalive tcp) {
-        this(listen, adminListen, transport, workerThreads, maxMessageLength, maxParsedMessageLength, authType, pool,
-                timeouts, databases, users, admin, auth, fleet, null, tcp, null);
-    }
-
-    /** A configuration with the operating system's keepalive timings. */
-    public PgmuxConfig(HostPort listen, HostPort adminListen, TransportType transport, int workerThreads,
-            int maxMessageLength, int maxParsedMessageLength, AuthType authType, PoolSettings pool, Timeouts timeouts,
-            Map<String, DatabaseConfig> databases, Map<String, UserConfig> users, AdminSettings admin,
-            AuthSettings auth, FleetSettings fleet, WebTransportSettings web) {
-        this(listen, adminListen, transport, workerThreads, maxMessageLength, maxParsedMessageLength, authType, pool,
-                timeouts, databases, users, admin, auth, fleet, web, null, null);
-    }
-
-    /** A configuration with only the admission settings beyond the fleet's. */
-    public PgmuxConfig(HostPort listen, HostPort adminListen, TransportType transport, int workerThreads,
-            int maxMessageLength, int maxParsedMessageLength, AuthType authType, PoolSettings pool, Timeouts timeouts,
-            Map<String, DatabaseConfig> databases, Map<String, UserConfig> users, AdminSettings admin,
-            AuthSettings auth, FleetSettings fleet, AdmissionSettings admission) {
-        this(listen, adminListen, transport, workerThreads, maxMessageLength, maxParsedMessageLength, authType, pool,
-                timeouts, databases, users, admin, auth, fleet, null, null, admission);
-    }
-
-    /** A configuration without the WebSocket listener or the HTTP query endpoint, with default keepalive. */
-    public PgmuxConfig(HostPort listen, HostPort adminListen, TransportType transport, int workerThreads,
-            int maxMessageLength, int maxParsedMessageLength, AuthType authType, PoolSettings pool, Timeouts timeouts,
-            Map<String, DatabaseConfig> databases, Map<String, UserConfig> users, AdminSettings admin,
-            AuthSettings auth, FleetSettings fleet) {
-        this(listen, adminListen, transport, workerThreads, maxMessageLength, maxParsedMessageLength, authType, pool,
-                timeouts, databases, users, admin, auth, fleet, null, null, null);
-    }
-
-    /** A configuration of a lone pgmux ({@link FleetSettings#defaults()}). */
-    public PgmuxConfig(HostPort listen, HostPort adminListen, TransportType transport, int workerThreads,
-            int maxMessageLength, int maxParsedMessageLength, AuthType authType, PoolSettings pool, Timeouts timeouts,
-            Map<String, DatabaseConfig> databases, Map<String, UserConfig> users, AdminSettings admin,
-            AuthSettings auth) {
-        this(listen, adminListen, transport, workerThreads, maxMessageLength, maxParsedMessageLength, authType, pool,
-                timeouts, databases, users, admin, auth, FleetSettings.defaults());
-    }
-
-    /** A configuration without admin console users, TLS or extra authentication rules. */
+    /**
+     * A configuration of a lone pgmux with the defaults of every section not named: no admin console users, no TLS or
+     * extra authentication rules, no WebSocket or HTTP listener, the system's keepalive timings, first-come admission.
+     * The binder builds every other combination through the canonical constructor, whose null sections are defaults.
+     */
     public PgmuxConfig(HostPort listen, HostPort adminListen, TransportType transport, int workerThreads,
             int maxMessageLength, AuthType authType, PoolSettings pool, Timeouts timeouts,
             Map<String, DatabaseConfig> databases, Map<String, UserConfig> users) {
         this(listen, adminListen, transport, workerThreads, maxMessageLength,
-                defaultMaxParsedMessageLength(maxMessageLength), authType, pool, timeouts, databases,
-                users, AdminSettings.none(), AuthSettings.defaults());
-    }
-
-    /** A configuration without TLS or extra authentication rules ({@link AuthSettings#defaults()}). */
-    public PgmuxConfig(HostPort listen, HostPort adminListen, TransportType transport, int workerThreads,
-            int maxMessageLength, AuthType authType, PoolSettings pool, Timeouts timeouts,
-            Map<String, DatabaseConfig> databases, Map<String, UserConfig> users, AdminSettings admin) {
-        this(listen, adminListen, transport, workerThreads, maxMessageLength,
-                defaultMaxParsedMessageLength(maxMessageLength), authType, pool, timeouts, databases,
-                users, admin, AuthSettings.defaults());
-    }
-
-    /** A configuration without admin console users. */
-    public PgmuxConfig(HostPort listen, HostPort adminListen, TransportType transport, int workerThreads,
-            int maxMessageLength, AuthType authType, PoolSettings pool, Timeouts timeouts,
-            Map<String, DatabaseConfig> databases, Map<String, UserConfig> users, AuthSettings auth) {
-        this(listen, adminListen, transport, workerThreads, maxMessageLength,
-                defaultMaxParsedMessageLength(maxMessageLength), authType, pool, timeouts, databases,
-                users, AdminSettings.none(), auth);
+                defaultMaxParsedMessageLength(maxMessageLength), authType, pool, timeouts, databases, users, null,
+                AuthSettings.defaults(), null, null, null, null, null);
     }
 
     /** Every TCP address clients connect to: {@link #listen} first, then the others {@code listen} lists. */
