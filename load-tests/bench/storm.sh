@@ -6,12 +6,15 @@
 #   STORM_ARGS="--arrival burst:500:2s" load-tests/bench/storm.sh   # a short run while developing
 #   STORM_PGMUX_AGAIN=1 load-tests/bench/storm.sh               # a second pgmux run, on a warmed-up JVM
 #   STORM_PGMUX_ARGS="--config fair.yaml" load-tests/bench/storm.sh  # more pgmux settings (e.g. fair queueing)
+#   PGMUX_WARMUP=0 load-tests/bench/storm.sh                    # pgmux without its start-up warm-up
+#   PGMUX_JAR=other.jar load-tests/bench/storm.sh               # another pgmux build
 #
 # It starts an embedded PostgreSQL with max_connections=100 (the generator's --start-postgres), PgBouncer (when
 # `pgbouncer` is on the PATH) and pgmux, both in transaction mode with a pool of 20, runs the scenario against
 # the three targets one after another, writes the JSON and HTML reports to STORM_OUT (default
 # loadtest-results/storm-<timestamp>) and, when rsvg-convert is installed (Debian: librsvg2-bin), a PNG of the
-# report's first chart (successful functions per second) next to them.
+# report's first chart (successful functions per second) next to them. pgmux is stormed once its /health/ready
+# says ready (after its start-up warm-up, see `warmup` in docs/configuration.md); the time that took is logged.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -42,14 +45,16 @@ s = [socket.socket() for _ in range(4)]
 [x.bind(("127.0.0.1", 0)) for x in s]
 print(" ".join(str(x.getsockname()[1]) for x in s))')"
 
-if [ ! -f "$REPO/proxy-server/target/pgmux.jar" ] || [ ! -f "$REPO/load-tests/target/pgmux-loadtest.jar" ]; then
+PGMUX_JAR=${PGMUX_JAR:-$REPO/proxy-server/target/pgmux.jar}
+if [ ! -f "$PGMUX_JAR" ] || [ ! -f "$REPO/load-tests/target/pgmux-loadtest.jar" ]; then
   log "building (mvn -q -B package -DskipTests)"
   (cd "$REPO" && mvn -q -B package -DskipTests) >"$WORK/build.log" 2>&1 || { tail -40 "$WORK/build.log"; die "build failed"; }
 fi
 
 log "pgmux on 127.0.0.1:$PGMUX_PORT, pool of $POOL_SIZE, in front of 127.0.0.1:$PG_PORT"
 # shellcheck disable=SC2086
-java -jar "$REPO/proxy-server/target/pgmux.jar" \
+PGMUX_STARTED=$(date +%s%N)
+java -jar "$PGMUX_JAR" \
   --backend "postgresql://postgres:postgres@127.0.0.1:$PG_PORT/postgres" \
   --listen "127.0.0.1:$PGMUX_PORT" --admin-listen "127.0.0.1:$ADMIN_PORT" \
   --pool-mode transaction --pool-size "$POOL_SIZE" ${STORM_PGMUX_ARGS:-} >"$WORK/pgmux.log" 2>&1 &
@@ -91,6 +96,13 @@ else
   log "pgbouncer is not on the PATH: no PgBouncer target"
 fi
 TARGETS+=(--target "pgmux=127.0.0.1:$PGMUX_PORT,metrics=http://127.0.0.1:$ADMIN_PORT/metrics")
+# Readiness, not only the port: a just-started pgmux warms up first (unless PGMUX_WARMUP=0).
+for _ in $(seq 1 600); do
+  curl -sf "http://127.0.0.1:$ADMIN_PORT/health/ready" >/dev/null 2>&1 && break
+  sleep 0.05
+done
+curl -sf "http://127.0.0.1:$ADMIN_PORT/health/ready" >/dev/null 2>&1 || die "pgmux did not become ready"
+log "pgmux ready $(( ($(date +%s%N) - PGMUX_STARTED) / 1000000 )) ms after its start"
 if [ "${STORM_PGMUX_AGAIN:-0}" = 1 ]; then
   # The same storm once more against the same pgmux: a sidecar's JVM is warm, a freshly started one is not.
   TARGETS+=(--target "pgmux-again=127.0.0.1:$PGMUX_PORT,metrics=http://127.0.0.1:$ADMIN_PORT/metrics")

@@ -13,18 +13,19 @@ final class EnvironmentOverlay {
     static final String BACKEND = "PGMUX_BACKEND";
 
     /** Variable name to dotted key path; each sets a different key, so the order does not matter. */
-    static final Map<String, String> KEYS = Map.of(
-            "PGMUX_LISTEN", "listen",
-            "PGMUX_ADMIN_LISTEN", "admin_listen",
-            "PGMUX_ADMIN_USERS", "admin_users",
-            "PGMUX_STATS_USERS", "stats_users",
-            "PGMUX_POOL_MODE", "pool.mode",
-            "PGMUX_POOL_SIZE", "pool.default_pool_size",
-            "PGMUX_MAX_CLIENT_CONN", "pool.max_client_conn",
-            "PGMUX_AUTH_TYPE", "auth_type",
-            "PGMUX_TRANSPORT", "transport",
+    static final Map<String, String> KEYS = Map.ofEntries(
+            Map.entry("PGMUX_LISTEN", "listen"),
+            Map.entry("PGMUX_ADMIN_LISTEN", "admin_listen"),
+            Map.entry("PGMUX_ADMIN_USERS", "admin_users"),
+            Map.entry("PGMUX_STATS_USERS", "stats_users"),
+            Map.entry("PGMUX_POOL_MODE", "pool.mode"),
+            Map.entry("PGMUX_POOL_SIZE", "pool.default_pool_size"),
+            Map.entry("PGMUX_MAX_CLIENT_CONN", "pool.max_client_conn"),
+            Map.entry("PGMUX_AUTH_TYPE", "auth_type"),
+            Map.entry("PGMUX_TRANSPORT", "transport"),
             // Differs per replica while the file is shared, e.g. from a StatefulSet's pod-index label.
-            "PGMUX_PEER_ID", "peer_id");
+            Map.entry("PGMUX_PEER_ID", "peer_id"),
+            Map.entry("PGMUX_WARMUP", "warmup"));
 
     private EnvironmentOverlay() {
     }

@@ -23,12 +23,20 @@ import java.util.TreeMap;
  * @param maxDbConnections {@code fleet_max_db_connections}: most backends that all replicas together keep open to
  *                      one database, each holding one of that many slots (a PostgreSQL session advisory lock); 0
  *                      (the default) is no fleet budget
+ * @param warmup        {@code warmup}: at start, the longest pgmux spends warming its code up with synthetic clients
+ *                      (a private listener and a scripted backend, never PostgreSQL) before it reports ready;
+ *                      clients are served meanwhile. {@link Duration#ZERO} reports ready at once
  */
 public record FleetSettings(Duration shutdownGrace, boolean soReuseport, int peerId, Map<Integer, HostPort> peers,
-        int maxDbConnections) {
+        int maxDbConnections, Duration warmup) {
 
     /** The largest peer id: cancel keys carry it in 8 bits of their process id. */
     public static final int MAX_PEER_ID = 255;
+    /**
+     * The default bound of the start-up warm-up. On the 2-core reference machine the warm-up's fixed work takes
+     * 2-4 s; the bound only matters on a starved machine, where readiness should not wait much longer.
+     */
+    public static final Duration DEFAULT_WARMUP = Duration.ofSeconds(10);
 
     /**
      * @throws IllegalArgumentException for a negative grace, a peer id out of range, or peers without this replica
@@ -48,11 +56,15 @@ public record FleetSettings(Duration shutdownGrace, boolean soReuseport, int pee
         if (maxDbConnections < 0) {
             throw new IllegalArgumentException("maxDbConnections must be >= 0, got " + maxDbConnections);
         }
+        Objects.requireNonNull(warmup, "warmup");
+        if (warmup.isNegative()) {
+            throw new IllegalArgumentException("warmup must not be negative, got " + warmup);
+        }
     }
 
-    /** A lone pgmux: no grace, no SO_REUSEPORT, no peers. */
+    /** A lone pgmux: no grace, no SO_REUSEPORT, no peers, no budget; the default warm-up. */
     public static FleetSettings defaults() {
-        return new FleetSettings(Duration.ZERO, false, 0, Map.of(), 0);
+        return new FleetSettings(Duration.ZERO, false, 0, Map.of(), 0, DEFAULT_WARMUP);
     }
 
     /** True when cancel keys carry a peer id and foreign ones are forwarded. */

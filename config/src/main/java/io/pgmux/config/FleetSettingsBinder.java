@@ -1,4 +1,4 @@
-// Binds the fleet keys (shutdown_grace, so_reuseport, peer_id, peers, fleet_max_db_connections).
+// Binds the fleet keys (shutdown_grace, so_reuseport, peer_id, peers, fleet_max_db_connections, warmup).
 package io.pgmux.config;
 
 import java.time.Duration;
@@ -23,7 +23,9 @@ final class FleetSettingsBinder {
             throw ConfigException.at(root.originOf("peer_id"), "peers has no entry for peer_id " + peerId);
         }
         int budget = root.integer("fleet_max_db_connections", 0, 0, Integer.MAX_VALUE);
-        return new FleetSettings(grace, reuseport, peerId == null || peers.isEmpty() ? 0 : peerId, peers, budget);
+        Duration warmup = root.duration("warmup", FleetSettings.DEFAULT_WARMUP, true);
+        return new FleetSettings(grace, reuseport, peerId == null || peers.isEmpty() ? 0 : peerId, peers, budget,
+                warmup);
     }
 
     /** {@code peers: {1: host:port, 2: host:port}}, keyed by peer id. */

@@ -31,6 +31,7 @@ class FleetSettingsTest {
         assertThat(fleet.soReuseport()).isFalse();
         assertThat(fleet.hasPeers()).isFalse();
         assertThat(fleet.maxDbConnections()).isZero();
+        assertThat(fleet.warmup()).isEqualTo(FleetSettings.DEFAULT_WARMUP).isPositive();
     }
 
     @Test
@@ -43,11 +44,13 @@ class FleetSettingsTest {
                   1: 10.0.0.1:6432
                   2: pgmux-1.pgmux:6432
                 fleet_max_db_connections: 90
+                warmup: 0s
                 """).fleet();
         assertThat(fleet.shutdownGrace()).isEqualTo(Duration.ofSeconds(15));
         assertThat(fleet.soReuseport()).isTrue();
         assertThat(fleet.peerId()).isEqualTo(2);
         assertThat(fleet.maxDbConnections()).isEqualTo(90);
+        assertThat(fleet.warmup()).isZero();
         assertThat(fleet.peers()).containsExactly(Map.entry(1, new HostPort("10.0.0.1", 6432)),
                 Map.entry(2, new HostPort("pgmux-1.pgmux", 6432)));
     }

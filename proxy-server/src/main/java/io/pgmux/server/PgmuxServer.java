@@ -46,6 +46,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -91,6 +92,10 @@ public final class PgmuxServer implements AutoCloseable {
     private volatile boolean draining;
     /** SIGTERM received: not ready any more, though the listener still accepts during shutdown_grace. */
     private volatile boolean leaving;
+    /** The start-up warm-up is running: clients are served, but readiness waits for it (see notReadyUntil). */
+    private volatile boolean warming;
+    /** Whether start and stop are logged at INFO; not for the warm-up's private server, which no one connects to. */
+    private final boolean announced;
     private final AtomicBoolean drainStarted = new AtomicBoolean();
     private final Reloader reloader = new Reloader(this::reloadNow);
 
@@ -103,6 +108,19 @@ public final class PgmuxServer implements AutoCloseable {
      *                     {@link ConfigException} when the new one is invalid
      */
     public PgmuxServer(PgmuxConfig config, Supplier<PgmuxConfig> reloadSource) {
+        this(config, reloadSource, true);
+    }
+
+    /**
+     * A server pgmux runs inside itself, for itself (the start-up warm-up's private listener): its start and stop
+     * are logged at DEBUG, so that the log names only the listeners clients use.
+     */
+    public static PgmuxServer unannounced(PgmuxConfig config) {
+        return new PgmuxServer(config, () -> config, false);
+    }
+
+    private PgmuxServer(PgmuxConfig config, Supplier<PgmuxConfig> reloadSource, boolean announced) {
+        this.announced = announced;
         this.config = config;
         this.live = new LiveConfig(config);
         this.reloadSource = Objects.requireNonNull(reloadSource, "reloadSource");
@@ -163,8 +181,10 @@ public final class PgmuxServer implements AutoCloseable {
             close();
             throw ListenFailure.of(e, config.listen(), "clients");
         }
-        log.info("pgmux listening on {}:{} (transport {}, {} event loops{})", config.listen().host(), port(),
-                transport.name(), config.workerThreads(), config.fleet().soReuseport() ? ", SO_REUSEPORT" : "");
+        if (announced) {
+            log.info("pgmux listening on {}:{} (transport {}, {} event loops{})", config.listen().host(), port(),
+                    transport.name(), config.workerThreads(), config.fleet().soReuseport() ? ", SO_REUSEPORT" : "");
+        }
         for (HostPort address : config.clientAddresses().moreListen()) {
             moreListeners.add(bindExtraListener(address, "clients", clientHandlers));
         }
@@ -290,7 +310,16 @@ public final class PgmuxServer implements AutoCloseable {
      * queues (or gets PostgreSQL's error), which beats being refused because every replica left the Service.
      */
     boolean ready() {
-        return accepting() && !leaving && context.clients().connected() < config.pool().maxClientConn();
+        return accepting() && !leaving && !warming && context.clients().connected() < config.pool().maxClientConn();
+    }
+
+    /**
+     * Holds readiness back until {@code warmUp} completes, however it completes (a failed warm-up must not keep a
+     * replica out of its Service for good). Clients that connect meanwhile are served, only more slowly.
+     */
+    public void notReadyUntil(CompletionStage<?> warmUp) {
+        warming = true;
+        warmUp.whenComplete((result, failure) -> warming = false);
     }
 
     /**
@@ -516,7 +545,9 @@ public final class PgmuxServer implements AutoCloseable {
         context.credentials().close();
         bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
-        log.info("pgmux stopped");
+        if (announced) {
+            log.info("pgmux stopped");
+        }
         closed.countDown();
     }
 }

@@ -51,6 +51,8 @@ public final class RestartOnlyKeys {
             // The listener is bound once; cancel keys already handed out carry the peer id.
             new Key("so_reuseport", c -> c.fleet().soReuseport()),
             new Key("peer_id", c -> c.fleet().peerId()),
+            // The warm-up runs once, before the first readiness.
+            new Key("warmup", c -> c.fleet().warmup()),
             // The WebSocket and HTTP listeners are bound, and their handlers built, once.
             new Key("websocket_listen", c -> c.web().websocketListen()),
             new Key("websocket_max_frame_size", c -> c.web().websocketMaxFrame()),

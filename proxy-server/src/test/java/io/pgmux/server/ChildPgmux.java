@@ -65,6 +65,7 @@ final class ChildPgmux implements AutoCloseable {
         String yaml = """
                 listen: 127.0.0.1:%d
                 auth_type: md5
+                warmup: 0s
                 pool:
                   mode: %s
                   default_pool_size: %d

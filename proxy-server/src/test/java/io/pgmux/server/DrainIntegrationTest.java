@@ -106,11 +106,13 @@ class DrainIntegrationTest {
         Path jar = Path.of("target", "pgmux.jar");
         assertThat(jar).as("the shaded jar is built in the package phase, before the integration tests").exists();
         int port = FreePorts.find();
-        Process pgmux = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        ProcessBuilder launch = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-jar", jar.toString(), "--backend", "postgresql://" + pg.user() + ":" + pg.password() + "@"
                 + pg.host() + ":" + pg.port() + "/" + pg.database(), "--listen", "127.0.0.1:" + port,
                 "--pool-mode", "transaction", "--pool-size", "2")
-                .redirectErrorStream(true).redirectOutput(Files.createTempFile("pgmux", ".log").toFile()).start();
+                .redirectErrorStream(true).redirectOutput(Files.createTempFile("pgmux", ".log").toFile());
+        launch.environment().put("PGMUX_WARMUP", "0"); // this test is about stopping; the warm-up would only add CPU
+        Process pgmux = launch.start();
         try {
             try (Connection setup = awaitConnect(port); Statement s = setup.createStatement()) {
                 s.execute("DROP TABLE IF EXISTS sigterm_drained");

@@ -66,6 +66,7 @@ final class MoreConfigRows {
         out.row("peer_id", fleet.peerId(), lone.peerId());
         out.row("peers", peers(fleet.peers()), "");
         out.row("fleet_max_db_connections", fleet.maxDbConnections(), lone.maxDbConnections());
+        out.row("warmup", seconds(fleet.warmup()), seconds(lone.warmup()));
         var addresses = c.clientAddresses();
         out.row("unix_socket_dir", file(addresses.unixSocketDir()), "");
         out.row("unix_socket_mode", String.format("0%o", addresses.unixSocketMode()), "0777");

@@ -9,6 +9,7 @@ import io.pgmux.config.QuickStartSettings;
 import io.pgmux.server.ListenFailure;
 import io.pgmux.server.PgmuxServer;
 import io.pgmux.server.PgmuxVersion;
+import io.pgmux.server.warmup.WarmUp;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
@@ -153,7 +154,15 @@ public final class PgmuxCommand implements Callable<Integer> {
      */
     static int serveUntilStopped(PgmuxConfig config, Supplier<PgmuxConfig> reloadSource)
             throws InterruptedException {
-        PgmuxServer server = new PgmuxServer(config, reloadSource).start();
+        PgmuxServer server = new PgmuxServer(config, reloadSource);
+        WarmUp warmUp = config.fleet().warmup().isZero() ? null : new WarmUp(config);
+        if (warmUp != null) {
+            server.notReadyUntil(warmUp.finished()); // before the admin endpoint can first say ready
+        }
+        server.start();
+        if (warmUp != null) {
+            warmUp.begin(); // after the listener, so that the first client is not kept waiting by it
+        }
         Signals.onReload(() -> {
             try {
                 server.reload();

@@ -71,7 +71,9 @@ final class FleetProcess implements AutoCloseable {
                   %s:
                     password: %s
                 """.formatted(port, adminPort, poolSize, pg.database(), pg.host(), pg.port(), pg.user(),
-                pg.password()) + yamlExtras;
+                pg.password()) + yamlExtras
+                // Three replicas warming up at once would only slow these tests down; one test asks for it.
+                + (yamlExtras.contains("warmup:") ? "" : "warmup: 0s\n");
         Path config = Files.createTempFile("pgmux-fleet", ".yaml");
         Files.writeString(config, yaml, StandardCharsets.UTF_8);
         Path log = Files.createTempFile("pgmux-fleet", ".log");
@@ -151,9 +153,14 @@ final class FleetProcess implements AutoCloseable {
     }
 
     String logTail() {
+        String text = log();
+        return text.substring(Math.max(0, text.length() - 4000));
+    }
+
+    /** Everything the process has written so far. */
+    String log() {
         try {
-            String text = Files.readString(log, StandardCharsets.UTF_8);
-            return text.substring(Math.max(0, text.length() - 4000));
+            return Files.readString(log, StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

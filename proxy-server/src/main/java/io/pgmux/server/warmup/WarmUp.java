@@ -1,0 +1,173 @@
+// Warms a just-started pgmux up with synthetic clients before it reports ready.
+package io.pgmux.server.warmup;
+
+import io.pgmux.config.AuthType;
+import io.pgmux.config.ConfigLoader;
+import io.pgmux.config.PgmuxConfig;
+import io.pgmux.protocol.auth.ScramSecret;
+import io.pgmux.server.PgmuxServer;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A just-started JVM runs pgmux's code interpreted until the JIT has compiled it, so the first storm a new replica
+ * meets is served many times slower than the next one (docs/BENCHMARKS.md). The warm-up takes that cost before
+ * readiness: a private pgmux with the same transport and event-loop count (127.0.0.1, a free port, a random
+ * password, no log lines per client) in front of a {@link ScriptedBackend}, through which {@value #THREADS}
+ * threads run {@value #LOGINS} {@link SyntheticClient}s, or as many as fit in {@code warmup}. The JIT compiles
+ * methods, not instances, so the real listener's logins and relays run the compiled code afterwards. PostgreSQL
+ * is never contacted, so the warm-up works while it is away and adds nothing to its load.
+ *
+ * <p>Not warmed: client TLS handshakes (they would need the real certificate); the first of those stay slow.
+ */
+public final class WarmUp {
+    /** Enough for the login, relay and prepared-statement paths to reach the JIT's top tier (measured). */
+    static final int LOGINS = 3000;
+    private static final int THREADS = 4;
+    private static final int MAX_FAILURES = 16;
+    private static final String NAME = "pgmux_warmup";
+    private static final Logger log = LoggerFactory.getLogger(WarmUp.class);
+
+    private final PgmuxConfig config;
+    private final int logins;
+    private final CompletableFuture<Result> finished = new CompletableFuture<>();
+
+    /** What a warm-up did. */
+    public record Result(int logins, int statements, int failures, Duration took) {
+    }
+
+    /** @param config the real configuration: its transport, event-loop count and {@code warmup} bound are used */
+    public WarmUp(PgmuxConfig config) {
+        this(config, LOGINS);
+    }
+
+    /** A warm-up of {@code logins} synthetic clients instead of {@value #LOGINS}. */
+    WarmUp(PgmuxConfig config, int logins) {
+        this.config = config;
+        this.logins = logins;
+    }
+
+    /** Completes when the warm-up is over; never exceptionally (a failed warm-up is logged and ends it). */
+    public CompletableFuture<Result> finished() {
+        return finished;
+    }
+
+    /** Runs the warm-up on its own thread. */
+    public void begin() {
+        Thread thread = new Thread(this::run, "pgmux-warmup");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    private void run() {
+        long started = System.nanoTime();
+        try {
+            Result result = warm(started + config.fleet().warmup().toNanos(), started);
+            log.info("warm-up done in {} ms: {} synthetic logins, {} statements{}; ready",
+                    result.took().toMillis(), result.logins(), result.statements(),
+                    result.failures() == 0 ? "" : ", " + result.failures() + " failed");
+            finished.complete(result);
+        } catch (Exception | Error e) {
+            log.warn("warm-up stopped: {}; ready anyway", e.toString());
+            finished.complete(new Result(0, 0, 1, Duration.ofNanos(System.nanoTime() - started)));
+        }
+    }
+
+    private Result warm(long deadline, long started) throws Exception {
+        String password = randomText();
+        try (ScriptedBackend backend = ScriptedBackend.start()) {
+            PgmuxServer server = PgmuxServer.unannounced(ConfigLoader.fromYaml(privateConfig(backend.port(),
+                    password)));
+            try {
+                server.start();
+                return load(server.port(), password, deadline, started);
+            } finally {
+                server.close();
+            }
+        }
+    }
+
+    private Result load(int port, String password, long deadline, long started) throws InterruptedException {
+        AtomicInteger claimed = new AtomicInteger();
+        AtomicInteger completed = new AtomicInteger();
+        AtomicInteger statements = new AtomicInteger();
+        AtomicInteger failures = new AtomicInteger();
+        AtomicReference<Exception> firstFailure = new AtomicReference<>();
+        Thread[] threads = new Thread[THREADS];
+        for (int t = 0; t < THREADS; t++) {
+            threads[t] = new Thread(() -> {
+                SyntheticClient client = new SyntheticClient(port, NAME, NAME, password);
+                // Failures end the warm-up early rather than being retried until the bound.
+                while (System.nanoTime() < deadline && failures.get() < MAX_FAILURES
+                        && claimed.getAndIncrement() < logins) {
+                    try {
+                        statements.addAndGet(client.run());
+                        completed.incrementAndGet();
+                    } catch (Exception e) {
+                        failures.incrementAndGet();
+                        firstFailure.compareAndSet(null, e);
+                    }
+                }
+            }, "pgmux-warmup-" + t);
+            threads[t].setDaemon(true);
+            threads[t].start();
+        }
+        for (Thread thread : threads) {
+            thread.join();
+        }
+        if (firstFailure.get() != null) {
+            log.warn("warm-up: {} synthetic clients failed, the first with {}", failures.get(),
+                    firstFailure.get().toString());
+        }
+        return new Result(completed.get(), statements.get(), failures.get(),
+                Duration.ofNanos(System.nanoTime() - started));
+    }
+
+    /**
+     * The private pgmux: the real one's transport and event loops (so that the same classes are compiled) and its
+     * client authentication method (the md5 and SCRAM paths are different code), transaction pooling, and nothing
+     * logged per client. A SCRAM secret of one iteration: the server's side of SCRAM does not depend on it, and the
+     * synthetic clients' side becomes cheap.
+     */
+    private String privateConfig(int backendPort, String password) {
+        return "listen: 127.0.0.1:0\n"
+                + "transport: " + config.transport().name().toLowerCase(Locale.ROOT) + "\n"
+                + "worker_threads: " + config.workerThreads() + "\n"
+                + "auth_type: " + authType().configName() + "\n"
+                + "auth_cleartext_without_tls: true\n" // loopback only, and a password made for this warm-up
+                + "log_connections: false\nlog_disconnections: false\nlog_pooler_errors: false\nlog_stats: false\n"
+                + "warmup: 0s\n"
+                + "pool:\n  mode: transaction\n  default_pool_size: 4\n"
+                + "databases:\n  " + NAME + ":\n    host: 127.0.0.1\n    port: " + backendPort + "\n"
+                + "    user: " + NAME + "\n"
+                + "users:\n  " + NAME + ":\n    password: '" + storedPassword(password) + "'\n";
+    }
+
+    /** The method most clients will use: auth_type, or SCRAM when auth_hba_file chooses per connection. */
+    private AuthType authType() {
+        AuthType type = config.authType();
+        return config.auth().hbaFile() != null || type == AuthType.REJECT ? AuthType.SCRAM_SHA_256 : type;
+    }
+
+    private String storedPassword(String password) {
+        if (authType() != AuthType.SCRAM_SHA_256) {
+            return password; // md5 and password need the password itself (or its md5, which costs as much)
+        }
+        byte[] salt = new byte[16];
+        new SecureRandom().nextBytes(salt);
+        return ScramSecret.fromPassword(password, salt, 1).toString();
+    }
+
+    private static String randomText() {
+        byte[] bytes = new byte[18];
+        new SecureRandom().nextBytes(bytes);
+        return HexFormat.of().formatHex(bytes);
+    }
+}
