@@ -9,8 +9,9 @@ import io.pgmux.protocol.Severity;
 import io.pgmux.protocol.SqlState;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
 
 /**
@@ -21,25 +22,27 @@ import java.util.function.IntSupplier;
  * long as the backend that holds it, so the slots of a replica that crashed come back as soon as PostgreSQL has
  * seen its connections close, with no lease to expire and no count to correct.
  *
- * <p>When no slot is free the new backend is closed at once and the attempt repeated every
- * {@value #RETRY_MILLIS} ms or so (jittered) until {@code connectTimeout}, all the while counting as one backend
- * logging in for its pool, so clients wait as for a full pool; only then does the pool see a failure (53300).
+ * <p>Openings of one database try for a slot one at a time ({@link FleetSlotQueue}). When no slot is free the new
+ * backend is closed at once and the opening waits, retried about every {@value FleetSlotQueue#RETRY_MILLIS} ms, until
+ * {@code connectTimeout}; all the while it counts as one backend logging in for its pool, so clients wait as for a
+ * full pool; only then does the pool see a failure (53300).
  *
  * <p>A client's {@code DISCARD ALL}, {@code pg_advisory_unlock_all()} or {@code pg_advisory_unlock} may release its
  * backend's slot (so may a reset query): a backend that was sent such a text checks its slot when it is given back
  * and takes one again ({@link #keepSlot}), or is closed when none is free ({@link FleetSlotDoubt}).
  *
  * <p>Hazard: a backend that has not got its slot yet exists for one round trip, so PostgreSQL may briefly see up to
- * one connection per opening replica above N (leave that headroom below max_connections).
+ * one connection per replica and database above N (leave that headroom below max_connections).
  */
 public final class FleetBudgetConnector implements BackendConnector {
     /** The first key of every slot lock: "pgmx" in ASCII, so that the slots stay clear of applications' locks. */
     static final int LOCK_SPACE = 0x70676d78;
-    private static final long RETRY_MILLIS = 250;
 
     private final BackendConnector delegate;
     private final IntSupplier budget;
     private final Duration connectTimeout;
+    /** Per database (each has its own slots): which openings may try for a slot now. */
+    private final ConcurrentMap<String, FleetSlotQueue> queues = new ConcurrentHashMap<>();
 
     /**
      * @param budget         the configuration in force: N, or 0 for no fleet budget (read at every opening)
@@ -57,44 +60,58 @@ public final class FleetBudgetConnector implements BackendConnector {
             return delegate.connect(pool, target, loop);
         }
         Promise<ServerConnection> promise = loop.newPromise();
-        attempt(pool, target, loop, promise, System.nanoTime() + connectTimeout.toNanos());
+        FleetSlotQueue queue = queues.computeIfAbsent(target.database(), database -> new FleetSlotQueue());
+        queue.submit(new FleetSlotQueue.Opening(loop, promise, System.nanoTime() + connectTimeout.toNanos(),
+                opening -> attempt(pool, target, queue, opening),
+                opening -> opening.promise().tryFailure(noSlot(target))));
         return promise;
     }
 
-    private void attempt(Pool pool, BackendTarget target, EventLoop loop, Promise<ServerConnection> promise,
-                         long deadline) {
+    /** One try: a new backend, then the slot statement; the queue hears how it went, whatever the promise's state. */
+    private void attempt(Pool pool, BackendTarget target, FleetSlotQueue queue, FleetSlotQueue.Opening opening) {
         int slots = budget.getAsInt();
-        delegate.connect(pool, target, loop).addListener((Future<ServerConnection> connected) -> {
+        Promise<ServerConnection> promise = opening.promise();
+        delegate.connect(pool, target, opening.loop()).addListener((Future<ServerConnection> connected) -> {
             if (!connected.isSuccess()) {
                 promise.tryFailure(connected.cause());
+                queue.failed(opening.loop());
                 return;
             }
             ServerConnection server = connected.getNow();
             if (slots <= 0) {
-                promise.trySuccess(server); // the budget was switched off by a reload meanwhile
+                queue.granted(); // the budget was switched off by a reload meanwhile
+                if (!promise.trySuccess(server)) {
+                    server.close();
+                }
                 return;
             }
             server.execute(List.of(takeSlot(slots))).addListener(locked -> {
                 if (locked.isSuccess()) {
                     server.tookFleetSlot(slots);
                     if (!promise.trySuccess(server)) {
-                        server.close();
+                        server.close(); // the slot goes with it
                     }
+                    queue.granted();
                     return;
                 }
                 server.close();
                 if (!isNoSlot(locked.cause())) {
                     promise.tryFailure(locked.cause());
-                } else if (System.nanoTime() < deadline && !promise.isDone()) {
-                    long delay = RETRY_MILLIS / 2 + ThreadLocalRandom.current().nextLong(RETRY_MILLIS);
-                    loop.schedule(() -> attempt(pool, target, loop, promise, deadline), delay, TimeUnit.MILLISECONDS);
+                    queue.failed(opening.loop());
+                } else if (System.nanoTime() < opening.deadlineNanos() && !promise.isDone()) {
+                    queue.refused(opening);
                 } else {
-                    promise.tryFailure(new PgException(Severity.FATAL, SqlState.TOO_MANY_CONNECTIONS,
-                            "no free slot of fleet_max_db_connections (" + slots + ") for database "
-                                    + target.database() + " within " + connectTimeout.toMillis() + " ms"));
+                    promise.tryFailure(noSlot(target));
+                    queue.failed(opening.loop());
                 }
             });
         });
+    }
+
+    private PgException noSlot(BackendTarget target) {
+        return new PgException(Severity.FATAL, SqlState.TOO_MANY_CONNECTIONS, "no free slot of"
+                + " fleet_max_db_connections (" + budget.getAsInt() + ") for database " + target.database()
+                + " within " + connectTimeout.toMillis() + " ms");
     }
 
     /**

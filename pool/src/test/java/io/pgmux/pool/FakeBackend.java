@@ -45,6 +45,9 @@ final class FakeBackend implements AutoCloseable {
     private volatile boolean inRecovery;
     private volatile long replayLagMillis;
     private final List<Channel> sessions = new CopyOnWriteArrayList<>();
+    /** Fleet slots (pgmux's advisory locks) there are, and those held by open sessions. */
+    private volatile int fleetSlots = Integer.MAX_VALUE;
+    private final AtomicInteger slotsHeld = new AtomicInteger();
 
     FakeBackend(EventLoopGroup group) {
         listener = new ServerBootstrap().group(group).channel(LocalServerChannel.class)
@@ -97,6 +100,15 @@ final class FakeBackend implements AutoCloseable {
         inRecovery = recovery;
     }
 
+    /**
+     * From now on, the fleet slot statement (pg_try_advisory_lock) succeeds only while fewer than {@code slots}
+     * sessions hold one, and fails with 53300 otherwise; a slot is freed when its session closes, as PostgreSQL
+     * frees a session advisory lock.
+     */
+    void fleetSlots(int slots) {
+        fleetSlots = slots;
+    }
+
     /** Closes every open session at once, as a server that crashed. */
     void dropSessions() {
         sessions.forEach(Channel::close);
@@ -127,11 +139,23 @@ final class FakeBackend implements AutoCloseable {
         listener.close().syncUninterruptibly();
     }
 
+    private boolean claimSlot() {
+        int held = slotsHeld.get();
+        while (held < fleetSlots) {
+            if (slotsHeld.compareAndSet(held, held + 1)) {
+                return true;
+            }
+            held = slotsHeld.get();
+        }
+        return false;
+    }
+
     /** One backend session: the startup packet (no type byte), then typed messages. */
     private final class Session extends ByteToMessageDecoder {
         private boolean started;
         private TransactionStatus status = TransactionStatus.IDLE;
         private final int pid = ADDRESSES.incrementAndGet() * 1000 + open.get();
+        private boolean holdsSlot;
 
         @Override
         public void channelActive(ChannelHandlerContext ctx) throws Exception {
@@ -144,6 +168,9 @@ final class FakeBackend implements AutoCloseable {
         public void channelInactive(ChannelHandlerContext ctx) throws Exception {
             open.decrementAndGet();
             sessions.remove(ctx.channel());
+            if (holdsSlot) {
+                slotsHeld.decrementAndGet();
+            }
             super.channelInactive(ctx);
         }
 
@@ -207,6 +234,10 @@ final class FakeBackend implements AutoCloseable {
             if (sql.equals("HANG")) {
                 return;
             }
+            if (sql.contains("pg_try_advisory_lock")) {
+                takeSlot(ctx);
+                return;
+            }
             if (sql.startsWith("FAIL")) {
                 status = status == TransactionStatus.IDLE ? TransactionStatus.IDLE : TransactionStatus.FAILED;
                 ctx.write(BackendMessages.errorResponse(ctx.alloc(), Severity.ERROR, "XX000", "scripted failure"));
@@ -218,6 +249,16 @@ final class FakeBackend implements AutoCloseable {
                 }
                 String tag = sql.split(" ")[0];
                 ctx.write(BackendMessages.commandComplete(ctx.alloc(), tag));
+            }
+            ctx.writeAndFlush(BackendMessages.readyForQuery(status));
+        }
+
+        private void takeSlot(ChannelHandlerContext ctx) {
+            if (!holdsSlot && claimSlot()) {
+                holdsSlot = true;
+                ctx.write(BackendMessages.commandComplete(ctx.alloc(), "DO"));
+            } else {
+                ctx.write(BackendMessages.errorResponse(ctx.alloc(), Severity.ERROR, "53300", "no free fleet slot"));
             }
             ctx.writeAndFlush(BackendMessages.readyForQuery(status));
         }

@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * A just-started JVM runs pgmux's code interpreted until the JIT has compiled it, so the first storm a new replica
  * meets is served many times slower than the next one (docs/BENCHMARKS.md). The warm-up takes that cost before
  * readiness: a private pgmux with the same transport and event-loop count (127.0.0.1, a free port, a random
- * password, no log lines per client) in front of a {@link ScriptedBackend}, through which {@value #THREADS}
+ * password, no log lines per client) in front of a {@link ScriptedBackend} with a pool of two, through which {@value #THREADS}
  * threads run {@value #LOGINS} {@link SyntheticClient}s, or as many as fit in {@code warmup}. The JIT compiles
  * methods, not instances, so the real listener's logins and relays run the compiled code afterwards. PostgreSQL
  * is never contacted, so the warm-up works while it is away and adds nothing to its load.
@@ -144,7 +144,7 @@ public final class WarmUp {
                 + "auth_cleartext_without_tls: true\n" // loopback only, and a password made for this warm-up
                 + "log_connections: false\nlog_disconnections: false\nlog_pooler_errors: false\nlog_stats: false\n"
                 + "warmup: 0s\n"
-                + "pool:\n  mode: transaction\n  default_pool_size: 4\n"
+                + "pool:\n  mode: transaction\n  default_pool_size: 2\n" // fewer than the clients: waiting is warmed too
                 + "databases:\n  " + NAME + ":\n    host: 127.0.0.1\n    port: " + backendPort + "\n"
                 + "    user: " + NAME + "\n"
                 + "users:\n  " + NAME + ":\n    password: '" + storedPassword(password) + "'\n";
