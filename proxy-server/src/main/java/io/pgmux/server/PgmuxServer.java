@@ -29,6 +29,7 @@ import io.pgmux.server.clients.ClientRegistry;
 import io.pgmux.server.clients.PeerCancels;
 import io.pgmux.server.clients.PeerKeys;
 import io.pgmux.server.http.AdminHttpServer;
+import io.pgmux.server.logging.PublicConsoleAppender;
 import io.pgmux.server.login.ClientChannelInitializer;
 import io.pgmux.server.login.ClientTls;
 import io.pgmux.server.metrics.ProxyMetrics;
@@ -113,7 +114,8 @@ public final class PgmuxServer implements AutoCloseable {
 
     /**
      * A server pgmux runs inside itself, for itself (the start-up warm-up's private listener): its start and stop
-     * are logged at DEBUG, so that the log names only the listeners clients use.
+     * are not logged, and what its event loops log is not written (see PublicConsoleAppender), so that the log
+     * names only the listeners and clients that are real.
      */
     public static PgmuxServer unannounced(PgmuxConfig config) {
         return new PgmuxServer(config, () -> config, false);
@@ -122,12 +124,14 @@ public final class PgmuxServer implements AutoCloseable {
     private PgmuxServer(PgmuxConfig config, Supplier<PgmuxConfig> reloadSource, boolean announced) {
         this.announced = announced;
         this.config = config;
+        // The console encodes but does not write what a private server's threads log (PublicConsoleAppender).
+        String threads = announced ? "pgmux-" : PublicConsoleAppender.PRIVATE_THREADS;
         this.live = new LiveConfig(config);
         this.reloadSource = Objects.requireNonNull(reloadSource, "reloadSource");
         this.transport = transportFor(config.transport());
-        this.bossGroup = transport.newEventLoopGroup(1, new DefaultThreadFactory("pgmux-accept", true));
+        this.bossGroup = transport.newEventLoopGroup(1, new DefaultThreadFactory(threads + "accept", true));
         this.workerGroup = transport.newEventLoopGroup(config.workerThreads(),
-                new DefaultThreadFactory("pgmux-io", true));
+                new DefaultThreadFactory(threads + "io", true));
         // The fleet budget is read at every opening, so a reload can set, change or lift it.
         BackendConnector connector = new FleetBudgetConnector(new ServerConnector(transport,
                 config.timeouts().serverConnectTimeout(), config.maxMessageLength(), config.maxParsedMessageLength(),

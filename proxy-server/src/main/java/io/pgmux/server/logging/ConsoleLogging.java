@@ -47,7 +47,7 @@ public final class ConsoleLogging extends ContextAwareBase implements Configurat
     /** Sets up the console appender and levels of {@code context}. */
     static void apply(LoggerContext context) {
         String format = setting(context, "PGMUX_LOG_FORMAT", "text");
-        ConsoleAppender<ILoggingEvent> appender = new ConsoleAppender<>();
+        ConsoleAppender<ILoggingEvent> appender = new PublicConsoleAppender();
         appender.setContext(context);
         boolean json = "json".equals(format.toLowerCase(Locale.ROOT));
         appender.setName(json ? "json" : "text");

@@ -3,6 +3,7 @@ package io.pgmux.server.warmup;
 
 import io.pgmux.config.AuthType;
 import io.pgmux.config.ConfigLoader;
+import io.pgmux.config.LogSettings;
 import io.pgmux.config.PgmuxConfig;
 import io.pgmux.protocol.auth.ScramSecret;
 import io.pgmux.server.PgmuxServer;
@@ -19,8 +20,8 @@ import org.slf4j.LoggerFactory;
 /**
  * A just-started JVM runs pgmux's code interpreted until the JIT has compiled it, so the first storm a new replica
  * meets is served many times slower than the next one (docs/BENCHMARKS.md). The warm-up takes that cost before
- * readiness: a private pgmux with the same transport and event-loop count (127.0.0.1, a free port, a random
- * password, no log lines per client) in front of a {@link ScriptedBackend} with a pool of two, through which {@value #THREADS}
+ * readiness: a private pgmux with the same transport, event-loop count, authentication method and logging switches
+ * (127.0.0.1, a free port, a random password; the console does not write what it logs) in front of a {@link ScriptedBackend} with a pool of two, through which {@value #THREADS}
  * threads run {@value #LOGINS} {@link SyntheticClient}s, or as many as fit in {@code warmup}. The JIT compiles
  * methods, not instances, so the real listener's logins and relays run the compiled code afterwards. PostgreSQL
  * is never contacted, so the warm-up works while it is away and adds nothing to its load.
@@ -29,7 +30,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class WarmUp {
     /** Enough for the login, relay and prepared-statement paths to reach the JIT's top tier (measured). */
-    static final int LOGINS = 3000;
+    static final int LOGINS = 8000;
     private static final int THREADS = 4;
     private static final int MAX_FAILURES = 16;
     private static final String NAME = "pgmux_warmup";
@@ -132,8 +133,8 @@ public final class WarmUp {
 
     /**
      * The private pgmux: the real one's transport and event loops (so that the same classes are compiled) and its
-     * client authentication method (the md5 and SCRAM paths are different code), transaction pooling, and nothing
-     * logged per client. A SCRAM secret of one iteration: the server's side of SCRAM does not depend on it, and the
+     * client authentication method (the md5 and SCRAM paths are different code) and logging switches, and
+     * transaction pooling. A SCRAM secret of one iteration: the server's side of SCRAM does not depend on it, and the
      * synthetic clients' side becomes cheap.
      */
     private String privateConfig(int backendPort, String password) {
@@ -142,12 +143,22 @@ public final class WarmUp {
                 + "worker_threads: " + config.workerThreads() + "\n"
                 + "auth_type: " + authType().configName() + "\n"
                 + "auth_cleartext_without_tls: true\n" // loopback only, and a password made for this warm-up
-                + "log_connections: false\nlog_disconnections: false\nlog_pooler_errors: false\nlog_stats: false\n"
+                + logging()
                 + "warmup: 0s\n"
                 + "pool:\n  mode: transaction\n  default_pool_size: 2\n" // fewer than the clients: waiting is warmed too
                 + "databases:\n  " + NAME + ":\n    host: 127.0.0.1\n    port: " + backendPort + "\n"
                 + "    user: " + NAME + "\n"
                 + "users:\n  " + NAME + ":\n    password: '" + storedPassword(password) + "'\n";
+    }
+
+    /**
+     * The real logging switches, so that the same logging code runs (the console drops what the private server's
+     * threads log, see PublicConsoleAppender); no stats line.
+     */
+    private String logging() {
+        LogSettings logging = config.admin().logging();
+        return "log_connections: " + logging.connections() + "\nlog_disconnections: " + logging.disconnections()
+                + "\nlog_pooler_errors: " + logging.poolerErrors() + "\nlog_stats: false\n";
     }
 
     /** The method most clients will use: auth_type, or SCRAM when auth_hba_file chooses per connection. */

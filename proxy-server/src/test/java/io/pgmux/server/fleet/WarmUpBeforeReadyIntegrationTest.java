@@ -28,8 +28,9 @@ class WarmUpBeforeReadyIntegrationTest {
             Matcher done = Pattern.compile("warm-up done in \\d+ ms: (\\d+) synthetic logins, (\\d+) statements; ready")
                     .matcher(pgmux.log());
             assertThat(done.find()).as("the warm-up's closing line in\n%s", pgmux.logTail()).isTrue();
-            assertThat(Integer.parseInt(done.group(1))).as("synthetic logins").isEqualTo(3000);
-            assertThat(Integer.parseInt(done.group(2))).as("statements, six per client").isEqualTo(18000);
+            int logins = Integer.parseInt(done.group(1));
+            assertThat(logins).as("synthetic logins (all, or as many as the bound allowed)").isPositive();
+            assertThat(Integer.parseInt(done.group(2))).as("statements, six per client").isEqualTo(6 * logins);
             // Nothing of the private listener shows in the log: no listening line, no client lines, no warnings.
             assertThat(pgmux.log()).doesNotContain("pgmux_warmup").doesNotContain("WARN")
                     .containsOnlyOnce("pgmux listening on");
