@@ -1,16 +1,12 @@
 // Warms a just-started pgmux up with synthetic clients before it reports ready.
 package io.pgmux.server.warmup;
 
-import io.pgmux.config.AuthType;
 import io.pgmux.config.ConfigLoader;
-import io.pgmux.config.LogSettings;
 import io.pgmux.config.PgmuxConfig;
-import io.pgmux.protocol.auth.ScramSecret;
 import io.pgmux.server.PgmuxServer;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HexFormat;
-import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -20,9 +16,8 @@ import org.slf4j.LoggerFactory;
 /**
  * A just-started JVM runs pgmux's code interpreted until the JIT has compiled it, so the first storm a new replica
  * meets is served many times slower than the next one (docs/BENCHMARKS.md). The warm-up takes that cost before
- * readiness: a private pgmux with the same transport, event-loop count, authentication method and logging switches
- * (127.0.0.1, a free port, a random password; the console does not write what it logs) in front of a {@link ScriptedBackend} with a pool of two, through which {@value #THREADS}
- * threads run {@value #LOGINS} {@link SyntheticClient}s, or as many as fit in {@code warmup}. The JIT compiles
+ * readiness: a private pgmux ({@link PrivateServerConfig}) in front of a {@link ScriptedBackend}, through which
+ * {@value #THREADS} threads run {@value #LOGINS} {@link SyntheticClient}s, or as many as fit in {@code warmup}. The JIT compiles
  * methods, not instances, so the real listener's logins and relays run the compiled code afterwards. PostgreSQL
  * is never contacted, so the warm-up works while it is away and adds nothing to its load.
  *
@@ -84,8 +79,8 @@ public final class WarmUp {
     private Result warm(long deadline, long started) throws Exception {
         String password = randomText();
         try (ScriptedBackend backend = ScriptedBackend.start()) {
-            PgmuxServer server = PgmuxServer.unannounced(ConfigLoader.fromYaml(privateConfig(backend.port(),
-                    password)));
+            PgmuxServer server = PgmuxServer.unannounced(
+                    ConfigLoader.fromYaml(PrivateServerConfig.yaml(config, backend.port(), NAME, password)));
             try {
                 server.start();
                 return load(server.port(), password, deadline, started);
@@ -129,51 +124,6 @@ public final class WarmUp {
         }
         return new Result(completed.get(), statements.get(), failures.get(),
                 Duration.ofNanos(System.nanoTime() - started));
-    }
-
-    /**
-     * The private pgmux: the real one's transport and event loops (so that the same classes are compiled) and its
-     * client authentication method (the md5 and SCRAM paths are different code) and logging switches, and
-     * transaction pooling. A SCRAM secret of one iteration: the server's side of SCRAM does not depend on it, and the
-     * synthetic clients' side becomes cheap.
-     */
-    private String privateConfig(int backendPort, String password) {
-        return "listen: 127.0.0.1:0\n"
-                + "transport: " + config.transport().name().toLowerCase(Locale.ROOT) + "\n"
-                + "worker_threads: " + config.workerThreads() + "\n"
-                + "auth_type: " + authType().configName() + "\n"
-                + "auth_cleartext_without_tls: true\n" // loopback only, and a password made for this warm-up
-                + logging()
-                + "warmup: 0s\n"
-                + "pool:\n  mode: transaction\n  default_pool_size: 2\n" // fewer than the clients: waiting is warmed too
-                + "databases:\n  " + NAME + ":\n    host: 127.0.0.1\n    port: " + backendPort + "\n"
-                + "    user: " + NAME + "\n"
-                + "users:\n  " + NAME + ":\n    password: '" + storedPassword(password) + "'\n";
-    }
-
-    /**
-     * The real logging switches, so that the same logging code runs (the console drops what the private server's
-     * threads log, see PublicConsoleAppender); no stats line.
-     */
-    private String logging() {
-        LogSettings logging = config.admin().logging();
-        return "log_connections: " + logging.connections() + "\nlog_disconnections: " + logging.disconnections()
-                + "\nlog_pooler_errors: " + logging.poolerErrors() + "\nlog_stats: false\n";
-    }
-
-    /** The method most clients will use: auth_type, or SCRAM when auth_hba_file chooses per connection. */
-    private AuthType authType() {
-        AuthType type = config.authType();
-        return config.auth().hbaFile() != null || type == AuthType.REJECT ? AuthType.SCRAM_SHA_256 : type;
-    }
-
-    private String storedPassword(String password) {
-        if (authType() != AuthType.SCRAM_SHA_256) {
-            return password; // md5 and password need the password itself (or its md5, which costs as much)
-        }
-        byte[] salt = new byte[16];
-        new SecureRandom().nextBytes(salt);
-        return ScramSecret.fromPassword(password, salt, 1).toString();
     }
 
     private static String randomText() {

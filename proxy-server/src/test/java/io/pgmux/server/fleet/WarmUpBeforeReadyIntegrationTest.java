@@ -23,7 +23,7 @@ class WarmUpBeforeReadyIntegrationTest {
 
     @Test
     void readyOnlyAfterTheWarmUp() throws Exception {
-        try (FleetProcess pgmux = FleetProcess.start(FreePorts.find(), 2, "warmup: 60s\n")) {
+        try (FleetProcess pgmux = FleetProcess.start(FreePorts.find(), 2, "warmup: 4s\n")) {
             // start() returned at the first 200 from /health/ready: the warm-up had finished by then.
             Matcher done = Pattern.compile("warm-up done in \\d+ ms: (\\d+) synthetic logins, (\\d+) statements; ready")
                     .matcher(pgmux.log());
