@@ -13,7 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Serves the warm-up's private pgmux on 127.0.0.1, so that warming up never touches the real PostgreSQL (which
  * may be away, or busy, when a replica starts). Trust login; every simple Query is answered with one row of
- * {@code 1} (or with the tag of BEGIN, COMMIT, ROLLBACK, SET, DISCARD), and the extended protocol's messages with
+ * {@code 1} (or with the tag of BEGIN, COMMIT, ROLLBACK, SET, DISCARD, INSERT, UPDATE, DELETE), and the extended protocol's messages with
  * their completions, tracking the transaction status so that pgmux follows transactions as it does with
  * PostgreSQL. One thread per connection: the private pool holds a handful.
  */
@@ -156,6 +156,8 @@ final class ScriptedBackend implements AutoCloseable {
                 return 'I';
             }
             case "SET", "RESET" -> complete(wire, word);
+            case "INSERT" -> complete(wire, "INSERT 0 1");
+            case "UPDATE", "DELETE" -> complete(wire, word + " 1");
             case "DISCARD" -> complete(wire, "DISCARD ALL");
             default -> {
                 rowDescription(wire);

@@ -11,14 +11,15 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * The work of one short-lived client, as a serverless function does it: connect, log in (SCRAM-SHA-256, md5 or
- * a password), a transaction of simple Queries (BEGIN, a statement, COMMIT), a statement in the extended protocol
- * (unnamed, as libpq and pgjdbc send them), a named prepared statement executed twice (as pgjdbc and asyncpg do),
- * Terminate.
- * Each step runs pgmux's own code for that step, which is what gets compiled.
+ * a password), a transaction of simple Queries (BEGIN, an INSERT, a SELECT, COMMIT), a statement in the extended
+ * protocol (unnamed, as libpq and pgjdbc send them), a named prepared statement executed twice (as pgjdbc and
+ * asyncpg do), Terminate. Each step runs pgmux's own code for that step, which is what gets compiled.
  */
 final class SyntheticClient {
     private static final int PROTOCOL_3_0 = 196608;
     private static final int CONNECT_TIMEOUT_MILLIS = 5000;
+    /** Statements one client runs: four simple Queries, an unnamed statement, a named one executed twice. */
+    static final int STATEMENTS = 7;
 
     private final int port;
     private final String user;
@@ -41,13 +42,15 @@ final class SyntheticClient {
             WireStream wire = new WireStream(socket.getInputStream(), socket.getOutputStream());
             login(wire);
             query(wire, "BEGIN");
+            // A literal, as applications' statements have: pgmux's statement scanner reads past it.
+            query(wire, "INSERT INTO warmup (name, n) VALUES ('it''s " + Thread.currentThread().getId() + "', 1)");
             query(wire, "SELECT 1");
             query(wire, "COMMIT");
             unnamed(wire);
             named(wire);
             wire.write('X', new byte[0]);
             wire.flush();
-            return 6;
+            return STATEMENTS;
         }
     }
 

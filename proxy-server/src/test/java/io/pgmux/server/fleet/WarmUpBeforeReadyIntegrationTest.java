@@ -30,7 +30,7 @@ class WarmUpBeforeReadyIntegrationTest {
             assertThat(done.find()).as("the warm-up's closing line in\n%s", pgmux.logTail()).isTrue();
             int logins = Integer.parseInt(done.group(1));
             assertThat(logins).as("synthetic logins (all, or as many as the bound allowed)").isPositive();
-            assertThat(Integer.parseInt(done.group(2))).as("statements, six per client").isEqualTo(6 * logins);
+            assertThat(Integer.parseInt(done.group(2))).as("statements, seven per client").isEqualTo(7 * logins);
             // Nothing of the private listener shows in the log: no listening line, no client lines, no warnings.
             assertThat(pgmux.log()).doesNotContain("pgmux_warmup").doesNotContain("WARN")
                     .containsOnlyOnce("pgmux listening on");

@@ -43,7 +43,7 @@ class WarmUpIntegrationTest {
         WarmUp.Result result = warmUp.finished().get(60, TimeUnit.SECONDS);
         assertThat(result.failures()).isZero();
         assertThat(result.logins()).isEqualTo(40);
-        assertThat(result.statements()).isEqualTo(40 * 6);
+        assertThat(result.statements()).isEqualTo(40 * SyntheticClient.STATEMENTS);
     }
 
     @Test
