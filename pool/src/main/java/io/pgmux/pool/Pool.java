@@ -10,6 +10,7 @@ import io.pgmux.config.TargetSessionAttrs;
 import io.pgmux.protocol.PgException;
 import io.pgmux.protocol.Severity;
 import io.pgmux.protocol.SqlState;
+import io.pgmux.protocol.auth.ScramKeyMemo;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -53,6 +54,8 @@ public final class Pool {
     private static final long TERMINATE_GRACE_MILLIS = 1000;
 
     private final PoolKey key;
+    /** The SCRAM keys of this pool's backend logins, derived once per server verifier rather than per login. */
+    private final ScramKeyMemo backendScramKeys = new ScramKeyMemo();
     /** Swapped by a reload that changed the database's address or login ({@link PoolAdmin#retarget}). */
     private volatile BackendTarget target;
     /** The hosts of {@link #target} and what logins taught about them; replaced with the target. */
@@ -119,6 +122,10 @@ public final class Pool {
 
     public PoolKey key() {
         return key;
+    }
+
+    ScramKeyMemo backendScramKeys() {
+        return backendScramKeys;
     }
 
     public BackendTarget target() {

@@ -128,7 +128,7 @@ final class ServerLoginHandler extends ChannelInboundHandlerAdapter {
     private ScramClient scramClient() {
         String password = target.password();
         if (password != null && !password.startsWith(SCRAM_PREFIX)) {
-            return new ScramClient(password);
+            return pool == null ? new ScramClient(password) : new ScramClient(password, pool.backendScramKeys());
         }
         PassthroughLogins.ScramKeys keys = target.passthrough() == null ? null
                 : target.passthrough().scramKeys(target.user());

@@ -19,6 +19,7 @@ public final class ScramClient {
     private static final String CHANNEL_BINDING = ScramCrypto.base64(GS2_HEADER.getBytes(StandardCharsets.US_ASCII));
 
     private final String password;
+    private final ScramKeyMemo memo;
     private final byte[] givenClientKey;
     private final byte[] givenServerKey;
     private final String clientFirstBare;
@@ -27,16 +28,26 @@ public final class ScramClient {
 
     /** Starts an exchange for {@code password} with a fresh random nonce. */
     public ScramClient(String password) {
-        this(password, "", ScramCrypto.newNonce());
+        this(password, new ScramKeyMemo());
+    }
+
+    /**
+     * Starts an exchange for {@code password} whose keys come from {@code memo} when an earlier exchange of the same
+     * memo saw the same salt and iteration count (a pool's logins to one server as one user).
+     */
+    public ScramClient(String password, ScramKeyMemo memo) {
+        this(Objects.requireNonNull(password, "password"), memo, null, null, "", ScramCrypto.newNonce());
     }
 
     /** For known-answer tests: a chosen user name (PostgreSQL clients send none) and nonce. */
     ScramClient(String password, String username, String clientNonce) {
-        this(Objects.requireNonNull(password, "password"), null, null, username, clientNonce);
+        this(Objects.requireNonNull(password, "password"), new ScramKeyMemo(), null, null, username, clientNonce);
     }
 
-    private ScramClient(String password, byte[] clientKey, byte[] serverKey, String username, String clientNonce) {
+    private ScramClient(String password, ScramKeyMemo memo, byte[] clientKey, byte[] serverKey, String username,
+                        String clientNonce) {
         this.password = password;
+        this.memo = memo;
         this.givenClientKey = clientKey;
         this.givenServerKey = serverKey;
         this.clientNonce = Objects.requireNonNull(clientNonce, "clientNonce");
@@ -53,7 +64,7 @@ public final class ScramClient {
         if (clientKey.length != ScramCrypto.KEY_LENGTH || serverKey.length != ScramCrypto.KEY_LENGTH) {
             throw new IllegalArgumentException("ClientKey and ServerKey must be 32 bytes");
         }
-        return new ScramClient(null, clientKey.clone(), serverKey.clone(), "", ScramCrypto.newNonce());
+        return new ScramClient(null, null, clientKey.clone(), serverKey.clone(), "", ScramCrypto.newNonce());
     }
 
     /** The client-first message, {@code n,,n=,r=<nonce>}, in UTF-8. */
@@ -89,9 +100,9 @@ public final class ScramClient {
         byte[] clientKey = givenClientKey;
         byte[] serverKey = givenServerKey;
         if (password != null) {
-            byte[] saltedPassword = ScramCrypto.hi(ScramCrypto.passwordBytes(password), salt, iterations);
-            clientKey = ScramCrypto.hmac(saltedPassword, "Client Key");
-            serverKey = ScramCrypto.hmac(saltedPassword, "Server Key");
+            byte[][] keys = memo.keys(password, salt, iterations);
+            clientKey = keys[0];
+            serverKey = keys[1];
         }
         byte[] storedKey = ScramCrypto.sha256(clientKey);
         byte[] clientSignature = ScramCrypto.hmac(storedKey, authMessage);
