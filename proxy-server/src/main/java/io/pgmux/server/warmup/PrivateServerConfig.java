@@ -2,6 +2,8 @@
 package io.pgmux.server.warmup;
 
 import io.pgmux.config.AuthType;
+import io.pgmux.config.ClientTlsMode;
+import io.pgmux.config.ClientTlsSettings;
 import io.pgmux.config.LogSettings;
 import io.pgmux.config.PgmuxConfig;
 import io.pgmux.protocol.auth.ScramSecret;
@@ -11,7 +13,7 @@ import java.util.Locale;
 /**
  * What the private pgmux shares with the real one is what decides which code runs, so that the warm-up compiles the
  * code real clients will run: the transport and event-loop count, the client authentication method (md5 and SCRAM
- * are different code) and the logging switches. The rest is its own: 127.0.0.1 on a free port, one database and one
+ * are different code), the client TLS certificate and the logging switches. The rest is its own: 127.0.0.1 on a free port, one database and one
  * user named for the warm-up with a random password, transaction pooling with a pool of two (fewer than the
  * synthetic clients, so that waiting for a backend is warmed too), no stats line, and no warm-up of its own.
  */
@@ -34,10 +36,39 @@ final class PrivateServerConfig {
                 + "log_pooler_errors: " + logging.poolerErrors() + "\n"
                 + "log_stats: false\n"
                 + "warmup: 0s\n"
+                + clientTls(real.auth().clientTls())
                 + "pool:\n  mode: transaction\n  default_pool_size: 2\n"
                 + "databases:\n  " + name + ":\n    host: 127.0.0.1\n    port: " + backendPort + "\n"
                 + "    user: " + name + "\n"
                 + "users:\n  " + name + ":\n    password: '" + storedPassword(authType, password) + "'\n";
+    }
+
+    /**
+     * With client TLS on, the same certificate, key, protocols and ciphers, so that the warm-up's TLS clients run the
+     * handshakes real ones will; {@code prefer}, since most synthetic clients do not ask for TLS. Client certificates
+     * are not asked for (the synthetic clients have none).
+     */
+    static String clientTls(ClientTlsSettings tls) {
+        if (!usesTls(tls)) {
+            return "";
+        }
+        StringBuilder yaml = new StringBuilder("client_tls_sslmode: prefer\n")
+                .append("client_tls_cert_file: ").append(quoted(tls.certFile().toString())).append('\n')
+                .append("client_tls_key_file: ").append(quoted(tls.keyFile().toString())).append('\n')
+                .append("client_tls_protocols: [").append(String.join(", ", tls.protocols())).append("]\n");
+        if (!tls.ciphers().isEmpty()) {
+            yaml.append("client_tls_ciphers: [").append(String.join(", ", tls.ciphers())).append("]\n");
+        }
+        return yaml.toString();
+    }
+
+    /** Whether clients of the real configuration may use TLS, so that the warm-up should run handshakes. */
+    static boolean usesTls(ClientTlsSettings tls) {
+        return tls.mode() != ClientTlsMode.DISABLE && tls.certFile() != null && tls.keyFile() != null;
+    }
+
+    private static String quoted(String text) {
+        return "'" + text.replace("'", "''") + "'";
     }
 
     /** The method most clients will use: auth_type, or SCRAM when auth_hba_file chooses per connection. */

@@ -8,6 +8,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.SSLSocketFactory;
 
 /**
  * The work of one short-lived client, as a serverless function does it: connect, log in (SCRAM-SHA-256, md5 or
@@ -17,6 +19,7 @@ import java.nio.charset.StandardCharsets;
  */
 final class SyntheticClient {
     private static final int PROTOCOL_3_0 = 196608;
+    private static final int SSL_REQUEST = 80877103;
     private static final int CONNECT_TIMEOUT_MILLIS = 5000;
     /** Statements one client runs: four simple Queries, an unnamed statement, a named one executed twice. */
     static final int STATEMENTS = 7;
@@ -33,13 +36,17 @@ final class SyntheticClient {
         this.password = password;
     }
 
-    /** One whole client; returns the statements it ran. */
-    int run() throws IOException {
+    /**
+     * One whole client, over TLS when {@code tls} is given (an SSLRequest, then a handshake); returns the statements
+     * it ran.
+     */
+    int run(SSLSocketFactory tls) throws IOException {
         try (Socket socket = new Socket()) {
             socket.setTcpNoDelay(true);
             socket.setSoTimeout(CONNECT_TIMEOUT_MILLIS);
             socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), CONNECT_TIMEOUT_MILLIS);
-            WireStream wire = new WireStream(socket.getInputStream(), socket.getOutputStream());
+            Socket carrier = tls == null ? socket : startTls(socket, tls);
+            WireStream wire = new WireStream(carrier.getInputStream(), carrier.getOutputStream());
             login(wire);
             query(wire, "BEGIN");
             // A literal, as applications' statements have: pgmux's statement scanner reads past it.
@@ -52,6 +59,19 @@ final class SyntheticClient {
             wire.flush();
             return STATEMENTS;
         }
+    }
+
+    private Socket startTls(Socket socket, SSLSocketFactory tls) throws IOException {
+        WireStream plain = new WireStream(socket.getInputStream(), socket.getOutputStream());
+        plain.write((char) 0, new WireStream.Body().int32(SSL_REQUEST).bytes());
+        plain.flush();
+        int answer = socket.getInputStream().read();
+        if (answer != 'S') {
+            throw new IOException("warm-up TLS refused");
+        }
+        SSLSocket secured = (SSLSocket) tls.createSocket(socket, "127.0.0.1", port, true);
+        secured.startHandshake();
+        return secured;
     }
 
     private void login(WireStream wire) throws IOException {

@@ -10,6 +10,7 @@ import java.util.HexFormat;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import javax.net.ssl.SSLSocketFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,13 +22,15 @@ import org.slf4j.LoggerFactory;
  * methods, not instances, so the real listener's logins and relays run the compiled code afterwards. PostgreSQL
  * is never contacted, so the warm-up works while it is away and adds nothing to its load.
  *
- * <p>Not warmed: client TLS handshakes (they would need the real certificate); the first of those stay slow.
+ * <p>With client TLS configured, every {@value #TLS_EVERY}th synthetic client asks for TLS, so that the handshake
+ * with the real certificate is compiled too.
  */
 public final class WarmUp {
     /** Enough for the login, relay and prepared-statement paths to reach the JIT's top tier (measured). */
     static final int LOGINS = 8000;
     private static final int THREADS = 4;
     private static final int MAX_FAILURES = 16;
+    private static final int TLS_EVERY = 4;
     private static final String NAME = "pgmux_warmup";
     private static final Logger log = LoggerFactory.getLogger(WarmUp.class);
 
@@ -36,7 +39,7 @@ public final class WarmUp {
     private final CompletableFuture<Result> finished = new CompletableFuture<>();
 
     /** What a warm-up did. */
-    public record Result(int logins, int statements, int failures, Duration took) {
+    public record Result(int logins, int tlsLogins, int statements, int failures, Duration took) {
     }
 
     /** @param config the real configuration: its transport, event-loop count and {@code warmup} bound are used */
@@ -66,13 +69,13 @@ public final class WarmUp {
         long started = System.nanoTime();
         try {
             Result result = warm(started + config.fleet().warmup().toNanos(), started);
-            log.info("warm-up done in {} ms: {} synthetic logins, {} statements{}; ready",
-                    result.took().toMillis(), result.logins(), result.statements(),
+            log.info("warm-up done in {} ms: {} synthetic logins ({} with TLS), {} statements{}; ready",
+                    result.took().toMillis(), result.logins(), result.tlsLogins(), result.statements(),
                     result.failures() == 0 ? "" : ", " + result.failures() + " failed");
             finished.complete(result);
         } catch (Exception | Error e) {
             log.warn("warm-up stopped: {}; ready anyway", e.toString());
-            finished.complete(new Result(0, 0, 1, Duration.ofNanos(System.nanoTime() - started)));
+            finished.complete(new Result(0, 0, 0, 1, Duration.ofNanos(System.nanoTime() - started)));
         }
     }
 
@@ -90,9 +93,12 @@ public final class WarmUp {
         }
     }
 
-    private Result load(int port, String password, long deadline, long started) throws InterruptedException {
+    private Result load(int port, String password, long deadline, long started) throws Exception {
+        SSLSocketFactory tls = PrivateServerConfig.usesTls(config.auth().clientTls()) ? LoopbackTls.socketFactory()
+                : null;
         AtomicInteger claimed = new AtomicInteger();
         AtomicInteger completed = new AtomicInteger();
+        AtomicInteger tlsCompleted = new AtomicInteger();
         AtomicInteger statements = new AtomicInteger();
         AtomicInteger failures = new AtomicInteger();
         AtomicReference<Exception> firstFailure = new AtomicReference<>();
@@ -101,11 +107,17 @@ public final class WarmUp {
             threads[t] = new Thread(() -> {
                 SyntheticClient client = new SyntheticClient(port, NAME, NAME, password);
                 // Failures end the warm-up early rather than being retried until the bound.
+                int turn;
                 while (System.nanoTime() < deadline && failures.get() < MAX_FAILURES
-                        && claimed.getAndIncrement() < logins) {
+                        && (turn = claimed.getAndIncrement()) < logins) {
+                    // A handshake costs a few logins' worth: only every TLS_EVERY-th client asks for TLS.
+                    boolean withTls = tls != null && turn % TLS_EVERY == 0;
                     try {
-                        statements.addAndGet(client.run());
+                        statements.addAndGet(client.run(withTls ? tls : null));
                         completed.incrementAndGet();
+                        if (withTls) {
+                            tlsCompleted.incrementAndGet();
+                        }
                     } catch (Exception e) {
                         failures.incrementAndGet();
                         firstFailure.compareAndSet(null, e);
@@ -122,7 +134,7 @@ public final class WarmUp {
             log.warn("warm-up: {} synthetic clients failed, the first with {}", failures.get(),
                     firstFailure.get().toString());
         }
-        return new Result(completed.get(), statements.get(), failures.get(),
+        return new Result(completed.get(), tlsCompleted.get(), statements.get(), failures.get(),
                 Duration.ofNanos(System.nanoTime() - started));
     }
 

@@ -25,7 +25,8 @@ class WarmUpBeforeReadyIntegrationTest {
     void readyOnlyAfterTheWarmUp() throws Exception {
         try (FleetProcess pgmux = FleetProcess.start(FreePorts.find(), 2, "warmup: 4s\n")) {
             // start() returned at the first 200 from /health/ready: the warm-up had finished by then.
-            Matcher done = Pattern.compile("warm-up done in \\d+ ms: (\\d+) synthetic logins, (\\d+) statements; ready")
+            Matcher done = Pattern.compile(
+                    "warm-up done in \\d+ ms: (\\d+) synthetic logins \\(0 with TLS\\), (\\d+) statements; ready")
                     .matcher(pgmux.log());
             assertThat(done.find()).as("the warm-up's closing line in\n%s", pgmux.logTail()).isTrue();
             int logins = Integer.parseInt(done.group(1));
