@@ -39,7 +39,7 @@ final class PrivateServerConfig {
                 + clientTls(real.auth().clientTls())
                 + "pool:\n  mode: transaction\n  default_pool_size: 2\n"
                 + "databases:\n  " + name + ":\n    host: 127.0.0.1\n    port: " + backendPort + "\n"
-                + "    user: " + name + "\n"
+                + "    user: " + name + "\n    password: '" + password + "'\n"
                 + "users:\n  " + name + ":\n    password: '" + storedPassword(authType, password) + "'\n";
     }
 

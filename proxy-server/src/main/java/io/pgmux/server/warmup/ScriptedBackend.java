@@ -1,18 +1,22 @@
 // A stand-in PostgreSQL for the warm-up: answers every statement at once with a fixed reply.
 package io.pgmux.server.warmup;
 
+import io.pgmux.protocol.auth.ScramException;
+import io.pgmux.protocol.auth.ScramSecret;
+import io.pgmux.protocol.auth.ScramServer;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Serves the warm-up's private pgmux on 127.0.0.1, so that warming up never touches the real PostgreSQL (which
- * may be away, or busy, when a replica starts). Trust login; every simple Query is answered with one row of
+ * may be away, or busy, when a replica starts). SCRAM login; every simple Query is answered with one row of
  * {@code 1} (or with the tag of BEGIN, COMMIT, ROLLBACK, SET, DISCARD, INSERT, UPDATE, DELETE), and the extended protocol's messages with
  * their completions, tracking the transaction status so that pgmux follows transactions as it does with
  * PostgreSQL. One thread per connection: the private pool holds a handful.
@@ -21,18 +25,24 @@ final class ScriptedBackend implements AutoCloseable {
     private static final int INT4_OID = 23;
 
     private final ServerSocket listener;
+    private final ScramSecret secret;
     private final Set<Socket> connections = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
-    private ScriptedBackend(ServerSocket listener) {
+    private ScriptedBackend(ServerSocket listener, ScramSecret secret) {
         this.listener = listener;
+        this.secret = secret;
     }
 
-    /** Listens on a free loopback port and serves until {@link #close()}. */
-    static ScriptedBackend start() throws IOException {
+    /**
+     * Listens on a free loopback port and serves until {@link #close()}; logins prove they know the password of
+     * {@code secret} with SCRAM-SHA-256, as PostgreSQL asks by default, so that pgmux's side of a backend login
+     * (PBKDF2 over the secret's iteration count included) is compiled before its first real backend login.
+     */
+    static ScriptedBackend start(ScramSecret secret) throws IOException {
         ServerSocket listener = new ServerSocket();
         listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-        ScriptedBackend backend = new ScriptedBackend(listener);
+        ScriptedBackend backend = new ScriptedBackend(listener, secret);
         Thread accepting = new Thread(backend::accept, "pgmux-warmup-backend");
         accepting.setDaemon(true);
         accepting.start();
@@ -79,13 +89,13 @@ final class ScriptedBackend implements AutoCloseable {
     }
 
     /** Startup (an SSLRequest is refused with N), then AuthenticationOk, parameters, key data, ReadyForQuery. */
-    private static boolean login(WireStream wire) throws IOException {
+    private boolean login(WireStream wire) throws IOException {
         wire.readStartup();
         if (wire.body.length == 4 && wire.intAt(0) == 80877103) { // SSLRequest: no TLS here
             wire.flushByte('N');
             wire.readStartup();
         }
-        if (wire.body.length < 4 || wire.intAt(0) != 196608) {
+        if (wire.body.length < 4 || wire.intAt(0) != 196608 || !scram(wire)) {
             return false;
         }
         wire.write('R', new WireStream.Body().int32(0).bytes());
@@ -101,6 +111,25 @@ final class ScriptedBackend implements AutoCloseable {
         ready(wire, 'I');
         wire.flush();
         return true;
+    }
+
+    /** AuthenticationSASL, then the two SCRAM round trips; false when the client does not prove the password. */
+    private boolean scram(WireStream wire) throws IOException {
+        ScramServer server = new ScramServer(secret);
+        wire.write('R', new WireStream.Body().int32(10).string("SCRAM-SHA-256").byte1(0).bytes());
+        wire.flush();
+        WireStream.expectMore(wire.read());
+        int mechanismEnd = wire.stringAt(0).length() + 1;
+        byte[] clientFirst = Arrays.copyOfRange(wire.body, mechanismEnd + 4, wire.body.length);
+        try {
+            wire.write('R', new WireStream.Body().int32(11).raw(server.serverFirstMessage(clientFirst)).bytes());
+            wire.flush();
+            WireStream.expectMore(wire.read());
+            wire.write('R', new WireStream.Body().int32(12).raw(server.serverFinalMessage(wire.body)).bytes());
+            return true;
+        } catch (ScramException e) {
+            return false;
+        }
     }
 
     private static void parameter(WireStream wire, String name, String value) {

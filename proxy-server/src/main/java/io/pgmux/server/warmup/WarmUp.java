@@ -3,6 +3,7 @@ package io.pgmux.server.warmup;
 
 import io.pgmux.config.ConfigLoader;
 import io.pgmux.config.PgmuxConfig;
+import io.pgmux.protocol.auth.ScramSecret;
 import io.pgmux.server.PgmuxServer;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -81,7 +82,8 @@ public final class WarmUp {
 
     private Result warm(long deadline, long started) throws Exception {
         String password = randomText();
-        try (ScriptedBackend backend = ScriptedBackend.start()) {
+        // PostgreSQL's default iteration count, so that pgmux's backend login runs the PBKDF2 it will run for real.
+        try (ScriptedBackend backend = ScriptedBackend.start(ScramSecret.fromPassword(password))) {
             PgmuxServer server = PgmuxServer.unannounced(
                     ConfigLoader.fromYaml(PrivateServerConfig.yaml(config, backend.port(), NAME, password)));
             try {
