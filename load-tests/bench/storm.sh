@@ -102,7 +102,8 @@ for _ in $(seq 1 600); do
   sleep 0.05
 done
 curl -sf "http://127.0.0.1:$ADMIN_PORT/health/ready" >/dev/null 2>&1 || die "pgmux did not become ready"
-log "pgmux ready $(( ($(date +%s%N) - PGMUX_STARTED) / 1000000 )) ms after its start"
+log "pgmux ready $(( ($(date +%s%N) - PGMUX_STARTED) / 1000000 )) ms after its start" \
+  "$(grep -o 'warm-up done in [^;]*' "$WORK/pgmux.log" | head -1)"
 if [ "${STORM_PGMUX_AGAIN:-0}" = 1 ]; then
   # The same storm once more against the same pgmux: a sidecar's JVM is warm, a freshly started one is not.
   TARGETS+=(--target "pgmux-again=127.0.0.1:$PGMUX_PORT,metrics=http://127.0.0.1:$ADMIN_PORT/metrics")
