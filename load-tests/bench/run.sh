@@ -493,7 +493,7 @@ NMT_OUT="$WORK/native-memory.md"
 native_memory() { # native_memory PID LABEL N: the JVM's NMT summary (if tracking is on) and smaps_rollup
   local summary
   command -v jcmd >/dev/null || return 0
-  summary=$(jcmd "$1" VM.native_memory summary 2>/dev/null | grep -E '^(Total|-)|committed=' || true)
+  summary=$(jcmd "$1" VM.native_memory summary 2>/dev/null | grep -E '^(Total|-)|^ +malloc:|committed=' || true)
   case $summary in *Total:*) ;; *) return 0 ;; esac
   { echo "### \`$2\`, $3 idle clients"; echo; echo '```'; echo "$summary"
     grep -E '^(Rss|Pss_Anon|Pss_File|Private_Dirty|Shared_Clean):' "/proc/$1/smaps_rollup"; echo '```'; echo
