@@ -17,4 +17,6 @@ FROM eclipse-temurin:25-jre
 COPY --from=build /opt/pgmux /opt/pgmux
 EXPOSE 6432 9930
 USER 65534
+# Two glibc malloc arenas, as deploy/pgmux sets: freed C memory of the JIT threads would otherwise stay resident.
+ENV MALLOC_ARENA_MAX=2
 ENTRYPOINT ["java", "@/opt/pgmux/jvm.options", "-XX:AOTCache=/opt/pgmux/pgmux.aot", "-jar", "/opt/pgmux/pgmux.jar"]

@@ -20,7 +20,11 @@
 #   BENCH_STARTUP_RUNS   pgmux starts per JVM option set (default 5)
 #   BENCH_IDLE_CLIENTS   idle client counts for the memory test (default "2000 10000")
 #   BENCH_SCALE          pgbench -i scale (default 10)
-#   BENCH_SCENARIOS      numbers of the pgbench scenarios to run, e.g. "1 2" (default: all six)
+#   BENCH_SCENARIOS      numbers of the pgbench scenarios to run, e.g. "1 2" (default: all six); "none" skips
+#                        every pgbench run, warm-ups and pgmux variants included (the memory test alone)
+#   BENCH_VARIANTS       0: pgmux runs with PGMUX_JAVA_OPTS only, not also with the other option sets (the first
+#                        scenario again, and the memory test with -XX:+UseSerialGC and PGMUX_TRANSPORT=epoll)
+#                        (default 1)
 #   BENCH_RESULTS        where to write the Markdown report
 #                        (default load-tests/bench/results/results-<timestamp>.md)
 #   BENCH_QUIET_WAIT     on a shared machine: before each measurement wait up to this many seconds until
@@ -30,7 +34,10 @@
 #   PGMUX_JAR            benchmark this jar instead of building proxy-server/target/pgmux.jar
 #   PGMUX_COMMIT         commit to report for PGMUX_JAR (default: git rev-parse --short HEAD)
 #   PGMUX_JAVA_OPTS      JVM options for the throughput and memory runs (default: the shipped settings,
-#                        @deploy/jvm.options; set it empty for none)
+#                        @deploy/jvm.options; set it empty for none). With -XX:NativeMemoryTracking=summary
+#                        the report adds the JVM's native memory summary and smaps_rollup with the idle clients
+#   PGMUX_ENV            environment of every pgmux process (default MALLOC_ARENA_MAX=2, which deploy/pgmux and
+#                        the container image set; set it empty for none)
 #   PG_BINDIR            directory holding initdb/pg_ctl/postgres (default: PATH, then the newest
 #                        /usr/lib/postgresql/*/bin)
 #
@@ -49,6 +56,8 @@ BENCH_IDLE_CLIENTS=${BENCH_IDLE_CLIENTS:-"2000 10000"}
 BENCH_SCALE=${BENCH_SCALE:-10}
 BENCH_KEEP=${BENCH_KEEP:-0}
 PGMUX_JAVA_OPTS=${PGMUX_JAVA_OPTS-@$REPO/deploy/jvm.options}
+PGMUX_ENV=${PGMUX_ENV-MALLOC_ARENA_MAX=2}
+BENCH_VARIANTS=${BENCH_VARIANTS:-1}
 POOL_SIZE=20
 DB=bench
 DB_USER=bench
@@ -256,6 +265,8 @@ PGMUX_FIRST_MS=""
 # first client got an answer to "select 1")
 start_pgmux() {
   local t0 a envs=() jopts=()
+  # shellcheck disable=SC2206
+  envs=($PGMUX_ENV)
   for a in "$@"; do
     case $a in PGMUX_*=*) envs+=("$a") ;; *) jopts+=("$a") ;; esac
   done
@@ -345,6 +356,7 @@ STARTUP_TSV="$WORK/startup.tsv"
 i=0
 for v in "${STARTUP_VARIANTS[@]}"; do
   i=$((i + 1))
+  [ -s "$SAMPLES_DIR/$i" ] || continue   # BENCH_STARTUP_RUNS=0
   sort -n "$SAMPLES_DIR/$i" | awk -v label="${v%%|*}" '
     {a[NR] = $1}
     END {med = (NR % 2) ? a[(NR + 1) / 2] : int((a[NR / 2] + a[NR / 2 + 1]) / 2)
@@ -360,10 +372,15 @@ done <"$STARTUP_TSV"
 # ---------------------------------------------------------------------------------------------
 # shellcheck disable=SC2206
 JAVA_OPTS_ARR=($PGMUX_JAVA_OPTS)
-start_pgmux "${JAVA_OPTS_ARR[@]+"${JAVA_OPTS_ARR[@]}"}"
-TARGETS=(direct)
-[ -n "$PGBOUNCER" ] && { start_pgbouncer; TARGETS+=(pgbouncer); }
-TARGETS+=(pgmux)
+PGBENCH_RUNS=1
+[ "${BENCH_SCENARIOS:-}" = none ] && PGBENCH_RUNS=0
+TARGETS=()
+if [ "$PGBENCH_RUNS" = 1 ]; then
+  start_pgmux "${JAVA_OPTS_ARR[@]+"${JAVA_OPTS_ARR[@]}"}"
+  TARGETS=(direct)
+  [ -n "$PGBOUNCER" ] && { start_pgbouncer; TARGETS+=(pgbouncer); }
+  TARGETS+=(pgmux)
+fi
 [ -n "$PGBOUNCER" ] || log "pgbouncer is not on the PATH: PgBouncer rows are skipped"
 
 target_port() { case $1 in direct) echo "$PG_PORT" ;; pgbouncer) echo "$BOUNCER_PORT" ;; pgmux) echo "$PGMUX_PORT" ;; esac; }
@@ -427,7 +444,7 @@ warm_up() { # warm_up LABEL PORT: pgbench -S for BENCH_WARMUP s, then -S -C for 
     >>"$WORK/warmup-$1.log" 2>&1 || log "warm-up (-C) against $1 failed"
 }
 
-for t in "${TARGETS[@]}"; do warm_up "$t" "$(target_port "$t")"; done
+for t in "${TARGETS[@]+"${TARGETS[@]}"}"; do warm_up "$t" "$(target_port "$t")"; done
 
 sn=0
 for scenario in "${SCENARIOS[@]}"; do
@@ -436,19 +453,20 @@ for scenario in "${SCENARIOS[@]}"; do
   name=${scenario%%|*}
   # shellcheck disable=SC2206
   args=(${scenario#*|})
-  for t in "${TARGETS[@]}"; do
+  for t in "${TARGETS[@]+"${TARGETS[@]}"}"; do
     run_scenario "$name" "$t" "$(target_port "$t")" "$(target_pid "$t")" "${args[@]}"
   done
 done
-stop_pid "$PGMUX_PID"
+[ "$PGBENCH_RUNS" = 1 ] && stop_pid "$PGMUX_PID"
 
 # The start-up options also change steady-state cost: the first scenario again, for pgmux started
 # with the option sets that start fastest.
 PGMUX_VARIANTS=("-XX:+UseSerialGC" "PGMUX_TRANSPORT=epoll")
-[ -s "$CDS" ] && PGMUX_VARIANTS+=("-XX:SharedArchiveFile=$CDS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC")
+[ "$PGBENCH_RUNS" = 1 ] && [ "$BENCH_VARIANTS" = 1 ] || PGMUX_VARIANTS=()
+[ -s "$CDS" ] && [ "${#PGMUX_VARIANTS[@]}" -gt 0 ] && PGMUX_VARIANTS+=("-XX:SharedArchiveFile=$CDS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC")
 variant_label() { echo "pgmux ${1//-XX:SharedArchiveFile=$CDS/AppCDS}"; }
 first=${SCENARIOS[0]}
-for v in "${PGMUX_VARIANTS[@]}"; do
+for v in "${PGMUX_VARIANTS[@]+"${PGMUX_VARIANTS[@]}"}"; do
   # shellcheck disable=SC2206
   vopts=($v)
   start_pgmux "${vopts[@]}"
@@ -468,6 +486,18 @@ MEM_TSV="$WORK/memory.tsv"
 live_heap_kb() { # live Java heap after a full GC (GC.class_histogram forces one), in KiB
   command -v jcmd >/dev/null || { echo "-"; return; }
   jcmd "$1" GC.class_histogram 2>/dev/null | awk '/^Total/ {printf "%d", $3 / 1024}' || echo "-"
+}
+
+NMT_OUT="$WORK/native-memory.md"
+: >"$NMT_OUT"
+native_memory() { # native_memory PID LABEL N: the JVM's NMT summary (if tracking is on) and smaps_rollup
+  local summary
+  command -v jcmd >/dev/null || return 0
+  summary=$(jcmd "$1" VM.native_memory summary 2>/dev/null | grep -E '^(Total|-)|^ +malloc:|committed=' || true)
+  case $summary in *Total:*) ;; *) return 0 ;; esac
+  { echo "### \`$2\`, $3 idle clients"; echo; echo '```'; echo "$summary"
+    grep -E '^(Rss|Pss_Anon|Pss_File|Private_Dirty|Shared_Clean):' "/proc/$1/smaps_rollup"; echo '```'; echo
+  } >>"$NMT_OUT"
 }
 
 IDLE_NO=0
@@ -501,6 +531,7 @@ idle_test() { # idle_test TARGET LABEL N [pgmux JVM options...]
   errs=$(grep -m1 '^ERROR' "$out" | cut -c7- || true)
   sleep 3
   rss1=$(rss_kb "$pid")
+  [ "$t" = pgmux ] && native_memory "$pid" "$label" "$n"
   if [ "$t" = pgmux ]; then heap1=$(live_heap_kb "$pid"); sleep 1; rss2=$(rss_kb "$pid"); fi
   stop_pid "$holder"
   local per="-" heap_per="-" per_gc="-"
@@ -527,6 +558,7 @@ for n in $BENCH_IDLE_CLIENTS; do
   fi
   [ -n "$PGBOUNCER" ] && idle_test pgbouncer pgbouncer "$n"
   idle_test pgmux "pgmux${PGMUX_JAVA_OPTS:+ $PGMUX_JAVA_OPTS}" "$n" "${JAVA_OPTS_ARR[@]+"${JAVA_OPTS_ARR[@]}"}"
+  [ "$BENCH_VARIANTS" = 0 ] && continue
   idle_test pgmux "pgmux -XX:+UseSerialGC" "$n" -XX:+UseSerialGC
   idle_test pgmux "pgmux PGMUX_TRANSPORT=epoll" "$n" PGMUX_TRANSPORT=epoll
 done
@@ -546,7 +578,7 @@ mkdir -p "$(dirname "$RESULTS")"
   echo "- machine: $(nproc) CPUs ($CPU_MODEL), ${MEM_GIB} GiB, $(uname -sr), $( (. /etc/os-release && echo "$PRETTY_NAME") 2>/dev/null || echo "?")"
   echo "- PostgreSQL $PG_VERSION (max_connections=200, shared_buffers=256MB, scram-sha-256 auth), pgbench -i -s $BENCH_SCALE"
   echo "- $BOUNCER_VERSION (transaction pooling, default_pool_size=$POOL_SIZE, auth_type=scram-sha-256, connection logging off)"
-  echo "- pgmux $PGMUX_COMMIT (transaction pooling, pool size $POOL_SIZE, auth_type scram-sha-256, log level WARN), $JAVA_VERSION, JVM options for throughput/memory: ${PGMUX_JAVA_OPTS:-(none)}"
+  echo "- pgmux $PGMUX_COMMIT (transaction pooling, pool size $POOL_SIZE, auth_type scram-sha-256, log level WARN), $JAVA_VERSION, JVM options for throughput/memory: ${PGMUX_JAVA_OPTS:-(none)}, environment: ${PGMUX_ENV:-(none)}"
   echo "- $(pgbench --version); every run -T $BENCH_SECONDS after a warm-up per target (${BENCH_WARMUP} s -S, then $(( (BENCH_WARMUP + 1) / 2 )) s -S -C); all processes share the same $(nproc) CPUs"
   echo "- load average before the run: $LOAD_BEFORE; after: $(cut -d' ' -f1-3 /proc/loadavg)"
   echo
@@ -611,6 +643,14 @@ mkdir -p "$(dirname "$RESULTS")"
     if [ "$failed" != "-" ] && [ "$failed" != 0 ]; then e="$failed failed: $errs"; elif [ "$errs" != "-" ]; then e="$errs"; fi
     echo "| $t | $n | $ok | $secs | $r0 | $r1 | $per | $pergc | $heap | $e |"
   done <"$MEM_TSV"
+  if [ -s "$NMT_OUT" ]; then
+    echo
+    echo "## Native memory of pgmux with the idle clients (jcmd VM.native_memory summary, /proc/PID/smaps_rollup)"
+    echo
+    echo "Tracking itself adds to the RSS (a header per malloc): compare RSS figures of runs without it."
+    echo
+    cat "$NMT_OUT"
+  fi
 } >"$RESULTS"
 
 cat "$RESULTS"

@@ -143,6 +143,12 @@ final class ChildPgmux implements AutoCloseable {
         return out;
     }
 
+    /** The pgmux process's environment as the kernel holds it (Linux): what the launcher exported included. */
+    List<String> processEnvironment() throws IOException {
+        byte[] environ = Files.readAllBytes(Path.of("/proc", Long.toString(process.pid()), "environ"));
+        return List.of(new String(environ, StandardCharsets.UTF_8).split("\0"));
+    }
+
     /** Stops pgmux as an orchestrator does (SIGTERM) and waits for it to exit. */
     int stop() throws InterruptedException {
         process.destroy();

@@ -15,7 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The documented production launcher, {@code deploy/pgmux}: it runs pgmux with the shipped JVM settings
- * ({@code deploy/jvm.options}) and makes a class-data-sharing archive on the first run that later runs use.
+ * ({@code deploy/jvm.options}) and two glibc malloc arenas, and makes a class-data-sharing archive on the first run
+ * that later runs use.
  */
 @DetectLeaks
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
@@ -26,7 +27,9 @@ class LauncherIntegrationTest {
         Map<String, String> environment = Map.of("PGMUX_CDS_DIR", cds.toString());
         try (ChildPgmux first = ChildPgmux.startWithLauncher(environment)) {
             first.login().close();
-            assertThat(first.vmFlags()).as(first.logTail()).contains("-XX:+UseSerialGC", "-XX:NewSize=25165824");
+            assertThat(first.vmFlags()).as(first.logTail()).contains("-XX:+UseSerialGC", "-XX:NewSize=8388608",
+                    "-XX:InitialHeapSize=67108864", "-XX:TrimNativeHeapInterval=1000");
+            assertThat(first.processEnvironment()).contains("MALLOC_ARENA_MAX=2");
             assertThat(first.commandLine()).as(first.logTail())
                     .anyMatch(option -> option.startsWith("-XX:ArchiveClassesAtExit=")
                             || option.equals("-XX:+AutoCreateSharedArchive"));

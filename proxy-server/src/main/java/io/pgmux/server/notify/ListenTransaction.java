@@ -35,7 +35,8 @@ final class ListenTransaction {
 
     private final NotificationInbox inbox;
     private final Runnable settled;
-    private final ArrayDeque<Answered> awaiting = new ArrayDeque<>(1); // small: every fan-out client keeps it
+    /** Made at the first answer: null for the clients that never LISTEN (every fan-out client has this object). */
+    private ArrayDeque<Answered> awaiting;
     private final List<ListenAction> uncommitted = new ArrayList<>();
     private final Subtransactions subtransactions = new Subtransactions();
     private boolean failed;
@@ -49,18 +50,25 @@ final class ListenTransaction {
     /** pgmux will write {@code answer} for {@code action}, in its turn. */
     Answered answering(ByteBuf answer, ListenAction action) {
         Answered entry = new Answered(answer, action);
+        if (awaiting == null) {
+            awaiting = new ArrayDeque<>(2);
+        }
         awaiting.add(entry);
         return entry;
     }
 
     /** Whether {@code message} is an answer pgmux made for a LISTEN or UNLISTEN, next to be written. */
     boolean isOwnAnswer(ByteBuf message) {
-        return !awaiting.isEmpty() && awaiting.peek().answer() == message;
+        return awaitingAny() && awaiting.peek().answer() == message;
+    }
+
+    private boolean awaitingAny() {
+        return awaiting != null && !awaiting.isEmpty();
     }
 
     /** Whether the client has a LISTEN or UNLISTEN not yet committed or forgotten. */
     boolean pending() {
-        return !awaiting.isEmpty() || !uncommitted.isEmpty();
+        return awaitingAny() || !uncommitted.isEmpty();
     }
 
     /** The savepoints of the client's transaction, which the client's statements are reported to. */
@@ -75,13 +83,17 @@ final class ListenTransaction {
 
     /** The answer was dropped (an earlier message of its batch failed): the action never happened. */
     void skipped(Answered entry) {
-        awaiting.remove(entry);
+        if (awaiting != null) {
+            awaiting.remove(entry);
+        }
         settled.run();
     }
 
     /** Channels a LISTEN not yet committed or forgotten may still add. */
     void pendingListens(Set<String> into) {
-        awaiting.forEach(a -> addListen(a.action(), into));
+        if (awaiting != null) {
+            awaiting.forEach(a -> addListen(a.action(), into));
+        }
         uncommitted.forEach(a -> addListen(a, into));
     }
 
@@ -98,13 +110,13 @@ final class ListenTransaction {
      *         else an empty list
      */
     List<ListenAction> clientBound(ByteBuf message) {
-        if (awaiting.isEmpty() && uncommitted.isEmpty()) {
+        if (!awaitingAny() && uncommitted.isEmpty()) {
             if (subtransactions.following()) {
                 subtransactions.clientBound(message, Frames.type(message), uncommitted); // keeps tags in step
             }
             return List.of();
         }
-        if (!awaiting.isEmpty() && awaiting.peek().answer() == message) {
+        if (awaitingAny() && awaiting.peek().answer() == message) {
             uncommitted.add(awaiting.poll().action());
             return List.of();
         }

@@ -42,7 +42,8 @@ final class NotificationInbox {
     private final Supplier<ClientText> text;
     /** The shared empty set until the first LISTEN (see ClientListens: most clients never listen). */
     private Set<String> listening = Collections.emptySet();
-    private final ArrayDeque<ByteBuf> held = new ArrayDeque<>(1); // grows only for a client that listens
+    /** Made at the first notification held: null for the clients that never listen. */
+    private ArrayDeque<ByteBuf> held;
     private boolean closed;
 
     /**
@@ -130,14 +131,21 @@ final class NotificationInbox {
             notification.release(); // the client left, or has not committed its LISTEN (or has UNLISTENed)
             return;
         }
-        held.add(notification);
+        held().add(notification);
         checkLimit();
     }
 
     private void hold(ByteBuf message) {
-        held.add(message);
+        held().add(message);
         checkLimit();
         deliverIfIdle();
+    }
+
+    private ArrayDeque<ByteBuf> held() {
+        if (held == null) {
+            held = new ArrayDeque<>(4);
+        }
+        return held;
     }
 
     private void checkLimit() {
@@ -154,7 +162,7 @@ final class NotificationInbox {
 
     /** Writes what is held, while the client is idle and its socket takes more. */
     void deliverIfIdle() {
-        if (held.isEmpty() || closed || !idle.getAsBoolean()) {
+        if (held == null || held.isEmpty() || closed || !idle.getAsBoolean()) {
             return;
         }
         int wrote = 0;
@@ -221,6 +229,9 @@ final class NotificationInbox {
     }
 
     private void release() {
+        if (held == null) {
+            return;
+        }
         ByteBuf message;
         while ((message = held.poll()) != null) {
             message.release();

@@ -65,7 +65,8 @@ final class Subtransactions {
         }
     }
 
-    private final ArrayDeque<Request> requests = new ArrayDeque<>(1); // small: every fan-out client keeps one
+    /** Made at the first savepoint statement sent: null for the clients that never send one. */
+    private ArrayDeque<Request> requests;
     private final List<Mark> marks = new ArrayList<>();
     /** Prepared statements (the unnamed one as "") whose text is one savepoint statement. */
     private final PreparedMarks<Op> prepared = new PreparedMarks<>();
@@ -109,6 +110,9 @@ final class Subtransactions {
     /** A request with these savepoint statements went to the backend, {@code readiesBefore} ReadyForQuery owed. */
     void sent(List<Op> ops, int readiesBefore) {
         if (!ops.isEmpty()) {
+            if (requests == null) {
+                requests = new ArrayDeque<>(2);
+            }
             requests.add(new Request(ops, readiesBefore));
         }
     }
@@ -147,7 +151,7 @@ final class Subtransactions {
      * @return true when it was the ROLLBACK tag of a ROLLBACK TO: the transaction is no longer failed
      */
     boolean clientBound(ByteBuf message, byte type, List<ListenAction> uncommitted) {
-        if (requests.isEmpty()) {
+        if (!following()) {
             return false;
         }
         if (type == BackendType.READY_FOR_QUERY) {
@@ -226,12 +230,14 @@ final class Subtransactions {
 
     /** The backend went away: its answers will not come. */
     void clear() {
-        requests.clear();
+        if (requests != null) {
+            requests.clear();
+        }
         marks.clear();
     }
 
     /** Whether statements sent are still to be matched to their tags. */
     boolean following() {
-        return !requests.isEmpty();
+        return requests != null && !requests.isEmpty();
     }
 }

@@ -21,6 +21,7 @@ import io.pgmux.protocol.StatementReference;
 import io.pgmux.server.requests.RequestQueue;
 import io.pgmux.server.requests.Undo;
 import java.nio.charset.StandardCharsets;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -52,7 +53,11 @@ public final class StatementRouter {
     private final StatementCounters counters;
     private final ByteBufAllocator alloc;
     private final RequestQueue queue;
-    private final Map<String, TrackedStatement> statements = new HashMap<>();
+    /**
+     * The client's named statements: the shared empty map (whose remove and clear do nothing) until the first, as
+     * most clients never prepare one by name and an idle client's memory is what a storm of them costs.
+     */
+    private Map<String, TrackedStatement> statements = Collections.emptyMap();
     /** The name of the last statement bound, so the usual Bind (the same statement again) decodes no string. */
     private String lastName;
     private byte[] lastNameBytes;
@@ -119,7 +124,7 @@ public final class StatementRouter {
             return new PgException(Severity.ERROR, "42P05", "prepared statement \"" + name + "\" already exists");
         }
         TrackedStatement statement = TrackedStatement.of(parse);
-        statements.put(name, statement);
+        track(name, statement);
         Undo forget = () -> statements.remove(name, statement);
         if (server.statements().contains(statement.serverName())) {
             counters.hit();
@@ -219,7 +224,7 @@ public final class StatementRouter {
         }
         frame.release();
         TrackedStatement statement = TrackedStatement.of(parse);
-        statements.put(name, statement);
+        track(name, statement);
         queue.answer(BackendMessages.parseComplete(), () -> statements.remove(name, statement));
         return true;
     }
@@ -252,7 +257,18 @@ public final class StatementRouter {
     private void forget(String name) {
         TrackedStatement closed = statements.remove(name);
         // The server-side statement stays for other clients; PostgreSQL answers CloseComplete even for no statement.
-        queue.answer(BackendMessages.closeComplete(), closed == null ? null : () -> statements.putIfAbsent(name, closed));
+        queue.answer(BackendMessages.closeComplete(), closed == null ? null : () -> {
+            if (!statements.containsKey(name)) {
+                track(name, closed);
+            }
+        });
+    }
+
+    private void track(String name, TrackedStatement statement) {
+        if (statements.isEmpty()) {
+            statements = new HashMap<>();
+        }
+        statements.put(name, statement);
     }
 
     /** Creates {@code statement} on {@code server}, closing the least recently used one if the server is full. */
