@@ -285,8 +285,8 @@ start_pgmux() {
   [ "${WARM_WAIT:-1}" = 0 ] || await_warm_up "$PGMUX_PID"
 }
 
-# await_warm_up PID (skipped with WARM_WAIT=0): measurements start once pgmux's start-up warm-up (the `warmup` setting, on by default, at most
-# 10 s) has ended, so that its work and memory are not counted as the clients'. The log cannot tell (these runs log
+# await_warm_up PID (skipped with WARM_WAIT=0): measurements start once pgmux's start-up warm-up (the `warmup`
+# setting, on by default, at most 10 s) has ended, so that its work and memory are not counted as the clients'. The log cannot tell (these runs log
 # at WARN), the thread names can: the warm-up's threads are named pgmux-warmup* and pgmux-private-*.
 await_warm_up() {
   local waited=0
