@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
  * fourth wave): the {@link ProcessDefaults}, and with them the logging set-up, probing the native transports,
  * Netty's buffer allocator and bootstrap, the metrics registry and the JCA providers of SCRAM. Each is what the
  * server does anyway a moment later; done here first, the server finds the classes loaded and initialised. Nothing
- * built here is kept. It only pays on a machine with a second core to spare, as pgmux's target machines have.
+ * built here is kept. It moves work onto a second core rather than removing it: it pays when one is free.
  *
  * <p>Hazard: two threads initialising classes that depend on each other's static initialisers can deadlock, so the
  * main thread must not touch these libraries while the preload runs: {@link #await} is called before the server is
