@@ -93,9 +93,20 @@ public final class PgmuxCommand implements Callable<Integer> {
             + "the psql command to connect.")
     boolean demo;
 
+    /** Runs beside the parsing of the command line and configuration; awaited before the server is built. */
+    private final StartupPreload preload;
+
+    public PgmuxCommand() {
+        this(StartupPreload.NONE);
+    }
+
+    private PgmuxCommand(StartupPreload preload) {
+        this.preload = preload;
+    }
+
     public static void main(String[] args) {
-        ProcessDefaults.apply();
-        System.exit(new CommandLine(new PgmuxCommand()).execute(args));
+        StartupPreload preload = StartupPreload.start(); // applies the ProcessDefaults
+        System.exit(new CommandLine(new PgmuxCommand(preload)).execute(args));
     }
 
     @Override
@@ -107,9 +118,11 @@ public final class PgmuxCommand implements Callable<Integer> {
                             + "pgmux.jar); this jar leaves out the embedded PostgreSQL");
                     return 2;
                 }
+                preload.await();
                 return DemoMode.run(this);
             }
             PgmuxConfig effective = load(backend);
+            preload.await();
             return serveUntilStopped(effective, () -> load(backend));
         } catch (ConfigException | ListenFailure e) {
             System.err.println("pgmux: " + e.getMessage());

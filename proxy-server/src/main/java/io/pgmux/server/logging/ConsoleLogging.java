@@ -3,7 +3,6 @@ package io.pgmux.server.logging;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.PatternLayout;
 import ch.qos.logback.classic.encoder.JsonEncoder;
 import ch.qos.logback.classic.spi.Configurator;
 import ch.qos.logback.classic.spi.ConfiguratorRank;
@@ -26,13 +25,11 @@ import java.util.Locale;
  * configurator steps aside and logback reads that file as usual.
  *
  * <p>Values a client chose are escaped where they are logged ({@link LogSafe}); the text layout escapes control
- * characters once more ({@link EscapingMessageConverter}) so that one event is always one line, and the JSON encoder
- * escapes them as JSON requires.
+ * characters once more ({@link TextLineLayout}) so that one event is always one line, and the JSON encoder escapes
+ * them as JSON requires.
  */
 @ConfiguratorRank(ConfiguratorRank.CUSTOM_NORMAL_PRIORITY)
 public final class ConsoleLogging extends ContextAwareBase implements Configurator {
-
-    static final String TEXT_PATTERN = "%d{yyyy-MM-dd HH:mm:ss.SSS z} %-5level [%thread] %logger{0} - %safeMsg%n";
 
     @Override
     public ExecutionStatus configure(LoggerContext context) {
@@ -62,10 +59,8 @@ public final class ConsoleLogging extends ContextAwareBase implements Configurat
     }
 
     private static Encoder<ILoggingEvent> textEncoder(LoggerContext context) {
-        PatternLayout layout = new PatternLayout();
+        TextLineLayout layout = new TextLineLayout();
         layout.setContext(context);
-        layout.getInstanceConverterMap().put("safeMsg", EscapingMessageConverter::new);
-        layout.setPattern(TEXT_PATTERN);
         layout.start();
         LayoutWrappingEncoder<ILoggingEvent> encoder = new LayoutWrappingEncoder<>();
         encoder.setContext(context);

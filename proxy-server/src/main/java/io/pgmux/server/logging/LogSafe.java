@@ -8,7 +8,7 @@ package io.pgmux.server.logging;
  * character, DEL and the Unicode line and paragraph separators become {@code \}{@code uXXXX}. Everything else, the
  * backslash included, is kept as it is, so applying it twice changes nothing more than applying it once.
  *
- * <p>{@link EscapingMessageConverter} applies the same to every message of the text layout as a second line of
+ * <p>{@link TextLineLayout} applies the same to every message of the text layout as a second line of
  * defence; call sites escape anyway, because the JSON layout and other appenders see the message as it was logged.
  * Stateless and thread-safe.
  */

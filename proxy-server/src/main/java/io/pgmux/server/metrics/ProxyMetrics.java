@@ -23,6 +23,9 @@ import io.pgmux.server.notify.NotifyMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
@@ -40,10 +43,18 @@ public final class ProxyMetrics implements AutoCloseable {
     /** The Prometheus text format 0.0.4, served to everyone else (curl, browsers, older scrapers). */
     public static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
 
+    /**
+     * How long after start-up the JVM binders run when no scrape asks for them sooner: GC pauses before it are not in
+     * the GC figures (the memory, thread and class figures read the JVM's own totals).
+     */
+    static final Duration JVM_BINDING_DELAY = Duration.ofSeconds(2);
+
     /** Held here because Micrometer's function counters keep only a weak reference to what they read. */
     private final ClientFigures clients;
     private final JvmGcMetrics gc = new JvmGcMetrics();
     private final Thread jvmBinding;
+    /** Counted down by the first scrape (or close): the JVM binders then run at once instead of after the delay. */
+    private final CountDownLatch jvmWanted = new CountDownLatch(1);
     /** Held here because Micrometer's function counters keep only a weak reference to what they read. */
     private final PinFigures pinFigures;
 
@@ -61,9 +72,10 @@ public final class ProxyMetrics implements AutoCloseable {
         clients();
         pins(pins);
         NotifyMetrics.bind(registry, notifyHubs);
-        // The JVM binders look up a dozen MXBeans and load a few hundred classes: done beside start-up rather than
-        // before the listener opens. A scrape waits for them (see scrape), so no scrape misses a JVM figure.
-        jvmBinding = new Thread(this::jvm, "pgmux-jvm-metrics");
+        // The JVM binders look up a dozen MXBeans and load a few hundred classes: done on their own thread, and only
+        // once start-up and the first clients' logins are over (JVM_BINDING_DELAY) so as not to compete with them for
+        // the CPU, unless a scrape comes first. A scrape waits for them, so no scrape misses a JVM figure.
+        jvmBinding = new Thread(this::bindJvmWhenWanted, "pgmux-jvm-metrics");
         jvmBinding.setDaemon(true);
         jvmBinding.start();
     }
@@ -143,11 +155,21 @@ public final class ProxyMetrics implements AutoCloseable {
     }
 
     private void awaitJvmBinding() {
+        jvmWanted.countDown();
         try {
             jvmBinding.join();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    private void bindJvmWhenWanted() {
+        try {
+            jvmWanted.await(JVM_BINDING_DELAY.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        jvm();
     }
 
     private void jvm() {

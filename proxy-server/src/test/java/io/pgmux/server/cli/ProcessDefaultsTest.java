@@ -13,6 +13,7 @@ class ProcessDefaultsTest {
     @AfterEach
     void restore() {
         System.clearProperty(ProcessDefaults.LEAK_DETECTION_PROPERTY);
+        System.clearProperty(ProcessDefaults.JFR_EVENTS_PROPERTY);
         ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.PARANOID);
     }
 
@@ -32,5 +33,23 @@ class ProcessDefaultsTest {
         ProcessDefaults.apply();
 
         assertThat(ResourceLeakDetector.getLevel()).isEqualTo(ResourceLeakDetector.Level.PARANOID);
+    }
+
+    @Test
+    void nettysFlightRecorderEventsAreOffInTheServingProcess() {
+        System.clearProperty(ProcessDefaults.JFR_EVENTS_PROPERTY);
+
+        ProcessDefaults.apply();
+
+        assertThat(System.getProperty(ProcessDefaults.JFR_EVENTS_PROPERTY)).isEqualTo("false");
+    }
+
+    @Test
+    void anOperatorsChoiceOfFlightRecorderEventsIsKept() {
+        System.setProperty(ProcessDefaults.JFR_EVENTS_PROPERTY, "true");
+
+        ProcessDefaults.apply();
+
+        assertThat(System.getProperty(ProcessDefaults.JFR_EVENTS_PROPERTY)).isEqualTo("true");
     }
 }
