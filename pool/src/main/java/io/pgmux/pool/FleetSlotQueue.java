@@ -43,6 +43,9 @@ final class FleetSlotQueue {
         synchronized (this) {
             if (trying || exhausted || !waiting.isEmpty()) {
                 enqueue(opening, false);
+                if (!trying && exhausted) {
+                    scheduleRetry(opening.loop()); // no-op when one is scheduled; never leave the line without
+                }
                 return;
             }
             trying = true;
@@ -75,10 +78,10 @@ final class FleetSlotQueue {
         Opening next = null;
         synchronized (this) {
             trying = false;
-            if (exhausted) {
-                if (!waiting.isEmpty()) {
-                    scheduleRetry(loop);
-                }
+            if (waiting.isEmpty()) {
+                exhausted = false; // nobody waits: the next opening finds out afresh
+            } else if (exhausted) {
+                scheduleRetry(loop);
             } else {
                 next = nextTry();
             }

@@ -75,4 +75,30 @@ class FleetSlotQueueTest {
             holder.get(5, java.util.concurrent.TimeUnit.SECONDS).close();
         }
     }
+
+    @Test
+    void aTryThatFailsOtherwiseDoesNotStrandTheNextOpening() throws Exception {
+        io.netty.channel.DefaultEventLoop loop = new io.netty.channel.DefaultEventLoop();
+        try {
+            FleetSlotQueue queue = new FleetSlotQueue();
+            List<FleetSlotQueue.Opening> started = new java.util.concurrent.CopyOnWriteArrayList<>();
+            FleetSlotQueue.Opening first = opening(loop, started);
+            queue.submit(first);
+            assertThat(started).containsExactly(first);
+            queue.refused(first); // no free slot: it waits for the retry
+            FakePoolBed.await("the retry", () -> started.size() == 2);
+            queue.failed(loop); // this time the connection itself failed, and nothing else waits
+            FleetSlotQueue.Opening second = opening(loop, started);
+            queue.submit(second);
+            assertThat(started).as("the next opening tries at once").endsWith(second);
+        } finally {
+            loop.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS);
+        }
+    }
+
+    private static FleetSlotQueue.Opening opening(io.netty.channel.EventLoop loop,
+                                                  List<FleetSlotQueue.Opening> started) {
+        return new FleetSlotQueue.Opening(loop, loop.newPromise(), System.nanoTime() + 10_000_000_000L,
+                started::add, expired -> expired.promise().tryFailure(new IllegalStateException("expired")));
+    }
 }
