@@ -79,7 +79,7 @@ public final class FleetBudgetConnector implements BackendConnector {
             }
             ServerConnection server = connected.getNow();
             if (slots <= 0) {
-                queue.granted(); // the budget was switched off by a reload meanwhile
+                queue.granted(opening.loop()); // the budget was switched off by a reload meanwhile
                 if (!promise.trySuccess(server)) {
                     server.close();
                 }
@@ -91,7 +91,7 @@ public final class FleetBudgetConnector implements BackendConnector {
                     if (!promise.trySuccess(server)) {
                         server.close(); // the slot goes with it
                     }
-                    queue.granted();
+                    queue.granted(opening.loop());
                     return;
                 }
                 server.close();

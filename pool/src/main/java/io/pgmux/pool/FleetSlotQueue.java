@@ -14,9 +14,10 @@ import java.util.function.Consumer;
  * A backend that tries for a fleet slot exists before it knows whether it gets one, so every try is, for one round
  * trip, a connection PostgreSQL counts above the budget. So a replica tries for one database's slots one opening at
  * a time: the others wait here, in order. While tries succeed the next one starts at once (a pool fills at one
- * login after another); once a try finds no free slot, the oldest waiting opening tries again every
- * {@value #RETRY_MILLIS} ms or so (jittered), and when it gets a slot the next one tries at once, since more may have
- * come free. A replica thus adds at most one connection per database above the budget, however many clients wait.
+ * login after another); once a try finds no free slot, the line is exhausted: the oldest waiting opening tries again
+ * every {@value #RETRY_MILLIS} ms or so (jittered), after a success too, until nothing waits. A replica thus adds at
+ * most one connection per database above the budget, however many clients wait, and replicas that wait at the same
+ * time take the slots that come free in turns (at the same pace) rather than the first to try taking them all.
  *
  * <p>An opening that waits here past its deadline fails (the caller's 53300); one whose promise is already done (the
  * pool gave up on it) is skipped. Thread-safe: the openings of every event loop meet here; tries start outside the
@@ -53,12 +54,21 @@ final class FleetSlotQueue {
         opening.attempt().accept(opening);
     }
 
-    /** The try got its slot: the next waiting opening tries at once. */
-    void granted() {
-        Opening next;
+    /**
+     * The try got its slot. The next waiting opening tries at once, unless the line is exhausted: then it keeps the
+     * retry's pace until nothing waits, so that replicas whose lines wait at the same time share the slots that come
+     * free rather than the first to try taking them all.
+     */
+    void granted(EventLoop loop) {
+        Opening next = null;
         synchronized (this) {
-            exhausted = false;
-            next = nextTry();
+            if (exhausted && !waiting.isEmpty()) {
+                trying = false;
+                scheduleRetry(loop);
+            } else {
+                exhausted = false;
+                next = nextTry();
+            }
         }
         start(next);
     }
