@@ -286,7 +286,7 @@ start_pgmux() {
 }
 
 # await_warm_up PID (skipped with WARM_WAIT=0): measurements start once pgmux's start-up warm-up (the `warmup`
-# setting, on by default, at most 10 s) has ended, so that its work and memory are not counted as the clients'.
+# setting, on by default, at most 20 s) has ended, so that its work and memory are not counted as the clients'.
 # The log cannot tell (these runs log at WARN), the thread names can: the warm-up's threads are named
 # pgmux-warmup* and pgmux-private-*.
 await_warm_up() {

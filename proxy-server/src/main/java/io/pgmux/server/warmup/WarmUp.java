@@ -28,9 +28,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class WarmUp {
     /**
-     * The most synthetic clients: enough for the methods of a login to pass C2's thresholds (thousands of calls) on
-     * a fast machine; on a small one the time bound ({@code warmup}) ends the warm-up first (2 cores: 3,500-5,000
-     * clients in 10 s).
+     * The synthetic clients of a whole warm-up. On the 2-core reference machine 8,000 took 14 s and left a storm's
+     * first second slower than a warm pgmux's by about 5x (transaction p95); 16,000 did no better (docs/BENCHMARKS.md).
      */
     static final int LOGINS = 8000;
     private static final int THREADS = 4;
