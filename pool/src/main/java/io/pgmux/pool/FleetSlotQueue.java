@@ -39,19 +39,20 @@ final class FleetSlotQueue {
     /** A retry of the oldest waiting opening is scheduled. */
     private boolean retryScheduled;
 
-    /** A new opening: tries at once when nothing else does and nothing waits. */
+    /** A new opening joins the line: it tries at once when nothing tries, nothing waits and slots are not exhausted. */
     void submit(Opening opening) {
+        Opening next = null;
         synchronized (this) {
-            if (trying || exhausted || !waiting.isEmpty()) {
-                enqueue(opening, false);
-                if (!trying && exhausted) {
-                    scheduleRetry(opening.loop()); // no-op when one is scheduled; never leave the line without
+            enqueue(opening, false);
+            if (!trying) {
+                if (exhausted) {
+                    scheduleRetry(opening.loop()); // a no-op when one is due: the line is never left without one
+                } else {
+                    next = nextTry();
                 }
-                return;
             }
-            trying = true;
         }
-        opening.attempt().accept(opening);
+        start(next);
     }
 
     /**
