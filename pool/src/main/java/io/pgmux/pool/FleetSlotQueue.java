@@ -39,17 +39,25 @@ final class FleetSlotQueue {
     /** A retry of the oldest waiting opening is scheduled. */
     private boolean retryScheduled;
 
-    /** A new opening joins the line: it tries at once when nothing tries, nothing waits and slots are not exhausted. */
+    /**
+     * A new opening tries at once when nothing tries, nothing waits and slots are not exhausted (the common case,
+     * which schedules nothing); otherwise it joins the line, and the line is never left without a try or retry.
+     */
     void submit(Opening opening) {
-        Opening next = null;
+        Opening next = opening;
         synchronized (this) {
-            enqueue(opening, false);
-            if (!trying) {
-                if (exhausted) {
-                    scheduleRetry(opening.loop()); // a no-op when one is due: the line is never left without one
-                } else {
-                    next = nextTry();
+            if (trying || exhausted || !waiting.isEmpty()) {
+                enqueue(opening, false);
+                next = null;
+                if (!trying) {
+                    if (exhausted) {
+                        scheduleRetry(opening.loop()); // a no-op when one is due
+                    } else {
+                        next = nextTry();
+                    }
                 }
+            } else {
+                trying = true;
             }
         }
         start(next);
